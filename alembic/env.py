@@ -1,0 +1,23 @@
+"""Alembic environment: runs on a connection handed in by the journal, or on `-x db=PATH`."""
+
+from sqlalchemy import create_engine
+
+from alembic import context
+
+config = context.config
+connection = config.attributes.get("connection")
+
+
+def _run(conn) -> None:
+    context.configure(connection=conn, render_as_batch=True)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+if connection is not None:
+    _run(connection)
+else:
+    db = context.get_x_argument(as_dictionary=True).get("db", "journal.sqlite")
+    with create_engine(f"sqlite:///{db}").connect() as conn:
+        _run(conn)
+        conn.commit()

@@ -1,0 +1,487 @@
+"""The `journal` command: parses arguments and prints results, nothing more.
+
+Only click is imported at start-up so `journal --help` (and shell completion) stays quick;
+each command imports what it needs.
+"""
+
+import json
+import sys
+from typing import Any
+
+import click
+
+EXIT_OK, EXIT_REFUSED, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+PLATFORM_CHOICES = ("rakuma", "mercari", "yahoo-auction", "yahoo-flea")
+
+
+class Ctx:
+    """Per-invocation options shared by all commands (`--db`, `--json`)."""
+
+    def __init__(self) -> None:
+        self.db: str | None = None
+        self.json = False
+
+
+def _common(func):
+    """--db and --json on every leaf command as well as on `journal` itself."""
+
+    def set_db(ctx: click.Context, _param: Any, value: str | None) -> None:
+        if value is not None:
+            ctx.ensure_object(Ctx).db = value
+
+    def set_json(ctx: click.Context, _param: Any, value: bool) -> None:
+        if value:
+            ctx.ensure_object(Ctx).json = True
+
+    func = click.option(
+        "--json",
+        "as_json",
+        is_flag=True,
+        expose_value=False,
+        callback=set_json,
+        help="Machine-readable output.",
+    )(func)
+    return click.option(
+        "--db",
+        metavar="PATH",
+        expose_value=False,
+        callback=set_db,
+        help="Journal file (default: $JOURNAL_DB, else the user data directory).",
+    )(func)
+
+
+def _opts() -> Ctx:
+    return click.get_current_context().ensure_object(Ctx)
+
+
+def _journal():
+    from journal.service import Journal
+    from journal.settings import resolve_db_path
+
+    return Journal(resolve_db_path(_opts().db))
+
+
+def _now():
+    from journal import clock
+
+    return clock.now()
+
+
+def _when(text: str | None, end: bool = False):
+    from journal.settings import user_tz
+    from journal.timeparse import parse_when
+
+    if text is None:
+        return None
+    return parse_when(text, now=_now(), tz=user_tz(), date_only="end" if end else "start")
+
+
+def _emit(data: Any, human: str | None = None) -> None:
+    if _opts().json:
+        click.echo(json.dumps(_jsonable(data), ensure_ascii=False, indent=None))
+    elif human is not None:
+        click.echo(human)
+
+
+def _jsonable(value: Any) -> Any:
+    from datetime import datetime
+
+    if isinstance(value, datetime):
+        from journal.display import iso
+
+        return iso(value)
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@_common
+@click.version_option(package_name="trade-journal", prog_name="journal")
+def cli() -> None:
+    """A journal of your flea-market trades (Rakuma, Mercari, Yahoo! Auctions, Yahoo!フリマ)
+    that knows every deadline and reminds you before it passes.
+
+    \b
+    Example:
+      journal add listed --platform rakuma --title "ボトムス" --price 3000 --request-required
+      journal add request T1 --buyer さくら
+      journal upcoming
+    """
+
+
+# --- journal add … ----------------------------------------------------------------------
+
+
+@cli.group()
+def add() -> None:
+    """Record a step of a trade (it happened now, or --at WHEN).
+
+    \b
+    Example:
+      journal add shipped T3 --at yesterday
+    """
+
+
+_AT = click.option("--at", "at", metavar="WHEN", help="When it happened (default: now).")
+
+
+def _record(type_: str, trade: str | None, at: str | None, sources=(), **fields: Any) -> None:
+    from journal.display import remaining, when
+
+    moment = _when(at) or _now()
+    for key in ("until",):
+        if fields.get(key) is not None:
+            fields[key] = _when(fields[key], end=True)
+    journal = _journal()
+    stored = journal.add(type_, trade, moment, fields, sources)
+    subject = stored[0].stream
+    if type_ in ("listed", "bought", "bundle"):
+        _emit({"id": subject}, subject)
+        return
+    state_trade, _events, deadlines = journal.trade(subject)
+    now = _now()
+    _emit(
+        {"id": subject, "seq": stored[0].seq, "state": state_trade.state},
+        _step_line(state_trade, stored[0].seq, deadlines, now, when, remaining),
+    )
+    if type_ in ("completed", "rated") and state_trade.state == "completed":
+        window = next((d for d in deadlines if d.kind == "message_window"), None)
+        if window and state_trade.role == "seller" and not _opts().json:
+            from journal.messages import render
+
+            click.echo(render("personal_info", until=window.due))
+
+
+def _step_line(trade, seq, deadlines, now, when, remaining) -> str:
+    upcoming = [d for d in deadlines if d.status(now) == "open"]
+    line = f"{trade.id} #{seq}: {trade.state}"
+    if upcoming:
+        d = upcoming[0]
+        line += f" · next {d.kind} {when(d.due)} ({remaining(d.due, now)})"
+    return line
+
+
+@add.command("listed")
+@click.option("--platform", required=True, type=click.Choice(PLATFORM_CHOICES))
+@click.option("--title", required=True)
+@click.option("--price", required=True, metavar="YEN")
+@click.option("--id", "trade_id", metavar="ID", help="Choose the id (default: T1, T2, …).")
+@click.option("--request-required", is_flag=True, help="Buyers must ask first (購入申請あり).")
+@click.option("--ship-days", type=click.Choice(("1-2", "2-3", "4-7")), help="発送日の目安.")
+@click.option("--shipping", metavar="YEN", help="Shipping cost you pay.")
+@click.option("--cost", metavar="YEN", help="What the goods cost you.")
+@click.option("--kind", type=click.Choice(("normal", "dedicated", "confirmation")), default=None)
+@click.option("--buyer", metavar="NAME", help="For a dedicated listing (〇〇様専用).")
+@click.option("--until", metavar="WHEN", help="How long a dedicated/confirmation listing waits.")
+@_AT
+@_common
+def add_listed(trade_id, at, **fields) -> None:
+    """You listed an item (出品).
+
+    \b
+    Example:
+      journal add listed --platform mercari --title "ニット" --price 2500 --ship-days 2-3
+    """
+    _record("listed", trade_id, at, **fields)
+
+
+@add.command("bought")
+@click.option("--platform", required=True, type=click.Choice(PLATFORM_CHOICES))
+@click.option("--title", required=True)
+@click.option("--price", required=True, metavar="YEN")
+@click.option("--id", "trade_id", metavar="ID")
+@_AT
+@_common
+def add_bought(trade_id, at, **fields) -> None:
+    """You bought an item (buyer side).
+
+    \b
+    Example:
+      journal add bought --platform rakuma --title "ワンピース" --price 1800
+    """
+    _record("bought", trade_id, at, **fields)
+
+
+def _simple(name: str, doc: str, *options) -> None:
+    """Define `journal add NAME ID [options] [--at WHEN]`."""
+
+    def command(trade_id: str, at: str | None, **fields: Any) -> None:
+        _record(name, trade_id, at, **fields)
+
+    command.__name__ = f"add_{name.replace('-', '_')}"
+    decorated = _common(_AT(click.argument("trade_id", metavar="ID")(command)))
+    for option in reversed(options):
+        decorated = option(decorated)
+    add.command(name, help=doc + f"\n\n\b\nExample:\n  journal add {name} T1")(decorated)
+
+
+_BUYER = click.option("--buyer", required=True, metavar="NAME")
+_NOTE = click.option("--note", required=True, metavar="TEXT")
+_SIMPLE = (
+    ("request", "A buyer sent a purchase request (購入申請).", _BUYER),
+    ("sold", "The item sold without a request (購入).", _BUYER),
+    ("approved", "You approved the purchase request (承認); the buyer must now pay."),
+    ("declined", "You declined the purchase request."),
+    ("paid", "The buyer paid (支払い); or, buying, you paid."),
+    ("shipped", "The item was shipped (発送通知)."),
+    ("received", "Receipt: the buyer rated receipt (受取評価), or, buying, it arrived."),
+    ("rated", "You rated the other side (評価)."),
+    ("completed", "The trade completed (取引完了), e.g. automatically by the app."),
+    ("delisted", "You took the listing down (出品取り消し)."),
+    (
+        "cancelled",
+        "The trade was cancelled (キャンセル).",
+        click.option("--reason", required=True, metavar="TEXT"),
+    ),
+    (
+        "hold",
+        "You granted a hold (取り置き) until a date.",
+        _BUYER,
+        click.option("--until", required=True, metavar="WHEN"),
+    ),
+    ("hold-ended", "The hold ended (released or honoured)."),
+    ("defect", "Inspection found a defect (検品).", _NOTE),
+    ("message", "A trade message was sent or received (取引メッセージ).", _NOTE),
+    ("note", "A private note.", _NOTE),
+    ("return", "A return was requested (返品).", _NOTE),
+    (
+        "offer",
+        "A buyer asked for a discount (値下げ交渉).",
+        _BUYER,
+        click.option("--price", required=True, metavar="YEN"),
+    ),
+    ("offer-declined", "You declined the price offer."),
+    ("offer-accepted", "You accepted the price offer (the price changes)."),
+    (
+        "price",
+        "You changed the price and/or title.",
+        click.option("--price", metavar="YEN"),
+        click.option("--title"),
+    ),
+)
+for _name, _doc, *_options in _SIMPLE:
+    _simple(_name, _doc, *_options)
+
+
+@add.command("bundle")
+@click.argument("trade_ids", nargs=-1, required=True, metavar="ID ID [ID…]")
+@click.option("--price", required=True, metavar="YEN")
+@click.option("--buyer", required=True, metavar="NAME")
+@click.option(
+    "--until", metavar="WHEN", help="How long the set waits for its buyer (default 3 days)."
+)
+@click.option("--id", "new_id", metavar="NEWID")
+@_AT
+@_common
+def add_bundle(trade_ids, new_id, at, **fields) -> None:
+    """Bundle listings into one dedicated set listing for one buyer (おまとめ).
+
+    \b
+    Example:
+      journal add bundle T4 T5 --price 4500 --buyer はな --until +2d
+    """
+    _record("bundle", new_id, at, sources=trade_ids, **fields)
+
+
+# --- reading ----------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("trade_id", metavar="ID")
+@_common
+def show(trade_id: str) -> None:
+    """One trade: its state, deadlines and every event.
+
+    \b
+    Example:
+      journal show T1 --json
+    """
+    from journal import views
+
+    now = _now()
+    trade, events, deadlines = _journal().trade(trade_id)
+    data = views.trade_json(trade, events, deadlines, now)
+    _emit(data, None if _opts().json else views.trade_text(trade, events, deadlines, now))
+
+
+@cli.command("list")
+@click.option("--all", "include_all", is_flag=True, help="Include finished trades.")
+@_common
+def list_(include_all: bool) -> None:
+    """Trades still running (and completed ones whose message window is open).
+
+    \b
+    Example:
+      journal list --all
+    """
+    from journal import views
+
+    now = _now()
+    rows = _journal().trades(include_all, now)
+    _emit(rows, None if _opts().json else views.list_text(rows, now))
+
+
+@cli.command()
+@click.option(
+    "--within",
+    metavar="DURATION",
+    default="7d",
+    show_default=True,
+    help="How far ahead (48h, 7d, 2w).",
+)
+@click.option("--as-of", "as_of", metavar="WHEN", help="Look from this time instead of now.")
+@_common
+def upcoming(within: str, as_of: str | None) -> None:
+    """Open deadlines, soonest first.
+
+    \b
+    Example:
+      journal upcoming --within 48h
+    """
+    from journal import views
+    from journal.timeparse import parse_duration
+
+    window = parse_duration(within)
+    moment = _when(as_of) or _now()
+    rows = _journal().upcoming(moment, window)
+    _emit(
+        [{k: r[k] for k in ("trade", "kind", "due", "effect")} for r in rows],
+        None if _opts().json else views.upcoming_text(rows, moment),
+    )
+
+
+@cli.command()
+@click.argument("trade_id", metavar="[ID]", required=False)
+@_common
+def log(trade_id: str | None) -> None:
+    """The event log (of one trade, or all), with corrections marked.
+
+    \b
+    Example:
+      journal log T1
+    """
+    from journal import views
+
+    events = _journal().log(trade_id)
+    _emit(views.events_json(events), None if _opts().json else views.log_text(events))
+
+
+@cli.command()
+@click.argument("seq", type=int)
+@click.option("--reason", required=True, metavar="TEXT")
+@_common
+def void(seq: int, reason: str) -> None:
+    """Correct a mistake: append an event that voids event SEQ (history stays).
+
+    \b
+    Example:
+      journal void 12 --reason "wrong trade"
+    """
+    from journal.messages import render
+
+    stored = _journal().void(seq, reason)
+    _emit({"voided": seq, "seq": stored.seq}, render("voided", seq=seq, new=stored.seq))
+
+
+@cli.command()
+@_common
+def rebuild() -> None:
+    """Recompute trades and deadlines from the event log, from zero.
+
+    \b
+    Example:
+      journal rebuild
+    """
+    from journal.messages import render
+
+    journal = _journal()
+    count = journal.rebuild()
+    with journal.store.read() as conn:
+        events = journal.store.last_seq(conn)
+    _emit({"trades": count, "events": events}, render("rebuilt", trades=count, events=events))
+
+
+@cli.command()
+@click.argument("platform", required=False, type=click.Choice((*PLATFORM_CHOICES, "custom")))
+@_common
+def rules(platform: str | None) -> None:
+    """The deadline rules in force, with their sources and confidence.
+
+    \b
+    Example:
+      journal rules mercari
+    """
+    from journal import views
+    from journal.rules import load_rulebook
+    from journal.settings import load_config
+
+    book = load_rulebook(load_config().rules)
+    names = [platform] if platform else [*PLATFORM_CHOICES, "custom"]
+    data = views.rules_json(book, names)
+    _emit(data, None if _opts().json else views.rules_text(data))
+
+
+@cli.command()
+@_common
+def demo() -> None:
+    """Play the example stories into a throw-away journal and print the agenda.
+
+    \b
+    Example:
+      journal demo
+    """
+    from journal.demo import run
+
+    click.echo(run(_now()))
+
+
+# --- entry point ------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command; map every failure to one line on stderr and a documented status."""
+    try:
+        from journal import settings
+
+        settings.reset()
+    except Exception:  # noqa: BLE001 - never let start-up leak a traceback
+        pass
+    ctx_obj = Ctx()
+    try:
+        cli.main(args=argv, prog_name="journal", standalone_mode=False, obj=ctx_obj)
+        return EXIT_OK
+    except click.exceptions.Exit as done:
+        return done.exit_code
+    except click.exceptions.Abort:
+        return EXIT_BAD_INPUT
+    except click.ClickException as exc:
+        _fail(ctx_obj, exc.format_message(), EXIT_BAD_INPUT)
+        return EXIT_BAD_INPUT
+    except Exception as exc:  # noqa: BLE001
+        from journal.errors import JournalError
+
+        if isinstance(exc, JournalError):
+            _fail(ctx_obj, str(exc), exc.exit_code)
+            return exc.exit_code
+        from journal.messages import render
+
+        _fail(ctx_obj, render("internal", detail=f"{type(exc).__name__}: {exc}"), EXIT_INTERNAL)
+        return EXIT_INTERNAL
+
+
+def _fail(ctx_obj: Ctx, message: str, code: int) -> None:
+    line = " ".join(message.split())
+    click.echo(f"journal: {line}", err=True)
+    if ctx_obj.json:
+        click.echo(json.dumps({"error": line}, ensure_ascii=False))
+
+
+def run() -> None:
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    run()

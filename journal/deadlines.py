@@ -1,0 +1,142 @@
+"""Deadlines: computed from a trade's state and the rule book. Pure, Japan time.
+
+A deadline is never typed by hand (except the user's own promises: hold and dedicated
+dates), so when the rules change, recomputing from the log gives every trade its correct
+deadlines again.
+"""
+
+import calendar
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from journal.rules import Rule, RuleBook
+from journal.trade import Trade
+
+JST = ZoneInfo("Asia/Tokyo")
+BOTH = ("seller", "buyer")
+
+
+@dataclass(frozen=True)
+class KindSpec:
+    """What a deadline kind means, the same on every platform: who has it, what meets it."""
+
+    roles: tuple[str, ...]
+    met_by: tuple[str, ...]
+    trade_kind: str | None = None  # only for listings of this kind
+
+
+KIND_SPECS: dict[str, KindSpec] = {
+    "respond_request": KindSpec(("seller",), ("approval", "decline")),
+    "payment": KindSpec(BOTH, ("payment",)),
+    "ship": KindSpec(BOTH, ("shipping",)),
+    "auto_complete": KindSpec(BOTH, ("receipt", "completion")),
+    "receipt_followup": KindSpec(("seller",), ("receipt", "completion")),
+    "rate": KindSpec(("seller",), ("our_rating", "completion")),
+    "message_window": KindSpec(BOTH, ()),
+    "proceeds": KindSpec(("seller",), ()),
+    "hold_expiry": KindSpec(("seller",), ("hold_end",)),
+    "dedicated_expiry": KindSpec(("seller",), ("request", "purchase"), "dedicated"),
+    "confirmation_cleanup": KindSpec(("seller",), ("delisting",), "confirmation"),
+    "inspect": KindSpec(("buyer",), ("receipt", "completion")),
+}
+# `inspect` is computed last: it may count back from `auto_complete`.
+_ORDER = tuple(k for k in KIND_SPECS if k != "inspect") + ("inspect",)
+_ENDINGS = ("cancellation", "delisting", "bundling")
+
+
+@dataclass(frozen=True)
+class Deadline:
+    trade: str
+    kind: str
+    due: datetime  # aware UTC
+    effect: str
+    met_at: datetime | None = None
+
+    def status(self, now: datetime) -> str:
+        """'met' if met in time, 'missed' if met late or past due, else 'open'."""
+        if self.met_at is not None:
+            return "met" if self.met_at <= self.due else "missed"
+        return "missed" if self.due <= now else "open"
+
+
+def compute(trade: Trade, book: RuleBook) -> list[Deadline]:
+    """Every deadline the trade has now, met or not. Ordered by due time."""
+    found: dict[str, Deadline] = {}
+    ended_at = _ended_at(trade)
+    for kind in _ORDER:
+        spec = KIND_SPECS[kind]
+        if trade.role not in spec.roles:
+            continue
+        if spec.trade_kind and trade.kind != spec.trade_kind:
+            continue
+        deadline = _one(trade, book, kind, spec, found)
+        if deadline is None:
+            continue
+        if ended_at is not None and deadline.met_at is None and deadline.due >= ended_at:
+            continue  # the trade ended first: this deadline no longer applies
+        found[kind] = deadline
+    return sorted(found.values(), key=lambda d: (d.due, d.kind))
+
+
+def _one(
+    trade: Trade, book: RuleBook, kind: str, spec: KindSpec, found: dict[str, Deadline]
+) -> Deadline | None:
+    latest = book.rule_for(trade.platform, kind, date.max)
+    if latest is None:
+        return None
+    anchor = next((trade.anchors[a] for a in latest.counted_from if a in trade.anchors), None)
+    if anchor is None:
+        return None
+    rule = book.rule_for(trade.platform, kind, anchor.astimezone(JST).date())
+    if rule is None:
+        return None
+    due = _due(trade, rule, anchor, found)
+    met_at = min(
+        (
+            trade.anchors[a]
+            for a in spec.met_by
+            if a in trade.anchors and trade.anchors[a] >= anchor
+        ),
+        default=None,
+    )
+    return Deadline(trade.id, kind, due, rule.effect, met_at)
+
+
+def _due(trade: Trade, rule: Rule, anchor: datetime, found: dict[str, Deadline]) -> datetime:
+    if rule.user_until:
+        given = trade.hold["until"] if rule.kind == "hold_expiry" and trade.hold else trade.until
+        if given is not None:
+            return given
+    if rule.before and rule.before in found:
+        return found[rule.before].due
+    if rule.ship_days:
+        text = trade.ship_days or rule.default_ship_days
+        return anchor + timedelta(days=int(text.split("-")[-1]))
+    return add(anchor, rule)
+
+
+def add(anchor: datetime, rule: Rule) -> datetime:
+    """Apply a rule's offset to an instant, in Japan time (calendar days when `at` is set)."""
+    local = anchor.astimezone(JST)
+    if rule.months:
+        local = _add_months(local, rule.months)
+    if rule.at is not None:
+        day = local.date() + timedelta(days=rule.days)
+        local = datetime.combine(day, rule.at, JST)
+    else:
+        local = local + timedelta(days=rule.days)
+    local = local + timedelta(hours=rule.hours, minutes=rule.minutes)
+    return local.astimezone(UTC)
+
+
+def _add_months(moment: datetime, months: int) -> datetime:
+    total = moment.month - 1 + months
+    year, month = moment.year + total // 12, total % 12 + 1
+    day = min(moment.day, calendar.monthrange(year, month)[1])
+    return moment.replace(year=year, month=month, day=day)
+
+
+def _ended_at(trade: Trade) -> datetime | None:
+    times = [trade.anchors[a] for a in _ENDINGS if a in trade.anchors]
+    return min(times) if times else None

@@ -1,0 +1,66 @@
+"""Events: immutable facts about a trade. The log of these is the only truth."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+# Current payload schema version. Bump it, and teach `upgrade_payload` the step,
+# whenever a payload's shape changes; old events are upgraded on read.
+SCHEMA_VERSION = 1
+
+CREATION_TYPES = frozenset({"listed", "bought", "bundle"})
+ANYTIME_TYPES = frozenset({"message", "note"})
+VOID_TYPE = "voided"
+
+# Every type a user can add with `journal add`, plus the ones the journal writes itself.
+ADDABLE_TYPES = (
+    "listed",
+    "bought",
+    "request",
+    "sold",
+    "approved",
+    "declined",
+    "paid",
+    "shipped",
+    "received",
+    "rated",
+    "completed",
+    "delisted",
+    "cancelled",
+    "hold",
+    "hold-ended",
+    "defect",
+    "message",
+    "note",
+    "return",
+    "offer",
+    "offer-declined",
+    "offer-accepted",
+    "price",
+    "bundle",
+)
+INTERNAL_TYPES = ("bundled", VOID_TYPE)
+
+
+@dataclass(frozen=True)
+class Event:
+    """One stored (or about to be stored) event of one trade stream."""
+
+    type: str
+    stream: str
+    payload: dict[str, Any]
+    occurred_at: datetime
+    seq: int | None = None
+    version: int | None = None
+    recorded_at: datetime | None = None
+    event_id: str | None = None
+    schema_version: int = SCHEMA_VERSION
+
+
+def upgrade_payload(event_type: str, schema_version: int, payload: dict[str, Any]) -> dict:
+    """Bring an old payload up to SCHEMA_VERSION. Version 1 is the first; nothing to do yet."""
+    if schema_version > SCHEMA_VERSION:
+        from journal.errors import BadInput
+
+        raise BadInput("newer_event", version=schema_version)
+    return payload

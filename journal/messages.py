@@ -1,0 +1,214 @@
+"""Every sentence the journal says to a person, in English and Japanese, in one place.
+
+`render(key, **params)` picks the language from `journal.settings.language()`.
+"""
+
+from datetime import datetime
+from typing import Any
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    # bad input (exit 2)
+    "bad_duration": (
+        "bad duration {value!r}: use a number and a unit, like 48h, 7d or 2w",
+        "期間 {value!r} が読めません: 48h, 7d, 2w のように書いてください",
+    ),
+    "bad_when": (
+        "bad time {value!r}: use 2026-11-24, 2026-11-24T18:30, now, yesterday, +3d or -2h",
+        "日時 {value!r} が読めません: 2026-11-24, 2026-11-24T18:30, now, yesterday, +3d, -2h など",
+    ),
+    "ambiguous_when": (
+        "time {value!r} does not exist or is ambiguous in your timezone: add an offset",
+        "日時 {value!r} はこのタイムゾーンで存在しないか曖昧です: +09:00 のようにオフセットを付けてください",
+    ),
+    "bad_config": (
+        "cannot read the config file {path}: {detail}",
+        "設定ファイル {path} を読めません: {detail}",
+    ),
+    "bad_timezone": ("unknown timezone {value!r}", "不明なタイムゾーン {value!r}"),
+    "newer_event": (
+        "this journal holds events of schema version {version}, newer than this program: upgrade trade-journal",
+        "このジャーナルには新しい形式 (v{version}) のイベントがあります: trade-journal を更新してください",
+    ),
+    "not_a_journal": (
+        "{path} is not a trade journal (not a SQLite file, corrupt, or another program's database)",
+        "{path} はトレードジャーナルではありません（SQLite でない・壊れている・別のデータベース）",
+    ),
+    "db_read_only": (
+        "{path} is read-only: cannot write to the journal",
+        "{path} は読み取り専用です: 書き込めません",
+    ),
+    "db_busy": (
+        "the journal {path} stayed busy (locked by another process); try again",
+        "ジャーナル {path} が他のプロセスに使用中です。もう一度お試しください",
+    ),
+    "db_unusable": (
+        "cannot use the journal {path}: {detail}",
+        "ジャーナル {path} を使えません: {detail}",
+    ),
+    "db_is_directory": (
+        "{path} is a directory, not a journal file",
+        "{path} はディレクトリです（ジャーナルファイルではありません）",
+    ),
+    "empty_file": (
+        "{path} is an empty file, not a journal: remove it or choose another --db",
+        "{path} は空のファイルでジャーナルではありません: 削除するか別の --db を指定してください",
+    ),
+    "newer_journal": (
+        "{path} was written by a newer trade-journal (schema {revision}); upgrade this program, the journal is left untouched",
+        "{path} は新しい trade-journal で作成されました (スキーマ {revision})。プログラムを更新してください（ジャーナルは変更していません）",
+    ),
+    "bad_rule_override": (
+        "bad rule override in the config file at {where}",
+        "設定ファイルのルール上書きが不正です: {where}",
+    ),
+    "bad_id": (
+        "bad trade id {value!r}: use letters, digits, '-', '_' or '.', up to 40 characters",
+        "取引ID {value!r} が不正です: 英数字と - _ . で40文字まで",
+    ),
+    "bad_platform": (
+        "unknown platform {value!r}: choose one of {choices}",
+        "不明なプラットフォーム {value!r}: {choices} から選んでください",
+    ),
+    "bad_yen": (
+        "{what} must be a whole number of yen, not {value!r}",
+        "{what} は円の整数で指定してください（{value!r} は不可）",
+    ),
+    "yen_range": (
+        "{what} must be between ¥{low} and ¥{high:,}, not ¥{value:,}",
+        "{what} は ¥{low}〜¥{high:,} の範囲です（¥{value:,} は不可）",
+    ),
+    "empty_text": ("{what} must not be empty", "{what} が空です"),
+    "text_too_long": (
+        "{what} is too long ({length} characters; at most {limit})",
+        "{what} が長すぎます（{length}文字、上限 {limit}文字）",
+    ),
+    "control_chars": ("{what} contains control characters", "{what} に制御文字が含まれています"),
+    "future_at": (
+        "--at is in the future: record steps when they have happened",
+        "--at が未来の日時です: 起きたことを記録してください",
+    ),
+    "id_taken": (
+        "trade {trade} already exists: choose another --id",
+        "取引 {trade} は既にあります: 別の --id を指定してください",
+    ),
+    "bundle_needs_two": (
+        "a bundle needs at least two different trades",
+        "おまとめには異なる2つ以上の取引が必要です",
+    ),
+    "unknown_seq": ("there is no event #{seq}", "イベント #{seq} はありません"),
+    "unknown_trade": ("unknown trade {trade!r}", "取引 {trade!r} はありません"),
+    "until_in_past": (
+        "--until must be later than the step itself",
+        "--until はその操作より後の日時にしてください",
+    ),
+    "conflict": (
+        "another process kept changing this trade; try again",
+        "他のプロセスがこの取引を更新中です。もう一度お試しください",
+    ),
+    "dedicated_needs_buyer": (
+        "a dedicated listing needs --buyer",
+        "専用出品には --buyer が必要です",
+    ),
+    "price_needs_change": ("give --price and/or --title", "--price か --title を指定してください"),
+    "missing_option": ("missing option --{option}", "--{option} を指定してください"),
+    "bad_choice": (
+        "bad value {value!r} for {option}: choose one of {choices}",
+        "{option} の値 {value!r} は不可: {choices} から選んでください",
+    ),
+    # refused by a trade rule (exit 1)
+    "already_exists": (
+        "{trade} is already open; it cannot be created twice",
+        "{trade} は作成済みです",
+    ),
+    "before_creation": (
+        "{trade}: {step} cannot happen before the trade began",
+        "{trade}: 取引開始より前に {step} はできません",
+    ),
+    "trade_finished": (
+        "{trade} is {state}: only messages and notes can be added now",
+        "{trade} は {state} です: メッセージとメモのみ追加できます",
+    ),
+    "bad_step": (
+        "{trade}: cannot record {step} while the trade is {state}",
+        "{trade}: 状態 {state} では {step} を記録できません",
+    ),
+    "not_for_role": (
+        "{trade}: {step} does not apply to a {role}'s trade",
+        "{trade}: {step} は{role}側の取引には使えません",
+    ),
+    "out_of_order": (
+        "{trade}: {step} cannot be earlier than the previous step ({last})",
+        "{trade}: {step} は前の操作（{last}）より前にはできません",
+    ),
+    "no_request_option": (
+        "{trade} was listed without --request-required: record `sold` instead of `request`",
+        "{trade} は購入申請なしの出品です: request ではなく sold を記録してください",
+    ),
+    "request_required": (
+        "{trade} needs a purchase request: record `request` and `approved` instead of `sold`",
+        "{trade} は購入申請ありの出品です: sold ではなく request と approved を記録してください",
+    ),
+    "hold_in_past": (
+        "{trade}: the hold must end after it is granted",
+        "{trade}: 取り置きの期限は取り置き開始より後にしてください",
+    ),
+    "no_hold": ("{trade} has no hold to end", "{trade} に取り置きはありません"),
+    "no_offer": (
+        "{trade} has no open price offer to answer",
+        "{trade} に回答待ちの値下げ交渉はありません",
+    ),
+    "bundle_platforms": (
+        "a bundle must be on one platform, not {platforms}",
+        "おまとめは同じプラットフォームの出品に限ります（{platforms}）",
+    ),
+    "void_void": (
+        "#{seq} is itself a correction and cannot be voided",
+        "#{seq} は取消イベントなので取り消せません",
+    ),
+    "void_creation": (
+        "#{seq} ({type}) starts or merges a trade and cannot be voided: cancel or delist the trade instead",
+        "#{seq}（{type}）は取引の作成・統合なので取り消せません: cancelled か delisted を使ってください",
+    ),
+    "already_voided": ("#{seq} is already voided", "#{seq} は取り消し済みです"),
+    "void_breaks": (
+        "voiding #{seq} would leave an impossible history: {why}",
+        "#{seq} を取り消すと履歴が成り立ちません: {why}",
+    ),
+    # output
+    "created": ("{id}", "{id}"),
+    "voided": (
+        "voided #{seq} (recorded as #{new})",
+        "#{seq} を取り消しました（#{new} として記録）",
+    ),
+    "rebuilt": (
+        "rebuilt the read models: {trades} trades from {events} events",
+        "読み取りモデルを再構築しました: {events}件のイベントから{trades}件の取引",
+    ),
+    "nothing_upcoming": ("nothing due in this window", "期限の近いものはありません"),
+    "no_trades": ("no trades", "取引はありません"),
+    "personal_info": (
+        "note: the buyer's name and address are now hidden; ask by message before {until} if you still need anything",
+        "注意: 購入者の氏名・住所は非表示になりました。必要なことは {until} までにメッセージで確認してください",
+    ),
+    "internal": ("internal error: {detail}", "内部エラー: {detail}"),
+}
+
+
+def render(key: str, **params: Any) -> str:
+    from journal.settings import language
+
+    english, japanese = MESSAGES.get(key, (key, key))
+    template = japanese if language() == "ja" else english
+    shown = {k: _show(v) for k, v in params.items()}
+    try:
+        return template.format(**shown)
+    except (KeyError, IndexError, ValueError):
+        return f"{key}: {params}"
+
+
+def _show(value: Any) -> Any:
+    if isinstance(value, datetime):
+        from journal.display import when
+
+        return when(value)
+    return value

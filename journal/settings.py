@@ -1,0 +1,130 @@
+"""Where things live and what the user configured (config file + environment).
+
+Config is a TOML file (stdlib `tomllib`, nothing to install) at the per-OS config
+location, or `JOURNAL_CONFIG`. Recognised keys:
+
+    timezone = "Asia/Tokyo"          # display zone; else JOURNAL_TZ, else the system's
+    language = "ja"                  # "ja" or "en"; else JOURNAL_LANG, else the locale
+    [rules.mercari.message_window]   # override any field of a platform rule
+    days = 7
+    [reminders]                      # advance warnings per deadline kind (see scheduler)
+    payment = ["24h", "3h"]
+"""
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from datetime import tzinfo
+from functools import cache
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from journal.errors import BadInput
+
+APP = "trade-journal"
+
+
+def _platformdirs():
+    import platformdirs
+
+    return platformdirs
+
+
+def default_db_path() -> Path:
+    """The journal file in the user's data directory (per-OS convention)."""
+    return Path(_platformdirs().user_data_dir(APP, appauthor=False)) / "journal.sqlite"
+
+
+def config_path() -> Path:
+    env = os.environ.get("JOURNAL_CONFIG")
+    if env:
+        return Path(env)
+    return Path(_platformdirs().user_config_dir(APP, appauthor=False)) / "config.toml"
+
+
+@dataclass(frozen=True)
+class Config:
+    timezone: str | None = None
+    language: str | None = None
+    rules: dict[str, Any] = field(default_factory=dict)
+    reminders: dict[str, Any] = field(default_factory=dict)
+    notifier: dict[str, Any] = field(default_factory=dict)
+    raw: dict[str, Any] = field(default_factory=dict)
+
+
+@cache
+def load_config() -> Config:
+    path = config_path()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return Config()
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise BadInput("bad_config", path=str(path), detail=str(exc).splitlines()[0]) from None
+    return Config(
+        timezone=data.get("timezone"),
+        language=data.get("language"),
+        rules=data.get("rules", {}) or {},
+        reminders=data.get("reminders", {}) or {},
+        notifier=data.get("notifier", {}) or {},
+        raw=data,
+    )
+
+
+def resolve_db_path(option: str | None) -> Path:
+    chosen = option or os.environ.get("JOURNAL_DB")
+    return Path(chosen).expanduser() if chosen else default_db_path()
+
+
+@cache
+def user_tz() -> tzinfo:
+    """JOURNAL_TZ, then the config file, then TZ, then the system's zone."""
+    name = os.environ.get("JOURNAL_TZ") or load_config().timezone or os.environ.get("TZ")
+    if name:
+        try:
+            return ZoneInfo(name.lstrip(":"))
+        except (ZoneInfoNotFoundError, ValueError):
+            raise BadInput("bad_timezone", value=name) from None
+    return _system_tz()
+
+
+def _system_tz() -> tzinfo:
+    localtime = Path("/etc/localtime")
+    try:
+        target = str(localtime.resolve())
+        if "zoneinfo/" in target:
+            return ZoneInfo(target.split("zoneinfo/", 1)[1])
+    except (OSError, ZoneInfoNotFoundError, ValueError):
+        pass
+    try:
+        key = Path("/etc/timezone").read_text().strip()
+        if key:
+            return ZoneInfo(key)
+    except (OSError, ZoneInfoNotFoundError, ValueError):
+        pass
+    from datetime import datetime
+
+    return datetime.now().astimezone().tzinfo or ZoneInfo("UTC")
+
+
+def language() -> str:
+    """'ja' or 'en': JOURNAL_LANG, then the config file, then the locale."""
+    choice = os.environ.get("JOURNAL_LANG")
+    if not choice:
+        try:
+            choice = load_config().language
+        except BadInput:
+            choice = None
+    if not choice:
+        for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+            if os.environ.get(var):
+                choice = os.environ[var]
+                break
+    return "ja" if (choice or "").lower().startswith("ja") else "en"
+
+
+def reset() -> None:
+    """Forget cached config and zone (each CLI invocation starts fresh; tests rely on it)."""
+    load_config.cache_clear()
+    user_tz.cache_clear()

@@ -1,0 +1,313 @@
+"""The SQLite event store, through SQLAlchemy: opening, migrating, appending, reading.
+
+Writes run in `BEGIN IMMEDIATE` transactions with a busy timeout, so concurrent processes
+queue up instead of failing; sequence numbers and stream versions are assigned inside that
+transaction, so they are gapless and never reused. UPDATE and DELETE on events are refused
+by triggers in the database itself.
+"""
+
+import hashlib
+import json
+import os
+import sqlite3
+import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, create_engine, event
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.pool import NullPool
+
+from journal.errors import BadInput
+from journal.events import Event, upgrade_payload
+
+HEAD_REVISION = "0001"
+KNOWN_REVISIONS = ("0001",)
+GENESIS_HASH = "0" * 64
+BUSY_TIMEOUT_MS = 30_000
+
+EVENT_COLUMNS = (
+    "seq, event_id, stream, version, type, schema_version, payload, occurred_at, recorded_at,"
+    " prev_hash, hash"
+)
+
+
+def fmt_time(moment: datetime) -> str:
+    """Stored form of an instant: UTC, whole seconds, fixed width (sorts as text)."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_time(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+def dump_payload(payload: dict[str, Any]) -> str:
+    return json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def event_hash(prev_hash: str, row: tuple) -> str:
+    """The chain link: sha256 over the previous hash and the event's canonical content.
+
+    `row` is (seq, event_id, stream, version, type, schema_version, payload_json,
+    occurred_at, recorded_at) exactly as stored.
+    """
+    canonical = json.dumps(list(row), ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256((prev_hash + canonical).encode("utf-8")).hexdigest()
+
+
+def row_to_event(row: Any) -> Event:
+    seq, event_id, stream, version, type_, schema_version, payload, occurred, recorded = row[:9]
+    return Event(
+        type=type_,
+        stream=stream,
+        payload=upgrade_payload(type_, schema_version, json.loads(payload)),
+        occurred_at=parse_time(occurred),
+        seq=seq,
+        version=version,
+        recorded_at=parse_time(recorded),
+        event_id=event_id,
+        schema_version=schema_version,
+    )
+
+
+def _translate(exc: BaseException, path: Path) -> BadInput:
+    """Turn a database error into one clear line for the user."""
+    text = str(getattr(exc, "orig", exc) or exc).splitlines()[0]
+    lowered = text.lower()
+    if "not a database" in lowered or "malformed" in lowered:
+        return BadInput("not_a_journal", path=str(path))
+    if "readonly" in lowered or "read-only" in lowered:
+        return BadInput("db_read_only", path=str(path))
+    if "locked" in lowered or "busy" in lowered:
+        return BadInput("db_busy", path=str(path))
+    return BadInput("db_unusable", path=str(path), detail=text)
+
+
+class Store:
+    """One journal file. Cheap to open; migrates on first use."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        created = _prepare_file(path)
+        self.engine = create_engine(
+            f"sqlite:///{path}",
+            poolclass=NullPool,
+            connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+        )
+        event.listen(self.engine, "connect", _on_connect)
+        event.listen(self.engine, "begin", _on_begin)
+        self._ensure_schema(created)
+
+    # -- transactions -------------------------------------------------------------------
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        """A write transaction (BEGIN IMMEDIATE): one writer at a time, others wait."""
+        with self._guard(), self.engine.connect() as conn:
+            conn = conn.execution_options(immediate=True)
+            with conn.begin():
+                yield conn
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        """A read transaction: one consistent snapshot of the log and the read models."""
+        with self._guard(), self.engine.connect() as conn, conn.begin():
+            yield conn
+
+    @contextmanager
+    def _guard(self) -> Iterator[None]:
+        try:
+            yield
+        except IntegrityError:
+            raise
+        except (DBAPIError, sqlite3.Error) as exc:
+            raise _translate(exc, self.path) from None
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+    # -- schema ---------------------------------------------------------------------------
+    def _ensure_schema(self, created: bool) -> None:
+        with self._guard(), self.engine.connect() as conn:
+            revision = _revision(conn)
+            if revision == HEAD_REVISION:
+                return
+            if revision is None and not created and _has_foreign_tables(conn):
+                raise BadInput("not_a_journal", path=str(self.path))
+        if revision is not None and revision not in KNOWN_REVISIONS:
+            raise BadInput("newer_journal", path=str(self.path), revision=revision)
+        self._migrate(backup=revision is not None)
+
+    def _migrate(self, backup: bool) -> None:
+        from alembic.config import Config
+
+        from alembic import command
+
+        if backup:
+            self.backup_copy()
+        config = Config()
+        config.set_main_option("script_location", str(migrations_dir()))
+        with self.write() as conn:
+            config.attributes["connection"] = conn
+            command.upgrade(config, "head")
+
+    def backup_copy(self) -> Path:
+        """A consistent copy beside the journal (SQLite online backup), made before migrating."""
+        target = self.path.with_name(f"{self.path.name}.backup-{datetime.now(UTC):%Y%m%dT%H%M%SZ}")
+        _create_private(target)
+        with sqlite3.connect(self.path) as src, sqlite3.connect(target) as dst:
+            src.backup(dst)
+        return target
+
+    # -- the log --------------------------------------------------------------------------
+    def stream(self, conn: Connection, stream: str) -> list[Event]:
+        rows = conn.exec_driver_sql(
+            f"SELECT {EVENT_COLUMNS} FROM events WHERE stream = ? ORDER BY version", (stream,)
+        )
+        return [row_to_event(r) for r in rows]
+
+    def event_at(self, conn: Connection, seq: int) -> Event | None:
+        row = conn.exec_driver_sql(
+            f"SELECT {EVENT_COLUMNS} FROM events WHERE seq = ?", (seq,)
+        ).first()
+        return row_to_event(row) if row else None
+
+    def events(self, conn: Connection, stream: str | None = None) -> Iterator[Event]:
+        if stream is not None:
+            yield from self.stream(conn, stream)
+            return
+        for row in conn.exec_driver_sql(f"SELECT {EVENT_COLUMNS} FROM events ORDER BY seq"):
+            yield row_to_event(row)
+
+    def last_seq(self, conn: Connection) -> int:
+        return conn.exec_driver_sql("SELECT coalesce(max(seq), 0) FROM events").scalar_one()
+
+    def has_event_id(self, conn: Connection, event_id: str) -> bool:
+        found = conn.exec_driver_sql("SELECT 1 FROM events WHERE event_id = ?", (event_id,))
+        return found.first() is not None
+
+    def append(self, conn: Connection, pending: list[Event], recorded_at: datetime) -> list[Event]:
+        """Append events (in a write transaction), assigning seq, version and hash."""
+        last = conn.exec_driver_sql(
+            "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1"
+        ).first()
+        seq, prev_hash = (last[0], last[1]) if last else (0, GENESIS_HASH)
+        versions: dict[str, int] = {}
+        rows, stored = [], []
+        recorded = fmt_time(recorded_at)
+        for item in pending:
+            if item.stream not in versions:
+                versions[item.stream] = conn.exec_driver_sql(
+                    "SELECT coalesce(max(version), 0) FROM events WHERE stream = ?",
+                    (item.stream,),
+                ).scalar_one()
+            seq += 1
+            versions[item.stream] += 1
+            content = (
+                seq,
+                item.event_id,
+                item.stream,
+                versions[item.stream],
+                item.type,
+                item.schema_version,
+                dump_payload(item.payload),
+                fmt_time(item.occurred_at),
+                recorded,
+            )
+            digest = event_hash(prev_hash, content)
+            rows.append((*content, prev_hash, digest))
+            prev_hash = digest
+            stored.append(row_to_event(content))
+        conn.exec_driver_sql(
+            f"INSERT INTO events ({EVENT_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?)", rows
+        )
+        return stored
+
+
+def migrations_dir() -> Path:
+    """Where the Alembic scripts are: the installed `journal_migrations`, or ./alembic."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("journal_migrations")
+    if spec and spec.submodule_search_locations:
+        return Path(list(spec.submodule_search_locations)[0])
+    return Path(__file__).resolve().parent.parent / "alembic"
+
+
+def _revision(conn: Connection) -> str | None:
+    found = conn.exec_driver_sql(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
+    ).first()
+    if not found:
+        return None
+    return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+
+
+def _has_foreign_tables(conn: Connection) -> bool:
+    return conn.exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar_one() > 0
+
+
+def _create_private(path: Path) -> bool:
+    """Create an empty file readable by the owner only; False if it already existed."""
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        return False
+    os.close(fd)
+    return True
+
+
+def _prepare_file(path: Path) -> bool:
+    """Check the journal path before SQLite touches it; create it private. True if new."""
+    try:
+        if path.is_dir():
+            raise BadInput("db_is_directory", path=str(path))
+        if path.exists():
+            info = path.stat()
+            if not stat.S_ISREG(info.st_mode):
+                raise BadInput("db_unusable", path=str(path), detail="not a regular file")
+            if not os.access(path, os.R_OK):
+                raise BadInput("db_unusable", path=str(path), detail="permission denied")
+            if info.st_size == 0 and not _fills_soon(path):
+                raise BadInput("empty_file", path=str(path))
+            return False
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        return _create_private(path)
+    except OSError as exc:
+        raise BadInput("db_unusable", path=str(path), detail=exc.strerror or str(exc)) from None
+
+
+def _fills_soon(path: Path, wait: float = 2.0) -> bool:
+    """An empty file may be a journal another process is creating right now: wait a little."""
+    import time
+
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        time.sleep(0.05)
+        if path.stat().st_size > 0:
+            return True
+    return False
+
+
+def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
+    # Manage transactions ourselves (the documented SQLAlchemy recipe for pysqlite), so
+    # writes can start with BEGIN IMMEDIATE.
+    dbapi_conn.isolation_level = None
+    cursor = dbapi_conn.cursor()
+    cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    try:
+        mode = cursor.execute("PRAGMA journal_mode").fetchone()[0]
+        if mode != "wal":
+            cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+    except sqlite3.OperationalError:
+        pass  # a read-only file can still be read; writes will say so clearly
+    finally:
+        cursor.close()
+
+
+def _on_begin(conn: Connection) -> None:
+    immediate = conn.get_execution_options().get("immediate")
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")

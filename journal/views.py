@@ -1,0 +1,183 @@
+"""Turning results into JSON-ready data and into text for a terminal."""
+
+from datetime import datetime
+from typing import Any
+
+from journal.deadlines import Deadline
+from journal.display import remaining, when
+from journal.events import VOID_TYPE, Event
+from journal.messages import render
+from journal.rules import RuleBook
+from journal.settings import language
+from journal.trade import Trade
+
+
+def _voided(events: list[Event]) -> set[int]:
+    return {e.payload["seq"] for e in events if e.type == VOID_TYPE}
+
+
+def events_json(events: list[Event]) -> list[dict[str, Any]]:
+    voided = _voided(events)
+    out = []
+    for e in events:
+        item: dict[str, Any] = {
+            "seq": e.seq,
+            "trade": e.stream,
+            "version": e.version,
+            "type": e.type,
+            "occurred_at": e.occurred_at,
+            "recorded_at": e.recorded_at,
+            "voided": e.seq in voided,
+        }
+        for key, value in e.payload.items():
+            item.setdefault(key, value)
+        out.append(item)
+    return out
+
+
+def deadline_json(d: Deadline, now: datetime) -> dict[str, Any]:
+    return {"kind": d.kind, "due": d.due, "status": d.status(now), "effect": d.effect}
+
+
+def trade_json(
+    trade: Trade, events: list[Event], deadlines: list[Deadline], now: datetime
+) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": trade.id,
+        "platform": trade.platform,
+        "role": trade.role,
+        "title": trade.title,
+        "price": trade.price,
+        "state": trade.state,
+        "kind": trade.kind,
+        "buyer": trade.buyer,
+        "request_required": trade.request_required,
+        "ship_days": trade.ship_days,
+        "hold": _hold(trade),
+        "offer": trade.offer,
+        "bundled_into": trade.bundled_into,
+        "bundled_from": trade.bundled_from,
+        "events": events_json(events),
+        "deadlines": [deadline_json(d, now) for d in deadlines],
+    }
+    return data
+
+
+def _hold(trade: Trade) -> dict[str, Any] | None:
+    if not trade.hold:
+        return None
+    return {
+        "buyer": trade.hold["buyer"],
+        "until": trade.hold["until"],
+        "active": trade.hold["active"],
+    }
+
+
+def trade_text(trade: Trade, events: list[Event], deadlines: list[Deadline], now: datetime) -> str:
+    lines = [
+        f"{trade.id}  {trade.title}",
+        f"  {trade.platform} · {trade.role} · ¥{trade.price:,} · {trade.state}"
+        + (f" · {trade.buyer}" if trade.buyer else ""),
+    ]
+    if trade.hold and trade.hold["active"]:
+        lines.append(f"  hold: {trade.hold['buyer']} until {when(trade.hold['until'])}")
+    if trade.bundled_into:
+        lines.append(f"  bundled into {trade.bundled_into}")
+    if trade.bundled_from:
+        lines.append(f"  bundle of {', '.join(trade.bundled_from)}")
+    if deadlines:
+        lines.append("deadlines:")
+        for d in deadlines:
+            status = d.status(now)
+            lines.append(
+                f"  {d.kind:<20} {when(d.due)}  {status:<6} {remaining(d.due, now):<14} {d.effect}"
+            )
+    lines.append("events:")
+    lines.extend(_event_lines(events, show_trade=False))
+    return "\n".join(lines)
+
+
+def _event_lines(events: list[Event], show_trade: bool) -> list[str]:
+    voided = _voided(events)
+    out = []
+    for e in events:
+        details = " ".join(f"{k}={v}" for k, v in e.payload.items())
+        mark = " (voided)" if e.seq in voided else ""
+        who = f"{e.stream:<6} " if show_trade else ""
+        out.append(f"  #{e.seq:<5} {when(e.occurred_at)}  {who}{e.type}{mark}  {details}".rstrip())
+    return out
+
+
+def log_text(events: list[Event]) -> str:
+    return "\n".join(_event_lines(events, show_trade=True)) or render("no_trades")
+
+
+def list_text(rows: list[dict[str, Any]], now: datetime) -> str:
+    if not rows:
+        return render("no_trades")
+    lines = []
+    for r in rows:
+        nxt = r["next_deadline"]
+        due = f"{nxt['kind']} {when(nxt['due'])} ({remaining(nxt['due'], now)})" if nxt else "-"
+        lines.append(f"{r['id']:<6} {r['platform']:<13} {r['state']:<18} {due:<48} {r['title']}")
+    return "\n".join(lines)
+
+
+def upcoming_text(rows: list[dict[str, Any]], now: datetime) -> str:
+    if not rows:
+        return render("nothing_upcoming")
+    lines = []
+    for r in rows:
+        lines.append(
+            f"{when(r['due'])}  {remaining(r['due'], now):<14} {r['trade']:<6} {r['kind']:<20}"
+            f" {r['title']} — {r['effect']}"
+        )
+    return "\n".join(lines)
+
+
+def rules_json(book: RuleBook, names: list[str]) -> list[dict[str, Any]]:
+    out = []
+    for name in names:
+        pack = book.packs[name]
+        rules = []
+        for kind, versions in pack.rules.items():
+            for rule in versions:
+                rules.append(
+                    {
+                        "kind": kind,
+                        "value": rule.describe(),
+                        "counted_from": list(rule.counted_from),
+                        "effect": rule.effect_ja
+                        if language() == "ja" and rule.effect_ja
+                        else rule.effect,
+                        "effective_from": rule.effective_from.isoformat(),
+                        "source": rule.source,
+                        "confidence": rule.confidence,
+                        "note": rule.note,
+                        "enabled": rule.enabled,
+                    }
+                )
+        out.append({"platform": name, "name": pack.name, "rules": rules, "info": list(pack.info)})
+    return out
+
+
+def _effect(rule) -> str:
+    return rule.effect_ja if language() == "ja" and rule.effect_ja else rule.effect
+
+
+def rules_text(data: list[dict[str, Any]]) -> str:
+    lines = []
+    for pack in data:
+        lines.append(f"{pack['name']} [{pack['platform']}]")
+        for r in pack["rules"]:
+            lines.append(f"  {r['kind']}: {r['value']}, counted from {'/'.join(r['counted_from'])}")
+            lines.append(f"      when it passes: {r['effect']}")
+            if r["note"]:
+                lines.append(f"      note: {r['note']}")
+            lines.append(
+                f"      in force from {r['effective_from']} · {r['confidence']} · {r['source']}"
+            )
+        for info in pack["info"]:
+            lines.append(f"  ({info.get('topic')}) {info.get('text')} · {info.get('source')}")
+        lines.append("")
+    return "\n".join(lines).rstrip()
