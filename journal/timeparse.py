@@ -57,9 +57,7 @@ def parse_when(
             raise BadInput("bad_when", value=text) from None
         clock = time(23, 59) if date_only == "end" else time(0, 0)
         return datetime.combine(day, clock, tz).astimezone(UTC)
-    if not re.fullmatch(
-        r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?", raw
-    ):
+    if not _ISO.fullmatch(raw):
         raise BadInput("bad_when", value=text)
     try:
         moment = datetime.fromisoformat(raw)

@@ -147,9 +147,7 @@ def rules_json(book: RuleBook, names: list[str]) -> list[dict[str, Any]]:
                         "kind": kind,
                         "value": rule.describe(),
                         "counted_from": list(rule.counted_from),
-                        "effect": rule.effect_ja
-                        if language() == "ja" and rule.effect_ja
-                        else rule.effect,
+                        "effect": _effect(rule),
                         "effective_from": rule.effective_from.isoformat(),
                         "source": rule.source,
                         "confidence": rule.confidence,
