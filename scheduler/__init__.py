@@ -1,0 +1,1 @@
+"""The reminder daemon: plans reminders from open deadlines and delivers them."""
