@@ -203,3 +203,16 @@ def _override_pack(packs: dict[str, Pack], platform: str, kinds: Any) -> Pack:
         except (TypeError, ValueError):
             raise BadInput("bad_rule_override", where=where) from None
     return replace(pack, rules=rules)
+
+
+def effect_text(effect: str) -> str:
+    """A deadline's effect in the user's language (read models keep the English text)."""
+    from journal.settings import language
+
+    if language() != "ja":
+        return effect
+    for data in _builtin().values():
+        for rule in data.get("rules", []):
+            if rule.get("effect") == effect and rule.get("effect_ja"):
+                return rule["effect_ja"]
+    return effect

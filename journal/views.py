@@ -7,7 +7,7 @@ from journal.deadlines import Deadline
 from journal.display import remaining, when
 from journal.events import VOID_TYPE, Event
 from journal.messages import render
-from journal.rules import RuleBook
+from journal.rules import RuleBook, effect_text
 from journal.settings import language
 from journal.trade import Trade
 
@@ -89,8 +89,9 @@ def trade_text(trade: Trade, events: list[Event], deadlines: list[Deadline], now
         lines.append("deadlines:")
         for d in deadlines:
             status = d.status(now)
+            left = remaining(d.due, now) if status == "open" else ""
             lines.append(
-                f"  {d.kind:<20} {when(d.due)}  {status:<6} {remaining(d.due, now):<14} {d.effect}"
+                f"  {d.kind:<20} {when(d.due)}  {status:<6} {left:<14} {effect_text(d.effect)}"
             )
     lines.append("events:")
     lines.extend(_event_lines(events, show_trade=False))
@@ -130,7 +131,7 @@ def upcoming_text(rows: list[dict[str, Any]], now: datetime) -> str:
     for r in rows:
         lines.append(
             f"{when(r['due'])}  {remaining(r['due'], now):<14} {r['trade']:<6} {r['kind']:<20}"
-            f" {r['title']} — {r['effect']}"
+            f" {r['title']} — {effect_text(r['effect'])}"
         )
     return "\n".join(lines)
 
