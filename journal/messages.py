@@ -210,5 +210,8 @@ def _show(value: Any) -> Any:
     if isinstance(value, datetime):
         from journal.display import when
 
-        return when(value)
+        try:
+            return when(value)
+        except Exception:  # noqa: BLE001 - a bad JOURNAL_TZ must not hide the real message
+            return value.isoformat()
     return value

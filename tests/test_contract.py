@@ -374,3 +374,16 @@ def test_help_lists_every_command(run):
         "bundle",
     ):
         assert step in add_help
+
+
+@pytest.mark.parametrize(
+    "args", [["add", "note", "{t}", "--note", "x"], ["add", "paid", "{t}"], ["list"]]
+)
+def test_a_bad_timezone_is_refused_before_anything_is_written(
+    run, listed, journal_env, monkeypatch, args
+):
+    monkeypatch.setenv("JOURNAL_TZ", "Mars/Base")
+    before = digest(journal_env)
+    result = run(*[a.replace("{t}", listed) for a in args])
+    assert result.code == 2 and result.err == "journal: unknown timezone 'Mars/Base'\n"
+    assert digest(journal_env) == before
