@@ -88,9 +88,7 @@ class Daemon:
             version = _data_version(watcher)
             self.last_seq = self.reminders.fresh()
             self.scheduler.start()
-            with self.lock:
-                self.deliver(None)
-                self._safely(self.refresh)
+            self._safely(self.refresh)
             log.info("watching %s", self.reminders.store.path)
             while not stop.wait(self.poll):
                 current = _data_version(watcher)
@@ -124,7 +122,12 @@ class Daemon:
 
     # -- planning -----------------------------------------------------------------------
     def refresh(self) -> None:
-        """Re-derive every wake-up job for the horizon from the open deadlines."""
+        """Re-derive every wake-up job for the horizon, then deliver whatever is due.
+
+        Jobs are planned for reminders after `now`, and the delivery pass that follows
+        (under the same lock, so no job runs in between) covers everything up to a later
+        `now`: no reminder falls between the two, at start-up or at any later refresh.
+        """
         with self.lock:
             now = clock.now()
             planned = self.reminders.planned(now, now + HORIZON)
@@ -146,6 +149,7 @@ class Daemon:
                 replace_existing=True,
             )
             log.debug("planned %d wake-ups until %s", len(planned), self.horizon_end)
+            self.deliver(None)
 
     def on_change(self) -> None:
         """Another process wrote: re-plan only the trades its new events touched."""

@@ -293,3 +293,12 @@ def test_daemon_install_writes_a_launchd_agent_on_macos(tmp_path, journal_env):
     assert path == tmp_path / "Library/LaunchAgents/jp.trade-journal.daemon.plist"
     assert "<string>daemon</string>" in text and "<key>RunAtLoad</key><true/>" in text
     assert enable.startswith("launchctl bootstrap gui/")
+
+
+def test_a_refresh_delivers_what_is_due_so_nothing_falls_between_plan_and_jobs(frozen, reminders):
+    fake = Recorder()
+    frozen.move_to(PAYMENT_DUE - 3 * H)  # the daemon starts exactly at a warning's second
+    daemon = Daemon(reminders, fake)
+    daemon.refresh()
+    assert [(n.trade, n.kind) for n in fake.notes] == [("T1", "payment")]
+    assert [j for j in daemon.jobs.get("T1", ()) if "@payment@" in j] == []  # at > now only
