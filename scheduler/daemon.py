@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import IO
 
 from journal import clock
-from journal.errors import Refused
+from journal.errors import BadInput, Refused
 from scheduler.notify import Notifier
 from scheduler.reminders import Outcome, Reminders
 
@@ -44,7 +44,10 @@ def acquire_lock(db: Path) -> IO[str]:
     The kernel releases it when the process dies, so a crash never leaves a stale lock.
     """
     path = lock_path(db)
-    handle = open(path, "a+", encoding="utf-8")  # noqa: SIM115 - held for the process life
+    try:
+        handle = open(path, "a+", encoding="utf-8")  # noqa: SIM115 - held for the process life
+    except OSError as exc:
+        raise BadInput("db_unusable", path=str(path), detail=exc.strerror or str(exc)) from None
     try:
         fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:

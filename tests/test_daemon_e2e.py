@@ -62,9 +62,9 @@ class DaemonProcess:
             assert time.monotonic() < deadline, f"daemon not ready: {self.stderr()}"
             time.sleep(0.05)
 
-    def stop(self) -> int:
+    def stop(self, signum: int = signal.SIGTERM) -> int:
         if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
+            self.proc.send_signal(signum)
         try:
             code = self.proc.wait(timeout=15)
         finally:
@@ -103,11 +103,15 @@ def setup(tmp_path):
         "JOURNAL_CONFIG": str(config),
         "NOTES_OUT": str(tmp_path / "notes.jsonl"),
     }
+    return env, script, config, tmp_path
+
+
+def _add_trade(env: dict[str, str]) -> None:
     created = journal_process(
         "add", "listed", "--platform", "mercari", "--title", "ニット", "--price", "2000", env=env
     )
     assert created.returncode == 0, created.stderr
-    return env, script, config, tmp_path
+    assert created.stdout.strip() == "T1"
 
 
 def test_daemon_delivers_a_reminder_once_and_not_again_after_restart(setup):
@@ -118,6 +122,7 @@ def test_daemon_delivers_a_reminder_once_and_not_again_after_restart(setup):
     daemon = DaemonProcess(env, log, "--notifier", "command", "--command", str(script))
     try:
         daemon.wait_ready()
+        _add_trade(env)  # from a second process, while the daemon runs
         due = (datetime.now(UTC) + timedelta(seconds=4)).replace(microsecond=0)
         added = journal_process(
             "add", "hold", "T1", "--buyer", "はな", "--until", f"{due:%Y-%m-%dT%H:%M:%SZ}", env=env
@@ -165,6 +170,7 @@ def test_plan_follows_another_process_within_two_seconds(setup):
         encoding="utf-8",
     )
     notes_out = Path(env["NOTES_OUT"])
+    _add_trade(env)
     daemon = DaemonProcess(env, tmp / "daemon.log")
     try:
         daemon.wait_ready()
@@ -177,7 +183,8 @@ def test_plan_follows_another_process_within_two_seconds(setup):
         assert latency < 2.0, f"re-planned after {latency:.2f} s"
         assert "late" not in notes[0]["argv"][1]
     finally:
-        assert daemon.stop() == 0
+        assert daemon.stop(signal.SIGINT) == 0  # Ctrl-C stops it cleanly too
+    assert "Traceback" not in daemon.stderr()
 
 
 def test_a_failing_command_is_logged_and_retried_without_stopping(setup):
@@ -191,6 +198,7 @@ def test_a_failing_command_is_logged_and_retried_without_stopping(setup):
     )
     try:
         daemon.wait_ready()
+        _add_trade(env)
         added = journal_process("add", "hold", "T1", "--buyer", "はな", "--until", "+1h", env=env)
         assert added.returncode == 0
         deadline = time.monotonic() + 10
