@@ -302,3 +302,40 @@ def test_a_refresh_delivers_what_is_due_so_nothing_falls_between_plan_and_jobs(f
     daemon.refresh()
     assert [(n.trade, n.kind) for n in fake.notes] == [("T1", "payment")]
     assert [j for j in daemon.jobs.get("T1", ()) if "@payment@" in j] == []  # at > now only
+
+
+def test_a_crash_between_delivery_and_record_repeats_rather_than_loses(
+    frozen, reminders, monkeypatch
+):
+    fake = Recorder()
+    frozen.move_to(PAYMENT_DUE - 3 * H)
+    real_record = reminders.record
+
+    def crash(*_args, **_kwargs):
+        raise OSError("power cut")
+
+    monkeypatch.setattr(reminders, "record", crash)
+    with pytest.raises(OSError):
+        reminders.deliver_due(fake, clock.now())
+    monkeypatch.setattr(reminders, "record", real_record)
+    frozen.tick(10)
+    assert deliver(reminders, fake) == [("T1", "payment", False)]  # told again, not lost
+    assert len(fake.notes) == 2
+    assert deliver(reminders, fake) == []
+
+
+def test_due_times_show_in_the_users_zone_across_a_dst_change(monkeypatch):
+    from journal import settings
+    from scheduler.plan import Delivery, Reminder
+    from scheduler.reminders import reminder_note
+
+    monkeypatch.setenv("JOURNAL_TZ", "America/New_York")
+    monkeypatch.setenv("JOURNAL_LANG", "en")
+    settings.reset()
+    due = datetime(2026, 11, 2, 4, 59, tzinfo=UTC)  # 23:59 EST, the day DST ended
+    warning = Reminder(due - 24 * H, "T1", "payment", due, 24 * H)
+    note = reminder_note(Delivery(warning, late=False), "ニット", warning.at)
+    assert "due 2026-11-01 Sun 23:59 (in 1 d 0 h)" in note.message
+    assert note.due == "2026-11-01T23:59:00-05:00"
+    assert f"{warning.at.astimezone(settings.user_tz()):%H:%M %z}" == "00:59 -0400"
+    settings.reset()
