@@ -239,6 +239,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "no_reminders": ("no reminders planned or sent", "予定・送信済みのリマインダーはありません"),
     "reminders_planned": ("planned:", "予定:"),
     "reminders_sent": ("sent:", "送信済み:"),
+    "reminder_due": ("(due {due}, {left})", "（期限 {due}、{left}）"),
     "reminder_title": ("{trade} {title}", "{trade} {title}"),
     "reminder_body": (
         "{kind}: {todo} — due {due} ({left})",

@@ -191,7 +191,8 @@ def reminders_text(data: dict[str, list[dict[str, Any]]], now: datetime) -> str:
         for r in data["planned"]:
             lines.append(
                 f"  {when(r['at'])}  {r['trade']:<6} {r['kind']:<20} -{r['before']:<4}"
-                f" {r['status']:<8} {r['title']} (due {when(r['due'])}, {remaining(r['due'], now)})"
+                f" {r['status']:<8} {r['title']} "
+                + render("reminder_due", due=r["due"], left=remaining(r["due"], now))
             )
     if data["sent"]:
         lines.append(render("reminders_sent"))
