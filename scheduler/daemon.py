@@ -15,6 +15,7 @@ import logging
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Collection
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -32,6 +33,7 @@ HORIZON = timedelta(hours=36)
 REFRESH = timedelta(minutes=10)  # re-read the horizon (also picks up `journal rebuild`)
 RETRY = timedelta(seconds=30)  # after a notifier failed
 MAX_JOBS = 2000
+JUMP = 5.0  # seconds of disagreement between wall and monotonic time that mean a jump
 
 
 def lock_path(db: Path) -> Path:
@@ -93,11 +95,16 @@ class Daemon:
             self.scheduler.start()
             self._safely(self.refresh)
             log.info("watching %s", self.reminders.store.path)
+            ticks = (time.time(), time.monotonic())
             while not stop.wait(self.poll):
                 current = _data_version(watcher)
                 if current != version:
                     version = current
                     self._safely(self.on_change)
+                previous, ticks = ticks, (time.time(), time.monotonic())
+                if clock_jumped(previous, ticks):
+                    log.info("the clock jumped (suspend and resume?): re-planning")
+                    self._safely(self.refresh)
         finally:
             watcher.close()
             if self.scheduler.running:
@@ -224,6 +231,18 @@ class Daemon:
                     replace_existing=True,
                 )
             return outcome
+
+
+def clock_jumped(before: tuple[float, float], after: tuple[float, float]) -> bool:
+    """Did wall time move differently from monotonic time (suspend, resume, clock set)?
+
+    The scheduler waits on a monotonic clock, which stands still while the machine
+    sleeps: after a resume its jobs would fire late by the length of the sleep. So the
+    daemon re-plans (and delivers what fell due) whenever the two clocks disagree.
+    """
+    wall = after[0] - before[0]
+    steady = after[1] - before[1]
+    return abs(wall - steady) > JUMP
 
 
 def _data_version(conn: sqlite3.Connection) -> int:

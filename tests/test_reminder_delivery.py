@@ -341,3 +341,18 @@ def test_due_times_show_in_the_users_zone_across_a_dst_change(monkeypatch):
     assert note.due == "2026-11-01T23:59:00-05:00"
     assert f"{warning.at.astimezone(settings.user_tz()):%H:%M %z}" == "00:59 -0400"
     settings.reset()
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "jumped"),
+    [
+        ((1000.0, 50.0), (1000.5, 50.5), False),  # an ordinary poll
+        ((1000.0, 50.0), (1003.0, 50.5), False),  # a slow poll, both clocks agree-ish
+        ((1000.0, 50.0), (8 * 3600.0, 50.5), True),  # resumed after a night asleep
+        ((1000.0, 50.0), (900.0, 50.5), True),  # the clock was set back
+    ],
+)
+def test_a_suspend_or_clock_change_is_noticed(before, after, jumped):
+    from scheduler.daemon import clock_jumped
+
+    assert clock_jumped(before, after) is jumped
