@@ -246,10 +246,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{kind}: {todo} — 期限 {due}（{left}）",
     ),
     "reminder_late": ("[late by {late}] {body}", "[{late}遅れ] {body}"),
-    "summary_title": ("trade-journal: missed reminders", "trade-journal: 見逃したリマインダー"),
+    "summary_title": ("trade-journal: more deadlines", "trade-journal: ほかの期限"),
     "summary_body": (
-        "{count} deadline(s) had reminders while the daemon was not running: {items}",
-        "デーモン停止中に{count}件の期限のリマインダーがありました: {items}",
+        "{count} more deadline(s) had reminders, missed while the daemon was off or too many at once: {items}",
+        "ほかに{count}件の期限のリマインダーがあります（デーモン停止中に過ぎたもの、または同時に多数）: {items}",
     ),
     "kind_respond_request": ("purchase request", "購入申請"),
     "kind_payment": ("payment", "支払い"),

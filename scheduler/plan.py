@@ -20,6 +20,9 @@ AT_THE_MOMENT_KINDS = ("hold_expiry", "dedicated_expiry")
 DEFAULT_LATENESS = timedelta(hours=24)
 # A reminder delivered this long after its time is marked late (scheduling jitter is not).
 GRACE = timedelta(seconds=60)
+# More reminders due at once than this are a flood: the most urgent go out one by one,
+# the rest in the summary.
+MAX_BURST = 20
 # Deadlines that passed longer ago than this are history: their missed reminders are not
 # worth a notification, even in a summary.
 LOOKBACK = timedelta(days=7)
@@ -151,6 +154,7 @@ def due_now(
     now: datetime,
     lateness: timedelta = DEFAULT_LATENESS,
     known: Mapping[str, datetime] | None = None,
+    burst: int = MAX_BURST,
 ) -> tuple[list[Delivery], list[Reminder]]:
     """What to deliver at `now`: (deliveries, reminders to fold into one summary).
 
@@ -159,7 +163,8 @@ def due_now(
     A warning more than `lateness` old is not delivered on its own but summarized.
     `known` maps a trade to when its deadlines were last recorded: a warning whose time
     came before its deadline existed was not missed, so it counts from then (a hold
-    granted for 2 hours is told at once, not as "late by 1 h").
+    granted for 2 hours is told at once, not as "late by 1 h"). Beyond `burst` deliveries
+    at once, the least urgent (latest due) join the summary instead of a flood.
     """
     known = known or {}
     pending: dict[tuple[str, str, datetime], list[Reminder]] = {}
@@ -177,6 +182,11 @@ def due_now(
             deliver.append(Delivery(latest, late, tuple(group[:-1])))
         else:
             summarize.extend(group)
+    if len(deliver) > burst:
+        deliver.sort(key=lambda d: (d.reminder.due, d.reminder))
+        for extra in deliver[burst:]:
+            summarize.extend((*extra.superseded, extra.reminder))
+        deliver = deliver[:burst]
     deliver.sort(key=lambda d: d.reminder)
     summarize.sort()
     return deliver, summarize

@@ -109,7 +109,7 @@ def test_very_old_reminders_fold_into_one_summary(ok, frozen, reminders):
     fake = Recorder()
     frozen.move_to(PAYMENT_DUE + 30 * H)  # everything is more than 24 h late
     assert deliver(reminders, fake) == [("T1,T2", "summary", False)]
-    assert "2 deadline(s)" in fake.notes[0].message
+    assert "2 more deadline(s)" in fake.notes[0].message
     assert "T2 hold_expiry" in fake.notes[0].message and "T1 payment" in fake.notes[0].message
     assert deliver(reminders, fake) == []
 

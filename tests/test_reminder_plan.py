@@ -139,3 +139,15 @@ def test_nothing_due_is_lost_and_nothing_goes_twice(now, lateness_h, sent_mask):
     due = {r.key for r in reminders if r.at <= now} - sent
     assert set(keys) == due  # nothing lost
     assert len(deliver) <= 1  # one notification per deadline at most
+
+
+def test_a_burst_of_due_reminders_sends_the_most_urgent_and_summarizes_the_rest():
+    deadlines = [(f"T{i}", "payment", DUE + i * timedelta(minutes=1)) for i in range(1, 26)]
+    reminders = plan(deadlines, Warnings(), DUE)
+    now = DUE - 3 * H + 30 * timedelta(minutes=1)  # every 3 h warning has come
+    deliver, summary = due_now(reminders, set(), now, burst=20)
+    assert [d.reminder.trade for d in deliver] == [f"T{i}" for i in range(1, 21)]
+    assert {r.trade for r in summary} == {f"T{i}" for i in range(21, 26)}
+    assert len(summary) == 10  # each with its superseded 24 h warning: nothing left unsent
+    again, rest = due_now(reminders, {r.key for r in reminders}, now)
+    assert again == [] and rest == []
