@@ -140,7 +140,7 @@ class Daemon:
         """
         with self.lock:
             now = clock.now()
-            planned = self.reminders.planned(now, now + HORIZON)
+            planned = self.reminders.planned(now, now + HORIZON, limit=MAX_JOBS + 1)
             if len(planned) > MAX_JOBS:
                 planned = planned[:MAX_JOBS]
                 self.horizon_end = planned[-1].at

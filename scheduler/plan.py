@@ -6,7 +6,7 @@ a deadline whose due time moves gets new reminders, and a met deadline simply dr
 the plan because it is no longer among the open deadlines handed in.
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -34,7 +34,7 @@ def _stamp(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Reminder:
     """One warning `offset` before one deadline; fires at `at`."""
 
@@ -128,18 +128,21 @@ def plan(
     Reminders already in the past are included: whether they are still delivered, late,
     folded into a summary or superseded is `due_now`'s decision, not the plan's.
     """
-    until = now + horizon if horizon is not None else None
-    out = []
+    return sorted(reminders_of(deadlines, warnings, now + horizon if horizon is not None else None))
+
+
+def reminders_of(
+    deadlines: Iterable[tuple[str, str, datetime]], warnings: Warnings, until: datetime | None
+) -> Iterator[Reminder]:
+    """`plan` unsorted, one at a time (the daemon keeps only the nearest few thousand)."""
     for trade, kind, due in deadlines:
         for offset in warnings.for_kind(kind):
             at = due - offset
             if until is None or at <= until:
-                out.append(Reminder(at, trade, kind, due, offset))
-    out.sort()
-    return out
+                yield Reminder(at, trade, kind, due, offset)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Delivery:
     """A reminder to send now; `superseded` are its deadline's earlier, unsent warnings."""
 

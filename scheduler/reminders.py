@@ -6,6 +6,7 @@ A reminder is recorded as sent only after its notifier reported success, one tra
 per delivery: a crash can at worst repeat the reminder being delivered, never lose one.
 """
 
+import heapq
 import logging
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
@@ -31,11 +32,14 @@ from scheduler.plan import (
     due_now,
     lateness_from_config,
     plan,
+    reminders_of,
     warnings_from_config,
 )
 
 log = logging.getLogger("journal.daemon")
 _CHUNK = 500
+_BATCH = 5000
+SUMMARY_TRADES = 50  # trade ids named in a summary's JOURNAL_TRADE / console line
 
 
 @dataclass
@@ -97,40 +101,40 @@ class Reminders:
         now: datetime,
         until: datetime | None,
         trades: Collection[str] | None = None,
+        limit: int | None = None,
     ) -> list[Reminder]:
-        """Unsent reminders firing after `now` and by `until`: what the scheduler should hold."""
+        """Reminders firing after `now` and by `until`, soonest first (the first `limit`)."""
         end = until + self.warnings.longest if until is not None else None
         with self.store.read() as conn:
             rows = self.open_deadlines(conn, now, end, trades)
-        horizon = until - now if until is not None else None
-        return [r for r in plan(rows, self.warnings, now, horizon) if r.at > now]
+        found = (r for r in reminders_of(rows, self.warnings, until) if r.at > now)
+        return heapq.nsmallest(limit, found) if limit is not None else sorted(found)
 
     def titles(self, conn: Connection, ids: Iterable[str]) -> dict[str, str]:
-        return {t: title for t, (title, _) in self.trade_info(conn, ids).items()}
+        sql = "SELECT id, title FROM trades WHERE 1 = 1"
+        return {r[0]: r[1] for r in _chunked(conn, sql, (), set(ids), column="id")}
 
-    def trade_info(self, conn: Connection, ids: Iterable[str]) -> dict[str, tuple[str, datetime]]:
-        """Title, and when the trade's latest event (so its deadlines) was recorded."""
+    def recorded(self, conn: Connection, ids: Iterable[str]) -> dict[str, datetime]:
+        """When each trade's latest event (so its current deadlines) was recorded."""
         sql = (
-            "SELECT t.id, t.title, e.recorded_at FROM trades t"
+            "SELECT t.id, e.recorded_at FROM trades t"
             " JOIN events e ON e.seq = t.last_seq WHERE 1 = 1"
         )
         rows = _chunked(conn, sql, (), set(ids), column="t.id")
-        return {r[0]: (r[1], parse_time(r[2])) for r in rows}
+        return {r[0]: parse_time(r[1]) for r in rows}
 
     # -- delivering ---------------------------------------------------------------------
     def deliver_due(
         self, notifier: Notifier, now: datetime, trades: Collection[str] | None = None
     ) -> Outcome:
         """Deliver every reminder whose time has come (of some trades, or all)."""
-        since = now - self.lookback
         with self.store.read() as conn:
-            rows = self.open_deadlines(conn, since, now + self.warnings.longest, trades)
-            sent = self.sent_keys(conn, since, trades)
-            info = self.trade_info(conn, {r[0] for r in rows})
-        titles = {t: title for t, (title, _) in info.items()}
-        known = {t: since for t, (_, since) in info.items()}
-        reminders = plan(rows, self.warnings, now, timedelta(0))
-        deliveries, summarize = due_now(reminders, sent, now, self.lateness, known)
+            reminders = self.unsent_due(conn, now, trades)
+            known = self.recorded(conn, {r.trade for r in reminders})
+        deliveries, summarize = due_now(reminders, set(), now, self.lateness, known)
+        del reminders, known
+        with self.store.read() as conn:
+            titles = self.titles(conn, {d.reminder.trade for d in deliveries})
         outcome = Outcome()
         for item in deliveries:
             note = reminder_note(item, titles.get(item.reminder.trade, ""), now)
@@ -154,13 +158,43 @@ class Reminders:
                 outcome.failed += 1
         return outcome
 
+    def unsent_due(
+        self, conn: Connection, now: datetime, trades: Collection[str] | None = None
+    ) -> list[Reminder]:
+        """Reminders whose time has come and that were not sent, read in one streaming pass.
+
+        Sent offsets come joined to each deadline row, so a journal with many deadlines
+        and nothing to say costs one indexed scan and no large sets in memory.
+        """
+        sql = (
+            "SELECT d.trade, d.kind, d.due, group_concat(s.offset_s) FROM deadlines d"
+            " LEFT JOIN reminders_sent s"
+            " ON s.trade = d.trade AND s.kind = d.kind AND s.due = d.due"
+            " WHERE d.met_at IS NULL AND d.due > ? AND d.due <= ?"
+        )
+        window = (fmt_time(now - self.lookback), fmt_time(now + self.warnings.longest))
+        found: list[Reminder] = []
+        for trade, kind, due_text, sent_text in _chunked(
+            conn, sql, window, trades, column="d.trade", tail=" GROUP BY d.trade, d.kind, d.due"
+        ):
+            sent = {int(x) for x in sent_text.split(",")} if sent_text else set()
+            due = parse_time(due_text)
+            for offset in self.warnings.for_kind(kind):
+                at = due - offset
+                if at <= now and int(offset.total_seconds()) not in sent:
+                    found.append(Reminder(at, trade, kind, due, offset))
+        return found
+
     def record(self, items: list[tuple[Reminder, str]], notifier: str, now: datetime) -> None:
-        with self.store.write() as conn:
-            conn.exec_driver_sql(
-                "INSERT OR IGNORE INTO reminders_sent"
-                " (trade, kind, due, offset_s, sent_at, how, notifier) VALUES (?,?,?,?,?,?,?)",
-                [(*r.key, fmt_time(now), how, notifier) for r, how in items],
-            )
+        sql = (
+            "INSERT OR IGNORE INTO reminders_sent"
+            " (trade, kind, due, offset_s, sent_at, how, notifier) VALUES (?,?,?,?,?,?,?)"
+        )
+        stamp = fmt_time(now)
+        with self.store.write() as conn:  # one transaction, written in bounded batches
+            for start in range(0, len(items), _BATCH):
+                batch = items[start : start + _BATCH]
+                conn.exec_driver_sql(sql, [(*r.key, stamp, how, notifier) for r, how in batch])
 
     # -- listing ------------------------------------------------------------------------
     def listing(self, now: datetime, within: timedelta) -> dict[str, list[dict[str, Any]]]:
@@ -226,16 +260,17 @@ def _chunked(
     params: tuple,
     trades: Collection[str] | None,
     column: str = "trade",
+    tail: str = "",
 ) -> Iterable[Any]:
     """Run `sql`, restricted to some trades when given (in chunks: SQLite caps parameters)."""
     if trades is None:
-        yield from conn.exec_driver_sql(sql, params)
+        yield from conn.exec_driver_sql(sql + tail, params)
         return
     ids = sorted(trades)
     for start in range(0, len(ids), _CHUNK):
         part = ids[start : start + _CHUNK]
         marks = ",".join("?" * len(part))
-        yield from conn.exec_driver_sql(f"{sql} AND {column} IN ({marks})", (*params, *part))
+        yield from conn.exec_driver_sql(f"{sql} AND {column} IN ({marks}){tail}", (*params, *part))
 
 
 # -- what a person reads -------------------------------------------------------------------
@@ -265,6 +300,8 @@ def summary_note(reminders: list[Reminder], now: datetime) -> Note:
     if len(deadlines) > 10:
         shown += ", …"
     trades = sorted({t for t, _, _ in deadlines})
+    if len(trades) > SUMMARY_TRADES:  # keep the environment of a `command` small
+        trades = [*trades[:SUMMARY_TRADES], "…"]
     return Note(
         title=render("summary_title"),
         message=render("summary_body", count=len(deadlines), items=shown),
