@@ -123,7 +123,7 @@ def test_daemon_delivers_a_reminder_once_and_not_again_after_restart(setup):
     try:
         daemon.wait_ready()
         _add_trade(env)  # from a second process, while the daemon runs
-        due = (datetime.now(UTC) + timedelta(seconds=4)).replace(microsecond=0)
+        due = (datetime.now(UTC) + timedelta(seconds=6)).replace(microsecond=0)
         added = journal_process(
             "add", "hold", "T1", "--buyer", "はな", "--until", f"{due:%Y-%m-%dT%H:%M:%SZ}", env=env
         )
