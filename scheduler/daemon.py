@@ -94,7 +94,7 @@ class Daemon:
             self.last_seq = self.reminders.fresh()
             self.scheduler.start()
             self._safely(self.refresh)
-            log.info("watching %s", self.reminders.store.path)
+            log.info("watching %s (notifier: %s)", self.reminders.store.path, self.notifier.name)
             ticks = (time.time(), time.monotonic())
             while not stop.wait(self.poll):
                 current = _data_version(watcher)
