@@ -439,6 +439,148 @@ def demo() -> None:
     click.echo(run(_now()))
 
 
+# --- reminders and the daemon -----------------------------------------------------------
+
+
+@cli.group(invoke_without_command=True)
+@click.option(
+    "--notifier",
+    type=click.Choice(("desktop", "command", "console")),
+    help="How to deliver (default: [notifier] kind in the config, else desktop).",
+)
+@click.option(
+    "--command", "program", metavar="PROGRAM", help="Program run per reminder (command notifier)."
+)
+@click.option("--once", is_flag=True, help="Deliver what is due now, then exit (for cron).")
+@click.option("--as-of", "as_of", metavar="WHEN", help="With --once: deliver as if it were WHEN.")
+@click.option("-v", "--verbose", is_flag=True, help="Log planning details too.")
+@_common
+@click.pass_context
+def daemon(
+    ctx: click.Context,
+    notifier: str | None,
+    program: str | None,
+    once: bool,
+    as_of: str | None,
+    verbose: bool,
+) -> None:
+    """Remind before every open deadline (foreground; logs to stderr; stop with Ctrl-C).
+
+    \b
+    Example:
+      journal daemon --notifier console
+      journal daemon --once --as-of 2026-11-24T09:00
+      journal daemon install
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    if as_of is not None and not once:
+        raise click.UsageError("--as-of needs --once")
+    import logging
+
+    from journal.errors import Refused
+    from journal.messages import render
+    from journal.settings import load_config, resolve_db_path
+    from scheduler import notify
+    from scheduler.daemon import Daemon, acquire_lock
+    from scheduler.reminders import Reminders
+
+    logging.basicConfig(
+        stream=sys.stderr,
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(asctime)s journal daemon: %(message)s",
+    )
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    chosen = notify.choose(load_config().notifier, notifier, program)
+    moment = _when(as_of)
+    path = resolve_db_path(_opts().db)
+    journal = _journal()
+    lock = acquire_lock(path)
+    try:
+        reminders = Reminders(journal)
+        if once:
+            reminders.fresh()
+            outcome = reminders.deliver_due(chosen, moment or _now())
+            counts = {
+                "delivered": len(outcome.delivered),
+                "summarized": len(outcome.summarized),
+                "failed": outcome.failed,
+            }
+            if _opts().json:
+                _emit(counts)
+            else:
+                click.echo(render("daemon_once", **counts), err=True)
+            if outcome.failed:
+                raise Refused("reminders_failed", failed=outcome.failed)
+            return
+        _serve(Daemon(reminders, chosen))
+    finally:
+        journal.close()
+        lock.close()
+
+
+def _serve(running) -> None:
+    """Run the daemon in the foreground until SIGTERM or SIGINT, then stop cleanly."""
+    import signal
+    import threading
+
+    stop = threading.Event()
+
+    def request_stop(_signum, _frame) -> None:
+        stop.set()
+
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, request_stop)
+    running.run(stop)
+
+
+@daemon.command("install")
+@_common
+def daemon_install() -> None:
+    """Install the daemon as a service: a systemd user unit, or a launchd agent on macOS.
+
+    \b
+    Example:
+      journal daemon install
+    """
+    from journal.messages import render
+    from journal.settings import resolve_db_path
+    from scheduler.install import install
+
+    path, enable = install(resolve_db_path(_opts().db))
+    _emit(
+        {"path": str(path), "enable": enable},
+        render("daemon_installed", path=str(path), command=enable),
+    )
+
+
+@cli.command()
+@click.option(
+    "--within",
+    metavar="DURATION",
+    default="7d",
+    show_default=True,
+    help="Planned this far ahead, and sent this far back.",
+)
+@click.option("--as-of", "as_of", metavar="WHEN", help="Look from this time instead of now.")
+@_common
+def reminders(within: str, as_of: str | None) -> None:
+    """Reminders planned (from the open deadlines) and already sent.
+
+    \b
+    Example:
+      journal reminders --within 48h --json
+    """
+    from journal import views
+    from journal.timeparse import parse_duration
+    from scheduler.reminders import Reminders
+
+    window = parse_duration(within)
+    moment = _when(as_of) or _now()
+    data = Reminders(_journal()).listing(moment, window)
+    _emit(data, None if _opts().json else views.reminders_text(data, moment))
+
+
 # --- entry point ------------------------------------------------------------------------
 
 

@@ -191,6 +191,117 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "注意: 購入者の氏名・住所は非表示になりました。必要なことは {until} までにメッセージで確認してください",
     ),
     "internal": ("internal error: {detail}", "内部エラー: {detail}"),
+    # reminders and the daemon
+    "bad_reminder_kind": (
+        "config [reminders]: unknown deadline kind {name!r} (known: default, {kinds})",
+        "設定 [reminders]: 不明な期限の種類 {name!r}（使えるもの: default, {kinds}）",
+    ),
+    "bad_reminder_value": (
+        'config [reminders] {name}: {value!r} is not a list of durations like ["24h", "3h", "0m"]',
+        '設定 [reminders] {name}: {value!r} は ["24h", "3h", "0m"] のような期間のリストではありません',
+    ),
+    "bad_lateness": (
+        'config [notifier] lateness: {value!r} is not a duration like "24h"',
+        '設定 [notifier] lateness: {value!r} は "24h" のような期間ではありません',
+    ),
+    "bad_notifier": (
+        "unknown notifier {value!r}: use desktop, command or console",
+        "不明な通知方法 {value!r}: desktop, command, console のいずれかにしてください",
+    ),
+    "notifier_needs_command": (
+        "the command notifier needs a program: --command PROGRAM or [notifier] command",
+        "command 通知にはプログラムが必要です: --command PROGRAM か [notifier] command を指定してください",
+    ),
+    "notifier_command_missing": (
+        "notifier program {program!r} not found or not executable",
+        "通知プログラム {program!r} が見つからないか実行できません",
+    ),
+    "daemon_running": (
+        "a journal daemon is already running for {path} (pid {pid})",
+        "{path} のデーモンはすでに動いています (pid {pid})",
+    ),
+    "daemon_once": (
+        "delivered {delivered} reminder(s), summarized {summarized}, failed {failed}",
+        "リマインダー {delivered}件を通知、{summarized}件をまとめて通知、失敗 {failed}件",
+    ),
+    "daemon_installed": (
+        "wrote {path}\nenable it with:\n  {command}",
+        "{path} を書き込みました\n有効にするには:\n  {command}",
+    ),
+    "daemon_unsupported_os": (
+        "installing as a service is supported on Linux (systemd) and macOS (launchd), not {system}",
+        "サービスとしての登録は Linux (systemd) と macOS (launchd) のみ対応です（{system} は非対応）",
+    ),
+    "reminders_failed": (
+        "{failed} reminder(s) could not be delivered; they stay pending",
+        "{failed}件のリマインダーを通知できませんでした（未送信のまま残ります）",
+    ),
+    "no_reminders": ("no reminders planned or sent", "予定・送信済みのリマインダーはありません"),
+    "reminders_planned": ("planned:", "予定:"),
+    "reminders_sent": ("sent:", "送信済み:"),
+    "reminder_due": ("(due {due}, {left})", "（期限 {due}、{left}）"),
+    "reminder_title": ("{trade} {title}", "{trade} {title}"),
+    "reminder_body": (
+        "{kind}: {todo} — due {due} ({left})",
+        "{kind}: {todo} — 期限 {due}（{left}）",
+    ),
+    "reminder_late": ("[late by {late}] {body}", "[{late}遅れ] {body}"),
+    "summary_title": ("trade-journal: more deadlines", "trade-journal: ほかの期限"),
+    "summary_body": (
+        "{count} more deadline(s) had reminders, missed while the daemon was off or too many at once: {items}",
+        "ほかに{count}件の期限のリマインダーがあります（デーモン停止中に過ぎたもの、または同時に多数）: {items}",
+    ),
+    "kind_respond_request": ("purchase request", "購入申請"),
+    "kind_payment": ("payment", "支払い"),
+    "kind_ship": ("shipping", "発送"),
+    "kind_auto_complete": ("auto-completion", "自動取引完了"),
+    "kind_receipt_followup": ("receipt follow-up", "受取評価の催促"),
+    "kind_rate": ("rating", "評価"),
+    "kind_message_window": ("message window", "取引メッセージ"),
+    "kind_proceeds": ("proceeds", "売上金"),
+    "kind_hold_expiry": ("hold", "取り置き"),
+    "kind_dedicated_expiry": ("dedicated listing", "専用出品"),
+    "kind_confirmation_cleanup": ("confirmation listing", "確認用出品"),
+    "kind_inspect": ("inspection", "検品"),
+    "todo_respond_request": (
+        "approve or decline the request before it auto-cancels",
+        "自動キャンセルの前に承認か拒否をする",
+    ),
+    "todo_payment": (
+        "check the payment; unpaid trades may be cancelled",
+        "支払いを確認する（未払いはキャンセルされることがあります）",
+    ),
+    "todo_ship": ("ship and send the shipping notice", "発送して発送通知をする"),
+    "todo_auto_complete": (
+        "the app completes the trade: raise any problem before",
+        "アプリが取引を完了します: 問題があればその前に連絡",
+    ),
+    "todo_receipt_followup": (
+        "the buyer has not rated receipt: follow up",
+        "受取評価がまだです: 受取確認を依頼する",
+    ),
+    "todo_rate": ("rate the other side", "相手を評価する"),
+    "todo_message_window": (
+        "the message box closes: ask for anything you still need",
+        "メッセージが閉じます: 必要なことは今のうちに連絡",
+    ),
+    "todo_proceeds": ("claim or transfer your proceeds", "売上金を申請・チャージする"),
+    "todo_hold_expiry": (
+        "the hold ends: sell to anyone, or talk again",
+        "取り置きが終わります: 他の人に販売するか、相手と相談",
+    ),
+    "todo_dedicated_expiry": (
+        "the dedicated listing waited long enough: let it go",
+        "専用出品の待ち期限です: 購入がなければ解除",
+    ),
+    "todo_confirmation_cleanup": (
+        "delete the confirmation listing",
+        "確認用出品を削除する",
+    ),
+    "todo_inspect": (
+        "inspect the item and raise problems before rating",
+        "評価の前に検品し、問題があれば連絡",
+    ),
 }
 
 

@@ -24,8 +24,8 @@ from sqlalchemy.pool import NullPool
 from journal.errors import BadInput
 from journal.events import Event, upgrade_payload
 
-HEAD_REVISION = "0001"
-KNOWN_REVISIONS = ("0001",)
+HEAD_REVISION = "0002"
+KNOWN_REVISIONS = ("0001", "0002")
 GENESIS_HASH = "0" * 64
 BUSY_TIMEOUT_MS = 30_000
 

@@ -180,3 +180,26 @@ def rules_text(data: list[dict[str, Any]]) -> str:
             lines.append(f"  ({info.get('topic')}) {info.get('text')} · {info.get('source')}")
         lines.append("")
     return "\n".join(lines).rstrip()
+
+
+def reminders_text(data: dict[str, list[dict[str, Any]]], now: datetime) -> str:
+    """`journal reminders`: what will be said, and what was said."""
+    if not data["planned"] and not data["sent"]:
+        return render("no_reminders")
+    lines = []
+    if data["planned"]:
+        lines.append(render("reminders_planned"))
+        for r in data["planned"]:
+            lines.append(
+                f"  {when(r['at'])}  {r['trade']:<6} {r['kind']:<20} -{r['before']:<4}"
+                f" {r['status']:<8} {r['title']} "
+                + render("reminder_due", due=r["due"], left=remaining(r["due"], now))
+            )
+    if data["sent"]:
+        lines.append(render("reminders_sent"))
+        for r in data["sent"]:
+            lines.append(
+                f"  {when(r['sent_at'])}  {r['trade']:<6} {r['kind']:<20} -{r['before']:<4}"
+                f" {r['how']:<10} {r['notifier']:<8} {r['title']}"
+            )
+    return "\n".join(lines)

@@ -1,1 +1,1 @@
-"""The reminder daemon: plans reminders from open deadlines and delivers them."""
+"""The reminder daemon: plans reminders from the log, delivers them, records them as sent."""

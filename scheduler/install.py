@@ -1,0 +1,97 @@
+"""`journal daemon install`: a systemd user unit (Linux) or a launchd agent (macOS).
+
+The service runs `journal daemon` in the foreground and lets the init system restart it;
+the journal file, config file and display settings in force now are written into it, so
+the service reminds about the same journal the user is looking at.
+"""
+
+import os
+import shlex
+import sys
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from journal.errors import BadInput
+
+UNIT_NAME = "trade-journal.service"
+AGENT_LABEL = "jp.trade-journal.daemon"
+_PASSED_ENV = ("JOURNAL_CONFIG", "JOURNAL_TZ", "JOURNAL_LANG")
+
+
+def journal_command() -> list[str]:
+    """How to start this very installation's `journal`, independent of the service's PATH."""
+    exe = Path(sys.executable).with_name("journal")
+    if exe.exists():
+        return [str(exe)]
+    return [sys.executable, "-m", "cli"]
+
+
+def install(db: Path, platform: str | None = None, home: Path | None = None) -> tuple[Path, str]:
+    """Write the service file; return its path and the one command that enables it."""
+    platform = platform or sys.platform
+    home = home or Path.home()
+    argv = [*journal_command(), "daemon", "--db", str(db.resolve())]
+    env = {k: os.environ[k] for k in _PASSED_ENV if os.environ.get(k)}
+    if platform.startswith("linux"):
+        base = Path(os.environ.get("XDG_CONFIG_HOME") or home / ".config")
+        path = base / "systemd" / "user" / UNIT_NAME
+        text = systemd_unit(argv, env)
+        enable = f"systemctl --user daemon-reload && systemctl --user enable --now {UNIT_NAME}"
+    elif platform == "darwin":
+        path = home / "Library" / "LaunchAgents" / f"{AGENT_LABEL}.plist"
+        log = home / "Library" / "Logs" / "trade-journal-daemon.log"
+        text = launchd_plist(argv, env, log)
+        enable = f"launchctl bootstrap gui/$(id -u) {shlex.quote(str(path))}"
+    else:
+        raise BadInput("daemon_unsupported_os", system=platform)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise BadInput("db_unusable", path=str(path), detail=exc.strerror or str(exc)) from None
+    return path, enable
+
+
+def systemd_unit(argv: list[str], env: dict[str, str]) -> str:
+    def quote(arg: str) -> str:
+        return '"' + arg.replace("\\", "\\\\").replace('"', '\\"') + '"' if " " in arg else arg
+
+    lines = [
+        "[Unit]",
+        "Description=trade-journal deadline reminders",
+        "After=graphical-session.target",
+        "",
+        "[Service]",
+        "ExecStart=" + " ".join(quote(a) for a in argv),
+        "Restart=on-failure",
+        "RestartSec=10",
+    ]
+    lines += [f'Environment="{k}={v}"' for k, v in sorted(env.items())]
+    lines += ["", "[Install]", "WantedBy=default.target", ""]
+    return "\n".join(lines)
+
+
+def launchd_plist(argv: list[str], env: dict[str, str], log: Path) -> str:
+    args = "\n".join(f"    <string>{escape(a)}</string>" for a in argv)
+    env_items = "\n".join(
+        f"    <key>{escape(k)}</key><string>{escape(v)}</string>" for k, v in sorted(env.items())
+    )
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">
+<plist version="1.0">
+<dict>
+  <key>Label</key><string>{AGENT_LABEL}</string>
+  <key>ProgramArguments</key>
+  <array>
+{args}
+  </array>
+  <key>EnvironmentVariables</key>
+  <dict>
+{env_items}
+  </dict>
+  <key>RunAtLoad</key><true/>
+  <key>KeepAlive</key><true/>
+  <key>StandardErrorPath</key><string>{escape(str(log))}</string>
+</dict>
+</plist>
+"""
