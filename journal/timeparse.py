@@ -6,10 +6,10 @@ from typing import Literal
 
 from journal.errors import BadInput
 
-_UNITS = {"w": "weeks", "d": "days", "h": "hours", "m": "minutes"}
-_DURATION = re.compile(r"^\s*(\d{1,6})\s*([wdhm])\s*$")
+_UNITS = {"w": "weeks", "d": "days", "h": "hours", "m": "minutes", "s": "seconds"}
+_DURATION = re.compile(r"^\s*(\d{1,6})\s*([wdhms])\s*$")
 _ISO = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?")
-_RELATIVE = re.compile(r"^\s*([+-])\s*(\d{1,6})\s*([wdhm])\s*$")
+_RELATIVE = re.compile(r"^\s*([+-])\s*(\d{1,6})\s*([wdhms])\s*$")
 
 
 def parse_duration(text: str) -> timedelta:

@@ -21,6 +21,7 @@ NOW = datetime(2026, 11, 20, 1, 0, 30, tzinfo=UTC)  # 10:00:30 in Tokyo
         ("+3d", NOW + timedelta(days=3)),
         ("-2h", NOW - timedelta(hours=2)),
         ("+90m", NOW + timedelta(minutes=90)),
+        ("+8s", NOW + timedelta(seconds=8)),
         ("+1w", NOW + timedelta(weeks=1)),
         ("2026-11-24", datetime(2026, 11, 23, 15, 0, tzinfo=UTC)),
         ("2026-11-24T18:30", datetime(2026, 11, 24, 9, 30, tzinfo=UTC)),
