@@ -157,8 +157,7 @@ class Store:
         """A consistent copy beside the journal (SQLite online backup), made before migrating."""
         target = self.path.with_name(f"{self.path.name}.backup-{datetime.now(UTC):%Y%m%dT%H%M%SZ}")
         _create_private(target)
-        with sqlite3.connect(self.path) as src, sqlite3.connect(target) as dst:
-            src.backup(dst)
+        online_backup(self.path, target)
         return target
 
     # -- the log --------------------------------------------------------------------------
@@ -247,6 +246,28 @@ def _revision(conn: Connection) -> str | None:
 
 def _has_foreign_tables(conn: Connection) -> bool:
     return conn.exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar_one() > 0
+
+
+def online_backup(source: Path, target: Path) -> None:
+    """Copy a journal with SQLite's online backup: consistent even while others write.
+
+    The copy is switched out of WAL mode so it is one self-contained file. (Connections are
+    closed explicitly: sqlite3's own context manager only commits, it does not close.)
+    """
+    from contextlib import closing
+
+    timeout = BUSY_TIMEOUT_MS / 1000
+    with (
+        closing(sqlite3.connect(source, timeout=timeout)) as src,
+        closing(sqlite3.connect(target, timeout=timeout)) as dst,
+    ):
+        src.backup(dst)
+        dst.execute("PRAGMA journal_mode = DELETE")
+
+
+def create_private(path: Path) -> bool:
+    """Create an empty file readable by the owner only; False if it already existed."""
+    return _create_private(path)
 
 
 def _create_private(path: Path) -> bool:
