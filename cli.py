@@ -473,7 +473,7 @@ def export(format_: str, output: str | None) -> None:
     from journal.portable import export_to
 
     target = Path(output).expanduser() if output else None
-    export_to(_journal(), target, click.get_text_stream("stdout").write)
+    export_to(_journal(), target, sys.stdout.write)
 
 
 @cli.command("import")
@@ -494,7 +494,7 @@ def import_(file: str) -> None:
     source = Path(file).expanduser()
     size = source_size(source)
     journal = _journal()
-    stderr = click.get_text_stream("stderr")
+    stderr = sys.stderr
     if size >= _BIG_IMPORT or stderr.isatty():
         with click.progressbar(length=size, label=render("importing"), file=stderr) as bar:
             events, head = import_file(journal, source, bar.update)
