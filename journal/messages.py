@@ -216,10 +216,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "event #{seq} has payload schema {detail}, newer than this program: upgrade trade-journal",
         "イベント #{seq} の形式 (v{detail}) はこのプログラムより新しいです: trade-journal を更新してください",
     ),
-    "verify_bad_payload": (
-        "the log is damaged at event #{seq}: its payload is not valid JSON",
-        "ログが損傷しています: イベント #{seq} の内容が JSON ではありません",
-    ),
     "verify_checkpoint": (
         "the read models do not match the log ({detail}); the log may have lost events at its end. Compare with a backup before running `journal rebuild`",
         "読み取りモデルがログと一致しません（{detail}）。ログの末尾が失われた可能性があります。`journal rebuild` の前にバックアップと比べてください",

@@ -71,7 +71,10 @@ def export_to(journal: "Journal", target: Path | None, write: Callable[[str], An
 def import_file(
     journal: "Journal", source: Path, progress: Callable[[int], None] | None = None
 ) -> tuple[int, str]:
-    """Restore an export into this (empty) journal; returns (events, head hash)."""
+    """Restore an export into this (empty) journal; returns (events, head hash).
+
+    `progress(n)` is told of every n more bytes of the file checked and inserted.
+    """
     with _open_source(source) as handle:
         header = _header(handle.readline(), source)
         try:
@@ -99,46 +102,79 @@ def _insert_all(
 ) -> ChainCheck:
     """Check and insert the event lines in batches; the chain is checked as they stream."""
     state = ChainCheck()
+    cursor = conn.connection.dbapi_connection.cursor()
     batch: list[tuple] = []
-    done = 0
-    for number, line in enumerate(handle, start=2):
-        done += len(line)
-        if not line.strip():
-            continue
-        row = _row(line, number, source)
-        damage = state.feed(row)
+    numbers: list[int] = []
+    done = reported = 0
+
+    def flush() -> None:
+        nonlocal reported
+        sound, damage = state.feed_many(batch)
         if damage is not None:
             why = damage.problem + (f" ({damage.detail})" if damage.detail else "")
-            raise BadInput("import_damaged", path=str(source), line=number, why=why)
-        batch.append(row)
-        if len(batch) >= _BATCH:
-            conn.exec_driver_sql(_INSERT, batch)
-            batch.clear()
-            if progress:
-                progress(done)
-                done = 0
-    if batch:
-        conn.exec_driver_sql(_INSERT, batch)
-    if progress:
-        progress(done)
+            raise BadInput("import_damaged", path=str(source), line=numbers[sound], why=why)
+        cursor.executemany(_INSERT, batch)
+        batch.clear()
+        numbers.clear()
+        if progress:
+            progress(done - reported)
+            reported = done
+
+    try:
+        for number, line in enumerate(handle, start=2):
+            if not line.strip():
+                continue
+            batch.append(_row(line, number, source))
+            numbers.append(number)
+            if len(batch) >= _BATCH:
+                done = handle.tell()
+                flush()
+        done = handle.tell()
+        flush()
+    finally:
+        cursor.close()
     return state
 
 
 def _row(line: bytes, number: int, source: Path) -> tuple:
+    """One export line as a stored row, its column types checked."""
     try:
         item = json.loads(line)
-        row = tuple(item[c] for c in COLUMNS)
+        row = (
+            item["seq"],
+            item["event_id"],
+            item["stream"],
+            item["version"],
+            item["type"],
+            item["schema_version"],
+            item["payload"],
+            item["occurred_at"],
+            item["recorded_at"],
+            item["prev_hash"],
+            item["hash"],
+        )
     except (ValueError, KeyError, TypeError):
         raise BadInput(
             "import_damaged", path=str(source), line=number, why="not an event line"
         ) from None
+    if (
+        type(row[0]) is int
+        and type(row[3]) is int
+        and type(row[5]) is int
+        and type(row[1]) is str
+        and type(row[2]) is str
+        and type(row[4]) is str
+        and type(row[6]) is str
+        and type(row[7]) is str
+        and type(row[8]) is str
+        and type(row[9]) is str
+        and type(row[10]) is str
+    ):
+        return row
     for name, value in zip(COLUMNS, row, strict=True):
-        wanted = int if name in _INTS else str
-        if type(value) is not wanted:
-            raise BadInput(
-                "import_damaged", path=str(source), line=number, why=f"bad {name}"
-            ) from None
-    return row
+        if type(value) is not (int if name in _INTS else str):
+            raise BadInput("import_damaged", path=str(source), line=number, why=f"bad {name}")
+    raise AssertionError("unreachable")
 
 
 def _header(line: bytes, source: Path) -> dict[str, Any]:
