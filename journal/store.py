@@ -349,13 +349,20 @@ def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
     cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     try:
         mode = cursor.execute("PRAGMA journal_mode").fetchone()[0]
-        if mode != "wal":
+        if mode != "wal" and _ours_or_new(cursor):
+            # Only a journal (or a file being made into one) is switched to WAL: another
+            # program's database given by mistake is refused later, and must stay untouched.
             cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = NORMAL")
     except sqlite3.OperationalError:
         pass  # a read-only file can still be read; writes will say so clearly
     finally:
         cursor.close()
+
+
+def _ours_or_new(cursor: sqlite3.Cursor) -> bool:
+    names = {row[0] for row in cursor.execute("SELECT name FROM sqlite_master LIMIT 50")}
+    return not names or "events" in names or "alembic_version" in names
 
 
 def _on_begin(conn: Connection) -> None:
