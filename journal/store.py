@@ -323,6 +323,11 @@ def _prepare_file(path: Path) -> bool:
             if info.st_size == 0 and not _fills_soon(path):
                 raise BadInput("empty_file", path=str(path))
             return False
+        for parent in path.parents:
+            if parent.exists() or parent.is_symlink():
+                if not parent.is_dir():
+                    raise BadInput("db_unusable", path=str(path), detail=f"{parent} is a file")
+                break
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         return _create_private(path)
     except OSError as exc:
