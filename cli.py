@@ -56,8 +56,9 @@ def _opts() -> Ctx:
 
 def _journal():
     from journal.service import Journal
-    from journal.settings import resolve_db_path
+    from journal.settings import resolve_db_path, user_tz
 
+    user_tz()  # a bad timezone is refused before anything is written, not after
     return Journal(resolve_db_path(_opts().db))
 
 
