@@ -110,6 +110,9 @@ def _translate(exc: BaseException, path: Path) -> BadInput:
         return BadInput("not_a_journal", path=str(path))
     if "readonly" in lowered or "read-only" in lowered:
         return BadInput("db_read_only", path=str(path))
+    if "unable to open" in lowered and not os.access(path.parent, os.W_OK):
+        # SQLite needs to write its WAL index beside the journal, even to read it.
+        return BadInput("db_read_only_place", path=str(path))
     if "locked" in lowered or "busy" in lowered:
         return BadInput("db_busy", path=str(path))
     return BadInput("db_unusable", path=str(path), detail=text)
