@@ -5,11 +5,17 @@ journal file's bytes (main file and WAL) must be exactly what they were before.
 """
 
 import os
+import shutil
 import sqlite3
+import subprocess
+import sys
 from contextlib import closing
+from pathlib import Path
 
 import pytest
 from integrity_support import fingerprint, rows, settle
+
+from journal.service import Journal
 
 BAD, REFUSED = 2, 1
 LONG = "長" * 10_000
@@ -345,7 +351,6 @@ def _empty(tmp_path):
 
 
 def _newer(tmp_path):
-    from journal.service import Journal
 
     path = tmp_path / "newer.sqlite"
     Journal(path).close()
@@ -377,3 +382,111 @@ def test_unusable_database_paths(tmp_path, run, make, words, command):
     if before is not None:
         assert path.read_bytes() == before
     assert not path.with_name(path.name + "-wal").exists()
+
+
+# --- places the journal cannot write or read -------------------------------------------------
+
+
+@pytest.fixture
+def read_only_mount(tmp_path):
+    """A directory holding a journal, bind-mounted read-only (a real read-only location)."""
+    import subprocess
+
+    source, target = tmp_path / "rw", tmp_path / "ro"
+    source.mkdir()
+    target.mkdir()
+    journal = Journal(source / "journal.sqlite")
+    journal.add("listed", None, _past(), {"platform": "rakuma", "title": "x", "price": 100})
+    journal.close()
+    if os.geteuid() != 0:
+        pytest.skip("a read-only bind mount needs root; not running as root")
+    mounted = subprocess.run(
+        ["mount", "--bind", "-o", "ro", str(source), str(target)], capture_output=True
+    )
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot bind-mount read-only here: {mounted.stderr.decode().strip()}")
+    subprocess.run(["mount", "-o", "remount,bind,ro", str(target)], capture_output=True)
+    try:
+        yield target
+    finally:
+        subprocess.run(["umount", str(target)], check=True)
+
+
+def _past():
+    from datetime import UTC, datetime, timedelta
+
+    return datetime.now(UTC) - timedelta(hours=1)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["list"], ["add", "note", "T1", "--note", "n"], ["verify"]],
+    ids=["read", "write", "verify"],
+)
+def test_a_journal_in_a_read_only_location(read_only_mount, journal_env, run, command):
+    path = read_only_mount / "journal.sqlite"
+    before = path.read_bytes()
+    result = run(*command, "--db", path)
+    assert result.code == BAD, result
+    assert "is in a read-only place" in one_clear_line(result)
+    assert path.read_bytes() == before
+
+
+def test_a_new_journal_in_a_read_only_location(read_only_mount, journal_env, run):
+    result = run("list", "--db", read_only_mount / "new.sqlite")
+    assert result.code == BAD
+    assert "Read-only file system" in one_clear_line(result)
+    assert not (read_only_mount / "new.sqlite").exists()
+
+
+DROP_READ_ANY = [
+    "--bounding-set=-dac_override,-dac_read_search",
+    "--inh-caps=-dac_override,-dac_read_search",
+]
+
+
+def test_an_unreadable_journal(tmp_path, journal_env):
+    """Mode 000 stops everyone but root; as root, the real command runs without the two
+    capabilities that let root read any file (setpriv), which makes the case real."""
+    path = tmp_path / "journal.sqlite"
+    Journal(path).close()
+    path.chmod(0o000)
+    before = path.stat()
+    exe = Path(sys.executable).with_name("journal")
+    command = [str(exe), "list", "--db", str(path)]
+    if os.geteuid() == 0:
+        setpriv = shutil.which("setpriv")
+        if setpriv is None:
+            pytest.skip("running as root, who reads any file whatever its mode, without setpriv")
+        command = [setpriv, *DROP_READ_ANY, "--", *command]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    assert result.returncode == BAD, result
+    assert result.stderr.count("\n") == 1 and "permission denied" in result.stderr.lower()
+    assert path.stat().st_mtime_ns == before.st_mtime_ns
+
+
+# --- text that must work ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "ワンピース 花柄 Ｍサイズ",
+        "👗🇯🇵 家族 👨‍👩‍👧 セット",
+        "'); DROP TABLE events; --",
+        'Robert"); DELETE FROM trades WHERE 1=1; --',
+        "100% 綿 _under_ %wild%",
+    ],
+)
+def test_japanese_emoji_and_sql_looking_text_is_kept_exactly(journal_env, ok, title):
+    import json
+
+    trade = ok(
+        "add", "listed", "--platform", "yahoo-auction", "--title", title, "--price", "¥1,980"
+    )
+    ok("add", "note", trade, "--note", title + "\n二行目 🙏")
+    shown = json.loads(ok("show", trade, "--json"))
+    assert shown["title"] == title
+    assert shown["price"] == 1980
+    assert [e.get("note") for e in shown["events"]][-1] == title + "\n二行目 🙏"
+    assert ok("verify").startswith("the journal is intact: 2 events")
