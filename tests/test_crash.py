@@ -1,0 +1,149 @@
+"""Crash safety: SIGKILL in the middle of an import or a rebuild loses nothing and half-writes
+nothing; read models that lag the log are repaired on next use."""
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from integrity_support import rows, settle, synthetic_export
+
+from journal import projections
+from journal.portable import import_file
+from journal.service import Journal
+from journal.store import Store
+
+pytestmark = pytest.mark.slow
+
+TRADES = 60_000  # two events each: large enough that import and rebuild take seconds
+EXE = Path(sys.executable).with_name("journal")
+
+
+@pytest.fixture(scope="module")
+def big_export(tmp_path_factory):
+    path = tmp_path_factory.mktemp("big") / "big.jsonl"
+    return path, synthetic_export(path, trades=TRADES, notes=1)
+
+
+@pytest.fixture(scope="module")
+def big_journal(big_export, tmp_path_factory):
+    """A journal holding the whole big export, checkpointed into one file."""
+    path = tmp_path_factory.mktemp("bigdb") / "journal.sqlite"
+    journal = Journal(path)
+    import_file(journal, big_export[0])
+    journal.close()
+    settle(path)
+    return path
+
+
+def _env(tmp_path: Path) -> dict:
+    return {
+        **os.environ,
+        "JOURNAL_CONFIG": str(tmp_path / "none.toml"),
+        "JOURNAL_TZ": "Asia/Tokyo",
+        "JOURNAL_LANG": "en",
+    }
+
+
+def _kill_when_wal_exceeds(process: subprocess.Popen, db: Path, size: int) -> None:
+    """Wait until the command is visibly writing (its WAL has grown), then SIGKILL it."""
+    wal = db.with_name(db.name + "-wal")
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and process.poll() is None:
+        if wal.exists() and wal.stat().st_size > size:
+            process.send_signal(signal.SIGKILL)
+            process.wait(timeout=30)
+            return
+        time.sleep(0.01)
+    process.kill()
+    pytest.fail(f"the command finished or stalled before it could be killed: {process.returncode}")
+
+
+def _journal(*args: str, env: dict) -> subprocess.CompletedProcess:
+    return subprocess.run([str(EXE), *args], capture_output=True, text=True, env=env, timeout=120)
+
+
+@pytest.mark.parametrize("at_bytes", [2_000_000, 20_000_000], ids=["early", "late"])
+def test_sigkill_during_import_leaves_none_of_it(big_export, tmp_path, at_bytes):
+    source, count = big_export
+    db = tmp_path / "restored.sqlite"
+    env = _env(tmp_path)
+    process = subprocess.Popen(
+        [str(EXE), "import", str(source), "--db", str(db)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    _kill_when_wal_exceeds(process, db, at_bytes)
+    assert process.returncode == -signal.SIGKILL
+
+    checked = _journal("verify", "--db", str(db), "--json", env=env)
+    assert checked.returncode == 0, checked.stderr
+    assert '"events": 0' in checked.stdout  # all or none: here none
+    again = _journal("import", str(source), "--db", str(db), env=env)
+    assert again.returncode == 0, again.stderr
+    assert f"imported {count} events" in again.stdout
+    assert _journal("verify", "--db", str(db), env=env).returncode == 0
+
+
+def test_sigkill_during_rebuild_keeps_log_and_read_models(big_journal, tmp_path):
+    db = tmp_path / "journal.sqlite"
+    shutil.copyfile(big_journal, db)
+    before = rows(db)
+    env = _env(tmp_path)
+    process = subprocess.Popen(
+        [str(EXE), "rebuild", "--db", str(db)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    _kill_when_wal_exceeds(process, db, 1_000_000)
+    assert process.returncode == -signal.SIGKILL
+
+    checked = _journal("verify", "--db", str(db), env=env)
+    assert checked.returncode == 0, checked.stderr
+    assert rows(db) == before
+    listed = _journal("list", "--db", str(db), "--json", env=env)
+    assert listed.returncode == 0 and listed.stdout.count('"id"') == TRADES
+
+
+def test_lagging_read_models_are_repaired_on_next_use(journal_env, ok, run):
+    """Events appended without their projection (a crash, or an append-only tool)."""
+    from datetime import UTC, datetime, timedelta
+
+    from journal.events import Event
+
+    ok("add", "listed", "--platform", "rakuma", "--title", "ボトムス", "--price", "3000")
+    store = Store(journal_env)
+    moment = datetime.now(UTC) - timedelta(minutes=1)
+    with store.write() as conn:
+        store.append(
+            conn,
+            [
+                Event(
+                    "listed",
+                    "X1",
+                    {"platform": "mercari", "title": "靴", "price": 500},
+                    moment,
+                    event_id="x:0",
+                ),
+                Event("sold", "X1", {"buyer": "けん"}, moment, event_id="x:1"),
+            ],
+            moment,
+        )
+    with store.read() as conn:
+        assert projections.checkpoint(conn) == 1 and store.last_seq(conn) == 3
+    store.dispose()
+
+    listed = ok("list", "--json")
+    assert '"X1"' in listed and "awaiting_payment" in listed
+    assert "payment" in ok("upcoming", "--json")
+    store = Store(journal_env)
+    with store.read() as conn:
+        assert projections.checkpoint(conn) == 3
+    store.dispose()
+    assert run("verify").code == 0
