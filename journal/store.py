@@ -369,8 +369,14 @@ def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
 
 
 def _ours_or_new(cursor: sqlite3.Cursor) -> bool:
+    """An empty file, or a journal at a revision this program knows (never a newer one)."""
     names = {row[0] for row in cursor.execute("SELECT name FROM sqlite_master LIMIT 50")}
-    return not names or "events" in names or "alembic_version" in names
+    if not names:
+        return True
+    if "alembic_version" not in names:
+        return False
+    found = cursor.execute("SELECT version_num FROM alembic_version").fetchone()
+    return found is not None and found[0] in KNOWN_REVISIONS
 
 
 def _on_begin(conn: Connection) -> None:
