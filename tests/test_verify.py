@@ -176,3 +176,13 @@ def test_verify_writes_nothing_to_a_damaged_log(filled, run):
     before = fingerprint(filled)
     assert run("verify").code == EXIT_DAMAGED
     assert fingerprint(filled) == before
+
+
+def test_log_only_skips_the_read_models(filled, run):
+    raw_sql(filled, "UPDATE trades SET title = 'changed'")
+    assert run("verify", "--log-only").code == 0
+    assert run("verify").code == EXIT_DAMAGED
+    raw_sql(filled, "UPDATE events SET type = 'paid' WHERE seq = 9")
+    result = run("verify", "--log-only", "--json")
+    assert result.code == EXIT_DAMAGED
+    assert result.json()["damage"]["seq"] == 9
