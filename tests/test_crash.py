@@ -147,3 +147,29 @@ def test_lagging_read_models_are_repaired_on_next_use(journal_env, ok, run):
         assert projections.checkpoint(conn) == 3
     store.dispose()
     assert run("verify").code == 0
+
+
+def test_ctrl_c_during_import_is_quiet_and_imports_nothing(big_export, tmp_path):
+    source, _count = big_export
+    db = tmp_path / "restored.sqlite"
+    env = _env(tmp_path)
+    process = subprocess.Popen(
+        [str(EXE), "import", str(source), "--db", str(db)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    wal = db.with_name(db.name + "-wal")
+    deadline = time.monotonic() + 60
+    while process.poll() is None and time.monotonic() < deadline:
+        if wal.exists() and wal.stat().st_size > 2_000_000:
+            process.send_signal(signal.SIGINT)
+            break
+        time.sleep(0.01)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 2, (out, err)
+    assert "Traceback" not in err
+    assert "imported" not in out
+    checked = _journal("verify", "--db", str(db), "--json", env=env)
+    assert checked.returncode == 0 and '"events": 0' in checked.stdout
