@@ -54,12 +54,19 @@ def _opts() -> Ctx:
     return click.get_current_context().ensure_object(Ctx)
 
 
-def _journal():
+def _journal(must_exist: bool = False):
+    """Open the journal; `must_exist` for commands that only make sense on an existing one
+    (verify, backup, export), so a mistyped --db is not silently a new, empty journal."""
     from journal.service import Journal
     from journal.settings import resolve_db_path, user_tz
 
     user_tz()  # a bad timezone is refused before anything is written, not after
-    return Journal(resolve_db_path(_opts().db))
+    path = resolve_db_path(_opts().db)
+    if must_exist and not path.exists():
+        from journal.errors import BadInput
+
+        raise BadInput("no_journal", path=str(path))
+    return Journal(path)
 
 
 def _now():
@@ -421,7 +428,7 @@ def verify(log_only: bool) -> None:
     from journal.integrity import verify as check
     from journal.messages import render
 
-    report = check(_journal(), log_only=log_only)
+    report = check(_journal(must_exist=True), log_only=log_only)
     data: dict[str, Any] = {"ok": report.ok, "events": report.events, "head": report.head}
     if report.ok:
         _emit(data, render("verify_ok", events=report.events, head=report.head))
@@ -452,7 +459,7 @@ def backup(path: str) -> None:
     from journal.portable import backup as copy
 
     target = Path(path).expanduser()
-    events, head = copy(_journal(), target)
+    events, head = copy(_journal(must_exist=True), target)
     _emit(
         {"path": str(target), "events": events, "head": head},
         render("backup_done", events=events, path=target, head=head),
@@ -477,7 +484,7 @@ def export(format_: str, output: str | None) -> None:
     from journal.portable import export_to
 
     target = Path(output).expanduser() if output else None
-    export_to(_journal(), target, sys.stdout.write)
+    export_to(_journal(must_exist=True), target, sys.stdout.write)
 
 
 @cli.command("import")
@@ -494,16 +501,26 @@ def import_(file: str) -> None:
 
     from journal.messages import render
     from journal.portable import import_file, source_size
+    from journal.settings import resolve_db_path
 
     source = Path(file).expanduser()
     size = source_size(source)
+    target = resolve_db_path(_opts().db)
+    created = not target.exists()
     journal = _journal()
     stderr = sys.stderr
-    if size >= _BIG_IMPORT or stderr.isatty():
-        with click.progressbar(length=size, label=render("importing"), file=stderr) as bar:
-            events, head = import_file(journal, source, bar.update)
-    else:
-        events, head = import_file(journal, source)
+    try:
+        if size >= _BIG_IMPORT or stderr.isatty():
+            with click.progressbar(length=size, label=render("importing"), file=stderr) as bar:
+                events, head = import_file(journal, source, bar.update)
+        else:
+            events, head = import_file(journal, source)
+    except BaseException:
+        journal.close()
+        if created:  # a restore that failed leaves no new, empty journal behind
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{target}{suffix}").unlink(missing_ok=True)
+        raise
     _emit({"events": events, "head": head}, render("import_done", events=events, head=head))
 
 

@@ -270,6 +270,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{path} は検証できましたが履歴を再生できません（{detail}）。何も取り込んでいません",
     ),
     "importing": ("importing", "取り込み中"),
+    "no_journal": (
+        "there is no journal at {path} (check --db or $JOURNAL_DB)",
+        "{path} にジャーナルがありません（--db か $JOURNAL_DB を確認してください）",
+    ),
     "db_read_only_place": (
         "{path} is in a read-only place (the journal keeps its write-ahead log beside it): copy it somewhere writable",
         "{path} は読み取り専用の場所にあります（ジャーナルは隣にログを書きます）: 書き込める場所にコピーしてください",

@@ -378,6 +378,8 @@ def test_unusable_database_paths(tmp_path, run, make, words, command):
     before = path.read_bytes() if path.is_file() else None
     result = run(*command, "--db", path)
     assert result.code == BAD, result
+    if command == ["verify"] and make is _under_a_file:
+        words = "there is no journal at"  # verify never creates one
     assert words in one_clear_line(result)
     if before is not None:
         assert path.read_bytes() == before

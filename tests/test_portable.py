@@ -112,7 +112,7 @@ def test_an_edited_export_is_refused_and_nothing_is_imported(filled, tmp_path, o
     exported.write_text("\n".join(lines) + "\n", encoding="utf-8")
     target = tmp_path / "restored.sqlite"
     _import_refused(run, exported, target, "line 5: altered")
-    assert rows(target) == []
+    assert not target.exists()  # a failed restore leaves no new journal behind
 
 
 def test_a_shortened_export_is_refused(filled, tmp_path, ok, run):
@@ -122,7 +122,7 @@ def test_a_shortened_export_is_refused(filled, tmp_path, ok, run):
     exported.write_text("\n".join(lines[:-2]) + "\n", encoding="utf-8")
     target = tmp_path / "restored.sqlite"
     _import_refused(run, exported, target, "does not end where its header says")
-    assert rows(target) == []
+    assert not target.exists()  # a failed restore leaves no new journal behind
 
 
 @pytest.mark.parametrize(
@@ -145,6 +145,7 @@ def test_files_that_are_not_exports_are_refused(journal_env, tmp_path, run, cont
     source = tmp_path / "in.jsonl"
     source.write_text(content, encoding="utf-8")
     _import_refused(run, source, tmp_path / "t.sqlite", text)
+    assert list(tmp_path.glob("t.sqlite*")) == []
 
 
 def test_a_wrongly_typed_column_is_refused(filled, tmp_path, ok, run):
@@ -211,3 +212,12 @@ def test_a_synthetic_export_imports_and_verifies(journal_env, tmp_path, ok, monk
     assert f"imported {count} events" in result.out
     assert ok("verify").startswith(f"the journal is intact: {count} events")
     assert len(json.loads(ok("list", "--json"))) == 300
+
+
+@pytest.mark.parametrize("command", [["verify"], ["backup", "copy.sqlite"], ["export"]])
+def test_commands_that_read_a_journal_refuse_a_missing_one(tmp_path, run, command):
+    missing = tmp_path / "typo.sqlite"
+    result = run(*command, "--db", missing)
+    assert result.code == 2
+    assert "there is no journal at" in result.err and result.err.count("\n") == 1
+    assert not missing.exists()

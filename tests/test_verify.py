@@ -56,6 +56,7 @@ def test_an_intact_journal_verifies(filled, run):
 
 
 def test_an_empty_journal_verifies(journal_env, run):
+    assert run("list").code == 0  # creates it
     assert run("verify").code == 0
 
 
