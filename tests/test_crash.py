@@ -172,3 +172,59 @@ def test_ctrl_c_during_import_is_quiet_and_imports_nothing(big_export, tmp_path)
     assert "Traceback" not in err
     assert "imported" not in out
     assert list(tmp_path.glob("restored.sqlite*")) == []  # the new journal was removed
+
+
+BUNDLER = """
+import sys
+import cli
+n = 0
+while True:
+    n += 1
+    for side in ("a", "b"):
+        cli.main(["add", "listed", "--id", f"L{n}{side}", "--platform", "mercari",
+                  "--title", f"{n}{side}", "--price", "100", "--at", "-1h"])
+    cli.main(["add", "bundle", f"L{n}a", f"L{n}b", "--id", f"S{n}", "--price", "150",
+              "--buyer", "はな"])
+"""
+
+
+def test_sigkill_during_multi_event_commands_keeps_each_command_whole(tmp_path):
+    """A bundle is one command writing three events; killed at any moment, never a part."""
+    db = tmp_path / "journal.sqlite"
+    env = {**_env(tmp_path), "JOURNAL_DB": str(db)}
+    process = subprocess.Popen(
+        [sys.executable, "-c", BUNDLER], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and process.poll() is None:
+        if db.exists() and len(_events(db)) >= 40:
+            break
+        time.sleep(0.05)
+    time.sleep(0.137)  # an arbitrary moment, most likely mid-command
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+    assert process.returncode == -signal.SIGKILL
+
+    stored = _events(db)
+    commands: dict[str, list[int]] = {}
+    for event_id, _type in stored:
+        command, index = event_id.split(":")
+        commands.setdefault(command, []).append(int(index))
+    for command, indexes in commands.items():
+        assert indexes == list(range(len(indexes))), command
+    bundles = [e for e in stored if e[1] == "bundle"]
+    assert bundles
+    for event_id, _ in bundles:
+        assert len(commands[event_id.split(":")[0]]) == 3
+    assert _journal("verify", "--db", str(db), env=env).returncode == 0
+
+
+def _events(db: Path) -> list[tuple[str, str]]:
+    import sqlite3
+    from contextlib import closing
+
+    with closing(sqlite3.connect(db, timeout=30)) as conn:
+        try:
+            return list(conn.execute("SELECT event_id, type FROM events ORDER BY seq"))
+        except sqlite3.OperationalError:
+            return []
