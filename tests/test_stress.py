@@ -146,3 +146,22 @@ def test_concurrent_writers_reader_and_daemon(tmp_path):
         timeout=120,
     )
     assert copy.returncode == 0, copy.stderr
+
+
+def test_first_use_by_several_processes_at_once(tmp_path):
+    """The daemon and a command may both be the first to touch a new journal file."""
+    db = tmp_path / "new" / "journal.sqlite"
+    env = {
+        **os.environ,
+        "JOURNAL_DB": str(db),
+        "JOURNAL_CONFIG": str(tmp_path / "none.toml"),
+        "JOURNAL_LANG": "en",
+    }
+    args = ["add", "listed", "--platform", "rakuma", "--price", "100", "--title"]
+    processes = [_spawn([str(EXE), *args, f"品 {i}"], env) for i in range(6)]
+    results = [(*p.communicate(timeout=120), p.returncode) for p in processes]
+    for _out, err, code in results:
+        assert code == 0 and err == "", err
+    assert sorted(out.strip() for out, _, _ in results) == [f"T{i}" for i in range(1, 7)]
+    assert len(rows(db)) == 6
+    assert subprocess.run([str(EXE), "verify"], env=env, timeout=60).returncode == 0
