@@ -9,6 +9,7 @@ nothing.
 """
 
 import json
+import operator
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -136,43 +137,22 @@ def _insert_all(
     return state
 
 
+_PICK = operator.itemgetter(*COLUMNS)
+_TYPES = tuple(int if c in _INTS else str for c in COLUMNS)
+
+
 def _row(line: bytes, number: int, source: Path) -> tuple:
     """One export line as a stored row, its column types checked."""
     try:
-        item = json.loads(line)
-        row = (
-            item["seq"],
-            item["event_id"],
-            item["stream"],
-            item["version"],
-            item["type"],
-            item["schema_version"],
-            item["payload"],
-            item["occurred_at"],
-            item["recorded_at"],
-            item["prev_hash"],
-            item["hash"],
-        )
+        row = _PICK(json.loads(line))
     except (ValueError, KeyError, TypeError):
         raise BadInput(
             "import_damaged", path=str(source), line=number, why="not an event line"
         ) from None
-    if (
-        type(row[0]) is int
-        and type(row[3]) is int
-        and type(row[5]) is int
-        and type(row[1]) is str
-        and type(row[2]) is str
-        and type(row[4]) is str
-        and type(row[6]) is str
-        and type(row[7]) is str
-        and type(row[8]) is str
-        and type(row[9]) is str
-        and type(row[10]) is str
-    ):
+    if tuple(map(type, row)) == _TYPES:
         return row
-    for name, value in zip(COLUMNS, row, strict=True):
-        if type(value) is not (int if name in _INTS else str):
+    for name, value, wanted in zip(COLUMNS, row, _TYPES, strict=True):
+        if type(value) is not wanted:
             raise BadInput("import_damaged", path=str(source), line=number, why=f"bad {name}")
     raise AssertionError("unreachable")
 
