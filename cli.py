@@ -484,7 +484,15 @@ def export(format_: str, output: str | None) -> None:
     from journal.portable import export_to
 
     target = Path(output).expanduser() if output else None
-    export_to(_journal(must_exist=True), target, sys.stdout.write)
+    journal = _journal(must_exist=True)
+    raw = getattr(sys.stdout, "buffer", None)
+    if target is None and raw is not None:
+        # UTF-8 whatever the terminal's locale, so the export is the same bytes everywhere.
+        sys.stdout.flush()
+        export_to(journal, None, lambda text: raw.write(text.encode("utf-8")))
+        raw.flush()
+    else:
+        export_to(journal, target, sys.stdout.write)
 
 
 @cli.command("import")

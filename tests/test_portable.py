@@ -221,3 +221,23 @@ def test_commands_that_read_a_journal_refuse_a_missing_one(tmp_path, run, comman
     assert result.code == 2
     assert "there is no journal at" in result.err and result.err.count("\n") == 1
     assert not missing.exists()
+
+
+def test_export_to_a_pipe_is_utf8_whatever_the_locale(filled, tmp_path, ok):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    to_file = tmp_path / "file.jsonl"
+    ok("export", "-o", to_file)
+    env = {
+        **os.environ,
+        "LC_ALL": "en_US.ISO-8859-1",
+        "PYTHONIOENCODING": "latin-1",  # a terminal that cannot show Japanese
+        "JOURNAL_DB": str(filled),
+    }
+    exe = Path(sys.executable).with_name("journal")
+    piped = subprocess.run([str(exe), "export"], env=env, capture_output=True, timeout=60)
+    assert piped.returncode == 0, piped.stderr
+    assert piped.stdout == to_file.read_bytes()
