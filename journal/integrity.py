@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Connection
 
 from journal.events import SCHEMA_VERSION
-from journal.projections import next_number, project_all, snapshot
+from journal.projections import next_number, project_all
 from journal.rules import RuleBook
 from journal.store import EVENT_COLUMNS, GENESIS_HASH, canonical_content
 
@@ -114,38 +114,38 @@ def check_log(conn: Connection) -> Report:
 
 
 def check_read_models(conn: Connection, book: RuleBook, last_seq: int) -> Damage | None:
-    """The stored read models must equal a fresh fold of the log (same rows, same checkpoint)."""
-    stored_trades, stored_deadlines, stored_state = snapshot(conn)
-    fresh_trades: list[tuple] = []
-    fresh_deadlines: list[tuple] = []
-    counter = 1
-    for trade, deadlines in project_all(conn, book):
-        fresh_trades.append(trade)
-        fresh_deadlines.extend(deadlines)
-        counter = max(counter, next_number(trade[0]))
-    state = dict(stored_state)
+    """The stored read models must equal a fresh fold of the log (same rows, same checkpoint).
+
+    Stored rows and fresh ones come in the same order (trade id, then deadline kind), so they
+    are compared as two streams: memory stays flat however long the log is.
+    """
+    state = dict(conn.exec_driver_sql("SELECT key, value FROM projection_state").all())
     if state.get("checkpoint") != last_seq:
         return Damage(0, "checkpoint", f"checkpoint {state.get('checkpoint')}, log ends {last_seq}")
+    raw = conn.connection.dbapi_connection
+    stored_trades = raw.execute("SELECT * FROM trades ORDER BY id")
+    stored_deadlines = raw.execute("SELECT * FROM deadlines ORDER BY trade, kind")
+    try:
+        counter = 1
+        for trade, deadlines in project_all(conn, book):
+            if stored_trades.fetchone() != trade:
+                return Damage(0, "read_models", f"trade {trade[0]}")
+            counter = max(counter, next_number(trade[0]))
+            for row in sorted(deadlines, key=lambda d: d[1]):
+                if stored_deadlines.fetchone() != row:
+                    return Damage(0, "read_models", f"deadline {row[0]} {row[1]}")
+        extra = stored_trades.fetchone()
+        if extra is not None:
+            return Damage(0, "read_models", f"trade {extra[0]} is not in the log")
+        extra = stored_deadlines.fetchone()
+        if extra is not None:
+            return Damage(0, "read_models", f"deadline {extra[0]} {extra[1]} is not in the log")
+    finally:
+        stored_trades.close()
+        stored_deadlines.close()
     if state.get("next_trade", 0) < counter:
         return Damage(0, "read_models", "next trade number")
-    fresh_trades.sort(key=lambda r: r[0])
-    fresh_deadlines.sort(key=lambda r: (r[0], r[1]))
-    if [tuple(r) for r in stored_trades] != fresh_trades:
-        return Damage(0, "read_models", _first_difference(stored_trades, fresh_trades, "trade"))
-    if [tuple(r) for r in stored_deadlines] != fresh_deadlines:
-        return Damage(
-            0, "read_models", _first_difference(stored_deadlines, fresh_deadlines, "deadline")
-        )
     return None
-
-
-def _first_difference(stored: list, fresh: list[tuple], what: str) -> str:
-    for mine, theirs in zip(stored, fresh, strict=False):
-        if tuple(mine) != theirs:
-            return f"{what} {theirs[0]}"
-    if len(stored) != len(fresh):
-        return f"{len(stored)} {what} rows stored, {len(fresh)} expected"
-    return what
 
 
 def verify(journal: "Journal", log_only: bool = False) -> Report:

@@ -187,3 +187,21 @@ def test_log_only_skips_the_read_models(filled, run):
     result = run("verify", "--log-only", "--json")
     assert result.code == EXIT_DAMAGED
     assert result.json()["damage"]["seq"] == 9
+
+
+@pytest.mark.parametrize(
+    "statement, where",
+    [
+        ("INSERT INTO trades VALUES ('T9','rakuma','seller','x',1,'listed',1,1,1)", "T9"),
+        ("DELETE FROM trades WHERE id = 'T2'", "T2"),
+        ("DELETE FROM deadlines WHERE trade = 'T3'", "T3"),
+        ("INSERT INTO deadlines VALUES ('T2','extra','2030-01-01T00:00:00Z','x',NULL)", "T2"),
+        ("UPDATE trades SET state = 'completed' WHERE id = 'T1'", "T1"),
+    ],
+)
+def test_any_read_model_difference_names_its_trade(filled, run, statement, where):
+    raw_sql(filled, statement)
+    result = run("verify", "--json")
+    assert result.code == EXIT_DAMAGED
+    damage = result.json()["damage"]
+    assert damage["problem"] == "read_models" and where in damage["detail"]
