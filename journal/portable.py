@@ -159,7 +159,7 @@ def _row(line: bytes, number: int, source: Path) -> tuple:
 
 def _header(line: bytes, source: Path) -> dict[str, Any]:
     try:
-        header = json.loads(line)
+        header = json.loads(line.removeprefix(b"\xef\xbb\xbf"))  # a BOM an editor may add
         ok = (
             header.get("format") == FORMAT
             and type(header.get("events")) is int

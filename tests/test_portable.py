@@ -241,3 +241,15 @@ def test_export_to_a_pipe_is_utf8_whatever_the_locale(filled, tmp_path, ok):
     piped = subprocess.run([str(exe), "export"], env=env, capture_output=True, timeout=60)
     assert piped.returncode == 0, piped.stderr
     assert piped.stdout == to_file.read_bytes()
+
+
+def test_an_export_resaved_with_bom_and_crlf_still_imports(filled, tmp_path, ok, run):
+    """Opened and saved unchanged in a Windows editor: same content, so same chain."""
+    exported = tmp_path / "out.jsonl"
+    ok("export", "-o", exported)
+    resaved = tmp_path / "resaved.jsonl"
+    resaved.write_bytes(b"\xef\xbb\xbf" + exported.read_bytes().replace(b"\n", b"\r\n"))
+    target = tmp_path / "restored.sqlite"
+    result = run("import", resaved, "--db", target)
+    assert result.code == 0, result.err
+    assert rows(target) == rows(filled)
