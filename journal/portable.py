@@ -11,6 +11,7 @@ nothing.
 import json
 import operator
 import os
+import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
@@ -114,7 +115,12 @@ def _insert_all(
         if damage is not None:
             why = damage.problem + (f" ({damage.detail})" if damage.detail else "")
             raise BadInput("import_damaged", path=str(source), line=numbers[sound], why=why)
-        cursor.executemany(_INSERT, batch)
+        try:
+            cursor.executemany(_INSERT, batch)
+        except sqlite3.IntegrityError:  # a chain can be consistent and still repeat an id
+            raise BadInput(
+                "import_damaged", path=str(source), line=numbers[0], why="duplicate event id"
+            ) from None
         batch.clear()
         numbers.clear()
         if progress:

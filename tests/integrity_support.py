@@ -80,3 +80,18 @@ def synthetic_export(path: Path, trades: int, notes: int = 1) -> int:
     header = {"format": "trade-journal-events", "version": 1, "events": seq, "head": head}
     path.write_text(json.dumps(header) + "\n" + "\n".join(lines) + "\n", encoding="utf-8")
     return seq
+
+
+def rechain(lines: list[str]) -> list[str]:
+    """Recompute every hash of an export's event lines and its header: what a forger with the
+    program's source would do. The chain then verifies; other checks must catch the rest."""
+    head = GENESIS_HASH
+    out = []
+    for line in lines[1:]:
+        item = json.loads(line)
+        content = tuple(item[c] for c in COLUMNS[:9])
+        item["prev_hash"], item["hash"] = head, event_hash(head, content)
+        head = item["hash"]
+        out.append(json.dumps(item, ensure_ascii=False))
+    header = {**json.loads(lines[0]), "events": len(out), "head": head}
+    return [json.dumps(header), *out]

@@ -4,6 +4,7 @@ import json
 import sqlite3
 import stat
 from contextlib import closing
+from pathlib import Path
 
 import pytest
 from integrity_support import fingerprint, rows, settle, synthetic_export
@@ -253,3 +254,41 @@ def test_an_export_resaved_with_bom_and_crlf_still_imports(filled, tmp_path, ok,
     result = run("import", resaved, "--db", target)
     assert result.code == 0, result.err
     assert rows(target) == rows(filled)
+
+
+def _forged(tmp_path, exported, change) -> Path:
+    from integrity_support import rechain
+
+    lines = exported.read_text(encoding="utf-8").splitlines()
+    items = [json.loads(line) for line in lines[1:]]
+    change(items)
+    lines = [lines[0], *(json.dumps(i, ensure_ascii=False) for i in items)]
+    forged = tmp_path / "forged.jsonl"
+    forged.write_text("\n".join(rechain(lines)) + "\n", encoding="utf-8")
+    return forged
+
+
+def test_a_rechained_export_with_a_repeated_event_id_is_refused(filled, tmp_path, ok, run):
+    exported = tmp_path / "out.jsonl"
+    ok("export", "-o", exported)
+
+    def repeat_id(items):
+        items[3]["event_id"] = items[2]["event_id"]
+
+    forged = _forged(tmp_path, exported, repeat_id)
+    target = tmp_path / "t.sqlite"
+    _import_refused(run, forged, target, "duplicate event id")
+    assert not target.exists()
+
+
+def test_a_rechained_export_with_an_impossible_history_is_refused(filled, tmp_path, ok, run):
+    exported = tmp_path / "out.jsonl"
+    ok("export", "-o", exported)
+
+    def ship_before_sale(items):
+        items[1]["type"] = "shipped"  # T1 was only listed: shipping is impossible
+
+    forged = _forged(tmp_path, exported, ship_before_sale)
+    target = tmp_path / "t.sqlite"
+    _import_refused(run, forged, target, "cannot be replayed")
+    assert not target.exists()
