@@ -495,6 +495,10 @@ def export(format_: str, output: str | None) -> None:
         export_to(journal, target, sys.stdout.write)
 
 
+# A file this large shows a progress bar even when stderr is not a terminal.
+_BIG_IMPORT = 5_000_000
+
+
 @cli.command("import")
 @click.argument("file", metavar="FILE")
 @_common
@@ -530,9 +534,6 @@ def import_(file: str) -> None:
                 Path(f"{target}{suffix}").unlink(missing_ok=True)
         raise
     _emit({"events": events, "head": head}, render("import_done", events=events, head=head))
-
-
-_BIG_IMPORT = 5_000_000
 
 
 @cli.command()
