@@ -416,19 +416,26 @@ def rebuild() -> None:
 @click.option(
     "--log-only", is_flag=True, help="Check only the event log (faster; read models skipped)."
 )
+@click.option(
+    "--head",
+    "kept_head",
+    metavar="HASH",
+    help="A chain head printed by an earlier verify: also check the log still contains it.",
+)
 @_common
-def verify(log_only: bool) -> None:
+def verify(log_only: bool, kept_head: str | None) -> None:
     """Check that no event was changed, removed or inserted, and that trades and deadlines
     match the log. Exit 0 if intact, 4 if damage was found (the first bad event is named).
 
     \b
     Example:
       journal verify
+      journal verify --head 32c0fa54…   (the head you noted last month)
     """
     from journal.integrity import verify as check
     from journal.messages import render
 
-    report = check(_journal(must_exist=True), log_only=log_only)
+    report = check(_journal(must_exist=True), log_only=log_only, kept_head=kept_head)
     data: dict[str, Any] = {"ok": report.ok, "events": report.events, "head": report.head}
     if report.ok:
         _emit(data, render("verify_ok", events=report.events, head=report.head))

@@ -148,16 +148,24 @@ def check_read_models(conn: Connection, book: RuleBook, last_seq: int) -> Damage
     return None
 
 
-def verify(journal: "Journal", log_only: bool = False) -> Report:
+def verify(journal: "Journal", log_only: bool = False, kept_head: str | None = None) -> Report:
     """Check the log, then (if it is sound) the read models against a fresh fold.
 
     A read model that merely lags the log (a crash between commit and projection) is caught
     up first, as every command does; anything else that differs is reported, not repaired.
+    `kept_head` is a head hash noted earlier: a sound chain that does not contain it was
+    rebuilt from scratch, so it is reported as damage too.
     """
     from journal.errors import JournalError
 
     with journal.store.read() as conn:
         report = check_log(conn)
+        if report.ok and kept_head is not None:
+            found = conn.exec_driver_sql(
+                "SELECT seq FROM events WHERE hash = ?", (kept_head.strip().lower(),)
+            ).first()
+            if found is None:
+                report = Report(report.events, report.head, Damage(0, "kept_head", kept_head))
     if not report.ok or log_only:
         return report
     try:

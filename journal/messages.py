@@ -216,6 +216,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "event #{seq} has payload schema {detail}, newer than this program: upgrade trade-journal",
         "イベント #{seq} の形式 (v{detail}) はこのプログラムより新しいです: trade-journal を更新してください",
     ),
+    "verify_kept_head": (
+        "the log's chain is consistent but does not contain the head {detail}: events before it were changed and the chain rebuilt, or this is another journal",
+        "ログのチェーンは整合していますが、控えた先頭 {detail} を含みません: それ以前のイベントが変更されチェーンが作り直されたか、別のジャーナルです",
+    ),
     "verify_checkpoint": (
         "the read models do not match the log ({detail}); the log may have lost events at its end. Compare with a backup before running `journal rebuild`",
         "読み取りモデルがログと一致しません（{detail}）。ログの末尾が失われた可能性があります。`journal rebuild` の前にバックアップと比べてください",

@@ -205,3 +205,32 @@ def test_any_read_model_difference_names_its_trade(filled, run, statement, where
     assert result.code == EXIT_DAMAGED
     damage = result.json()["damage"]
     assert damage["problem"] == "read_models" and where in damage["detail"]
+
+
+def test_a_kept_head_shows_a_rewritten_history(filled, run, ok):
+    """A forger who rewrites an event and recomputes every hash after it gets a chain that
+    verifies on its own, but no longer contains the head the owner noted."""
+    from journal.store import event_hash
+
+    kept = run("verify", "--json").json()["head"]
+    ok("add", "note", "T2", "--note", "later")
+    assert run("verify", "--head", kept).code == 0  # history only grew
+
+    stored = rows(filled)
+    head, statements = stored[1][9], []
+    for row in stored[1:]:
+        content = row[:9] if row[0] != 2 else (*row[:6], '{"buyer":"だれか"}', *row[7:9])
+        digest = event_hash(head, content)
+        statements.append(
+            (
+                "UPDATE events SET payload = ?, prev_hash = ?, hash = ? WHERE seq = ?",
+                (content[6], head, digest, row[0]),
+            )
+        )
+        head = digest
+    raw_sql(filled, *statements)
+    assert run("verify", "--log-only").code == 0  # consistent on its own
+    result = run("verify", "--head", kept, "--json")
+    assert result.code == EXIT_DAMAGED
+    assert result.json()["damage"]["problem"] == "kept_head"
+    assert "does not contain the head" in result.err
