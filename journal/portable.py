@@ -13,6 +13,7 @@ import operator
 import os
 import sqlite3
 from collections.abc import Callable, Iterator
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
@@ -59,15 +60,8 @@ def export_to(journal: "Journal", target: Path | None, write: Callable[[str], An
             write(line + "\n")
             count += 1
         return count
-    if target.exists() or target.is_symlink():
-        raise BadInput("file_exists", path=str(target))
-    _private_new(target)
-    try:
-        with open(target, "w", encoding="utf-8") as out:
-            return export_to(journal, None, out.write)
-    except BaseException:
-        target.unlink(missing_ok=True)
-        raise
+    with _new_file(target) as partial, open(partial, "w", encoding="utf-8") as out:
+        return export_to(journal, None, out.write)
 
 
 def import_file(
@@ -200,29 +194,48 @@ def backup(journal: "Journal", target: Path) -> tuple[int, str]:
     """A consistent, self-contained, owner-only copy (SQLite online backup); checked after."""
     from journal.integrity import check_chain
 
-    if target.exists() or target.is_symlink():
-        raise BadInput("file_exists", path=str(target))
-    _private_new(target)
-    try:
-        online_backup(journal.store.path, target)
-        import sqlite3
-        from contextlib import closing
-
-        with closing(sqlite3.connect(target)) as copy:
+    with _new_file(target) as partial:
+        online_backup(journal.store.path, partial)
+        with closing(sqlite3.connect(partial)) as copy:
             rows = copy.execute(f"SELECT {EVENT_COLUMNS} FROM events ORDER BY seq")
             state, damage = check_chain(rows)
         if damage is not None:
             raise BadInput("backup_damaged", seq=damage.seq)
-        return state.seq, state.head
-    except BaseException:
-        target.unlink(missing_ok=True)
-        raise
+    return state.seq, state.head
 
 
-def _private_new(target: Path) -> None:
+@contextmanager
+def _new_file(target: Path) -> Iterator[Path]:
+    """A private file that appears at `target` only once complete, and never overwrites.
+
+    It is written under a hidden temporary name beside `target`, then linked into place, so
+    a backup or export killed half-way never leaves a file that looks like a whole one.
+    """
+    if target.exists() or target.is_symlink():
+        raise BadInput("file_exists", path=str(target))
+    partial = target.with_name(f".{target.name}.partial-{os.getpid()}")
     try:
-        if not create_private(target):
-            raise BadInput("file_exists", path=str(target))
+        partial.unlink(missing_ok=True)
+        if not create_private(partial):
+            raise BadInput("file_exists", path=str(partial))
     except OSError as exc:
         raise BadInput("file_unusable", path=str(target), detail=exc.strerror or str(exc)) from None
-    os.chmod(target, 0o600)
+    try:
+        yield partial
+        _publish(partial, target)
+    except (OSError, sqlite3.Error) as exc:  # a full disk, a vanished memory card, ...
+        detail = getattr(exc, "strerror", None) or str(exc)
+        raise BadInput("file_unusable", path=str(target), detail=detail) from None
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def _publish(partial: Path, target: Path) -> None:
+    try:
+        os.link(partial, target)  # fails if target appeared meanwhile: nothing overwritten
+    except FileExistsError:
+        raise BadInput("file_exists", path=str(target)) from None
+    except OSError:  # a file system without hard links (FAT/exFAT memory cards)
+        if target.exists():
+            raise BadInput("file_exists", path=str(target)) from None
+        os.replace(partial, target)

@@ -228,3 +228,27 @@ def _events(db: Path) -> list[tuple[str, str]]:
             return list(conn.execute("SELECT event_id, type FROM events ORDER BY seq"))
         except sqlite3.OperationalError:
             return []
+
+
+def test_sigkill_during_backup_leaves_no_file_that_looks_whole(big_journal, tmp_path):
+    target = tmp_path / "backup.sqlite"
+    env = _env(tmp_path)
+    process = subprocess.Popen(
+        [str(EXE), "backup", str(target), "--db", str(big_journal)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and process.poll() is None:
+        partial = list(tmp_path.glob(".backup.sqlite.partial-*"))
+        if partial and partial[0].stat().st_size > 1_000_000:
+            process.send_signal(signal.SIGKILL)
+            break
+        time.sleep(0.002)
+    process.wait(timeout=30)
+    assert process.returncode == -signal.SIGKILL, "the backup finished before it was killed"
+    assert not target.exists()
+    again = _journal("backup", str(target), "--db", str(big_journal), env=env)
+    assert again.returncode == 0, again.stderr
+    assert _journal("verify", "--log-only", "--db", str(target), env=env).returncode == 0

@@ -292,3 +292,20 @@ def test_a_rechained_export_with_an_impossible_history_is_refused(filled, tmp_pa
     target = tmp_path / "t.sqlite"
     _import_refused(run, forged, target, "cannot be replayed")
     assert not target.exists()
+
+
+def test_a_full_disk_during_backup_or_export_is_one_line_and_leaves_nothing(
+    filled, tmp_path, run, monkeypatch
+):
+    import journal.portable as portable
+
+    def disk_full(*_args, **_kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(portable, "online_backup", disk_full)
+    monkeypatch.setattr(portable, "export_lines", disk_full)
+    for args in (("backup", tmp_path / "b.sqlite"), ("export", "-o", tmp_path / "e.jsonl")):
+        result = run(*args)
+        assert result.code == 2
+        assert result.err.count("\n") == 1 and "No space left on device" in result.err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["journal.sqlite"]
