@@ -188,8 +188,16 @@ class Store:
     def backup_copy(self) -> Path:
         """A consistent copy beside the journal (SQLite online backup), made before migrating."""
         target = self.path.with_name(f"{self.path.name}.backup-{datetime.now(UTC):%Y%m%dT%H%M%SZ}")
-        _create_private(target)
-        online_backup(self.path, target)
+        # Copied under a partial name and renamed when complete: a copy interrupted half-way
+        # never sits beside the journal looking like a good backup.
+        partial = target.with_name(f".{target.name}.partial-{os.getpid()}")
+        partial.unlink(missing_ok=True)
+        _create_private(partial)
+        try:
+            online_backup(self.path, partial)
+            os.replace(partial, target)
+        finally:
+            partial.unlink(missing_ok=True)
         return target
 
     # -- the log --------------------------------------------------------------------------
