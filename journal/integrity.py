@@ -3,8 +3,9 @@
 A person may use their journal as evidence, so `journal verify` must be able to say
 "nothing was changed" or name the first event that was. The check is a streaming pass
 over the log in sequence order (gapless numbering, the hash chain, contiguous per-trade
-versions, payload schemas this program can read), then a fresh fold of the log compared with the
-stored read models. It never writes.
+versions, payload schemas this program can read), then a fresh fold of the log compared
+with the stored read models. It never touches the log; the only write it may cause is the
+catch-up of read models that lag the log, which every command does.
 """
 
 import hashlib
