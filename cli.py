@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-EXIT_OK, EXIT_REFUSED, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+EXIT_OK, EXIT_REFUSED, EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_DAMAGED = 0, 1, 2, 3, 4
 PLATFORM_CHOICES = ("rakuma", "mercari", "yahoo-auction", "yahoo-flea")
 
 
@@ -54,12 +54,19 @@ def _opts() -> Ctx:
     return click.get_current_context().ensure_object(Ctx)
 
 
-def _journal():
+def _journal(must_exist: bool = False):
+    """Open the journal; `must_exist` for commands that only make sense on an existing one
+    (verify, backup, export), so a mistyped --db is not silently a new, empty journal."""
     from journal.service import Journal
     from journal.settings import resolve_db_path, user_tz
 
-    user_tz()  # a bad timezone is refused before anything is written
-    return Journal(resolve_db_path(_opts().db))
+    user_tz()  # a bad timezone is refused before anything is written, not after
+    path = resolve_db_path(_opts().db)
+    if must_exist and not path.exists():
+        from journal.errors import BadInput
+
+        raise BadInput("no_journal", path=str(path))
+    return Journal(path)
 
 
 def _now():
@@ -406,6 +413,137 @@ def rebuild() -> None:
 
 
 @cli.command()
+@click.option(
+    "--log-only", is_flag=True, help="Check only the event log (faster; read models skipped)."
+)
+@click.option(
+    "--head",
+    "kept_head",
+    metavar="HASH",
+    help="A chain head printed by an earlier verify: also check the log still contains it.",
+)
+@_common
+def verify(log_only: bool, kept_head: str | None) -> None:
+    """Check that no event was changed, removed or inserted, and that trades and deadlines
+    match the log. Exit 0 if intact, 4 if damage was found (the first bad event is named).
+
+    \b
+    Example:
+      journal verify
+      journal verify --head 32c0fa54…   (the head you noted last month)
+    """
+    from journal.integrity import verify as check
+    from journal.messages import render
+
+    report = check(_journal(must_exist=True), log_only=log_only, kept_head=kept_head)
+    data: dict[str, Any] = {"ok": report.ok, "events": report.events, "head": report.head}
+    if report.ok:
+        _emit(data, render("verify_ok", events=report.events, head=report.head))
+        return
+    damage = report.damage
+    assert damage is not None
+    data["damage"] = {"seq": damage.seq, "problem": damage.problem, "detail": damage.detail}
+    if _opts().json:
+        _emit(data)
+    line = render(f"verify_{damage.problem}", seq=damage.seq, detail=damage.detail)
+    click.echo(f"journal: {' '.join(line.split())}", err=True)
+    raise click.exceptions.Exit(EXIT_DAMAGED)
+
+
+@cli.command()
+@click.argument("path", metavar="PATH")
+@_common
+def backup(path: str) -> None:
+    """Copy the journal to a new file (safe while the daemon or other commands run).
+
+    \b
+    Example:
+      journal backup ~/journal-2026-11-22.sqlite
+    """
+    from pathlib import Path
+
+    from journal.messages import render
+    from journal.portable import backup as copy
+
+    target = Path(path).expanduser()
+    events, head = copy(_journal(must_exist=True), target)
+    _emit(
+        {"path": str(target), "events": events, "head": head},
+        render("backup_done", events=events, path=target, head=head),
+    )
+
+
+@cli.command()
+@click.option(
+    "--format", "format_", type=click.Choice(("jsonl",)), default="jsonl", show_default=True
+)
+@click.option("--output", "-o", metavar="FILE", help="A new file (default: standard output).")
+@_common
+def export(format_: str, output: str | None) -> None:
+    """Write the whole event log, one JSON object per line, with every stored column and hash.
+
+    \b
+    Example:
+      journal export --format jsonl -o journal.jsonl
+    """
+    from pathlib import Path
+
+    from journal.portable import export_to
+
+    target = Path(output).expanduser() if output else None
+    journal = _journal(must_exist=True)
+    raw = getattr(sys.stdout, "buffer", None)
+    if target is None and raw is not None:
+        # UTF-8 whatever the terminal's locale, so the export is the same bytes everywhere.
+        sys.stdout.flush()
+        export_to(journal, None, lambda text: raw.write(text.encode("utf-8")))
+        raw.flush()
+    else:
+        export_to(journal, target, sys.stdout.write)
+
+
+# A file this large shows a progress bar even when stderr is not a terminal.
+_BIG_IMPORT = 5_000_000
+
+
+@cli.command("import")
+@click.argument("file", metavar="FILE")
+@_common
+def import_(file: str) -> None:
+    """Restore an export into an empty journal (all or nothing; the chain must verify).
+
+    \b
+    Example:
+      journal import journal.jsonl --db ~/restored.sqlite
+    """
+    from pathlib import Path
+
+    from journal.messages import render
+    from journal.portable import import_file, source_size
+    from journal.settings import resolve_db_path
+
+    source = Path(file).expanduser()
+    size = source_size(source)
+    target = resolve_db_path(_opts().db)
+    created = not target.exists()
+    journal = _journal()
+    stderr = sys.stderr
+    try:
+        if size >= _BIG_IMPORT or stderr.isatty():
+            with click.progressbar(length=size, label=render("importing"), file=stderr) as bar:
+                events, head = import_file(journal, source, bar.update)
+        else:
+            events, head = import_file(journal, source)
+    except BaseException:
+        journal.close()
+        if created:  # a restore that failed leaves no new, empty journal behind
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{target}{suffix}").unlink(missing_ok=True)
+        raise
+    _emit({"events": events, "head": head}, render("import_done", events=events, head=head))
+
+
+@cli.command()
 @click.argument("platform", required=False, type=click.Choice((*PLATFORM_CHOICES, "custom")))
 @_common
 def rules(platform: str | None) -> None:
@@ -594,8 +732,9 @@ def main(argv: list[str] | None = None) -> int:
         pass
     ctx_obj = Ctx()
     try:
-        cli.main(args=argv, prog_name="journal", standalone_mode=False, obj=ctx_obj)
-        return EXIT_OK
+        code = cli.main(args=argv, prog_name="journal", standalone_mode=False, obj=ctx_obj)
+        # click returns (rather than raises) a command's `Exit` when not in standalone mode.
+        return code if isinstance(code, int) else EXIT_OK
     except click.exceptions.Exit as done:
         return done.exit_code
     except click.exceptions.Abort:

@@ -302,6 +302,97 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "inspect the item and raise problems before rating",
         "評価の前に検品し、問題があれば連絡",
     ),
+    # integrity, backup, export/import
+    "verify_ok": (
+        "the journal is intact: {events} events, chain head {head}",
+        "ジャーナルは無傷です: {events}件のイベント、チェーン先頭 {head}",
+    ),
+    "verify_missing": (
+        "the log is damaged: event #{seq} is missing ({detail})",
+        "ログが損傷しています: イベント #{seq} がありません（{detail}）",
+    ),
+    "verify_broken_link": (
+        "the log is damaged at event #{seq}: it does not follow the event before it (an event was removed or inserted)",
+        "ログが損傷しています: イベント #{seq} が直前のイベントとつながりません（削除または挿入）",
+    ),
+    "verify_altered": (
+        "the log is damaged at event #{seq}: its content does not match its hash (it was changed after it was written)",
+        "ログが損傷しています: イベント #{seq} の内容がハッシュと一致しません（記録後に変更されています）",
+    ),
+    "verify_version_gap": (
+        "the log is damaged at event #{seq}: trade versions are not contiguous ({detail})",
+        "ログが損傷しています: イベント #{seq} で取引のバージョンが連続していません（{detail}）",
+    ),
+    "verify_newer_event": (
+        "event #{seq} has payload schema {detail}, newer than this program: upgrade trade-journal",
+        "イベント #{seq} の形式 (v{detail}) はこのプログラムより新しいです: trade-journal を更新してください",
+    ),
+    "verify_kept_head": (
+        "the log's chain is consistent but does not contain the head {detail}: events before it were changed and the chain rebuilt, or this is another journal",
+        "ログのチェーンは整合していますが、控えた先頭 {detail} を含みません: それ以前のイベントが変更されチェーンが作り直されたか、別のジャーナルです",
+    ),
+    "verify_checkpoint": (
+        "the read models do not match the log ({detail}); the log may have lost events at its end. Compare with a backup before running `journal rebuild`",
+        "読み取りモデルがログと一致しません（{detail}）。ログの末尾が失われた可能性があります。`journal rebuild` の前にバックアップと比べてください",
+    ),
+    "verify_read_models": (
+        "the log is intact but the read models differ from it ({detail}): run `journal rebuild`",
+        "ログは無傷ですが読み取りモデルが一致しません（{detail}）: `journal rebuild` を実行してください",
+    ),
+    "verify_replay": (
+        "the log is intact but cannot be replayed: {detail}",
+        "ログは無傷ですが再生できません: {detail}",
+    ),
+    "file_exists": (
+        "{path} already exists: choose a new file name (nothing is overwritten)",
+        "{path} は既にあります: 新しいファイル名を指定してください（上書きはしません）",
+    ),
+    "file_unusable": ("cannot use {path}: {detail}", "{path} を使えません: {detail}"),
+    "backup_done": (
+        "backed up {events} events to {path} (chain head {head})",
+        "{events}件のイベントを {path} にバックアップしました（チェーン先頭 {head}）",
+    ),
+    "backup_damaged": (
+        "the backup copy does not verify (event #{seq}); it was removed. Run `journal verify`",
+        "バックアップが検証できません（イベント #{seq}）。削除しました。`journal verify` を実行してください",
+    ),
+    "import_done": (
+        "imported {events} events (chain head {head}); trades and deadlines rebuilt",
+        "{events}件のイベントを取り込みました（チェーン先頭 {head}）。取引と期限を再構築しました",
+    ),
+    "import_not_empty": (
+        "{path} already holds events: import restores into an empty journal only (use --db with a new file)",
+        "{path} には既にイベントがあります: 取り込みは空のジャーナルにのみ可能です（--db で新しいファイルを指定）",
+    ),
+    "import_not_export": (
+        "{path} is not a trade-journal export (made by `journal export --format jsonl`)",
+        "{path} は trade-journal のエクスポートではありません（`journal export --format jsonl` で作成）",
+    ),
+    "import_newer": (
+        "{path} is an export format {version} from a newer trade-journal: upgrade this program",
+        "{path} は新しい trade-journal のエクスポート形式 {version} です: プログラムを更新してください",
+    ),
+    "import_damaged": (
+        "{path} line {line}: {why}; nothing was imported",
+        "{path} {line}行目: {why}。何も取り込んでいません",
+    ),
+    "import_truncated": (
+        "{path} does not end where its header says (cut short or extended); nothing was imported",
+        "{path} の内容がヘッダーと一致しません（途中で切れているか追記されています）。何も取り込んでいません",
+    ),
+    "import_replay": (
+        "{path} verifies but its history cannot be replayed ({detail}); nothing was imported",
+        "{path} は検証できましたが履歴を再生できません（{detail}）。何も取り込んでいません",
+    ),
+    "importing": ("importing", "取り込み中"),
+    "no_journal": (
+        "there is no journal at {path} (check --db or $JOURNAL_DB)",
+        "{path} にジャーナルがありません（--db か $JOURNAL_DB を確認してください）",
+    ),
+    "db_read_only_place": (
+        "{path} is in a read-only place (the journal keeps its write-ahead log beside it): copy it somewhere writable",
+        "{path} は読み取り専用の場所にあります（ジャーナルは隣にログを書きます）: 書き込める場所にコピーしてください",
+    ),
 }
 
 

@@ -54,8 +54,37 @@ def event_hash(prev_hash: str, row: tuple) -> str:
     `row` is (seq, event_id, stream, version, type, schema_version, payload_json,
     occurred_at, recorded_at) exactly as stored.
     """
-    canonical = json.dumps(list(row), ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256((prev_hash + canonical).encode("utf-8")).hexdigest()
+    return hashlib.sha256((prev_hash + canonical_content(row)).encode("utf-8")).hexdigest()
+
+
+_quote = json.encoder.encode_basestring  # JSON string quoting, as json.dumps(ensure_ascii=False)
+
+
+def canonical_content(row: tuple) -> str:
+    """`json.dumps(list(row), ensure_ascii=False, separators=(",", ":"))`, built faster.
+
+    Verify and import hash every event, so this is their inner loop; rows of the usual
+    types are formatted directly (same bytes), anything else goes through json.dumps.
+    """
+    if len(row) != 9:
+        return json.dumps(list(row), ensure_ascii=False, separators=(",", ":"))
+    seq, event_id, stream, version, type_, schema, payload, occurred, recorded = row
+    if (
+        type(seq) is int
+        and type(version) is int
+        and type(schema) is int
+        and type(event_id) is str
+        and type(stream) is str
+        and type(type_) is str
+        and type(payload) is str
+        and type(occurred) is str
+        and type(recorded) is str
+    ):
+        return (
+            f"[{seq},{_quote(event_id)},{_quote(stream)},{version},{_quote(type_)},{schema},"
+            f"{_quote(payload)},{_quote(occurred)},{_quote(recorded)}]"
+        )
+    return json.dumps(list(row), ensure_ascii=False, separators=(",", ":"))
 
 
 def row_to_event(row: Any) -> Event:
@@ -81,6 +110,9 @@ def _translate(exc: BaseException, path: Path) -> BadInput:
         return BadInput("not_a_journal", path=str(path))
     if "readonly" in lowered or "read-only" in lowered:
         return BadInput("db_read_only", path=str(path))
+    if "unable to open" in lowered and not os.access(path.parent, os.W_OK):
+        # SQLite needs to write its WAL index beside the journal, even to read it.
+        return BadInput("db_read_only_place", path=str(path))
     if "locked" in lowered or "busy" in lowered:
         return BadInput("db_busy", path=str(path))
     return BadInput("db_unusable", path=str(path), detail=text)
@@ -156,9 +188,16 @@ class Store:
     def backup_copy(self) -> Path:
         """A consistent copy beside the journal (SQLite online backup), made before migrating."""
         target = self.path.with_name(f"{self.path.name}.backup-{datetime.now(UTC):%Y%m%dT%H%M%SZ}")
-        _create_private(target)
-        with sqlite3.connect(self.path) as src, sqlite3.connect(target) as dst:
-            src.backup(dst)
+        # Copied under a partial name and renamed when complete: a copy interrupted half-way
+        # never sits beside the journal looking like a good backup.
+        partial = target.with_name(f".{target.name}.partial-{os.getpid()}")
+        partial.unlink(missing_ok=True)
+        _create_private(partial)
+        try:
+            online_backup(self.path, partial)
+            os.replace(partial, target)
+        finally:
+            partial.unlink(missing_ok=True)
         return target
 
     # -- the log --------------------------------------------------------------------------
@@ -249,6 +288,28 @@ def _has_foreign_tables(conn: Connection) -> bool:
     return conn.exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar_one() > 0
 
 
+def online_backup(source: Path, target: Path) -> None:
+    """Copy a journal with SQLite's online backup: consistent even while others write.
+
+    The copy is switched out of WAL mode so it is one self-contained file. (Connections are
+    closed explicitly: sqlite3's own context manager only commits, it does not close.)
+    """
+    from contextlib import closing
+
+    timeout = BUSY_TIMEOUT_MS / 1000
+    with (
+        closing(sqlite3.connect(source, timeout=timeout)) as src,
+        closing(sqlite3.connect(target, timeout=timeout)) as dst,
+    ):
+        src.backup(dst)
+        dst.execute("PRAGMA journal_mode = DELETE")
+
+
+def create_private(path: Path) -> bool:
+    """Create an empty file readable by the owner only; False if it already existed."""
+    return _create_private(path)
+
+
 def _create_private(path: Path) -> bool:
     """Create an empty file readable by the owner only; False if it already existed."""
     try:
@@ -273,6 +334,11 @@ def _prepare_file(path: Path) -> bool:
             if info.st_size == 0 and not _fills_soon(path):
                 raise BadInput("empty_file", path=str(path))
             return False
+        for parent in path.parents:
+            if parent.exists() or parent.is_symlink():
+                if not parent.is_dir():
+                    raise BadInput("db_unusable", path=str(path), detail=f"{parent} is a file")
+                break
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         return _create_private(path)
     except OSError as exc:
@@ -299,13 +365,26 @@ def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
     cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     try:
         mode = cursor.execute("PRAGMA journal_mode").fetchone()[0]
-        if mode != "wal":
+        if mode != "wal" and _ours_or_new(cursor):
+            # Only a journal (or a file being made into one) is switched to WAL: another
+            # program's database given by mistake is refused later, and must stay untouched.
             cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = NORMAL")
     except sqlite3.OperationalError:
         pass  # a read-only file can still be read; writes will say so clearly
     finally:
         cursor.close()
+
+
+def _ours_or_new(cursor: sqlite3.Cursor) -> bool:
+    """An empty file, or a journal at a revision this program knows (never a newer one)."""
+    names = {row[0] for row in cursor.execute("SELECT name FROM sqlite_master LIMIT 50")}
+    if not names:
+        return True
+    if "alembic_version" not in names:
+        return False
+    found = cursor.execute("SELECT version_num FROM alembic_version").fetchone()
+    return found is not None and found[0] in KNOWN_REVISIONS
 
 
 def _on_begin(conn: Connection) -> None:

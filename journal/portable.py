@@ -1,0 +1,241 @@
+"""Taking the log out and putting it back: backup, export to JSON lines, import (restore).
+
+An export is the log itself, every stored column of every event, so the hash chain can be
+rechecked anywhere; its first line is a header with the event count and the head hash, so
+a file cut short is refused too. Import restores such a file into an *empty* journal only:
+merging two logs would renumber events and change every hash after the first merged one,
+which is exactly what the chain exists to reveal. Import is one transaction: all of it or
+nothing.
+"""
+
+import json
+import operator
+import os
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import closing, contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, BinaryIO
+
+from sqlalchemy.exc import IntegrityError
+
+from journal import projections
+from journal.errors import BadInput, JournalError
+from journal.integrity import ChainCheck, stored_rows
+from journal.store import EVENT_COLUMNS, create_private, online_backup
+
+if TYPE_CHECKING:
+    from journal.service import Journal
+
+FORMAT = "trade-journal-events"
+FORMAT_VERSION = 1
+COLUMNS = tuple(c.strip() for c in EVENT_COLUMNS.split(","))
+_INTS = frozenset({"seq", "version", "schema_version"})
+_BATCH = 5000
+_INSERT = f"INSERT INTO events ({EVENT_COLUMNS}) VALUES ({','.join('?' * len(COLUMNS))})"
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def export_lines(journal: "Journal") -> Iterator[str]:
+    """The header, then one JSON object per event in seq order, all from one snapshot."""
+    with journal.store.read() as conn:
+        count, head = conn.exec_driver_sql(
+            "SELECT count(*), (SELECT hash FROM events ORDER BY seq DESC LIMIT 1) FROM events"
+        ).one()
+        yield _dumps(
+            {"format": FORMAT, "version": FORMAT_VERSION, "events": count, "head": head or ""}
+        )
+        for row in stored_rows(conn):
+            yield _dumps(dict(zip(COLUMNS, row, strict=True)))
+
+
+def export_to(journal: "Journal", target: Path | None, write: Callable[[str], Any]) -> int:
+    """Write the export to a new owner-only file (or through `write`); returns events."""
+    if target is None:
+        count = -1
+        for line in export_lines(journal):
+            write(line + "\n")
+            count += 1
+        return count
+    with _new_file(target) as partial, open(partial, "w", encoding="utf-8") as out:
+        return export_to(journal, None, out.write)
+
+
+def import_file(
+    journal: "Journal", source: Path, progress: Callable[[int], None] | None = None
+) -> tuple[int, str]:
+    """Restore an export into this (empty) journal; returns (events, head hash).
+
+    `progress(n)` is told of every n more bytes of the file checked and inserted.
+    """
+    with _open_source(source) as handle:
+        header = _header(handle.readline(), source)
+        try:
+            with journal.store.write() as conn:
+                if projections.checkpoint(conn) or journal.store.last_seq(conn):
+                    raise BadInput("import_not_empty", path=str(journal.store.path))
+                state = _insert_all(conn, handle, source, progress)
+                if state.seq != header["events"] or (state.seq and state.head != header["head"]):
+                    raise BadInput("import_truncated", path=str(source))
+                try:
+                    projections.rebuild(conn, journal.store, journal.book)
+                except JournalError as exc:
+                    raise BadInput("import_replay", path=str(source), detail=str(exc)) from None
+                except (ValueError, KeyError, TypeError) as exc:
+                    raise BadInput("import_replay", path=str(source), detail=repr(exc)) from None
+        except IntegrityError:
+            raise BadInput(
+                "import_damaged", path=str(source), line="?", why="duplicate event id"
+            ) from None
+    return state.seq, state.head
+
+
+def _insert_all(
+    conn: Any, handle: BinaryIO, source: Path, progress: Callable[[int], None] | None
+) -> ChainCheck:
+    """Check and insert the event lines in batches; the chain is checked as they stream."""
+    state = ChainCheck()
+    cursor = conn.connection.dbapi_connection.cursor()
+    batch: list[tuple] = []
+    numbers: list[int] = []
+    done = reported = 0
+
+    def flush() -> None:
+        nonlocal reported
+        sound, damage = state.feed_many(batch)
+        if damage is not None:
+            why = damage.problem + (f" ({damage.detail})" if damage.detail else "")
+            raise BadInput("import_damaged", path=str(source), line=numbers[sound], why=why)
+        try:
+            cursor.executemany(_INSERT, batch)
+        except sqlite3.IntegrityError:  # a chain can be consistent and still repeat an id
+            raise BadInput(
+                "import_damaged", path=str(source), line=numbers[0], why="duplicate event id"
+            ) from None
+        batch.clear()
+        numbers.clear()
+        if progress:
+            progress(done - reported)
+            reported = done
+
+    try:
+        for number, line in enumerate(handle, start=2):
+            if not line.strip():
+                continue
+            batch.append(_row(line, number, source))
+            numbers.append(number)
+            if len(batch) >= _BATCH:
+                done = handle.tell()
+                flush()
+        done = handle.tell()
+        flush()
+    finally:
+        cursor.close()
+    return state
+
+
+_PICK = operator.itemgetter(*COLUMNS)
+_TYPES = tuple(int if c in _INTS else str for c in COLUMNS)
+
+
+def _row(line: bytes, number: int, source: Path) -> tuple:
+    """One export line as a stored row, its column types checked."""
+    try:
+        row = _PICK(json.loads(line))
+    except (ValueError, KeyError, TypeError):
+        raise BadInput(
+            "import_damaged", path=str(source), line=number, why="not an event line"
+        ) from None
+    if tuple(map(type, row)) == _TYPES:
+        return row
+    for name, value, wanted in zip(COLUMNS, row, _TYPES, strict=True):
+        if type(value) is not wanted:
+            raise BadInput("import_damaged", path=str(source), line=number, why=f"bad {name}")
+    raise AssertionError("unreachable")
+
+
+def _header(line: bytes, source: Path) -> dict[str, Any]:
+    try:
+        header = json.loads(line.removeprefix(b"\xef\xbb\xbf"))  # a BOM an editor may add
+        ok = (
+            header.get("format") == FORMAT
+            and type(header.get("events")) is int
+            and isinstance(header.get("head"), str)
+        )
+    except (ValueError, AttributeError):
+        ok = False
+    if not ok:
+        raise BadInput("import_not_export", path=str(source))
+    if header.get("version") != FORMAT_VERSION:
+        raise BadInput("import_newer", path=str(source), version=header.get("version"))
+    return header
+
+
+def _open_source(source: Path) -> BinaryIO:
+    try:
+        if source.is_dir():
+            raise BadInput("import_not_export", path=str(source))
+        return open(source, "rb")  # noqa: SIM115 - returned to a with-block
+    except OSError as exc:
+        raise BadInput("file_unusable", path=str(source), detail=exc.strerror or str(exc)) from None
+
+
+def source_size(source: Path) -> int:
+    try:
+        return source.stat().st_size
+    except OSError:
+        return 0
+
+
+def backup(journal: "Journal", target: Path) -> tuple[int, str]:
+    """A consistent, self-contained, owner-only copy (SQLite online backup); checked after."""
+    from journal.integrity import check_chain
+
+    with _new_file(target) as partial:
+        online_backup(journal.store.path, partial)
+        with closing(sqlite3.connect(partial)) as copy:
+            rows = copy.execute(f"SELECT {EVENT_COLUMNS} FROM events ORDER BY seq")
+            state, damage = check_chain(rows)
+        if damage is not None:
+            raise BadInput("backup_damaged", seq=damage.seq)
+    return state.seq, state.head
+
+
+@contextmanager
+def _new_file(target: Path) -> Iterator[Path]:
+    """A private file that appears at `target` only once complete, and never overwrites.
+
+    It is written under a hidden temporary name beside `target`, then linked into place, so
+    a backup or export killed half-way never leaves a file that looks like a whole one.
+    """
+    if target.exists() or target.is_symlink():
+        raise BadInput("file_exists", path=str(target))
+    partial = target.with_name(f".{target.name}.partial-{os.getpid()}")
+    try:
+        partial.unlink(missing_ok=True)
+        if not create_private(partial):
+            raise BadInput("file_exists", path=str(partial))
+    except OSError as exc:
+        raise BadInput("file_unusable", path=str(target), detail=exc.strerror or str(exc)) from None
+    try:
+        yield partial
+        _publish(partial, target)
+    except (OSError, sqlite3.Error) as exc:  # a full disk, a vanished memory card, ...
+        detail = getattr(exc, "strerror", None) or str(exc)
+        raise BadInput("file_unusable", path=str(target), detail=detail) from None
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def _publish(partial: Path, target: Path) -> None:
+    try:
+        os.link(partial, target)  # fails if target appeared meanwhile: nothing overwritten
+    except FileExistsError:
+        raise BadInput("file_exists", path=str(target)) from None
+    except OSError:  # a file system without hard links (FAT/exFAT memory cards)
+        if target.exists():
+            raise BadInput("file_exists", path=str(target)) from None
+        os.replace(partial, target)
