@@ -1,0 +1,385 @@
+"""`python -m bench`: the journal measured against the floor of its own stack, one table.
+
+Every figure is the median of several runs of a whole `journal` process (disk cache warmed
+by one untimed run first), next to a floor measured in the same run on the same machine;
+the verdict is on the ratio, since absolute times drift on shared machines.
+
+    python -m bench              # 1k, 100k and 1M events (generated once, cached)
+    python -m bench --smoke      # 1k events only, a few seconds: keeps the suite from rotting
+"""
+
+import argparse
+import os
+import platform
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench import floors
+from bench.generate import GENERATOR_VERSION, Meta, generate
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+SIZES = {"1k": 1_000, "100k": 100_000, "1m": 1_000_000}
+NA = "n/a (command not available)"
+
+
+@dataclass
+class Row:
+    """One line of the table: a figure, its floor, and the verdict on their ratio."""
+
+    figure: str
+    value: str
+    floor: str
+    ratio: str
+    target: str
+    verdict: str
+
+
+def journal_command() -> list[str]:
+    """The installed `journal` entry point beside this interpreter, else `python cli.py`."""
+    exe = Path(sys.executable).with_name("journal")
+    return [str(exe)] if exe.exists() else [sys.executable, str(ROOT / "cli.py")]
+
+
+class Bench:
+    def __init__(self, runs: int, cache: Path, work: Path, idle: float) -> None:
+        self.runs = runs
+        self.cache = cache
+        self.work = work
+        self.idle = idle
+        self.journal = journal_command()
+        self.env = {
+            **os.environ,
+            "JOURNAL_CONFIG": str(work / "no-config.toml"),
+            "JOURNAL_TZ": "Asia/Tokyo",
+            "JOURNAL_LANG": "en",
+        }
+        self.env.pop("JOURNAL_DB", None)
+
+    # -- journals -------------------------------------------------------------------------
+    def cached(self, name: str, target: int) -> tuple[Path, Meta]:
+        """A generated journal from the cache (made on first use), copied to the work dir."""
+        self.cache.mkdir(parents=True, exist_ok=True)
+        ignore = self.cache / ".gitignore"
+        if not ignore.exists():
+            ignore.write_text("*\n")
+        stem = f"{name}-v{GENERATOR_VERSION}"
+        db, meta_path = self.cache / f"{stem}.sqlite", self.cache / f"{stem}.json"
+        if not meta_path.exists():
+            for stale in self.cache.glob(f"{stem}.sqlite*"):
+                stale.unlink()
+            started = time.perf_counter()
+            say(f"generating {name} ({target:,} events) into {db} …")
+            meta = generate(db, target)
+            _checkpoint(db)
+            meta.save(meta_path)
+            say(f"  done in {time.perf_counter() - started:.0f} s: {meta}")
+        copy = self.work / f"{stem}.sqlite"
+        if not copy.exists():
+            shutil.copyfile(db, copy)
+        return copy, Meta.load(meta_path)
+
+    # -- timing ---------------------------------------------------------------------------
+    def wall(self, argv: Sequence[str], runs: int | None = None, **kwargs) -> float:
+        """Median wall time of a whole process, after one untimed warm-up run."""
+        times = []
+        for i in range((runs or self.runs) + 1):
+            start = time.perf_counter()
+            done = subprocess.run(
+                argv, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, **kwargs
+            )
+            elapsed = time.perf_counter() - start
+            if done.returncode != 0:
+                raise RuntimeError(f"{' '.join(argv)} failed: {done.stderr.decode()[-500:]}")
+            if i:
+                times.append(elapsed)
+        return statistics.median(times)
+
+    def inner(self, program: str, *args: str, runs: int | None = None) -> float:
+        """Median of the seconds a floor program reports for its own timed part."""
+        times = []
+        for i in range((runs or self.runs) + 1):
+            out = subprocess.run(
+                [sys.executable, "-c", program, *args],
+                env=self.env,
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout.split()
+            if i:
+                times.append(float(out[0]))
+        return statistics.median(times)
+
+    def j(self, db: Path, *args: str) -> list[str]:
+        return [*self.journal, *args, "--db", str(db)]
+
+    def available(self, *command: str) -> bool:
+        """Whether this build of the journal has the command (its --help succeeds)."""
+        done = subprocess.run(
+            [*self.journal, *command, "--help"], env=self.env, capture_output=True
+        )
+        return done.returncode == 0
+
+
+def say(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+def _checkpoint(db: Path) -> None:
+    with sqlite3.connect(db) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:,.0f} ms"
+
+
+def rate(per_second: float) -> str:
+    return f"{per_second:,.0f} ev/s"
+
+
+def verdict(ok: bool) -> str:
+    return "met" if ok else "MISSED"
+
+
+def ratio_row(figure: str, value: float, floor: float, limit: float, floor_name: str) -> Row:
+    """A time figure whose ratio to its floor must stay at or under `limit`."""
+    r = value / floor
+    return Row(
+        figure,
+        ms(value),
+        f"{ms(floor)} ({floor_name})",
+        f"{r:.2f} ×",
+        f"≤ {limit} ×",
+        verdict(r <= limit),
+    )
+
+
+def throughput_row(
+    figure: str, events: int, seconds: float, floor: float, limit: float, floor_name: str
+) -> Row:
+    """A throughput figure that must reach at least `limit` times its floor's throughput."""
+    value, base = events / seconds, events / floor
+    r = value / base
+    return Row(
+        figure,
+        f"{rate(value)} ({seconds:.1f} s)",
+        f"{rate(base)} ({floor_name})",
+        f"{r:.2f} ×",
+        f"≥ {limit} ×",
+        verdict(r >= limit),
+    )
+
+
+def pending(figure: str, target: str) -> Row:
+    return Row(figure, NA, "—", "—", target, "pending")
+
+
+# -- the rows ---------------------------------------------------------------------------------
+
+
+def rows_startup(b: Bench, db: Path, meta: Meta, label: str) -> list[Row]:
+    with sqlite3.connect(db) as conn:
+        conn.execute(floors.FLOOR_TABLE)
+    insert = b.wall([sys.executable, "-c", floors.ONE_ROW_INSERT, str(db)])
+    out = []
+    for step in (("message", meta.show_id, "--note", "ベンチマーク"),):
+        add = b.wall(b.j(db, "add", *step))
+        out.append(
+            ratio_row(
+                f"`journal add {step[0]}` ({label})",
+                add,
+                insert,
+                1.25,
+                "import SQLAlchemy + 1-row insert",
+            )
+        )
+    listed = ("listed", "--platform", "mercari", "--title", "ベンチ", "--price", "1000")
+    add = b.wall(b.j(db, "add", *listed))
+    out.append(
+        ratio_row(
+            f"`journal add listed` ({label})", add, insert, 1.25, "import SQLAlchemy + 1-row insert"
+        )
+    )
+    bare = b.wall([sys.executable, "-c", floors.PASS])
+    helped = b.wall([*b.journal, "--help"])
+    out.append(ratio_row("`journal --help`", helped, bare, 6, "python -c pass"))
+    return out
+
+
+def read_commands(meta: Meta) -> dict[str, list[str]]:
+    return {
+        "list": ["list"],
+        "upcoming": ["upcoming", "--as-of", meta.now],
+        "show": ["show", meta.show_id],
+    }
+
+
+def rows_reads(b: Bench, small: tuple[Path, Meta], big: tuple[Path, Meta], label: str) -> list[Row]:
+    out = []
+    small_cmds, big_cmds = read_commands(small[1]), read_commands(big[1])
+    for name in small_cmds:
+        base = b.wall(b.j(small[0], *small_cmds[name]))
+        value = b.wall(b.j(big[0], *big_cmds[name]))
+        out.append(ratio_row(f"`journal {name}` at {label}", value, base, 1.5, "same at 1k"))
+    return out
+
+
+def rows_bulk(b: Bench, db: Path, meta: Meta, label: str) -> list[Row]:
+    runs = max(1, min(b.runs, 3))
+    scan = b.inner(floors.SCAN, str(db), runs=runs)
+    out = []
+    seconds = b.wall(b.j(db, "rebuild"), runs=runs)
+    out.append(
+        throughput_row(
+            f"`journal rebuild` at {label}",
+            meta.events,
+            seconds,
+            scan,
+            0.25,
+            "sqlite3 scan + json.loads",
+        )
+    )
+    if b.available("verify"):
+        seconds = b.wall(b.j(db, "verify"), runs=runs)
+        out.append(
+            throughput_row(
+                f"`journal verify` at {label}",
+                meta.events,
+                seconds,
+                scan,
+                0.3,
+                "sqlite3 scan + json.loads",
+            )
+        )
+    else:
+        out.append(pending(f"`journal verify` at {label}", "≥ 0.3 × scan"))
+    if b.available("import") and b.available("export"):
+        out.append(row_import(b, db, meta, label, runs))
+    else:
+        out.append(pending(f"import of the {label} export", "≥ 0.4 × executemany"))
+    return out
+
+
+def row_import(b: Bench, db: Path, meta: Meta, label: str, runs: int) -> Row:
+    export = b.work / f"export-{label}.jsonl"
+    with export.open("wb") as sink:
+        subprocess.run(b.j(db, "export", "--format", "jsonl"), env=b.env, stdout=sink, check=True)
+    template = b.work / "empty.sqlite"
+    if not template.exists():
+        subprocess.run(b.j(template, "list"), env=b.env, check=True, capture_output=True)
+        _checkpoint(template)
+    times = []
+    for i in range(runs + 1):
+        target = b.work / f"imported-{i}.sqlite"
+        start = time.perf_counter()
+        subprocess.run(
+            b.j(target, "import", str(export)), env=b.env, check=True, stdout=subprocess.DEVNULL
+        )
+        if i:
+            times.append(time.perf_counter() - start)
+        for leftover in b.work.glob(f"imported-{i}.sqlite*"):
+            leftover.unlink()
+    floor_times = []
+    for i in range(runs + 1):
+        target = b.work / "floor-import.sqlite"
+        shutil.copyfile(template, target)
+        out = subprocess.run(
+            [sys.executable, "-c", floors.EXECUTEMANY, str(db), str(target)],
+            env=b.env,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        if i:
+            floor_times.append(float(out.split()[0]))
+        target.unlink()
+    return throughput_row(
+        f"import of the {label} export",
+        meta.events,
+        statistics.median(times),
+        statistics.median(floor_times),
+        0.4,
+        "sqlite3 executemany",
+    )
+
+
+def rows_daemon(b: Bench, smoke: bool) -> list[Row]:
+    replan_figure = "daemon re-plan after one `journal add` (100k open deadlines)"
+    idle_figure = "daemon idle 60 s (100k open deadlines): CPU, peak RSS"
+    if not b.available("daemon"):
+        return [pending(replan_figure, "≤ 2 s"), pending(idle_figure, "≤ 1 %, ≤ 150 MB")]
+    from bench.daemon import measure
+
+    target = 2_000 if smoke else 100_000
+    db, meta = b.cached(f"open-{target // 1000}k", target)
+    return measure(b, db, meta, b.idle, replan_figure, idle_figure)
+
+
+# -- the table ------------------------------------------------------------------------------
+
+
+def table(rows: list[Row]) -> str:
+    head = ("figure", "journal", "floor (same run)", "ratio", "target", "verdict")
+    lines = ["| " + " | ".join(head) + " |", "| " + " | ".join("---" for _ in head) + " |"]
+    for r in rows:
+        lines.append(
+            f"| {r.figure} | {r.value} | {r.floor} | {r.ratio} | {r.target} | {r.verdict} |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
+    parser.add_argument("--smoke", action="store_true", help="1k events, few runs, seconds.")
+    parser.add_argument("--runs", type=int, default=None, help="Timed runs per figure.")
+    parser.add_argument("--sizes", default="1k,100k,1m", help="Journal sizes (1k is the base).")
+    parser.add_argument("--cache", type=Path, default=HERE / ".cache")
+    parser.add_argument("--idle", type=float, default=60.0, help="Daemon idle seconds.")
+    args = parser.parse_args(argv)
+    sizes = ["1k"] if args.smoke else [s.strip().lower() for s in args.sizes.split(",")]
+    runs = args.runs or (3 if args.smoke else 7)
+    idle = min(args.idle, 2.0) if args.smoke else args.idle
+
+    with tempfile.TemporaryDirectory(prefix="journal-bench-") as folder:
+        b = Bench(runs, args.cache, Path(folder), idle)
+        journals = {s: b.cached(s, SIZES[s]) for s in sizes}
+        big = sizes[-1]
+        label = f"{journals[big][1].events:,} events"
+        started = time.perf_counter()
+        steps: list[Callable[[], list[Row]]] = [
+            lambda: rows_bulk(b, *journals[big], label),
+            lambda: rows_reads(b, journals["1k"], journals[big], label),
+            lambda: rows_startup(b, *journals[big], label),
+            lambda: rows_daemon(b, args.smoke),
+        ]
+        rows: list[Row] = []
+        for step in steps:
+            rows.extend(step())
+        print(
+            f"trade-journal benchmark · {platform.python_implementation()} "
+            f"{platform.python_version()} · {os.cpu_count()} CPUs · median of {runs} runs"
+        )
+        for s in sizes:
+            m = journals[s][1]
+            print(
+                f"  {s}: {m.events:,} events, {m.trades:,} trades, {m.open_trades} open,"
+                f" {m.open_deadlines:,} open deadlines (generator v{GENERATOR_VERSION},"
+                f" seed {m.seed})"
+            )
+        print()
+        print(table(rows))
+        print(f"\n({time.perf_counter() - started:.0f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
