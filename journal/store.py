@@ -36,8 +36,12 @@ EVENT_COLUMNS = (
 
 
 def fmt_time(moment: datetime) -> str:
-    """Stored form of an instant: UTC, whole seconds, fixed width (sorts as text)."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """Stored form of an instant: UTC, whole seconds, fixed width (sorts as text).
+
+    `isoformat` is several times quicker than `strftime`, and a rebuild formats every
+    deadline of every trade.
+    """
+    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
 
 
 def parse_time(text: str) -> datetime:
