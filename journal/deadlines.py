@@ -7,7 +7,7 @@ deadlines again.
 
 import calendar
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from journal.rules import Rule, RuleBook
@@ -82,24 +82,30 @@ def compute(trade: Trade, book: RuleBook) -> list[Deadline]:
 def _one(
     trade: Trade, book: RuleBook, kind: str, spec: KindSpec, found: dict[str, Deadline]
 ) -> Deadline | None:
-    latest = book.rule_for(trade.platform, kind, date.max)
-    if latest is None:
+    versions = book.versions(trade.platform, kind)
+    # The latest version says what the deadline counts from (and whether it is on at all).
+    if not versions or not versions[-1].enabled:
         return None
-    anchor = next((trade.anchors[a] for a in latest.counted_from if a in trade.anchors), None)
+    anchors = trade.anchors
+    anchor = None
+    for name in versions[-1].counted_from:
+        anchor = anchors.get(name)
+        if anchor is not None:
+            break
     if anchor is None:
         return None
-    rule = book.rule_for(trade.platform, kind, anchor.astimezone(JST).date())
+    if len(versions) == 1:
+        rule: Rule | None = versions[0]  # in force on every date: skip the date arithmetic
+    else:
+        rule = book.rule_for(trade.platform, kind, anchor.astimezone(JST).date())
     if rule is None:
         return None
     due = _due(trade, rule, anchor, found)
-    met_at = min(
-        (
-            trade.anchors[a]
-            for a in spec.met_by
-            if a in trade.anchors and trade.anchors[a] >= anchor
-        ),
-        default=None,
-    )
+    met_at = None
+    for name in spec.met_by:
+        moment = anchors.get(name)
+        if moment is not None and moment >= anchor and (met_at is None or moment < met_at):
+            met_at = moment
     return Deadline(trade.id, kind, due, rule.effect, met_at)
 
 
