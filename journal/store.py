@@ -38,10 +38,12 @@ EVENT_COLUMNS = (
 def fmt_time(moment: datetime) -> str:
     """Stored form of an instant: UTC, whole seconds, fixed width (sorts as text).
 
-    `isoformat` is several times quicker than `strftime`, and a rebuild formats every
-    deadline of every trade.
+    Plain %-formatting of the fields: a rebuild formats every deadline of every trade, and
+    this is several times quicker than `strftime` (same text).
     """
-    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
+    utc = moment if moment.tzinfo is UTC else moment.astimezone(UTC)
+    fields = (utc.year, utc.month, utc.day, utc.hour, utc.minute, utc.second)
+    return "%04d-%02d-%02dT%02d:%02d:%02dZ" % fields  # noqa: UP031 - quicker than f-string specs
 
 
 def parse_time(text: str) -> datetime:
