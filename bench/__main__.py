@@ -179,6 +179,10 @@ def throughput_row(
     )
 
 
+def events(meta: Meta) -> str:
+    return f"{meta.events:,} events"
+
+
 def pending(figure: str, target: str) -> Row:
     return Row(figure, NA, "—", "—", target, "pending")
 
@@ -353,11 +357,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         b = Bench(runs, args.cache, Path(folder), idle)
         journals = {s: b.cached(s, SIZES[s]) for s in sizes}
         big = sizes[-1]
-        label = f"{journals[big][1].events:,} events"
+        label = events(journals[big][1])
         started = time.perf_counter()
         steps: list[Callable[[], list[Row]]] = [
             lambda: rows_bulk(b, *journals[big], label),
-            lambda: rows_reads(b, journals["1k"], journals[big], label),
+            *(
+                (lambda s=s: rows_reads(b, journals["1k"], journals[s], events(journals[s][1])))
+                for s in sizes[1:] or sizes
+            ),
             lambda: rows_startup(b, *journals[big], label),
             lambda: rows_daemon(b, args.smoke),
         ]

@@ -170,7 +170,7 @@ def _project(streams: Iterable[list[Event]], book: RuleBook) -> Iterator[tuple[t
 # back, while this process folds the lower part and does all the writing. The rows are
 # exactly those of `project_all`; only who computes them changes.
 PARALLEL_MIN_EVENTS = 50_000
-_HOME_SHARE = 0.4  # this process also inserts everything, so it folds the smaller part
+_HOME_SHARE = 0.33  # this process also inserts everything, so it folds the smaller part
 
 
 def _split_point(conn: Connection, store: Store) -> str | None:
