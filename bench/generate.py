@@ -293,10 +293,12 @@ def _bundle(s: Script, platform: str) -> None:
     _sale(s, "c", {"request_required": True}, buyer)
 
 
-def slot_script(seed: int, index: int, now: int) -> list[tuple[int, str, str, dict]]:
+def slot_script(
+    seed: int, index: int, now: int, gap: int = SLOT_SECONDS
+) -> list[tuple[int, str, str, dict]]:
     """Slot `index` (0 = newest) of the timeline ending at `now`: its steps, in time order."""
     rng = random.Random(seed * 1_000_003 + index)
-    start = now - (index + 1) * SLOT_SECONDS + rng.randrange(SLOT_SECONDS)
+    start = now - (index + 1) * gap + rng.randrange(gap)
     s = Script(rng, start)
     platform = rng.choices(PLATFORMS, PLATFORM_WEIGHTS)[0]
     roll = rng.random()
@@ -314,16 +316,16 @@ def slot_script(seed: int, index: int, now: int) -> list[tuple[int, str, str, di
     return [st for st in s.steps if st[0] <= now]
 
 
-def slots_for(target: int, seed: int, now: int) -> int:
+def slots_for(target: int, seed: int, now: int, gap: int) -> int:
     """How many slots (newest first) it takes to reach `target` events."""
     count, index = 0, 0
     while count < target:
-        count += len(slot_script(seed, index, now))
+        count += len(slot_script(seed, index, now, gap))
         index += 1
     return index
 
 
-def timeline(slots: int, seed: int, now: int) -> Iterator[tuple[int, int, str, dict]]:
+def timeline(slots: int, seed: int, now: int, gap: int) -> Iterator[Step]:
     """Every event, oldest first: (time, slot, local key, type, payload), merged by time.
 
     Slot creation times only grow, so an event can be released once the next slot starts
@@ -332,9 +334,9 @@ def timeline(slots: int, seed: int, now: int) -> Iterator[tuple[int, int, str, d
     heap: list[Step] = []
     order = 0
     for slot in range(slots - 1, -1, -1):
-        steps = slot_script(seed, slot, now)
+        steps = slot_script(seed, slot, now, gap)
         start = steps[0][0] if steps else now
-        while heap and heap[0][0] <= start - 2 * SLOT_SECONDS:
+        while heap and heap[0][0] <= start - 2 * gap:
             yield heapq.heappop(heap)
         for position, (t, key, type_, payload) in enumerate(steps):
             order += 1
@@ -343,13 +345,19 @@ def timeline(slots: int, seed: int, now: int) -> Iterator[tuple[int, int, str, d
         yield heapq.heappop(heap)
 
 
-def generate(path: Path, target: int, seed: int = 7, now: datetime | None = None) -> Meta:
-    """Write a journal of about `target` events to `path` (a new file) and rebuild it."""
+def generate(
+    path: Path, target: int, seed: int = 7, now: datetime | None = None, gap: int = SLOT_SECONDS
+) -> Meta:
+    """Write a journal of about `target` events to `path` (a new file) and rebuild it.
+
+    `gap` is the mean time between new trades; a small gap crowds many trades into the last
+    days, which is how the daemon's journal gets its 100k open deadlines.
+    """
     from journal.events import Event
     from journal.service import Journal
 
     moment = int((now or datetime.now(UTC)).replace(minute=0, second=0, microsecond=0).timestamp())
-    slots = slots_for(target, seed, moment)
+    slots = slots_for(target, seed, moment, gap)
     journal = Journal(path)
     store = journal.store
     ids: dict[str, str] = {}
@@ -365,7 +373,7 @@ def generate(path: Path, target: int, seed: int = 7, now: datetime | None = None
                 store.append(conn, batch, batch[-1].occurred_at)
             batch.clear()
 
-    for seq, (t, _order, key, type_, raw) in enumerate(timeline(slots, seed, moment), 1):
+    for seq, (t, _order, key, type_, raw) in enumerate(timeline(slots, seed, moment, gap), 1):
         payload = dict(raw)
         position = payload.pop("_pos")
         if key not in ids:
