@@ -56,13 +56,16 @@ class Bench:
         self.work = work
         self.idle = idle
         self.journal = journal_command()
+        # Like a user with no settings: config looked up in the (empty) per-user folders.
         self.env = {
             **os.environ,
-            "JOURNAL_CONFIG": str(work / "no-config.toml"),
+            "XDG_CONFIG_HOME": str(work / "config"),
+            "XDG_DATA_HOME": str(work / "data"),
             "JOURNAL_TZ": "Asia/Tokyo",
             "JOURNAL_LANG": "en",
         }
-        self.env.pop("JOURNAL_DB", None)
+        for name in ("JOURNAL_DB", "JOURNAL_CONFIG"):
+            self.env.pop(name, None)
 
     # -- journals -------------------------------------------------------------------------
     def cached(self, name: str, target: int, gap: int | None = None) -> tuple[Path, Meta]:
