@@ -66,7 +66,10 @@ def event_hash(prev_hash: str, row: tuple) -> str:
 
 def row_to_event(row: Any) -> Event:
     seq, event_id, stream, version, type_, schema_version, payload, occurred, recorded = row[:9]
-    return Event(
+    # Equivalent to Event(...), without the frozen dataclass's per-field object.__setattr__:
+    # a rebuild reads every event, and that __init__ cost as much as decoding the payload.
+    event = _new_event(Event)
+    event.__dict__.update(
         type=type_,
         stream=stream,
         payload=upgrade_payload(type_, schema_version, json.loads(payload)),
@@ -77,6 +80,10 @@ def row_to_event(row: Any) -> Event:
         event_id=event_id,
         schema_version=schema_version,
     )
+    return event
+
+
+_new_event = object.__new__
 
 
 def _translate(exc: BaseException, path: Path) -> BadInput:

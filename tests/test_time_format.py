@@ -1,4 +1,4 @@
-"""The stored time format: fixed width, UTC, whole seconds (it is compared as text)."""
+"""The stored forms: times (fixed width, UTC, whole seconds; compared as text) and rows."""
 
 from datetime import UTC, datetime, timedelta, timezone
 
@@ -18,3 +18,15 @@ def test_fmt_time_is_the_fixed_width_utc_form(naive, offset_minutes):
     assert text == moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     assert len(text) == 20
     assert parse_time(text) == moment.replace(microsecond=0)
+
+
+def test_a_stored_row_reads_back_as_the_same_event():
+    from journal.events import Event
+    from journal.store import row_to_event
+
+    at = datetime(2026, 11, 22, 1, 2, 3, tzinfo=UTC)
+    row = (7, "c:0", "T3", 2, "message", 1, '{"note":"こんにちは"}', fmt_time(at), fmt_time(at))
+    expected = Event("message", "T3", {"note": "こんにちは"}, at, 7, 2, at, "c:0", 1)
+    event = row_to_event(row)
+    assert event == expected
+    assert vars(event) == vars(expected)
