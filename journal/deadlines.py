@@ -43,6 +43,9 @@ KIND_SPECS: dict[str, KindSpec] = {
 # `inspect` is computed last: it may count back from `auto_complete`.
 _ORDER = tuple(k for k in KIND_SPECS if k != "inspect") + ("inspect",)
 _ENDINGS = ("cancellation", "delisting", "bundling")
+_KINDS_BY_ROLE = {
+    role: tuple((k, KIND_SPECS[k]) for k in _ORDER if role in KIND_SPECS[k].roles) for role in BOTH
+}
 
 
 @dataclass(frozen=True)
@@ -64,10 +67,7 @@ def compute(trade: Trade, book: RuleBook) -> list[Deadline]:
     """Every deadline the trade has now, met or not. Ordered by due time."""
     found: dict[str, Deadline] = {}
     ended_at = _ended_at(trade)
-    for kind in _ORDER:
-        spec = KIND_SPECS[kind]
-        if trade.role not in spec.roles:
-            continue
+    for kind, spec in _KINDS_BY_ROLE.get(trade.role, ()):
         if spec.trade_kind and trade.kind != spec.trade_kind:
             continue
         deadline = _one(trade, book, kind, spec, found)
@@ -132,7 +132,8 @@ def add(anchor: datetime, rule: Rule) -> datetime:
         local = datetime.combine(day, rule.at, JST)
     else:
         local = local + timedelta(days=rule.days)
-    local = local + timedelta(hours=rule.hours, minutes=rule.minutes)
+    if rule.hours or rule.minutes:
+        local = local + timedelta(hours=rule.hours, minutes=rule.minutes)
     return local.astimezone(UTC)
 
 
