@@ -20,6 +20,7 @@ import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from bench import floors
@@ -69,7 +70,9 @@ class Bench:
         compile_sources()
 
     # -- journals -------------------------------------------------------------------------
-    def cached(self, name: str, target: int, gap: int | None = None) -> tuple[Path, Meta]:
+    def cached(
+        self, name: str, target: int, gap: int | None = None, now: datetime | None = None
+    ) -> tuple[Path, Meta]:
         """A generated journal from the cache (made on first use), copied to the work dir."""
         self.cache.mkdir(parents=True, exist_ok=True)
         ignore = self.cache / ".gitignore"
@@ -82,7 +85,8 @@ class Bench:
                 stale.unlink()
             started = time.perf_counter()
             say(f"generating {name} ({target:,} events) into {db} …")
-            meta = generate(db, target) if gap is None else generate(db, target, gap=gap)
+            options: dict = {k: v for k, v in (("gap", gap), ("now", now)) if v is not None}
+            meta = generate(db, target, **options)
             _checkpoint(db)
             meta.save(meta_path)
             say(f"  done in {time.perf_counter() - started:.0f} s: {meta}")
@@ -347,9 +351,16 @@ def rows_daemon(b: Bench, smoke: bool) -> list[Row]:
     from bench.daemon import measure
 
     # Trades every 5 s instead of every 48 min: tens of thousands in flight at once. About
-    # one open deadline per six events (checked: 300k events gave 58k open deadlines).
+    # one open deadline per six events (600k events gave 104,750 open deadlines). Unlike
+    # the other journals it ends at the current hour, since the daemon runs on the real
+    # clock and deadlines before it are past; older copies are dropped.
     target = 2_000 if smoke else 600_000
-    db, meta = b.cached(f"open-{target // 1000}k", target, gap=5)
+    hour = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+    name = f"open-{target // 1000}k-{hour:%Y%m%d%H}"
+    for stale in b.cache.glob(f"open-{target // 1000}k-*"):
+        if not stale.name.startswith(name):
+            stale.unlink()
+    db, meta = b.cached(name, target, gap=5, now=hour)
     opened = f"({meta.open_deadlines:,} open deadlines, {meta.open_trades:,} open trades)"
     replan_figure = replan_figure.replace("(100k open deadlines)", opened)
     idle_figure = idle_figure.replace("(100k open deadlines)", opened)
