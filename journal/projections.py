@@ -168,8 +168,11 @@ def _project(streams: Iterable[list[Event]], book: RuleBook) -> Iterator[tuple[t
 # process (`python -m journal.rebuild_helper`, its own read-only connection; WAL lets it read
 # while this transaction writes) folds the upper part of the streams and streams the rows
 # back, while this process folds the lower part and does all the writing. The rows are
-# exactly those of `project_all`; only who computes them changes.
+# exactly those of `project_all`; only who computes them changes. If the helper fails
+# (not the log: a log that does not replay fails the same way in both), this process folds
+# what the helper did not send.
 PARALLEL_MIN_EVENTS = 50_000
+HELPER_MODULE = "journal.rebuild_helper"
 _HOME_SHARE = 0.33  # this process also inserts everything, so it folds the smaller part
 
 
@@ -193,9 +196,11 @@ def project_range_to(path: str, low: str, book: RuleBook, sink: Any) -> None:
     """The helper's work: fold streams from `low` on, pickle (trades, deadlines) batches."""
     import pickle
     import sqlite3
+    from pathlib import Path
 
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        uri = Path(path).resolve().as_uri() + "?mode=ro"  # percent-encodes '#', '?', '%'
+        conn = sqlite3.connect(uri, uri=True)
         sql, params = _streams_sql(low, None)
         trades: list[tuple] = []
         deadlines: list[tuple] = []
@@ -210,7 +215,7 @@ def project_range_to(path: str, low: str, book: RuleBook, sink: Any) -> None:
         message: Any = None
     except JournalError as exc:
         message = ("error", type(exc), exc.key, exc.params)
-    except Exception as exc:  # noqa: BLE001 - reported to the parent, which raises
+    except Exception as exc:  # noqa: BLE001 - the parent folds the rest itself
         message = ("error", RuntimeError, f"{type(exc).__name__}: {exc}", None)
     pickle.dump(message, sink, pickle.HIGHEST_PROTOCOL)
     sink.flush()
@@ -231,7 +236,7 @@ def _project_parallel(
     paths = [source, *filter(None, [os.environ.get("PYTHONPATH")])]
     try:
         helper = subprocess.Popen(
-            [sys.executable, "-m", "journal.rebuild_helper"],
+            [sys.executable, "-m", HELPER_MODULE],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
@@ -253,25 +258,29 @@ def _project_parallel(
                 inbox.put(message)
                 if message is None or message[0] == "error":
                     return
-        except Exception:  # noqa: BLE001 - a helper that died: the parent raises
-            inbox.put(("error", RuntimeError, "the rebuild helper process stopped", None))
+        except Exception:  # noqa: BLE001 - the helper died: this process takes over
+            inbox.put(("lost",))
 
     reader = threading.Thread(target=receive, args=(helper.stdout,), daemon=True)
     reader.start()
-    done = False
+    done = lost = False
+    last = ""  # the helper's last trade received; its rows come in stream order
 
     def take(block: bool) -> Iterator[tuple[tuple, list[tuple]]]:
-        nonlocal done
+        nonlocal done, lost, last
         try:
             message = inbox.get(block=block)
         except queue.Empty:
             return
-        if message is None:
+        if message is None or message[0] in ("lost", "error"):
             done = True
+            if message is not None and message[0] == "error" and message[3] is not None:
+                _, kind, key, params = message
+                raise kind(key, **params)  # the log itself does not replay
+            lost = message is not None  # any other failure: fold the rest here
             return
-        if message[0] == "error":
-            _, kind, key, params = message
-            raise kind(key, **params) if params is not None else kind(key)
+        if message[0]:
+            last = message[0][-1][0]
         yield from zip(*message, strict=True)
 
     try:
@@ -281,6 +290,8 @@ def _project_parallel(
                 yield from take(block=False)
         while not done:
             yield from take(block=True)
+        if lost:
+            yield from (i for i in project_all(conn, book, low=split) if i[0][0] > last)
     finally:
         if helper.poll() is None and not done:
             helper.kill()

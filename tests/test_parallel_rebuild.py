@@ -15,8 +15,9 @@ NOW = datetime(2026, 11, 22, 3, tzinfo=UTC)
 
 @pytest.fixture
 def journal(tmp_path):
-    generate(tmp_path / "j.sqlite", 2_000, seed=5, now=NOW)
-    opened = Journal(tmp_path / "j.sqlite")
+    path = tmp_path / "a #1%.sqlite"  # characters that mean something in a file: URI
+    generate(path, 2_000, seed=5, now=NOW)
+    opened = Journal(path)
     yield opened
     opened.close()
 
@@ -33,9 +34,15 @@ def test_two_process_rebuild_equals_one_process_rebuild(journal, monkeypatch):
     monkeypatch.setattr(projections, "PARALLEL_MIN_EVENTS", 0)
     with journal.store.read() as conn:
         assert projections._split_point(conn, journal.store) is not None
+    calls = []
+    real = projections.project_all
+    monkeypatch.setattr(
+        projections, "project_all", lambda *a, **k: calls.append(k) or real(*a, **k)
+    )
     count = journal.rebuild()
     assert _snapshot(journal) == alone
     assert count == len(alone[0])
+    assert [set(k) for k in calls] == [{"high"}]  # the helper did its part: no fallback
 
 
 def test_a_log_that_does_not_replay_fails_the_same_way_in_the_helper(journal, monkeypatch):
@@ -52,3 +59,13 @@ def test_a_log_that_does_not_replay_fails_the_same_way_in_the_helper(journal, mo
     with pytest.raises(Refused) as refused:
         journal.rebuild()
     assert refused.value.key == "bad_step"
+
+
+def test_if_the_helper_dies_this_process_folds_its_part(journal, monkeypatch):
+    monkeypatch.setattr(projections, "PARALLEL_MIN_EVENTS", 10**9)
+    journal.rebuild()
+    alone = _snapshot(journal)
+    monkeypatch.setattr(projections, "PARALLEL_MIN_EVENTS", 0)
+    monkeypatch.setattr(projections, "HELPER_MODULE", "journal.no_such_helper")
+    journal.rebuild()
+    assert _snapshot(journal) == alone
