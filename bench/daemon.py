@@ -56,7 +56,7 @@ def measure(
         time.sleep(0.5)
         if proc.poll() is not None:
             raise RuntimeError(f"journal daemon exited with {proc.returncode}")
-        last_busy(proc.pid, time.monotonic(), timeout=600)  # the start-up plan
+        last_busy(proc.pid, time.monotonic(), timeout=300)  # the start-up plan
         start_ticks, start = cpu_ticks(proc.pid), time.monotonic()
         time.sleep(idle)
         cpu = (cpu_ticks(proc.pid) - start_ticks) / CLOCK_TICKS / (time.monotonic() - start)
