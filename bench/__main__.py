@@ -443,6 +443,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
         print()
         print(table(rows))
+        if args.smoke:
+            print(
+                "\nSmoke run: 1k events and few runs, to keep the suite working; its verdicts"
+                " are indicative only. The targets are judged on a full run (BENCHMARKS.md)."
+            )
         print(f"\n({time.perf_counter() - started:.0f} s)")
     return 0
 
