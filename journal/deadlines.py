@@ -7,7 +7,7 @@ deadlines again.
 
 import calendar
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from journal.rules import Rule, RuleBook
@@ -43,6 +43,9 @@ KIND_SPECS: dict[str, KindSpec] = {
 # `inspect` is computed last: it may count back from `auto_complete`.
 _ORDER = tuple(k for k in KIND_SPECS if k != "inspect") + ("inspect",)
 _ENDINGS = ("cancellation", "delisting", "bundling")
+_KINDS_BY_ROLE = {
+    role: tuple((k, KIND_SPECS[k]) for k in _ORDER if role in KIND_SPECS[k].roles) for role in BOTH
+}
 
 
 @dataclass(frozen=True)
@@ -64,10 +67,7 @@ def compute(trade: Trade, book: RuleBook) -> list[Deadline]:
     """Every deadline the trade has now, met or not. Ordered by due time."""
     found: dict[str, Deadline] = {}
     ended_at = _ended_at(trade)
-    for kind in _ORDER:
-        spec = KIND_SPECS[kind]
-        if trade.role not in spec.roles:
-            continue
+    for kind, spec in _KINDS_BY_ROLE.get(trade.role, ()):
         if spec.trade_kind and trade.kind != spec.trade_kind:
             continue
         deadline = _one(trade, book, kind, spec, found)
@@ -82,24 +82,30 @@ def compute(trade: Trade, book: RuleBook) -> list[Deadline]:
 def _one(
     trade: Trade, book: RuleBook, kind: str, spec: KindSpec, found: dict[str, Deadline]
 ) -> Deadline | None:
-    latest = book.rule_for(trade.platform, kind, date.max)
-    if latest is None:
+    versions = book.versions(trade.platform, kind)
+    # The latest version says what the deadline counts from (and whether it is on at all).
+    if not versions or not versions[-1].enabled:
         return None
-    anchor = next((trade.anchors[a] for a in latest.counted_from if a in trade.anchors), None)
+    anchors = trade.anchors
+    anchor = None
+    for name in versions[-1].counted_from:
+        anchor = anchors.get(name)
+        if anchor is not None:
+            break
     if anchor is None:
         return None
-    rule = book.rule_for(trade.platform, kind, anchor.astimezone(JST).date())
+    if len(versions) == 1:
+        rule: Rule | None = versions[0]  # in force on every date: skip the date arithmetic
+    else:
+        rule = book.rule_for(trade.platform, kind, anchor.astimezone(JST).date())
     if rule is None:
         return None
     due = _due(trade, rule, anchor, found)
-    met_at = min(
-        (
-            trade.anchors[a]
-            for a in spec.met_by
-            if a in trade.anchors and trade.anchors[a] >= anchor
-        ),
-        default=None,
-    )
+    met_at = None
+    for name in spec.met_by:
+        moment = anchors.get(name)
+        if moment is not None and moment >= anchor and (met_at is None or moment < met_at):
+            met_at = moment
     return Deadline(trade.id, kind, due, rule.effect, met_at)
 
 
@@ -126,7 +132,8 @@ def add(anchor: datetime, rule: Rule) -> datetime:
         local = datetime.combine(day, rule.at, JST)
     else:
         local = local + timedelta(days=rule.days)
-    local = local + timedelta(hours=rule.hours, minutes=rule.minutes)
+    if rule.hours or rule.minutes:
+        local = local + timedelta(hours=rule.hours, minutes=rule.minutes)
     return local.astimezone(UTC)
 
 

@@ -4,7 +4,7 @@ The packs are TOML files in `journal/rulepacks/`; code here only interprets them
 """
 
 import tomllib
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, time
 from functools import cache
 from importlib import resources
@@ -107,21 +107,36 @@ class Pack:
 @dataclass(frozen=True)
 class RuleBook:
     packs: dict[str, Pack]
+    # (platform, kind) -> the versions that apply; filled on first use. A rebuild asks
+    # about every deadline of every trade, so the pack lookup is done once, not each time.
+    _versions: dict[tuple[str, str], tuple[Rule, ...]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+
+    def versions(self, platform: str, kind: str) -> tuple[Rule, ...]:
+        """Every version of the rule, oldest first (platform pack first, then custom)."""
+        key = (platform, kind)
+        found = self._versions.get(key)
+        if found is None:
+            found = ()
+            for name in (platform, "custom"):
+                pack = self.packs.get(name)
+                found = (pack.rules.get(kind) if pack else None) or ()
+                if found:
+                    break
+            self._versions[key] = found
+        return found
 
     def rule_for(self, platform: str, kind: str, on: date) -> Rule | None:
         """The version of the rule in force on `on` (platform pack first, then custom)."""
-        for name in (platform, "custom"):
-            pack = self.packs.get(name)
-            versions = pack.rules.get(kind) if pack else None
-            if versions:
-                chosen = None
-                for version in versions:
-                    if version.effective_from <= on:
-                        chosen = version
-                if chosen is None:
-                    chosen = versions[0]
-                return chosen if chosen.enabled else None
-        return None
+        versions = self.versions(platform, kind)
+        if not versions:
+            return None
+        chosen = versions[0]
+        for version in versions[1:]:
+            if version.effective_from <= on:
+                chosen = version
+        return chosen if chosen.enabled else None
 
 
 def _read_pack(name: str) -> dict[str, Any]:

@@ -36,8 +36,14 @@ EVENT_COLUMNS = (
 
 
 def fmt_time(moment: datetime) -> str:
-    """Stored form of an instant: UTC, whole seconds, fixed width (sorts as text)."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """Stored form of an instant: UTC, whole seconds, fixed width (sorts as text).
+
+    Plain %-formatting of the fields: a rebuild formats every deadline of every trade, and
+    this is several times quicker than `strftime` (same text).
+    """
+    utc = moment if moment.tzinfo is UTC else moment.astimezone(UTC)
+    fields = (utc.year, utc.month, utc.day, utc.hour, utc.minute, utc.second)
+    return "%04d-%02d-%02dT%02d:%02d:%02dZ" % fields  # noqa: UP031 - quicker than f-string specs
 
 
 def parse_time(text: str) -> datetime:
@@ -89,7 +95,10 @@ def canonical_content(row: tuple) -> str:
 
 def row_to_event(row: Any) -> Event:
     seq, event_id, stream, version, type_, schema_version, payload, occurred, recorded = row[:9]
-    return Event(
+    # Equivalent to Event(...), without the frozen dataclass's per-field object.__setattr__:
+    # a rebuild reads every event, and that __init__ cost as much as decoding the payload.
+    event = _new_event(Event)
+    event.__dict__.update(
         type=type_,
         stream=stream,
         payload=upgrade_payload(type_, schema_version, json.loads(payload)),
@@ -100,6 +109,10 @@ def row_to_event(row: Any) -> Event:
         event_id=event_id,
         schema_version=schema_version,
     )
+    return event
+
+
+_new_event = object.__new__
 
 
 def _translate(exc: BaseException, path: Path) -> BadInput:

@@ -1,0 +1,20 @@
+"""`python -m journal.rebuild_helper`: the second process of a large rebuild.
+
+Reads (journal path, first stream, rule book) pickled on stdin; writes pickled batches of
+(trade rows, deadline rows per trade) on stdout, then None (or an error). See
+`projections._project_parallel`.
+"""
+
+import pickle
+import sys
+
+from journal.projections import project_range_to
+
+
+def main() -> None:
+    path, low, book = pickle.load(sys.stdin.buffer)
+    project_range_to(path, low, book, sys.stdout.buffer)
+
+
+if __name__ == "__main__":
+    main()
