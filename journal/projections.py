@@ -299,8 +299,12 @@ def _project_parallel(
         helper.stdout.close()
 
 
-def rebuild(conn: Connection, store: Store, book: RuleBook) -> int:
-    """Recompute every read model from zero (inside a write transaction). Returns trades."""
+def rebuild(conn: Connection, store: Store, book: RuleBook, parallel: bool = True) -> int:
+    """Recompute every read model from zero (inside a write transaction). Returns trades.
+
+    `parallel=False` when the log itself is uncommitted in this transaction (an import):
+    the helper process reads committed data only and would see none of it.
+    """
     conn.exec_driver_sql("DELETE FROM trades")
     conn.exec_driver_sql("DELETE FROM deadlines")
     conn.exec_driver_sql("UPDATE projection_state SET value = 1 WHERE key = 'next_trade'")
@@ -308,7 +312,7 @@ def rebuild(conn: Connection, store: Store, book: RuleBook) -> int:
     deadlines: list[tuple] = []
     counter = 1
     count = 0
-    split = _split_point(conn, store)
+    split = _split_point(conn, store) if parallel else None
     projected = (
         project_all(conn, book) if split is None else _project_parallel(conn, store, book, split)
     )
