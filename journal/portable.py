@@ -81,7 +81,7 @@ def import_file(
                 if state.seq != header["events"] or (state.seq and state.head != header["head"]):
                     raise BadInput("import_truncated", path=str(source))
                 try:
-                    projections.rebuild(conn, journal.store, journal.book, parallel=False)
+                    projections.rebuild(conn, journal.store, journal.book)
                 except JournalError as exc:
                     raise BadInput("import_replay", path=str(source), detail=str(exc)) from None
                 except (ValueError, KeyError, TypeError) as exc:

@@ -192,8 +192,13 @@ def _split_point(conn: Connection, store: Store) -> str | None:
     ).scalar()
 
 
-def project_range_to(path: str, low: str, book: RuleBook, sink: Any) -> None:
-    """The helper's work: fold streams from `low` on, pickle (trades, deadlines) batches."""
+def project_range_to(path: str, low: str, book: RuleBook, last_seq: int, sink: Any) -> None:
+    """The helper's work: fold streams from `low` on, pickle (trades, deadlines) batches.
+
+    It reads committed data only, so it first checks that it sees the log the parent sees
+    (same last seq); if not (the parent's log is not committed yet, as in an import), it
+    reports that and the parent folds everything itself.
+    """
     import pickle
     import sqlite3
     from pathlib import Path
@@ -201,6 +206,9 @@ def project_range_to(path: str, low: str, book: RuleBook, sink: Any) -> None:
     try:
         uri = Path(path).resolve().as_uri() + "?mode=ro"  # percent-encodes '#', '?', '%'
         conn = sqlite3.connect(uri, uri=True)
+        seen = conn.execute("SELECT coalesce(max(seq), 0) FROM events").fetchone()[0]
+        if seen != last_seq:
+            raise RuntimeError(f"the helper sees the log up to #{seen}, not #{last_seq}")
         sql, params = _streams_sql(low, None)
         trades: list[tuple] = []
         deadlines: list[tuple] = []
@@ -246,7 +254,8 @@ def _project_parallel(
         yield from project_all(conn, book)
         return
     assert helper.stdin is not None and helper.stdout is not None
-    pickle.dump((str(store.path), split, book), helper.stdin, pickle.HIGHEST_PROTOCOL)
+    snapshot = (str(store.path), split, book, store.last_seq(conn))
+    pickle.dump(snapshot, helper.stdin, pickle.HIGHEST_PROTOCOL)
     helper.stdin.close()
     inbox: queue.SimpleQueue = queue.SimpleQueue()
 
@@ -299,12 +308,8 @@ def _project_parallel(
         helper.stdout.close()
 
 
-def rebuild(conn: Connection, store: Store, book: RuleBook, parallel: bool = True) -> int:
-    """Recompute every read model from zero (inside a write transaction). Returns trades.
-
-    `parallel=False` when the log itself is uncommitted in this transaction (an import):
-    the helper process reads committed data only and would see none of it.
-    """
+def rebuild(conn: Connection, store: Store, book: RuleBook) -> int:
+    """Recompute every read model from zero (inside a write transaction). Returns trades."""
     conn.exec_driver_sql("DELETE FROM trades")
     conn.exec_driver_sql("DELETE FROM deadlines")
     conn.exec_driver_sql("UPDATE projection_state SET value = 1 WHERE key = 'next_trade'")
@@ -312,7 +317,7 @@ def rebuild(conn: Connection, store: Store, book: RuleBook, parallel: bool = Tru
     deadlines: list[tuple] = []
     counter = 1
     count = 0
-    split = _split_point(conn, store) if parallel else None
+    split = _split_point(conn, store)
     projected = (
         project_all(conn, book) if split is None else _project_parallel(conn, store, book, split)
     )

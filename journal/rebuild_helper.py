@@ -1,8 +1,8 @@
 """`python -m journal.rebuild_helper`: the second process of a large rebuild.
 
-Reads (journal path, first stream, rule book) pickled on stdin; writes pickled batches of
-(trade rows, deadline rows per trade) on stdout, then None (or an error). See
-`projections._project_parallel`.
+Reads (journal path, first stream, rule book, last seq the parent sees) pickled on
+stdin; writes pickled batches of (trade rows, deadline rows per trade) on stdout, then
+None (or an error). See `projections._project_parallel`.
 """
 
 import pickle
@@ -12,8 +12,8 @@ from journal.projections import project_range_to
 
 
 def main() -> None:
-    path, low, book = pickle.load(sys.stdin.buffer)
-    project_range_to(path, low, book, sys.stdout.buffer)
+    path, low, book, last_seq = pickle.load(sys.stdin.buffer)
+    project_range_to(path, low, book, last_seq, sys.stdout.buffer)
 
 
 if __name__ == "__main__":
