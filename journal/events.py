@@ -12,7 +12,8 @@ CREATION_TYPES = frozenset({"listed", "bought", "bundle"})
 ANYTIME_TYPES = frozenset({"message", "note"})
 VOID_TYPE = "voided"
 
-# Every type a user can add with `journal add`, plus the ones the journal writes itself.
+# Every type a user can add with `journal add` (the journal itself also writes `bundled`
+# into a bundle's originals and `voided` for corrections).
 ADDABLE_TYPES = (
     "listed",
     "bought",
@@ -39,7 +40,6 @@ ADDABLE_TYPES = (
     "price",
     "bundle",
 )
-INTERNAL_TYPES = ("bundled", VOID_TYPE)
 
 
 @dataclass(frozen=True)

@@ -175,7 +175,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "#{seq} を取り消すと履歴が成り立ちません: {why}",
     ),
     # output
-    "created": ("{id}", "{id}"),
     "voided": (
         "voided #{seq} (recorded as #{new})",
         "#{seq} を取り消しました（#{new} として記録）",

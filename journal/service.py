@@ -16,11 +16,11 @@ from journal import clock, projections, validate
 from journal.deadlines import Deadline
 from journal.decide import Step, decide, decide_void, needs_new_id, streams_of
 from journal.errors import BadInput
-from journal.events import CREATION_TYPES, VOID_TYPE, Event
+from journal.events import Event
 from journal.rules import RuleBook, load_rulebook
 from journal.settings import load_config
-from journal.store import Store, parse_time
-from journal.trade import Trade, fold
+from journal.store import Store, fmt_time, parse_time
+from journal.trade import KINDS, SHIP_DAYS, Trade, fold
 
 _RETRIES = 5
 
@@ -73,11 +73,7 @@ class Journal:
     def _decide(self, conn, step: Step, now: datetime) -> list[Event]:
         ids = streams_of(step)
         trades: dict[str, Trade | None] = {i: fold(self.store.stream(conn, i)) for i in ids}
-        new_id = None
-        if needs_new_id(step):
-            new_id = self._allocate(conn)
-        elif step.type in CREATION_TYPES and step.trade is not None:
-            trades[step.trade] = fold(self.store.stream(conn, step.trade))
+        new_id = self._allocate(conn) if needs_new_id(step) else None
         return decide(step, trades, new_id, now)
 
     def _allocate(self, conn) -> str:
@@ -138,7 +134,7 @@ class Journal:
     def trades(self, include_all: bool, now: datetime) -> list[dict[str, Any]]:
         """Trades for `list`: unfinished ones, plus completed ones whose messages are open."""
         self._fresh()
-        moment = projections.fmt_time(now)
+        moment = fmt_time(now)
         next_due = (
             "(SELECT kind || '|' || due FROM deadlines d WHERE d.trade = t.id"
             " AND d.met_at IS NULL AND d.due > ? ORDER BY due LIMIT 1)"
@@ -201,10 +197,6 @@ def _titles(conn, ids: set[str]) -> dict[str, str]:
     return {r[0]: r[1] for r in rows}
 
 
-def voided_seqs(events: Sequence[Event]) -> set[int]:
-    return {e.payload["seq"] for e in events if e.type == VOID_TYPE}
-
-
 def build_payload(type_: str, fields: dict[str, Any]) -> dict[str, Any]:
     """Validate the fields a step needs and return its payload (absent options left out)."""
     f = {k: v for k, v in fields.items() if v is not None and v is not False}
@@ -216,9 +208,12 @@ def build_payload(type_: str, fields: dict[str, Any]) -> dict[str, Any]:
         if type_ == "listed":
             if f.get("request_required"):
                 payload["request_required"] = True
-            for key in ("ship_days", "kind", "until"):
-                if key in f:
-                    payload[key] = f[key]
+            if "ship_days" in f:
+                payload["ship_days"] = validate.choice(f["ship_days"], "--ship-days", SHIP_DAYS)
+            if "kind" in f:
+                payload["kind"] = validate.choice(f["kind"], "--kind", KINDS)
+            if "until" in f:
+                payload["until"] = f["until"]
             for key in ("shipping", "cost"):
                 if key in f:
                     payload[key] = validate.yen(f[key], key, allow_zero=True)
@@ -250,9 +245,8 @@ def build_payload(type_: str, fields: dict[str, Any]) -> dict[str, Any]:
         payload["buyer"] = validate.name(f.get("buyer", ""))
         if "until" in f:
             payload["until"] = f["until"]
-    for key in ("until",):
-        if isinstance(payload.get(key), datetime):
-            payload[key] = projections.fmt_time(payload[key])
+    if isinstance(payload.get("until"), datetime):
+        payload["until"] = fmt_time(payload["until"])
     return payload
 
 

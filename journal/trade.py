@@ -13,7 +13,6 @@ from journal.errors import Refused
 from journal.events import ANYTIME_TYPES, CREATION_TYPES, VOID_TYPE, Event
 
 FINISHED_STATES = frozenset({"completed", "cancelled", "bundled", "delisted"})
-PLATFORMS = ("rakuma", "mercari", "yahoo-auction", "yahoo-flea")
 KINDS = ("normal", "dedicated", "confirmation")
 SHIP_DAYS = ("1-2", "2-3", "4-7")
 
@@ -112,7 +111,6 @@ class Trade:
     bundled_from: list[str] = field(default_factory=list)
     version: int = 0
     last_seq: int = 0
-    voided: set[int] = field(default_factory=set)
 
     @property
     def finished(self) -> bool:
@@ -154,11 +152,7 @@ def apply(trade: Trade, event: Event) -> None:
     t = event.type
     if t in CREATION_TYPES:
         raise Refused("already_exists", trade=trade.id)
-    if t == VOID_TYPE:
-        trade.voided.add(event.payload["seq"])
-        _count(trade, event)
-        return
-    if t in ANYTIME_TYPES:
+    if t == VOID_TYPE or t in ANYTIME_TYPES:  # a void was checked against the history
         _count(trade, event)
         return
     if event.occurred_at < trade.created_at:

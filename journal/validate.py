@@ -53,6 +53,14 @@ def text(value: str, what: str, limit: int = MAX_TEXT, multiline: bool = True) -
     return cleaned
 
 
+def choice(value: str, option: str, choices: tuple[str, ...]) -> str:
+    if value not in choices:
+        raise BadInput(
+            "bad_choice", value=_short(str(value)), option=option, choices=", ".join(choices)
+        )
+    return value
+
+
 def title(value: str) -> str:
     return text(value, "title", MAX_TITLE, multiline=False)
 

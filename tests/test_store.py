@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy.exc import IntegrityError
 
-from journal.errors import Refused
+from journal.errors import BadInput, Refused
 from journal.events import Event
 from journal.service import Journal
 from journal.store import GENESIS_HASH, HEAD_REVISION, event_hash
@@ -133,3 +133,12 @@ def test_an_unknown_newer_schema_is_refused_and_left_alone(tmp_path, run, journa
     result = run("list")
     assert result.code == 2 and "newer trade-journal" in result.err
     assert journal_env.read_bytes() == before
+
+
+@pytest.mark.parametrize("bad", [{"ship_days": "soon"}, {"ship_days": "5-9"}, {"kind": "weird"}])
+def test_the_library_checks_listing_options_too(journal, bad):
+    """The command line checks these with click; callers of the library must not bypass it."""
+    with pytest.raises(BadInput):
+        listed(journal, **bad)
+    with journal.store.read() as conn:
+        assert journal.store.last_seq(conn) == 0
