@@ -21,6 +21,7 @@ from sqlalchemy import Connection, create_engine, event
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.pool import NullPool
 
+from journal.clock import fmt_time, parse_time  # noqa: F401 - re-exported for adapters
 from journal.errors import BadInput
 from journal.events import Event, upgrade_payload
 
@@ -33,21 +34,6 @@ EVENT_COLUMNS = (
     "seq, event_id, stream, version, type, schema_version, payload, occurred_at, recorded_at,"
     " prev_hash, hash"
 )
-
-
-def fmt_time(moment: datetime) -> str:
-    """Stored form of an instant: UTC, whole seconds, fixed width (sorts as text).
-
-    Plain %-formatting of the fields: a rebuild formats every deadline of every trade, and
-    this is several times quicker than `strftime` (same text).
-    """
-    utc = moment if moment.tzinfo is UTC else moment.astimezone(UTC)
-    fields = (utc.year, utc.month, utc.day, utc.hour, utc.minute, utc.second)
-    return "%04d-%02d-%02dT%02d:%02d:%02dZ" % fields  # noqa: UP031 - quicker than f-string specs
-
-
-def parse_time(text: str) -> datetime:
-    return datetime.fromisoformat(text)
 
 
 def dump_payload(payload: dict[str, Any]) -> str:

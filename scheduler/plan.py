@@ -8,9 +8,10 @@ the plan because it is no longer among the open deadlines handed in.
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
+from journal.clock import fmt_time
 from journal.errors import BadInput
 from journal.timeparse import parse_duration
 
@@ -30,10 +31,6 @@ LOOKBACK = timedelta(days=7)
 Key = tuple[str, str, str, int]
 
 
-def _stamp(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 @dataclass(frozen=True, order=True, slots=True)
 class Reminder:
     """One warning `offset` before one deadline; fires at `at`."""
@@ -46,7 +43,7 @@ class Reminder:
 
     @property
     def key(self) -> Key:
-        return (self.trade, self.kind, _stamp(self.due), int(self.offset.total_seconds()))
+        return (self.trade, self.kind, fmt_time(self.due), int(self.offset.total_seconds()))
 
     @property
     def deadline(self) -> tuple[str, str, datetime]:
