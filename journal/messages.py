@@ -24,6 +24,49 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "cannot read the config file {path}: {detail}",
         "設定ファイル {path} を読めません: {detail}",
     ),
+    "when_range": (
+        "time {value!r} is outside the supported dates ({low} to {high})",
+        "日時 {value!r} は対応範囲（{low}〜{high}）の外です",
+    ),
+    "span_range": (
+        "{value!r} is too long: at most {days} days",
+        "{value!r} は長すぎます: 最大 {days} 日です",
+    ),
+    "config_unknown_key": (
+        "unknown key {name} in the config file {path}",
+        "設定ファイル {path} に不明なキー {name} があります",
+    ),
+    "config_bad_value": (
+        "bad value for {name} in the config file {path}: expected {expected}",
+        "設定ファイル {path} の {name} の値が不正です: {expected} を指定してください",
+    ),
+    "expect_text": ("text of at most {limit} characters", "{limit}文字以内の文字列"),
+    "expect_integer": ("a whole number from {low} to {high}", "{low}〜{high} の整数"),
+    "expect_bool": ("true or false", "true か false"),
+    "expect_one_of": ("one of {choices}", "{choices} のいずれか"),
+    "expect_anchors": (
+        'a list of moments like ["payment"], from: {choices}',
+        '["payment"] のような時点のリスト（使えるもの: {choices}）',
+    ),
+    "expect_time": ('a time of day like "23:59"', '"23:59" のような時刻'),
+    "expect_date": ("a date from {low} to {high}", "{low}〜{high} の日付"),
+    "expect_duration": (
+        'a duration like "24h" (at most {days} days)',
+        '"24h" のような期間（最大 {days} 日）',
+    ),
+    "expect_durations": (
+        'a list of durations like ["24h", "3h"] (each at most {days} days)',
+        '["24h", "3h"] のような期間のリスト（それぞれ最大 {days} 日）',
+    ),
+    "expect_table": ("a table ([section])", "テーブル（[セクション]）"),
+    "bad_head": (
+        "{value!r} is not a full hash: give the 64-character head that verify printed",
+        "{value!r} は完全なハッシュではありません: verify が表示した64文字のヘッドを指定してください",
+    ),
+    "bad_argument": (
+        "an argument is not valid UTF-8 text: {value}",
+        "引数が正しい UTF-8 の文字列ではありません: {value}",
+    ),
     "bad_timezone": ("unknown timezone {value!r}", "不明なタイムゾーン {value!r}"),
     "newer_event": (
         "this journal holds events of schema version {version}, newer than this program: upgrade trade-journal",
