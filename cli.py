@@ -4,6 +4,7 @@ Only click is imported at start-up so `journal --help` (and shell completion) st
 each command imports what it needs.
 """
 
+import contextlib
 import json
 import sys
 from typing import Any
@@ -137,30 +138,44 @@ _AT = click.option("--at", "at", metavar="WHEN", help="When it happened (default
 
 
 def _record(type_: str, trade: str | None, at: str | None, sources=(), **fields: Any) -> None:
-    from journal.display import remaining, when
-
     moment = _when(at) or _now()
     for key in ("until",):
         if fields.get(key) is not None:
             fields[key] = _when(fields[key], end=True)
     journal = _journal()
     stored = journal.add(type_, trade, moment, fields, sources)
+    # Committed: from here on nothing may turn the command into a failure, or a script that
+    # retries on failure would record the step twice. A report that cannot be made whole
+    # (a read that fails, a date this zone cannot show) falls back to the bare facts.
+    subject, seq = stored[0].stream, stored[0].seq
+    try:
+        data, lines = _report(journal, type_, stored)
+    except Exception:  # noqa: BLE001 - the step is recorded; say so plainly
+        creation = type_ in ("listed", "bought", "bundle")
+        data = {"id": subject} if creation else {"id": subject, "seq": seq}
+        lines = [subject if creation else f"{subject} #{seq}"]
+    with contextlib.suppress(OSError):  # stdout gone (a closed pipe): recorded all the same
+        _emit(data, "\n".join(lines))
+
+
+def _report(journal, type_: str, stored) -> tuple[dict[str, Any], list[str]]:
+    """What `journal add` prints about the step it recorded: (JSON form, lines for people)."""
+    from journal.display import remaining, when
+
     subject = stored[0].stream
     if type_ in ("listed", "bought", "bundle"):
-        _emit({"id": subject}, subject)
-        return
+        return {"id": subject}, [subject]
     state_trade, _events, deadlines = journal.trade(subject)
     now = _now()
-    _emit(
-        {"id": subject, "seq": stored[0].seq, "state": state_trade.state},
-        _step_line(state_trade, stored[0].seq, deadlines, now, when, remaining),
-    )
+    data = {"id": subject, "seq": stored[0].seq, "state": state_trade.state}
+    lines = [_step_line(state_trade, stored[0].seq, deadlines, now, when, remaining)]
     if type_ in ("completed", "rated") and state_trade.state == "completed":
         window = next((d for d in deadlines if d.kind == "message_window"), None)
-        if window and state_trade.role == "seller" and not _opts().json:
+        if window and state_trade.role == "seller":
             from journal.messages import render
 
-            click.echo(render("personal_info", until=window.due))
+            lines.append(render("personal_info", until=window.due))
+    return data, lines
 
 
 def _step_line(trade, seq, deadlines, now, when, remaining) -> str:
@@ -389,8 +404,9 @@ def void(seq: int, reason: str) -> None:
       journal void 12 --reason "wrong trade"
     """
     from journal.messages import render
+    from journal.validate import seq as event_number
 
-    stored = _journal().void(seq, reason)
+    stored = _journal().void(event_number(seq), reason)
     _emit({"voided": seq, "seq": stored.seq}, render("voided", seq=seq, new=stored.seq))
 
 
@@ -434,7 +450,10 @@ def verify(log_only: bool, kept_head: str | None) -> None:
     """
     from journal.integrity import verify as check
     from journal.messages import render
+    from journal.validate import head_hash
 
+    if kept_head is not None:
+        kept_head = head_hash(kept_head)
     report = check(_journal(must_exist=True), log_only=log_only, kept_head=kept_head)
     data: dict[str, Any] = {"ok": report.ok, "events": report.events, "head": report.head}
     if report.ok:
@@ -731,8 +750,12 @@ def main(argv: list[str] | None = None) -> int:
     except Exception:  # noqa: BLE001 - never let start-up leak a traceback
         pass
     ctx_obj = Ctx()
+    args = sys.argv[1:] if argv is None else argv
     try:
-        code = cli.main(args=argv, prog_name="journal", standalone_mode=False, obj=ctx_obj)
+        from journal.validate import arguments
+
+        arguments(args)  # undecodable bytes are refused here, before any command sees them
+        code = cli.main(args=args, prog_name="journal", standalone_mode=False, obj=ctx_obj)
         # click returns (rather than raises) a command's `Exit` when not in standalone mode.
         return code if isinstance(code, int) else EXIT_OK
     except click.exceptions.Exit as done:

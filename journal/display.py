@@ -1,19 +1,28 @@
 """Showing instants to a person: the user's timezone, ISO 8601 for machines."""
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from journal.settings import language, user_tz
 
 _WEEKDAYS_JA = "月火水木金土日"
 
 
+def _local(moment: datetime) -> datetime:
+    """The instant in the user's zone; in UTC if that zone would put it past year 9999
+    (a date stored before the supported range was enforced must still be shown)."""
+    try:
+        return moment.astimezone(user_tz())
+    except OverflowError:
+        return moment.astimezone(UTC)
+
+
 def iso(moment: datetime) -> str:
     """ISO 8601 with offset, in the user's timezone (the JSON form)."""
-    return moment.astimezone(user_tz()).isoformat()
+    return _local(moment).isoformat()
 
 
 def when(moment: datetime) -> str:
-    local = moment.astimezone(user_tz())
+    local = _local(moment)
     if language() == "ja":
         return f"{local:%Y-%m-%d}({_WEEKDAYS_JA[local.weekday()]}) {local:%H:%M}"
     return f"{local:%Y-%m-%d %a %H:%M}"

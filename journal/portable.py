@@ -23,6 +23,7 @@ from journal import projections
 from journal.errors import BadInput, JournalError
 from journal.integrity import ChainCheck, stored_rows
 from journal.store import EVENT_COLUMNS, create_private, online_backup
+from journal.validate import stored_event
 
 if TYPE_CHECKING:
     from journal.service import Journal
@@ -32,6 +33,9 @@ FORMAT_VERSION = 1
 COLUMNS = tuple(c.strip() for c in EVENT_COLUMNS.split(","))
 _INTS = frozenset({"seq", "version", "schema_version"})
 _BATCH = 5000
+# The longest line an export can hold: an event is a few kilobytes at most (texts are
+# bounded); a longer line is not an event, and is not read whole (`import /dev/zero`).
+MAX_LINE = 1 << 20
 _INSERT = f"INSERT INTO events ({EVENT_COLUMNS}) VALUES ({','.join('?' * len(COLUMNS))})"
 
 
@@ -72,7 +76,7 @@ def import_file(
     `progress(n)` is told of every n more bytes of the file checked and inserted.
     """
     with _open_source(source) as handle:
-        header = _header(handle.readline(), source)
+        header = _header(handle.readline(MAX_LINE), source)
         try:
             with journal.store.write() as conn:
                 if projections.checkpoint(conn) or journal.store.last_seq(conn):
@@ -121,8 +125,12 @@ def _insert_all(
             progress(done - reported)
             reported = done
 
+    lines = iter(lambda: handle.readline(MAX_LINE), b"")
     try:
-        for number, line in enumerate(handle, start=2):
+        for number, line in enumerate(lines, start=2):
+            if len(line) >= MAX_LINE and not line.endswith(b"\n"):
+                why = f"a line longer than {MAX_LINE} bytes"
+                raise BadInput("import_damaged", path=str(source), line=number, why=why)
             if not line.strip():
                 continue
             batch.append(_row(line, number, source))
@@ -145,12 +153,15 @@ def _row(line: bytes, number: int, source: Path) -> tuple:
     """One export line as a stored row, its column types checked."""
     try:
         row = _PICK(json.loads(line))
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, RecursionError):
         raise BadInput(
             "import_damaged", path=str(source), line=number, why="not an event line"
         ) from None
     if tuple(map(type, row)) == _TYPES:
-        return row
+        why = stored_event(row)
+        if why is None:
+            return row
+        raise BadInput("import_damaged", path=str(source), line=number, why=why)
     for name, value, wanted in zip(COLUMNS, row, _TYPES, strict=True):
         if type(value) is not wanted:
             raise BadInput("import_damaged", path=str(source), line=number, why=f"bad {name}")
@@ -165,7 +176,7 @@ def _header(line: bytes, source: Path) -> dict[str, Any]:
             and type(header.get("events")) is int
             and isinstance(header.get("head"), str)
         )
-    except (ValueError, AttributeError):
+    except (ValueError, AttributeError, RecursionError):
         ok = False
     if not ok:
         raise BadInput("import_not_export", path=str(source))

@@ -59,6 +59,7 @@ class Journal:
         return self._write(lambda conn: self._decide(conn, step, now or clock.now()), now)
 
     def void(self, seq: int, reason: str, now: datetime | None = None) -> Event:
+        seq = validate.seq(seq)
         reason = validate.text(reason, "reason")
         moment = now or clock.now()
         cid = uuid.uuid4().hex

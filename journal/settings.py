@@ -11,9 +11,10 @@ location, or `JOURNAL_CONFIG`. Recognised keys:
     payment = ["24h", "3h"]
     [notifier]                       # kind, command, lateness (see scheduler)
 
-The whole file is checked against the schema below (`_schema`) when it is loaded: an unknown key or a
-value of the wrong type or out of range is refused with one line naming the key, before
-any command does anything, so nothing downstream meets a value it cannot use.
+The whole file is checked against the schema below (`_schema`) when it is loaded: an
+unknown key or a value of the wrong type or out of range is refused with one line naming
+the key, before any command does anything, so nothing downstream meets a value it cannot
+use.
 """
 
 import os

@@ -1,7 +1,10 @@
 """Checks on user-typed values, before anything is decided or written. Pure."""
 
+import json
 import re
 import unicodedata
+from datetime import datetime
+from typing import Any
 
 from journal.errors import BadInput
 from journal.rules import PLATFORMS
@@ -10,6 +13,7 @@ MAX_PRICE = 99_999_999
 MAX_TITLE = 200
 MAX_NAME = 100
 MAX_TEXT = 4000
+MAX_SEQ = 2**63 - 1  # SQLite's largest integer
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
 
 
@@ -69,6 +73,160 @@ def name(value: str) -> str:
     return text(value, "buyer", MAX_NAME, multiline=False)
 
 
+def seq(value: int) -> int:
+    """An event number: one that SQLite can hold (any other names no event)."""
+    if type(value) is not int or not 1 <= value <= MAX_SEQ:
+        raise BadInput("unknown_seq", seq=_short(str(value)))
+    return value
+
+
+_HASH = re.compile(r"^[0-9a-f]{64}$")
+
+
+def head_hash(value: str) -> str:
+    """A chain head as `verify` prints it: 64 hex digits (a prefix proves nothing)."""
+    cleaned = (value or "").strip().lower()
+    if not _HASH.match(cleaned):
+        raise BadInput("bad_head", value=_short(value))
+    return cleaned
+
+
+def arguments(argv: list[str]) -> None:
+    """Every argument must be text: bytes that are not UTF-8 reach Python as lone
+    surrogates, which no message, file name or SQLite query can carry."""
+    for arg in argv:
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            try:
+                raw = arg.encode("utf-8", "surrogateescape")
+            except UnicodeEncodeError:
+                raw = arg.encode("utf-8", "backslashreplace")
+            shown = raw.decode("ascii", "backslashreplace")
+            raise BadInput("bad_argument", value=_short(shown)) from None
+
+
 def _short(value: str | None) -> str:
     value = value or ""
     return value if len(value) <= 40 else value[:37] + "..."
+
+
+# --- events from outside (an import file): the payloads this program writes, and no other --
+
+_SHIP_DAYS = ("1-2", "2-3", "4-7")
+_KINDS = ("normal", "dedicated", "confirmation")
+
+
+def _is_text(limit: int):
+    return lambda v: type(v) is str and 0 < len(v) <= limit
+
+
+def _is_int(low: int, high: int):
+    return lambda v: type(v) is int and low <= v <= high
+
+
+def _is_instant(value: Any) -> bool:
+    from journal.timeparse import in_range
+
+    if type(value) is not str or len(value) > 40:
+        return False
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return False
+    return moment.tzinfo is not None and in_range(moment)
+
+
+def _is_id(value: Any) -> bool:
+    return type(value) is str and _ID.match(value) is not None
+
+
+_FIELDS = {
+    "platform": lambda v: v in PLATFORMS,
+    "title": _is_text(MAX_TITLE),
+    "price": _is_int(1, MAX_PRICE),
+    "shipping": _is_int(0, MAX_PRICE),
+    "cost": _is_int(0, MAX_PRICE),
+    "buyer": _is_text(MAX_NAME),
+    "note": _is_text(MAX_TEXT),
+    "reason": _is_text(MAX_TEXT),
+    "until": _is_instant,
+    "kind": lambda v: v in _KINDS,
+    "ship_days": lambda v: v in _SHIP_DAYS,
+    "request_required": lambda v: type(v) is bool,
+    "from": lambda v: type(v) is list and 0 < len(v) <= 1000 and all(map(_is_id, v)),
+    "into": _is_id,
+    "seq": _is_int(1, MAX_SEQ),
+    "voided_type": lambda v: type(v) is str and v in _PAYLOADS,
+}
+_LISTED = ("request_required", "ship_days", "kind", "until", "shipping", "cost", "buyer")
+_PLAIN: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
+# event type -> (fields it must have, fields it may have)
+_PAYLOADS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "listed": (("platform", "title", "price"), _LISTED),
+    "bought": (("platform", "title", "price"), ()),
+    "bundle": (
+        ("platform", "title", "price", "buyer", "from", "kind", "request_required"),
+        _LISTED,
+    ),
+    "bundled": (("into",), ()),
+    "request": (("buyer",), ()),
+    "sold": (("buyer",), ()),
+    "cancelled": (("reason",), ()),
+    "hold": (("buyer", "until"), ()),
+    "defect": (("note",), ()),
+    "message": (("note",), ()),
+    "note": (("note",), ()),
+    "return": (("note",), ()),
+    "offer": (("buyer", "price"), ()),
+    "price": ((), ("price", "title")),
+    "voided": (("seq", "reason", "voided_type"), ()),
+    **dict.fromkeys(
+        (
+            "approved",
+            "declined",
+            "paid",
+            "shipped",
+            "received",
+            "rated",
+            "completed",
+            "delisted",
+            "hold-ended",
+            "offer-declined",
+            "offer-accepted",
+        ),
+        _PLAIN,
+    ),
+}
+
+
+def stored_event(row: tuple) -> str | None:
+    """What is wrong with a stored event row from outside (None: nothing). `row` holds the
+    stored columns in order; a chain can be consistent and still carry a payload that no
+    version of this program wrote (a price that is text), which would break `show` later."""
+    _seq, _event_id, stream, _version, type_, _schema, payload, occurred, recorded = row[:9]
+    if not _is_id(stream):
+        return "bad stream"
+    shape = _PAYLOADS.get(type_)
+    if shape is None:
+        return "bad type"
+    if not (_is_instant(occurred) and _is_instant(recorded)):
+        return "bad timestamp"
+    try:
+        fields = json.loads(payload)
+    except (ValueError, RecursionError):
+        return "bad payload"
+    if type(fields) is not dict:
+        return "bad payload"
+    required, optional = shape
+    for key, value in fields.items():
+        if key not in required and key not in optional:
+            return f"bad payload ({_short(key)})"
+        if not _FIELDS[key](value):
+            return f"bad payload {key}"
+    for key in required:
+        if key not in fields:
+            return f"bad payload (no {key})"
+    if type_ == "price" and not fields:
+        return "bad payload (no price or title)"
+    return None

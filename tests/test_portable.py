@@ -287,6 +287,7 @@ def test_a_rechained_export_with_an_impossible_history_is_refused(filled, tmp_pa
 
     def ship_before_sale(items):
         items[1]["type"] = "shipped"  # T1 was only listed: shipping is impossible
+        items[1]["payload"] = "{}"  # (a well-formed shipped event, only out of place)
 
     forged = _forged(tmp_path, exported, ship_before_sale)
     target = tmp_path / "t.sqlite"
