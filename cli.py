@@ -483,8 +483,9 @@ def backup(path: str) -> None:
 
     from journal.messages import render
     from journal.portable import backup as copy
+    from journal.validate import file_path
 
-    target = Path(path).expanduser()
+    target = Path(file_path(path)).expanduser()
     events, head = copy(_journal(must_exist=True), target)
     _emit(
         {"path": str(target), "events": events, "head": head},
@@ -508,8 +509,9 @@ def export(format_: str, output: str | None) -> None:
     from pathlib import Path
 
     from journal.portable import export_to
+    from journal.validate import file_path
 
-    target = Path(output).expanduser() if output else None
+    target = Path(file_path(output)).expanduser() if output else None
     journal = _journal(must_exist=True)
     raw = getattr(sys.stdout, "buffer", None)
     if target is None and raw is not None:
@@ -540,8 +542,9 @@ def import_(file: str) -> None:
     from journal.messages import render
     from journal.portable import import_file, source_size
     from journal.settings import resolve_db_path
+    from journal.validate import file_path
 
-    source = Path(file).expanduser()
+    source = Path(file_path(file)).expanduser()
     size = source_size(source)
     target = resolve_db_path(_opts().db)
     created = not target.exists()

@@ -106,6 +106,15 @@ def arguments(argv: list[str]) -> None:
             raise BadInput("bad_argument", value=_short(shown)) from None
 
 
+def file_path(value: str) -> str:
+    """A file named on the command line: no name longer than file systems allow (255 bytes
+    a component, 4096 in all), which would otherwise fail deep inside a write."""
+    parts = value.split("/")
+    if len(value.encode()) > 4096 or any(len(p.encode()) > 255 for p in parts):
+        raise BadInput("file_unusable", path=_short(value), detail="file name too long")
+    return value
+
+
 def _short(value: str | None) -> str:
     value = value or ""
     return value if len(value) <= 40 else value[:37] + "..."
