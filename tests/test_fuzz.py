@@ -30,7 +30,7 @@ import cli
 
 settings.register_profile(
     "ci",
-    max_examples=40,
+    max_examples=150,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
@@ -77,13 +77,6 @@ def _env(folder: Path, db: Path, **extra: str) -> dict[str, str]:
         "XDG_CONFIG_HOME": str(folder / "xdg"),
         **extra,
     }
-
-
-@pytest.fixture
-def attacked(template, tmp_path):
-    """A private copy of the template journal for one test."""
-    shutil.copy(template / "journal.sqlite", tmp_path / "journal.sqlite")
-    return tmp_path / "journal.sqlite"
 
 
 def assert_clean(code: int, out: str, err: str, db: Path, before: str) -> None:
@@ -201,16 +194,35 @@ FINDINGS = [
 ]
 
 
-@pytest.mark.parametrize(
-    "args, env, config", [f[1:] for f in FINDINGS], ids=[f[0][:60] for f in FINDINGS]
-)
-def test_every_finding_is_refused_cleanly_by_the_real_command(attacked, args, env, config):
+def _finding(template: Path, folder: Path, finding) -> str | None:
+    """Run one finding in its own copy of the journal; returns what went wrong, if anything."""
+    label, args, env, config = finding
+    folder.mkdir()
+    db = folder / "journal.sqlite"
+    shutil.copy(template / "journal.sqlite", db)
     if config is not None:
-        attacked.with_name("config.toml").write_text(config, encoding="utf-8")
-    before = fingerprint(attacked)
-    done = journal_process(*args, env=_env(attacked.parent, attacked, **env))
-    assert done.returncode in (1, 2), (done.returncode, done.stderr)
-    assert_clean(done.returncode, done.stdout, done.stderr, attacked, before)
+        (folder / "config.toml").write_text(config, encoding="utf-8")
+    before = fingerprint(db)
+    done = journal_process(*args, env=_env(folder, db, **env), cwd=folder)
+    try:
+        assert done.returncode in (1, 2), f"exit {done.returncode}"
+        assert_clean(done.returncode, done.stdout, done.stderr, db, before)
+    except AssertionError as exc:
+        return f"{label}: {exc} | {done.stderr.strip()[:300]}"
+    return None
+
+
+def test_every_finding_is_refused_cleanly_by_the_real_command(template, tmp_path):
+    """Each line of the findings: exit 1 or 2, one line, the journal byte-identical. The
+    cases are independent child processes, so they run two at a time."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = pool.map(
+            lambda n: _finding(template, tmp_path / f"case{n}", FINDINGS[n]), range(len(FINDINGS))
+        )
+        failures = [r for r in results if r is not None]
+    assert not failures, "\n".join(failures)
 
 
 def test_the_findings_list_covers_the_review():
@@ -330,11 +342,14 @@ def run_in_process(args: list[str], env: dict[str, str]) -> tuple[int, str, str]
     """`journal ARGS` through `cli.main`, with its own environment and captured output."""
     saved = {k: os.environ.get(k) for k in env}
     out, err = io.StringIO(), io.StringIO()
+    cwd = os.getcwd()
     try:
+        os.chdir(Path(env["JOURNAL_DB"]).parent)  # `backup NAME` writes beside the journal
         os.environ.update(env)
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             code = cli.main(list(args))
     finally:
+        os.chdir(cwd)
         for key, old in saved.items():
             if old is None:
                 os.environ.pop(key, None)
