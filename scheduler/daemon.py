@@ -124,11 +124,21 @@ class JournalReplaced(JournalMoved):
 
 
 def _identity(path: Path) -> tuple[int, int] | None:
+    """(device, inode) of the file at `path`; None when nothing is there.
+
+    Any other failure to look (a folder made unreadable) is reported as no change: the
+    next database access then fails with its own clear message.
+    """
     try:
         info = os.stat(path)
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         return None
+    except OSError:
+        return UNKNOWN
     return (info.st_dev, info.st_ino)
+
+
+UNKNOWN = (-1, -1)
 
 
 def _uri(path: Path) -> str:
@@ -151,7 +161,7 @@ def pin(store: Store) -> tuple[int, int] | None:
         found = _identity(store.path)
         if found is None:
             raise JournalGone(str(store.path))
-        if found != expected:
+        if found not in (expected, UNKNOWN):
             raise JournalReplaced(str(store.path))
         params = {k: v for k, v in cparams.items() if k != "uri"}
         return sqlite3.connect(_uri(store.path), uri=True, **params)
@@ -293,7 +303,7 @@ class Daemon:
     def _file_changed(self) -> bool:
         """Compare the path with the open file; react to a deletion or a replacement."""
         found = _identity(self.path)
-        if found == self.identity and not self.gone:
+        if found in (self.identity, UNKNOWN) and not self.gone:
             return False
         if found is None:
             if not self.gone:
