@@ -612,7 +612,15 @@ def demo() -> None:
     "--command", "program", metavar="PROGRAM", help="Program run per reminder (command notifier)."
 )
 @click.option("--once", is_flag=True, help="Deliver what is due now, then exit (for cron).")
-@click.option("--as-of", "as_of", metavar="WHEN", help="With --once: deliver as if it were WHEN.")
+@click.option(
+    "--as-of",
+    "as_of",
+    metavar="WHEN",
+    help="With --once: show what would be sent at WHEN; nothing is sent or recorded.",
+)
+@click.option(
+    "--dry-run", is_flag=True, help="Show what would be sent now; nothing is sent or recorded."
+)
 @click.option("-v", "--verbose", is_flag=True, help="Log planning details too.")
 @_common
 @click.pass_context
@@ -622,14 +630,19 @@ def daemon(
     program: str | None,
     once: bool,
     as_of: str | None,
+    dry_run: bool,
     verbose: bool,
 ) -> None:
     """Remind before every open deadline (foreground; logs to stderr; stop with Ctrl-C).
+
+    --once --as-of WHEN and --dry-run are previews: they print what would be sent and
+    change nothing (no notification, no record).
 
     \b
     Example:
       journal daemon --notifier console
       journal daemon --once --as-of 2026-11-24T09:00
+      journal daemon --dry-run
       journal daemon install
     """
     if ctx.invoked_subcommand is not None:
@@ -642,7 +655,7 @@ def daemon(
     from journal.messages import render
     from journal.settings import load_config, resolve_db_path
     from scheduler import notify
-    from scheduler.daemon import Daemon, acquire_lock
+    from scheduler.daemon import WORKERS, Daemon, acquire_lock
     from scheduler.reminders import Reminders
 
     logging.basicConfig(
@@ -653,6 +666,9 @@ def daemon(
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     chosen = notify.choose(load_config().notifier, notifier, program)
     moment = _when(as_of)
+    if dry_run or moment is not None:
+        _daemon_preview(moment or _now())
+        return
     path = resolve_db_path(_opts().db)
     journal = _journal()
     lock = acquire_lock(path)
@@ -660,23 +676,77 @@ def daemon(
         reminders = Reminders(journal)
         if once:
             reminders.fresh()
-            outcome = reminders.deliver_due(chosen, moment or _now())
+            outcome = reminders.deliver_due(chosen, _now(), parallel=WORKERS, full=True)
             counts = {
                 "delivered": len(outcome.delivered),
                 "summarized": len(outcome.summarized),
                 "failed": outcome.failed,
             }
             if _opts().json:
-                _emit(counts)
+                _emit({**counts, "unrecorded": outcome.unrecorded})
             else:
                 click.echo(render("daemon_once", **counts), err=True)
             if outcome.failed:
                 raise Refused("reminders_failed", failed=outcome.failed)
+            if outcome.unrecorded:
+                raise Refused("reminders_unrecorded", count=outcome.unrecorded, path=str(path))
             return
-        _serve(Daemon(reminders, chosen))
+
+        def reopen() -> Reminders:
+            from journal.service import Journal
+
+            return Reminders(Journal(path))
+
+        _serve(Daemon(reminders, chosen, reopen=reopen))
     finally:
         journal.close()
         lock.close()
+
+
+def _daemon_preview(moment) -> None:
+    """`--once --as-of WHEN` / `--dry-run`: what a delivery pass would send; changes nothing."""
+    from journal.messages import render
+    from scheduler.reminders import Reminders
+
+    journal = _journal(must_exist=True)
+    try:
+        works = Reminders(journal).preview(moment)
+    finally:
+        journal.close()
+    delivered = [w for w in works if not w.summary]
+    summarized = [r for w in works if w.summary for r, _ in w.items]
+    if _opts().json:
+        _emit(
+            {
+                "dry_run": True,
+                "as_of": moment,
+                "would_send": [
+                    {
+                        "trade": w.note.trade,
+                        "kind": w.note.kind,
+                        "due": w.note.due,
+                        "title": w.note.title,
+                        "message": w.note.message,
+                    }
+                    for w in works
+                ],
+                "delivered": len(delivered),
+                "summarized": len(summarized),
+            }
+        )
+        return
+    for w in works:
+        line = f"{w.note.trade} {w.note.kind} {w.note.title}: {w.note.message}"
+        click.echo(render("would_send", line=line))
+    click.echo(
+        render(
+            "daemon_dry_run",
+            moment=moment,
+            delivered=len(delivered),
+            summarized=len(summarized),
+        ),
+        err=True,
+    )
 
 
 def _serve(running) -> None:

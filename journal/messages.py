@@ -278,6 +278,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{failed} reminder(s) could not be delivered; they stay pending",
         "{failed}件のリマインダーを通知できませんでした（未送信のまま残ります）",
     ),
+    "reminders_unrecorded": (
+        "{count} reminder(s) were delivered but could not be recorded in the journal ({path}); they may be delivered again",
+        "{count}件のリマインダーは通知しましたがジャーナル ({path}) に記録できませんでした。再び通知される場合があります",
+    ),
+    "daemon_dry_run": (
+        "dry run at {moment}: would deliver {delivered} reminder(s) and summarize {summarized}; nothing was sent or recorded",
+        "ドライラン ({moment}): リマインダー {delivered}件を通知、{summarized}件をまとめて通知する予定です（何も送信・記録していません）",
+    ),
+    "would_send": ("would send: {line}", "送信予定: {line}"),
+    "lock_unsafe": (
+        "refusing the daemon lock file {path}: {detail} (remove it; it is recreated as a private file)",
+        "デーモンのロックファイル {path} は使えません: {detail}（削除してください。非公開のファイルとして作り直されます）",
+    ),
     "no_reminders": ("no reminders planned or sent", "予定・送信済みのリマインダーはありません"),
     "reminders_planned": ("planned:", "予定:"),
     "reminders_sent": ("sent:", "送信済み:"),

@@ -45,11 +45,46 @@ def install(db: Path, platform: str | None = None, home: Path | None = None) -> 
     else:
         raise BadInput("daemon_unsupported_os", system=platform)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        _make_private_dirs(path.parent)
+        write_private(path, text)
     except OSError as exc:
         raise BadInput("db_unusable", path=str(path), detail=exc.strerror or str(exc)) from None
     return path, enable
+
+
+def _make_private_dirs(folder: Path) -> None:
+    """Create the missing folders owner-only (0700), whatever the umask; leave existing ones."""
+    missing = []
+    for parent in (folder, *folder.parents):
+        if parent.exists() or parent.is_symlink():
+            break
+        missing.append(parent)
+    for parent in reversed(missing):
+        parent.mkdir(mode=0o700, exist_ok=True)
+        os.chmod(parent, 0o700)  # mkdir's mode is cut by the umask, never widened: be sure
+
+
+def write_private(path: Path, text: str) -> None:
+    """Write `text` to `path` as an owner-only file (0600, whatever the umask), atomically.
+
+    Written under a temporary name created exclusively (never through a symlink) and
+    renamed over the target, so no other user can edit what the service will run.
+    """
+    partial = path.with_name(f".{path.name}.partial-{os.getpid()}")
+    partial.unlink(missing_ok=True)
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            fd = -1
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(partial, path)
+    finally:
+        if fd >= 0:
+            os.close(fd)
+        partial.unlink(missing_ok=True)
 
 
 def systemd_unit(argv: list[str], env: dict[str, str]) -> str:

@@ -1,26 +1,114 @@
-"""Notifiers: desktop (plyer, then notify-send, then the log), a user's command, the console.
+"""Notifiers: desktop (plyer, then notify-send), a user's command, the console.
 
-A notifier returns True when the reminder reached its destination and False when it did
-not (the daemon then keeps the reminder unsent and retries); it never raises.
+A notifier returns True when the reminder reached a person and False when it did not (the
+daemon then keeps the reminder unsent and retries); it never raises. A `command` runs in
+its own process group with a time-out, and what it prints is read with a bound, so a
+notifier that hangs or floods its output can neither block the daemon nor fill its memory.
 """
 
+import contextlib
 import logging
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import threading
+import time
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import IO, Any, Protocol
 
 from journal.errors import BadInput
 
 log = logging.getLogger("journal.daemon")
-COMMAND_TIMEOUT = 60.0
+COMMAND_TIMEOUT = 60.0  # per call; the process group is killed after it
 PROBE_TIMEOUT = 5.0
+OUTPUT_KEPT = 4096  # bytes of a command's output kept for the log; the rest is read and dropped
 KINDS = ("desktop", "command", "console")
+QUIET = 3600.0  # seconds between two log lines about the same lasting problem
+
+
+class Throttle:
+    """Say a lasting problem once, then at most once per `every` seconds."""
+
+    def __init__(self, every: float = QUIET) -> None:
+        self.every = every
+        self.last: dict[str, float] = {}
+        self.lock = threading.Lock()
+
+    def due(self, key: str) -> bool:
+        now = time.monotonic()
+        with self.lock:
+            last = self.last.get(key)
+            if last is not None and now - last < self.every:
+                return False
+            self.last[key] = now
+            return True
+
+
+throttle = Throttle()
+
+
+class Children:
+    """The notifier processes running now, so a stopping daemon can kill them."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.running: set[subprocess.Popen] = set()
+        self.closed = False
+
+    def add(self, proc: subprocess.Popen) -> bool:
+        with self.lock:
+            if self.closed:
+                return False
+            self.running.add(proc)
+            return True
+
+    def discard(self, proc: subprocess.Popen) -> None:
+        with self.lock:
+            self.running.discard(proc)
+
+    def kill_all(self) -> int:
+        """Kill every running notifier's process group; no new one starts afterwards."""
+        with self.lock:
+            self.closed = True
+            procs = list(self.running)
+        for proc in procs:
+            _kill_group(proc)
+        return len(procs)
+
+
+children = Children()
+
+
+def _kill_group(proc: subprocess.Popen) -> None:
+    """Kill the notifier and whatever it started (it leads its own process group)."""
+    if proc.returncode is not None:
+        return  # reaped: its pid may belong to someone else by now
+    with contextlib.suppress(OSError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    with contextlib.suppress(OSError):
+        proc.kill()
+
+
+def _drain(stream: IO[bytes], kept: bytearray) -> None:
+    """Read a pipe to its end, keeping only the first OUTPUT_KEPT bytes."""
+    try:
+        while True:
+            chunk = stream.read1(65536)
+            if not chunk:
+                break
+            room = OUTPUT_KEPT - len(kept)
+            if room > 0:
+                kept.extend(chunk[:room])
+    except (OSError, ValueError):
+        pass
+    finally:
+        with contextlib.suppress(OSError):
+            stream.close()
 
 
 @dataclass(frozen=True)
@@ -59,8 +147,9 @@ class CommandNotifier:
 
     name = "command"
 
-    def __init__(self, program: str) -> None:
+    def __init__(self, program: str, timeout: float = COMMAND_TIMEOUT) -> None:
         self.program = program
+        self.timeout = timeout
 
     def send(self, note: Note) -> bool:
         env = {
@@ -70,35 +159,54 @@ class CommandNotifier:
             "JOURNAL_DUE": note.due,
         }
         try:
-            done = subprocess.run(
+            proc = subprocess.Popen(
                 [self.program, note.title, note.message],
                 env=env,
                 stdin=subprocess.DEVNULL,
-                capture_output=True,
-                timeout=COMMAND_TIMEOUT,
-                check=False,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,  # its own process group: killed whole on time-out
             )
         except (OSError, subprocess.SubprocessError) as exc:
             log.error("notifier command %s failed: %s", self.program, exc)
             return False
-        if done.returncode != 0:
-            detail = (done.stderr or b"").decode(errors="replace").strip().splitlines()
+        if not children.add(proc):  # the daemon is stopping
+            _kill_group(proc)
+            proc.wait()
+            return False
+        kept = bytearray()
+        reader = threading.Thread(target=_drain, args=(proc.stdout, kept), daemon=True)
+        reader.start()
+        try:
+            code = proc.wait(timeout=self.timeout)
+        except subprocess.TimeoutExpired:
+            _kill_group(proc)
+            proc.wait()
+            log.error("notifier command %s timed out after %g s", self.program, self.timeout)
+            return False
+        finally:
+            children.discard(proc)
+        reader.join(timeout=1.0)  # a background child may hold the pipe: do not wait for it
+        if code != 0:
+            detail = bytes(kept).decode(errors="replace").strip().splitlines()
             log.error(
-                "notifier command %s exited with %s%s",
+                "notifier command %s %s%s",
                 self.program,
-                done.returncode,
-                f": {detail[-1]}" if detail else "",
+                f"exited with {code}" if code > 0 else f"was killed by signal {-code}",
+                f": {detail[-1][:500]}" if detail else "",
             )
             return False
         return True
 
 
 class DesktopNotifier:
-    """plyer first; notify-send when plyer cannot; the console when no server answers.
+    """plyer first, then notify-send; printing counts only on an interactive terminal.
 
     plyer raises when dbus-python finds no notification server, but when it falls back to
-    notify-send itself it ignores the exit status, so the session bus is probed first:
-    a reminder shown to nobody must not be recorded as sent.
+    notify-send itself it ignores the exit status, so the session bus is probed first.
+    Without a server (cron, a service outside the desktop session) a reminder printed to a
+    log reaches nobody: it is a failure, the reminder stays pending and is retried. Only
+    when the daemon's stdout is a terminal someone is looking at does printing count.
     """
 
     name = "desktop"
@@ -108,12 +216,23 @@ class DesktopNotifier:
 
     def send(self, note: Note) -> bool:
         if server_reachable() is False:
-            log.warning("no desktop notification server reachable: printing the reminder")
-            return self.console.send(note)
+            return self._fallback("no desktop notification server is reachable", note)
         if self._plyer(note) or self._notify_send(note):
             return True
-        log.warning("desktop notification failed: printing the reminder")
-        return self.console.send(note)
+        return self._fallback("the desktop notification failed", note)
+
+    def _fallback(self, why: str, note: Note) -> bool:
+        if _interactive():
+            if throttle.due("desktop-print"):
+                log.warning("%s: printing reminders on this terminal instead", why)
+            return self.console.send(note)
+        if throttle.due("desktop-none"):
+            log.warning(
+                "%s and the output is not a terminal: reminders stay pending and are retried"
+                " (said at most once an hour)",
+                why,
+            )
+        return False
 
     def _plyer(self, note: Note) -> bool:
         try:
@@ -145,6 +264,13 @@ class DesktopNotifier:
             log.warning("notify-send failed: %s", exc)
             return False
         return done.returncode == 0
+
+
+def _interactive() -> bool:
+    try:
+        return sys.stdout is not None and sys.stdout.isatty()
+    except (OSError, ValueError):
+        return False
 
 
 def server_reachable() -> bool | None:

@@ -24,8 +24,9 @@ GRACE = timedelta(seconds=60)
 # More reminders due at once than this are a flood: the most urgent go out one by one,
 # the rest in the summary.
 MAX_BURST = 20
-# Deadlines that passed longer ago than this are history: their missed reminders are not
-# worth a notification, even in a summary.
+# How far back the frequent delivery passes (at each wake-up) look for missed reminders.
+# The start-up pass, the periodic refresh and `--once` look back without limit, so a
+# reminder missed longer ago still reaches the summary instead of vanishing.
 LOOKBACK = timedelta(days=7)
 
 Key = tuple[str, str, str, int]

@@ -4,18 +4,25 @@ Shared by the daemon, `journal daemon --once` and `journal reminders`. Every dec
 `scheduler.plan`'s; this module only feeds it from the database and carries out the result.
 A reminder is recorded as sent only after its notifier reported success, one transaction
 per delivery: a crash can at worst repeat the reminder being delivered, never lose one.
+
+Deliveries may run in parallel (the daemon gives each its own worker): a reminder being
+delivered is "in flight" and no other pass picks it up. A delivery whose record cannot be
+written (a full disk, a lock held too long) is remembered here as delivered and only its
+record is retried, so a person is never told twice because the disk was full.
 """
 
 import heapq
 import logging
+import threading
 from collections.abc import Collection, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection
 
-from journal import projections
+from journal import clock, projections
 from journal.deadlines import KIND_SPECS
 from journal.display import iso, remaining, span, when
 from journal.messages import render
@@ -49,6 +56,27 @@ class Outcome:
     delivered: list[Reminder] = field(default_factory=list)
     summarized: list[Reminder] = field(default_factory=list)
     failed: int = 0
+    unrecorded: int = 0  # delivered, but the record could not be written yet
+
+
+@dataclass
+class Work:
+    """One notification to send, and the records it settles once sent."""
+
+    note: Note
+    items: list[tuple[Reminder, str]]  # (reminder, how): how = on_time, late, superseded, summary
+    summary: bool = False
+
+    @property
+    def main(self) -> Reminder:
+        return self.items[0][0]
+
+
+@dataclass
+class Unrecorded:
+    items: list[tuple[Reminder, str]]
+    notifier: str
+    sent_at: datetime
 
 
 class Reminders:
@@ -63,6 +91,11 @@ class Reminders:
         self.warnings = warnings or warnings_from_config(config.reminders, KIND_SPECS)
         self.lateness = lateness if lateness is not None else lateness_from_config(config.notifier)
         self.lookback = max(LOOKBACK, self.lateness)
+        self.state = threading.Lock()  # guards the three below
+        self.in_flight: set[Key] = set()
+        self.busy_deadlines: set[tuple[str, str, datetime]] = set()
+        self.unrecorded: list[Unrecorded] = []
+        self.record_trouble = False  # said once until the records go through again
 
     # -- reading ------------------------------------------------------------------------
     def fresh(self) -> int:
@@ -125,41 +158,164 @@ class Reminders:
 
     # -- delivering ---------------------------------------------------------------------
     def deliver_due(
-        self, notifier: Notifier, now: datetime, trades: Collection[str] | None = None
+        self,
+        notifier: Notifier,
+        now: datetime,
+        trades: Collection[str] | None = None,
+        parallel: int = 1,
+        full: bool = False,
     ) -> Outcome:
-        """Deliver every reminder whose time has come (of some trades, or all)."""
-        with self.store.read() as conn:
-            reminders = self.unsent_due(conn, now, trades)
-            known = self.recorded(conn, {r.trade for r in reminders})
-        deliveries, summarize = due_now(reminders, set(), now, self.lateness, known)
-        del reminders, known
-        with self.store.read() as conn:
-            titles = self.titles(conn, {d.reminder.trade for d in deliveries})
+        """Deliver every reminder whose time has come (of some trades, or all), and wait."""
+        works = self.due_work(now, trades, full=full)
         outcome = Outcome()
-        for item in deliveries:
-            note = reminder_note(item, titles.get(item.reminder.trade, ""), now)
-            if notifier.send(note):
-                how = "late" if item.late else "on_time"
-                self.record(
-                    [(item.reminder, how), *((r, "superseded") for r in item.superseded)],
-                    notifier.name,
-                    now,
-                )
-                outcome.delivered.append(item.reminder)
-                log.info("reminded %s %s (%s)", item.reminder.trade, item.reminder.kind, how)
-            else:
+        if parallel > 1 and len(works) > 1:
+            with ThreadPoolExecutor(min(parallel, len(works))) as pool:
+                results = list(pool.map(lambda w: self.send(notifier, w), works))
+        else:
+            results = [self.send(notifier, w) for w in works]
+        for work, result in zip(works, results, strict=True):
+            if result is None:
                 outcome.failed += 1
-        if summarize:
-            if notifier.send(summary_note(summarize, now)):
-                self.record([(r, "summary") for r in summarize], notifier.name, now)
-                outcome.summarized.extend(summarize)
-                log.info("summarized %d old reminders", len(summarize))
+                continue
+            if result is False:
+                outcome.unrecorded += 1
+            if work.summary:
+                outcome.summarized.extend(r for r, _ in work.items)
             else:
-                outcome.failed += 1
+                outcome.delivered.append(work.main)
         return outcome
 
+    def preview(self, now: datetime) -> list[Work]:
+        """What a delivery pass at `now` would send; nothing is sent, recorded or reserved."""
+        with self.store.read() as conn:
+            return self._work(conn, now, None, full=True)
+
+    def due_work(
+        self, now: datetime, trades: Collection[str] | None = None, full: bool = False
+    ) -> list[Work]:
+        """What to send now, reserved as in flight: each must then go through `send`.
+
+        `full` looks back without limit (start-up, the periodic refresh, `--once`), so
+        reminders missed longer ago than a week still reach the summary; the passes run at
+        every wake-up look back only a week.
+        """
+        self.flush()
+        with self.state, self.store.read() as conn:
+            # Under `state`: a delivery finishing now records before it leaves `in_flight`,
+            # so what this snapshot shows unsent is either in flight or really unsent.
+            works = self._work(conn, now, trades, full)
+            for work in works:
+                self.in_flight.update(r.key for r, _ in work.items)
+                if not work.summary:
+                    self.busy_deadlines.add(work.main.deadline)
+        return works
+
+    def _work(
+        self, conn: Connection, now: datetime, trades: Collection[str] | None, full: bool
+    ) -> list[Work]:
+        reminders = self.unsent_due(conn, now, trades, full=full)
+        skip = set(self.in_flight)
+        for entry in self.unrecorded:
+            skip.update(r.key for r, _ in entry.items)
+        reminders = [
+            r for r in reminders if r.key not in skip and r.deadline not in self.busy_deadlines
+        ]
+        known = self.recorded(conn, {r.trade for r in reminders})
+        deliveries, summarize = due_now(reminders, set(), now, self.lateness, known)
+        del reminders, known
+        titles = self.titles(conn, {d.reminder.trade for d in deliveries})
+        works = []
+        for item in deliveries:
+            how = "late" if item.late else "on_time"
+            works.append(
+                Work(
+                    reminder_note(item, titles.get(item.reminder.trade, ""), now),
+                    [(item.reminder, how), *((r, "superseded") for r in item.superseded)],
+                )
+            )
+        if summarize:
+            works.append(
+                Work(summary_note(summarize, now), [(r, "summary") for r in summarize], True)
+            )
+        return works
+
+    def send(self, notifier: Notifier, work: Work) -> bool | None:
+        """Deliver one reserved work item and record it.
+
+        True: delivered and recorded. False: delivered, the record is pending (kept in
+        memory and retried by `flush`). None: not delivered (stays unsent, retried later).
+        """
+        try:
+            delivered = notifier.send(work.note)
+        except Exception as exc:  # noqa: BLE001 - a notifier must never take the daemon down
+            log.error("notifier %s failed: %s: %s", notifier.name, type(exc).__name__, exc)
+            delivered = False
+        if not delivered:
+            self._release(work)
+            return None
+        sent_at = clock.now()  # when it reached the person, not when the pass began
+        entry = Unrecorded(work.items, notifier.name, sent_at)
+        try:
+            self.record(work.items, notifier.name, sent_at)
+        except Exception as exc:  # noqa: BLE001 - delivered: never told twice for a failed write
+            with self.state:
+                self.unrecorded.append(entry)
+                self._release(work, locked=True)
+                first = not self.record_trouble
+                self.record_trouble = True
+            if first:
+                log.error(
+                    "delivered, but could not record it in the journal (%s); it is kept in"
+                    " memory as sent and recorded as soon as the journal can be written",
+                    exc,
+                )
+            ok = False
+        else:
+            self._release(work)
+            ok = True
+        if work.summary:
+            log.info("summarized %d old reminders", len(work.items))
+        else:
+            log.info("reminded %s %s (%s)", work.main.trade, work.main.kind, work.items[0][1])
+        return ok
+
+    def _release(self, work: Work, locked: bool = False) -> None:
+        if not locked:
+            with self.state:
+                self._release(work, locked=True)
+            return
+        self.in_flight.difference_update(r.key for r, _ in work.items)
+        if not work.summary:
+            self.busy_deadlines.discard(work.main.deadline)
+
+    def flush(self) -> bool:
+        """Write the records of deliveries whose record failed earlier; True when none is left."""
+        with self.state:
+            pending = list(self.unrecorded)
+        if not pending:
+            return True
+        done = 0
+        for entry in pending:
+            try:
+                self.record(entry.items, entry.notifier, entry.sent_at)
+            except Exception:  # noqa: BLE001 - still failing: said once already, kept
+                break
+            with self.state:
+                self.unrecorded.remove(entry)
+            done += 1
+        with self.state:
+            left = len(self.unrecorded)
+            if not left and self.record_trouble:
+                self.record_trouble = False
+                log.info("the journal can be written again: recorded %d delivery(ies)", done)
+        return left == 0
+
     def unsent_due(
-        self, conn: Connection, now: datetime, trades: Collection[str] | None = None
+        self,
+        conn: Connection,
+        now: datetime,
+        trades: Collection[str] | None = None,
+        full: bool = False,
     ) -> list[Reminder]:
         """Reminders whose time has come and that were not sent, read in one streaming pass.
 
@@ -172,7 +328,9 @@ class Reminders:
             " ON s.trade = d.trade AND s.kind = d.kind AND s.due = d.due"
             " WHERE d.met_at IS NULL AND d.due > ? AND d.due <= ?"
         )
-        window = (fmt_time(now - self.lookback), fmt_time(now + self.warnings.longest))
+        # `full`: no lower bound, so nothing missed long ago vanishes without a summary
+        since = datetime.min.replace(tzinfo=UTC) if full else now - self.lookback
+        window = (fmt_time(since), fmt_time(now + self.warnings.longest))
         found: list[Reminder] = []
         for trade, kind, due_text, sent_text in _chunked(
             conn, sql, window, trades, column="d.trade", tail=" GROUP BY d.trade, d.kind, d.due"
@@ -186,6 +344,7 @@ class Reminders:
         return found
 
     def record(self, items: list[tuple[Reminder, str]], notifier: str, now: datetime) -> None:
+        """Write these as sent at `now`, in one transaction (INSERT OR IGNORE: idempotent)."""
         sql = (
             "INSERT OR IGNORE INTO reminders_sent"
             " (trade, kind, due, offset_s, sent_at, how, notifier) VALUES (?,?,?,?,?,?,?)"

@@ -174,26 +174,36 @@ def test_the_daemon_command_notifies_the_desktop(desktop, tmp_path):
     assert "あと" in shown[0]["body"]["data"]
 
 
-def test_without_a_session_bus_the_reminder_is_printed(monkeypatch, capsys):
+@pytest.mark.parametrize("terminal", [False, True])
+def test_without_a_session_bus_the_reminder_is_printed_only_on_a_terminal(
+    monkeypatch, capsys, terminal
+):
     monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)
     monkeypatch.setenv("XDG_RUNTIME_DIR", "/nonexistent-runtime-dir")
+    monkeypatch.setattr("scheduler.notify._interactive", lambda: terminal)
     if sys.platform == "linux":
         assert server_reachable() is False
-    assert DesktopNotifier().send(_note("nobus")) is True
+    assert DesktopNotifier().send(_note("nobus")) is terminal  # a log line reaches nobody
     out = capsys.readouterr().out
-    assert "T12 payment" in out and "nobus" in out
+    assert ("T12 payment" in out and "nobus" in out) is terminal
 
 
 @pytest.mark.skipif(shutil.which("dbus-send") is None, reason="dbus-send is not installed")
-def test_with_a_dead_session_bus_the_reminder_is_printed(monkeypatch, capsys, tmp_path):
+@pytest.mark.parametrize("terminal", [False, True])
+def test_with_a_dead_session_bus_the_reminder_is_printed_only_on_a_terminal(
+    monkeypatch, capsys, tmp_path, terminal
+):
     monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", f"unix:path={tmp_path / 'gone'}")
+    monkeypatch.setattr("scheduler.notify._interactive", lambda: terminal)
     assert server_reachable() is False
-    assert DesktopNotifier().send(_note("deadbus")) is True
-    assert "deadbus" in capsys.readouterr().out
+    assert DesktopNotifier().send(_note("deadbus")) is terminal
+    assert ("deadbus" in capsys.readouterr().out) is terminal
 
 
-def test_plyer_failure_falls_back_without_raising(monkeypatch, capsys):
+@pytest.mark.parametrize("terminal", [False, True])
+def test_plyer_failure_falls_back_without_raising(monkeypatch, capsys, terminal):
     monkeypatch.setattr("scheduler.notify.server_reachable", lambda: True)
+    monkeypatch.setattr("scheduler.notify._interactive", lambda: terminal)
     notifier = DesktopNotifier()
 
     def broken(**_kwargs):
@@ -203,5 +213,5 @@ def test_plyer_failure_falls_back_without_raising(monkeypatch, capsys):
 
     monkeypatch.setattr(notification, "notify", broken)
     monkeypatch.setattr("scheduler.notify.shutil.which", lambda _name: None)  # no notify-send
-    assert notifier.send(_note("fallback")) is True
-    assert "fallback" in capsys.readouterr().out
+    assert notifier.send(_note("fallback")) is terminal
+    assert ("fallback" in capsys.readouterr().out) is terminal

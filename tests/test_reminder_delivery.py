@@ -170,7 +170,7 @@ def test_failing_store_does_not_stop_the_daemon(frozen, reminders, monkeypatch):
     def broken(*_args, **_kwargs):
         raise RuntimeError("disk gone")
 
-    monkeypatch.setattr(reminders, "deliver_due", broken)
+    monkeypatch.setattr(reminders, "due_work", broken)
     outcome = daemon.deliver(None)
     assert outcome.failed == 1
     assert daemon.scheduler.get_job("retry") is not None
@@ -306,24 +306,47 @@ def test_a_refresh_delivers_what_is_due_so_nothing_falls_between_plan_and_jobs(f
     assert [j for j in daemon.jobs.get("T1", ()) if "@payment@" in j] == []  # at > now only
 
 
-def test_a_crash_between_delivery_and_record_repeats_rather_than_loses(
+def test_a_failed_record_is_remembered_as_delivered_and_only_the_record_is_retried(
     frozen, reminders, monkeypatch
 ):
     fake = Recorder()
     frozen.move_to(PAYMENT_DUE - 3 * H)
     real_record = reminders.record
 
-    def crash(*_args, **_kwargs):
-        raise OSError("power cut")
+    def full_disk(*_args, **_kwargs):
+        raise OSError("database or disk is full")
 
-    monkeypatch.setattr(reminders, "record", crash)
-    with pytest.raises(OSError):
-        reminders.deliver_due(fake, clock.now())
+    monkeypatch.setattr(reminders, "record", full_disk)
+    outcome = reminders.deliver_due(fake, clock.now())
+    assert len(outcome.delivered) == 1 and outcome.unrecorded == 1
+    frozen.tick(10)
+    assert deliver(reminders, fake) == []  # remembered as delivered: not told twice
+    assert reminders.flush() is False
     monkeypatch.setattr(reminders, "record", real_record)
     frozen.tick(10)
-    assert deliver(reminders, fake) == [("T1", "payment", False)]  # told again, not lost
+    assert deliver(reminders, fake) == []  # the pass writes the pending record first
+    assert len(fake.notes) == 1
+    sent = reminders.listing(clock.now(), timedelta(days=7))["sent"]
+    assert sorted((s["before"], s["how"]) for s in sent) == [
+        ("24h", "superseded"),
+        ("3h", "on_time"),
+    ]
+    assert {s["sent_at"] for s in sent} == {PAYMENT_DUE - 3 * H}  # when it was delivered
+
+
+def test_a_crash_between_delivery_and_record_repeats_rather_than_loses(frozen, journal_env):
+    fake = Recorder()
+    frozen.move_to(PAYMENT_DUE - 3 * H)
+    crashed = Reminders(Journal(journal_env))
+    crashed.record = lambda *_a, **_k: (_ for _ in ()).throw(OSError("power cut"))
+    assert crashed.deliver_due(fake, clock.now()).unrecorded == 1
+    crashed.journal.close()  # the process dies with the record only in its memory
+    restarted = Reminders(Journal(journal_env))
+    frozen.tick(10)
+    assert deliver(restarted, fake) == [("T1", "payment", False)]  # told again, not lost
     assert len(fake.notes) == 2
-    assert deliver(reminders, fake) == []
+    assert deliver(restarted, fake) == []
+    restarted.journal.close()
 
 
 def test_due_times_show_in_the_users_zone_across_a_dst_change(monkeypatch):
