@@ -153,8 +153,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{trade} は購入申請なしの出品です: request ではなく sold を記録してください",
     ),
     "platform_no_requests": (
-        "{trade} is on {platform}, which has no purchase requests: record `sold` when someone buys",
-        "{trade} は {platform} の取引で、購入申請の機能がありません: 購入されたら sold を記録してください",
+        "{trade} is on {platform}, which has no purchase requests (its listings are without --request-required): record `sold` when someone buys",
+        "{trade} は {platform} の取引で、購入申請の機能がありません（--request-required なしの出品です）: 購入されたら sold を記録してください",
     ),
     "request_required": (
         "{trade} needs a purchase request: record `request` and `approved` instead of `sold`",
