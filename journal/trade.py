@@ -273,6 +273,11 @@ def _check_sold(trade: Trade, event: Event) -> None:
         raise Refused("request_required", trade=trade.id)
 
 
+def _check_not_before_last_step(trade: Trade, event: Event) -> None:
+    if trade.last_step_at and event.occurred_at < trade.last_step_at:
+        raise Refused("out_of_order", trade=trade.id, step=event.type, last=trade.last_step_at)
+
+
 def _check_hold(trade: Trade, event: Event) -> None:
     if _dt(event.payload["until"]) <= event.occurred_at:
         raise Refused("hold_in_past", trade=trade.id)
@@ -291,6 +296,7 @@ def _check_offer_answer(trade: Trade, event: Event) -> None:
 _CHECKS = {
     "request": _check_request,
     "sold": _check_sold,
+    "payment-number": _check_not_before_last_step,  # the number comes after the sale
     "hold": _check_hold,
     "hold-ended": _check_hold_ended,
     "offer-declined": _check_offer_answer,

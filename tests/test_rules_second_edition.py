@@ -84,6 +84,8 @@ def test_d1_payment_number_valid_three_days_the_earlier_value(ok, run, issued, e
         ok("add", "paid", t, "--at", issued)
         assert dl(run, t)["payment_number"]["status"] == "met"
         assert run("add", "payment-number", t).code == 1  # paid already
+        u = sold_paid(ok, "yahoo-auction", "2027-02-25T21:00", None)
+        assert run("add", "payment-number", u, "--at", "2027-02-25T20:59").code == 1
 
 
 def test_d1_payment_effect_says_when_the_winner_cannot_be_removed(ok, run):
