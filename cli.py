@@ -167,13 +167,17 @@ def _report(journal, type_: str, stored) -> tuple[dict[str, Any], list[str]]:
         return {"id": subject}, [subject]
     state_trade, _events, deadlines = journal.trade(subject)
     now = _now()
-    data = {"id": subject, "seq": stored[0].seq, "state": state_trade.state}
+    from journal.messages import render
+    from journal.trade import warnings
+
+    notes = [{"code": key, "message": render(key)} for key in warnings(state_trade, type_)]
+    for note in notes:
+        click.echo(f"journal: {note['message']}", err=True)
+    data = {"id": subject, "seq": stored[0].seq, "state": state_trade.state, "warnings": notes}
     lines = [_step_line(state_trade, stored[0].seq, deadlines, now, when, remaining)]
     if type_ in ("completed", "rated") and state_trade.state == "completed":
         window = next((d for d in deadlines if d.kind == "message_window"), None)
         if window and state_trade.role == "seller":
-            from journal.messages import render
-
             lines.append(render("personal_info", until=window.due))
     return data, lines
 
@@ -193,7 +197,9 @@ def _step_line(trade, seq, deadlines, now, when, remaining) -> str:
 @click.option("--price", required=True, metavar="YEN")
 @click.option("--id", "trade_id", metavar="ID", help="Choose the id (default: T1, T2, …).")
 @click.option("--request-required", is_flag=True, help="Buyers must ask first (購入申請あり).")
-@click.option("--ship-days", type=click.Choice(("1-2", "2-3", "4-7")), help="発送日の目安.")
+@click.option(
+    "--ship-days", type=click.Choice(("1-2", "2-3", "4-7")), help="発送日の目安 / 発送までの日数."
+)
 @click.option("--shipping", metavar="YEN", help="Shipping cost you pay.")
 @click.option("--cost", metavar="YEN", help="What the goods cost you.")
 @click.option("--kind", type=click.Choice(("normal", "dedicated", "confirmation")), default=None)
@@ -216,6 +222,11 @@ def add_listed(trade_id, at, **fields) -> None:
 @click.option("--title", required=True)
 @click.option("--price", required=True, metavar="YEN")
 @click.option("--id", "trade_id", metavar="ID")
+@click.option(
+    "--ship-days",
+    type=click.Choice(("1-2", "2-3", "4-7")),
+    help="The seller's 発送日の目安 / 発送までの日数 on the listing.",
+)
 @_AT
 @_common
 def add_bought(trade_id, at, **fields) -> None:
@@ -223,7 +234,7 @@ def add_bought(trade_id, at, **fields) -> None:
 
     \b
     Example:
-      journal add bought --platform rakuma --title "ワンピース" --price 1800
+      journal add bought --platform rakuma --title "ワンピース" --price 1800 --ship-days 2-3
     """
     _record("bought", trade_id, at, **fields)
 
@@ -248,6 +259,15 @@ _SIMPLE = (
     ("sold", "The item sold without a request (購入).", _BUYER),
     ("approved", "You approved the purchase request (承認); the buyer must now pay."),
     ("declined", "You declined the purchase request."),
+    (
+        "request-expired",
+        "The app cancelled the unanswered purchase request (Rakuma); the listing stays up.",
+    ),
+    (
+        "payment-number",
+        "ヤフオク: the winner got a convenience-store / bank payment number (支払い番号);"
+        " you cannot remove the winner while it is valid.",
+    ),
     ("paid", "The buyer paid (支払い); or, buying, you paid."),
     ("shipped", "The item was shipped (発送通知)."),
     ("received", "Receipt: the buyer rated receipt (受取評価), or, buying, it arrived."),
@@ -576,10 +596,10 @@ def rules(platform: str | None) -> None:
       journal rules mercari
     """
     from journal import views
-    from journal.rules import load_rulebook
+    from journal.rules import rulebook_from_config
     from journal.settings import load_config
 
-    book = load_rulebook(load_config().rules)
+    book = rulebook_from_config(load_config())
     names = [platform] if platform else [*PLATFORM_CHOICES, "custom"]
     data = views.rules_json(book, names)
     _emit(data, None if _opts().json else views.rules_text(data))

@@ -7,7 +7,7 @@ deadlines again.
 
 import calendar
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from journal.rules import Rule, RuleBook
@@ -24,13 +24,17 @@ class KindSpec:
     roles: tuple[str, ...]
     met_by: tuple[str, ...]
     trade_kind: str | None = None  # only for listings of this kind
+    by_app: bool = False  # the app itself acts when it passes (e.g. completes the trade)
 
 
 KIND_SPECS: dict[str, KindSpec] = {
     "respond_request": KindSpec(("seller",), ("approval", "decline")),
     "payment": KindSpec(BOTH, ("payment",)),
+    "payment_number": KindSpec(("seller",), ("payment",)),
+    "remove_winner": KindSpec(("seller",), ("payment", "cancellation")),
     "ship": KindSpec(BOTH, ("shipping",)),
-    "auto_complete": KindSpec(BOTH, ("receipt", "completion")),
+    "buyer_may_cancel": KindSpec(BOTH, ("shipping",)),
+    "auto_complete": KindSpec(BOTH, ("receipt", "completion"), by_app=True),
     "receipt_followup": KindSpec(("seller",), ("receipt", "completion")),
     "rate": KindSpec(("seller",), ("our_rating", "completion")),
     "message_window": KindSpec(BOTH, ()),
@@ -57,10 +61,14 @@ class Deadline:
     met_at: datetime | None = None
 
     def status(self, now: datetime) -> str:
-        """'met' if met in time, 'missed' if met late or past due, else 'open'."""
-        if self.met_at is not None:
-            return "met" if self.met_at <= self.due else "missed"
-        return "missed" if self.due <= now else "open"
+        """'met' if met in time, 'missed' if met late or past due, else 'open'; for a kind
+        the app handles itself (auto-complete), 'done_by_app' once its time has come."""
+        if self.met_at is not None and self.met_at <= self.due:
+            return "met"
+        if self.met_at is None and self.due > now:
+            return "open"
+        spec = KIND_SPECS.get(self.kind)
+        return "done_by_app" if spec is not None and spec.by_app else "missed"
 
 
 def compute(trade: Trade, book: RuleBook) -> list[Deadline]:
@@ -92,6 +100,10 @@ def _one(
         anchor = anchors.get(name)
         if anchor is not None:
             break
+    cap = found.get(versions[-1].before) if versions[-1].before else None
+    if anchor is None and cap is not None:
+        # Not counted yet (the parcel has not arrived): the cap alone is the deadline.
+        return Deadline(trade.id, kind, cap.due, versions[-1].effect, _met(spec, anchors, None))
     if anchor is None:
         return None
     if len(versions) == 1:
@@ -101,12 +113,18 @@ def _one(
     if rule is None:
         return None
     due = _due(trade, rule, anchor, found)
+    return Deadline(trade.id, kind, due, rule.effect, _met(spec, anchors, anchor))
+
+
+def _met(spec: KindSpec, anchors: dict[str, datetime], anchor: datetime | None) -> datetime | None:
     met_at = None
     for name in spec.met_by:
         moment = anchors.get(name)
-        if moment is not None and moment >= anchor and (met_at is None or moment < met_at):
+        if moment is None or (anchor is not None and moment < anchor):
+            continue
+        if met_at is None or moment < met_at:
             met_at = moment
-    return Deadline(trade.id, kind, due, rule.effect, met_at)
+    return met_at
 
 
 def _due(trade: Trade, rule: Rule, anchor: datetime, found: dict[str, Deadline]) -> datetime:
@@ -114,12 +132,16 @@ def _due(trade: Trade, rule: Rule, anchor: datetime, found: dict[str, Deadline])
         given = trade.hold["until"] if rule.kind == "hold_expiry" and trade.hold else trade.until
         if given is not None:
             return given
-    if rule.before and rule.before in found:
-        return found[rule.before].due
     if rule.ship_days:
         text = trade.ship_days or rule.default_ship_days
-        return anchor + timedelta(days=int(text.split("-")[-1]))
-    return add(anchor, rule)
+        due = anchor + timedelta(days=int(text.split("-")[-1]))
+    elif rule.on_date is not None:
+        due = datetime.combine(rule.on_date, rule.at or time(0, 0), JST).astimezone(UTC)
+    else:
+        due = add(anchor, rule)
+    if rule.before and rule.before in found:
+        return min(due, found[rule.before].due)  # capped, e.g. inspect before auto-complete
+    return due
 
 
 def add(anchor: datetime, rule: Rule) -> datetime:

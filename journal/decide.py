@@ -12,6 +12,7 @@ from typing import Any
 
 from journal.errors import BadInput, Refused
 from journal.events import CREATION_TYPES, VOID_TYPE, Event
+from journal.rules import NO_PURCHASE_REQUESTS
 from journal.trade import Trade, apply, fold, new_trade
 
 # How far in the future an `--at` may be (clock skew between devices), not more.
@@ -55,10 +56,16 @@ def decide(
         if trades.get(trade_id) is not None:
             raise BadInput("id_taken", trade=trade_id)
         event = _event(step, trade_id, step.type, step.payload, 0)
-        _check_until(new_trade(event), step)
+        created = new_trade(event)
+        _check_until(created, step)
+        if created.request_required and created.platform in NO_PURCHASE_REQUESTS:
+            raise BadInput("no_purchase_requests", platform=created.platform)
         return [event]
     trade = _existing(trades, step.trade)
     event = _event(step, trade.id, step.type, step.payload, 0)
+    if step.type == "request" and trade.platform in NO_PURCHASE_REQUESTS:
+        # Checked here, not in `apply`: an older journal that recorded one still replays.
+        raise Refused("platform_no_requests", trade=trade.id, platform=trade.platform)
     apply(trade.copy(), event)
     return [event]
 
@@ -81,7 +88,8 @@ def _bundle(step: Step, trades: Mapping[str, Trade | None], new_id: str | None) 
         "title": f"{buyer}様専用 " + " + ".join(t.title for t in sources),
         "from": list(step.sources),
         "kind": "dedicated",
-        "request_required": True,
+        # 購入申請あり where the platform has it, so nobody else buys the set; Mercari has not
+        "request_required": sources[0].platform not in NO_PURCHASE_REQUESTS,
     }
     payload["title"] = payload["title"][:200]
     created = _event(step, trade_id, "bundle", payload, 0)

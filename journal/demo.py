@@ -37,9 +37,10 @@ def play(journal: Journal, now: datetime) -> None:
         note="お詫び: 1点のみ半額でいかが? まだ支払わないでください",
     )
     add("price", t1, 10, price=1500, title="ボトムス 1点")
-    # 2. Bundle (おまとめ): two listings become one dedicated set listing.
-    a = add("listed", hours_ago=50, platform="mercari", title="ニット A", price=1800)
-    b = add("listed", hours_ago=50, platform="mercari", title="ニット B", price=1600)
+    # 2. Bundle (おまとめ), on Rakuma: two listings become one dedicated set listing with
+    # purchase request required, so nobody else buys it (Mercari has no purchase requests).
+    a = add("listed", hours_ago=50, platform="rakuma", title="ニット A", price=1800)
+    b = add("listed", hours_ago=50, platform="rakuma", title="ニット B", price=1600)
     add("bundle", None, 2, sources=(a, b), price=3000, buyer="はな", until=now + timedelta(days=2))
     # 3. Confirmation listing (確認用出品), to be deleted.
     add(

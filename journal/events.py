@@ -21,6 +21,8 @@ ADDABLE_TYPES = (
     "sold",
     "approved",
     "declined",
+    "request-expired",
+    "payment-number",
     "paid",
     "shipped",
     "received",

@@ -104,6 +104,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "bad rule override in the config file at {where}",
         "設定ファイルのルール上書きが不正です: {where}",
     ),
+    "bad_setting": (
+        "bad value in the config file at {where}: expected {expected}",
+        "設定ファイルの {where} の値が不正です: {expected} を指定してください",
+    ),
+    "no_purchase_requests": (
+        "{platform} has no purchase requests (購入申請): list without --request-required",
+        "{platform} には購入申請の機能がありません: --request-required なしで出品してください",
+    ),
     "bad_id": (
         "bad trade id {value!r}: use letters, digits, '-', '_' or '.', up to 40 characters",
         "取引ID {value!r} が不正です: 英数字と - _ . で40文字まで",
@@ -187,6 +195,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{trade} was listed without --request-required: record `sold` instead of `request`",
         "{trade} は購入申請なしの出品です: request ではなく sold を記録してください",
     ),
+    "platform_no_requests": (
+        "{trade} is on {platform}, which has no purchase requests (its listings are without --request-required): record `sold` when someone buys",
+        "{trade} は {platform} の取引で、購入申請の機能がありません（--request-required なしの出品です）: 購入されたら sold を記録してください",
+    ),
     "request_required": (
         "{trade} needs a purchase request: record `request` and `approved` instead of `sold`",
         "{trade} は購入申請ありの出品です: sold ではなく request と approved を記録してください",
@@ -216,6 +228,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "void_breaks": (
         "voiding #{seq} would leave an impossible history: {why}",
         "#{seq} を取り消すと履歴が成り立ちません: {why}",
+    ),
+    # warnings (the step is recorded)
+    "return_after_rating": (
+        "warning: the buyer already rated receipt; the app no longer mediates, so agree on the return and refund between you",
+        "注意: 購入者は受取評価済みです。事務局は仲介しないため、返品と返金は当事者間で合意してください",
     ),
     # output
     "voided": (
@@ -309,6 +326,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "kind_respond_request": ("purchase request", "購入申請"),
     "kind_payment": ("payment", "支払い"),
     "kind_ship": ("shipping", "発送"),
+    "kind_payment_number": ("payment number", "支払い番号"),
+    "kind_remove_winner": ("remove the winner", "落札者削除"),
+    "kind_buyer_may_cancel": ("buyer may cancel", "購入者キャンセル可能"),
     "kind_auto_complete": ("auto-completion", "自動取引完了"),
     "kind_receipt_followup": ("receipt follow-up", "受取評価の催促"),
     "kind_rate": ("rating", "評価"),
@@ -327,6 +347,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "支払いを確認する（未払いはキャンセルされることがあります）",
     ),
     "todo_ship": ("ship and send the shipping notice", "発送して発送通知をする"),
+    "todo_payment_number": (
+        "the winner's payment number expires: if still unpaid, you may remove the winner",
+        "支払い番号の期限です: 未払いなら落札者を削除できます",
+    ),
+    "todo_remove_winner": (
+        "remove the unpaid winner before the fees are finalised, or the fee is charged",
+        "利用料確定の前に未払いの落札者を削除する（削除しないと落札手数料がかかります）",
+    ),
+    "todo_buyer_may_cancel": (
+        "not shipped yet: from now the buyer may cancel",
+        "未発送です: ここから購入者がキャンセルできます",
+    ),
     "todo_auto_complete": (
         "the app completes the trade: raise any problem before",
         "アプリが取引を完了します: 問題があればその前に連絡",
@@ -440,6 +472,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{path} は検証できましたが履歴を再生できません（{detail}）。何も取り込んでいません",
     ),
     "importing": ("importing", "取り込み中"),
+    # `journal rules`
+    "rules_rule": ("{kind}: {value}, counted from {anchor}", "{kind}: {value}（起点: {anchor}）"),
+    "rules_effect": ("when it passes: {effect}", "過ぎると: {effect}"),
+    "rules_note": ("note: {note}", "注: {note}"),
+    "rules_since": ("in force since {date}", "{date} から適用"),
+    "rules_off": ("off", "無効"),
     "no_journal": (
         "there is no journal at {path} (check --db or $JOURNAL_DB)",
         "{path} にジャーナルがありません（--db か $JOURNAL_DB を確認してください）",

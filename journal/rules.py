@@ -14,10 +14,15 @@ from journal.errors import BadInput
 
 PACK_NAMES = ("rakuma", "mercari", "yahoo-auction", "yahoo-flea", "custom")
 PLATFORMS = PACK_NAMES[:4]
+# Platforms without purchase requests (購入申請): `--request-required` and `request` are refused.
+NO_PURCHASE_REQUESTS = ("mercari",)
 DEADLINE_KINDS = (
     "respond_request",
     "payment",
+    "payment_number",
+    "remove_winner",
     "ship",
+    "buyer_may_cancel",
     "auto_complete",
     "receipt_followup",
     "rate",
@@ -64,6 +69,7 @@ class Rule:
     minutes: int = 0
     months: int = 0
     at: time | None = None
+    on_date: date | None = None  # a fixed date (at `at`, else 00:00 JST) whatever the anchor
     ship_days: bool = False
     default_ship_days: str = "1-2"
     user_until: bool = False
@@ -75,11 +81,13 @@ class Rule:
         """A short human description of the value, e.g. '2 days later at 23:59 JST'."""
         if self.ship_days:
             return f"the listing's ship-days (default {self.default_ship_days}), to the minute"
+        if self.on_date is not None:
+            return f"on {self.on_date.isoformat()} at {self.at or time(0, 0):%H:%M} JST"
         parts = []
         if self.months:
-            parts.append(f"{self.months} months")
+            parts.append(_count(self.months, "month"))
         if self.days:
-            parts.append(f"{self.days} days")
+            parts.append(_count(self.days, "day"))
         if self.hours:
             parts.append(f"{self.hours} h")
         if self.minutes:
@@ -92,8 +100,12 @@ class Rule:
         if self.user_until:
             text = "the date you give" + (f", else {text}" if span else "")
         if self.before:
-            text = f"the {self.before} time, else {text}"
+            text = f"{text}, capped at the {self.before} time"
         return text
+
+
+def _count(number: int, unit: str) -> str:
+    return f"{number} {unit}" if number == 1 else f"{number} {unit}s"
 
 
 @dataclass(frozen=True)
@@ -151,6 +163,8 @@ def _build_rule(pack: str, data: dict[str, Any]) -> Rule:
     values["effective_from"] = _date(values.get("effective_from", "2000-01-01"))
     if values.get("at") is not None:
         values["at"] = _time(values["at"])
+    if values.get("on_date") is not None:
+        values["on_date"] = _date(values["on_date"])
     values["pack"] = pack
     return Rule(**values)
 
@@ -185,6 +199,28 @@ def load_rulebook(overrides: dict[str, Any] | None = None) -> RuleBook:
     for platform, kinds in (overrides or {}).items():
         packs[platform] = _override_pack(packs, platform, kinds)
     return RuleBook(packs)
+
+
+def rulebook_from_config(config: Any) -> RuleBook:
+    """The rule book for the user's config: `[rules.…]` overrides, plus the settings that
+    switch a rule off. `[mercari] identity_verified = true`: a seller who completed the
+    in-app identity check (アプリでかんたん本人確認) has no proceeds deadline on Mercari."""
+    overrides = {k: dict(v) if isinstance(v, dict) else v for k, v in config.rules.items()}
+    mercari = config.raw.get("mercari", {})
+    verified = mercari.get("identity_verified", False) if isinstance(mercari, dict) else None
+    if not isinstance(verified, bool):
+        raise BadInput("bad_setting", where="mercari.identity_verified", expected="true or false")
+    if verified:
+        platform = overrides.setdefault("mercari", {})
+        if isinstance(platform, dict):
+            proceeds = platform.get("proceeds", {})
+            if isinstance(proceeds, dict):
+                platform["proceeds"] = {
+                    **proceeds,
+                    "enabled": False,
+                    "note": "off: [mercari] identity_verified = true in your config",
+                }
+    return load_rulebook(overrides)
 
 
 def _override_pack(packs: dict[str, Pack], platform: str, kinds: Any) -> Pack:

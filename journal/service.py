@@ -17,7 +17,7 @@ from journal.deadlines import Deadline
 from journal.decide import Step, decide, decide_void, needs_new_id, streams_of
 from journal.errors import BadInput
 from journal.events import Event
-from journal.rules import RuleBook, load_rulebook
+from journal.rules import RuleBook, rulebook_from_config
 from journal.settings import load_config
 from journal.store import Store, fmt_time, parse_time
 from journal.trade import KINDS, SHIP_DAYS, Trade, fold
@@ -30,7 +30,7 @@ class Journal:
 
     def __init__(self, path: Path, book: RuleBook | None = None) -> None:
         self.store = Store(path)
-        self.book = book or load_rulebook(load_config().rules)
+        self.book = book or rulebook_from_config(load_config())
 
     def close(self) -> None:
         self.store.dispose()
@@ -206,11 +206,11 @@ def build_payload(type_: str, fields: dict[str, Any]) -> dict[str, Any]:
         payload["platform"] = validate.platform(f.get("platform", ""))
         payload["title"] = validate.title(f.get("title", ""))
         payload["price"] = validate.yen(f.get("price", ""))
+        if "ship_days" in f:
+            payload["ship_days"] = validate.choice(f["ship_days"], "--ship-days", SHIP_DAYS)
         if type_ == "listed":
             if f.get("request_required"):
                 payload["request_required"] = True
-            if "ship_days" in f:
-                payload["ship_days"] = validate.choice(f["ship_days"], "--ship-days", SHIP_DAYS)
             if "kind" in f:
                 payload["kind"] = validate.choice(f["kind"], "--kind", KINDS)
             if "until" in f:

@@ -239,6 +239,7 @@ def _schema() -> _Table:
             "language": _one_of("ja", "en"),
             "rules": _Table(names=PACK_NAMES, each=_Table(names=DEADLINE_KINDS, each=rule)),
             "reminders": _Table(names=("default", *DEADLINE_KINDS), each=_durations),
+            "mercari": _Table(keys={"identity_verified": _boolean}),
             "notifier": _Table(
                 keys={
                     "kind": _one_of("desktop", "command", "console"),

@@ -25,6 +25,7 @@ _ANCHORS = {
         "request": "request",
         "approved": "approval",
         "declined": "decline",
+        "request-expired": "request_expiry",
         "sold": "purchase",
         "paid": "payment",
         "shipped": "shipping",
@@ -51,7 +52,11 @@ _SELLER_STEPS: dict[str, tuple[frozenset[str], str | None]] = {
     "request": (frozenset({"listed"}), "requested"),
     "approved": (frozenset({"requested"}), "awaiting_payment"),
     "declined": (frozenset({"requested"}), "listed"),
+    # the app cancelled an unanswered request (Rakuma, 翌々日 morning): the listing stays up
+    "request-expired": (frozenset({"requested"}), "listed"),
     "sold": (frozenset({"listed"}), "awaiting_payment"),
+    # ヤフオク: the winner got a convenience-store / bank payment number (支払い番号)
+    "payment-number": (frozenset({"awaiting_payment"}), None),
     "paid": (frozenset({"awaiting_payment"}), "awaiting_shipment"),
     "shipped": (frozenset({"awaiting_shipment"}), "shipped"),
     "received": (frozenset({"shipped"}), "received"),
@@ -184,8 +189,10 @@ def apply(trade: Trade, event: Event) -> None:
     if t in ("request", "sold"):
         trade.buyer = p.get("buyer", trade.buyer)
         _end_hold(trade, event)
-    elif t == "declined":
+    elif t in ("declined", "request-expired"):
         trade.buyer = None
+    elif t == "payment-number":
+        trade.anchors["payment_number"] = event.occurred_at
     elif t == "cancelled":
         trade.cancel_reason = p.get("reason")
     elif t == "bundled":
@@ -228,6 +235,13 @@ def fold(events: list[Event]) -> Trade | None:
     return trade
 
 
+def warnings(trade: Trade, step: str) -> list[str]:
+    """Message keys for a step that is allowed but deserves a word; the step is recorded."""
+    if step == "return" and trade.role == "seller" and "receipt" in trade.anchors:
+        return ["return_after_rating"]  # after the receipt rating the app no longer mediates
+    return []
+
+
 def _count(trade: Trade, event: Event) -> None:
     if event.version is not None:
         trade.version = event.version
@@ -259,6 +273,11 @@ def _check_sold(trade: Trade, event: Event) -> None:
         raise Refused("request_required", trade=trade.id)
 
 
+def _check_not_before_last_step(trade: Trade, event: Event) -> None:
+    if trade.last_step_at and event.occurred_at < trade.last_step_at:
+        raise Refused("out_of_order", trade=trade.id, step=event.type, last=trade.last_step_at)
+
+
 def _check_hold(trade: Trade, event: Event) -> None:
     if _dt(event.payload["until"]) <= event.occurred_at:
         raise Refused("hold_in_past", trade=trade.id)
@@ -277,6 +296,7 @@ def _check_offer_answer(trade: Trade, event: Event) -> None:
 _CHECKS = {
     "request": _check_request,
     "sold": _check_sold,
+    "payment-number": _check_not_before_last_step,  # the number comes after the sale
     "hold": _check_hold,
     "hold-ended": _check_hold_ended,
     "offer-declined": _check_offer_answer,

@@ -11,6 +11,9 @@ from journal.rules import RuleBook, effect_text
 from journal.settings import language
 from journal.trade import Trade
 
+# The effective date of a rule version whose start is not known (the packs' default).
+UNKNOWN_START = "2000-01-01"
+
 
 def _voided(events: list[Event]) -> set[int]:
     return {e.payload["seq"] for e in events if e.type == VOID_TYPE}
@@ -169,13 +172,16 @@ def rules_text(data: list[dict[str, Any]]) -> str:
     for pack in data:
         lines.append(f"{pack['name']} [{pack['platform']}]")
         for r in pack["rules"]:
-            lines.append(f"  {r['kind']}: {r['value']}, counted from {'/'.join(r['counted_from'])}")
-            lines.append(f"      when it passes: {r['effect']}")
+            anchor = "/".join(r["counted_from"])
+            head = render("rules_rule", kind=r["kind"], value=r["value"], anchor=anchor)
+            lines.append(f"  {head}" + ("" if r["enabled"] else f" ({render('rules_off')})"))
+            lines.append(f"      {render('rules_effect', effect=r['effect'])}")
             if r["note"]:
-                lines.append(f"      note: {r['note']}")
-            lines.append(
-                f"      in force from {r['effective_from']} · {r['confidence']} · {r['source']}"
-            )
+                lines.append(f"      {render('rules_note', note=r['note'])}")
+            facts = [r["confidence"], r["source"]]
+            if r["effective_from"] != UNKNOWN_START:  # a date is known only when given
+                facts.insert(0, render("rules_since", date=r["effective_from"]))
+            lines.append("      " + " · ".join(facts))
         for info in pack["info"]:
             lines.append(f"  ({info.get('topic')}) {info.get('text')} · {info.get('source')}")
         lines.append("")
