@@ -116,7 +116,13 @@ def entries_of(events: Sequence[Event], book: RuleBook) -> list[Entry]:
 
 
 def _step(state: dict[str, dict], trade: Trade, book: RuleBook, stamp: datetime) -> None:
-    now_open = {d.kind: d for d in compute(trade, book) if d.met_at is None}
+    # Open: not met, and still awaited (a finished trade no longer waits for a step that
+    # was already overdue when it ended; its later ones, like the message window, remain).
+    now_open = {
+        d.kind: d
+        for d in compute(trade, book)
+        if d.met_at is None and not (trade.finished and d.due <= stamp)
+    }
     for kind in now_open.keys() | state.keys():
         d = now_open.get(kind)
         seen = state.get(kind)

@@ -189,6 +189,17 @@ def test_a_voided_step_reopens_and_a_cancelled_trade_withdraws_its_deadlines(ok,
     }
 
 
+def test_an_overdue_deadline_is_withdrawn_when_its_trade_ends(ok, run):
+    with freeze_time(NOW):
+        trade = sell(ok, listed="-5d", sold="-4d")
+        assert str(events(calendar(run))[(trade, "payment")]["STATUS"]) == "CONFIRMED"
+        ok("add", "cancelled", trade, "--reason", "never paid")
+        withdrawn = events(calendar(run))[(trade, "payment")]
+    assert str(withdrawn["STATUS"]) == "CANCELLED" and withdrawn["SEQUENCE"] == 1
+    with freeze_time(at(NOW) + 8 * D):
+        assert (trade, "payment") not in events(calendar(run))
+
+
 def test_japanese_text_is_folded_and_read_back_exactly(ok, run, tmp_path, monkeypatch):
     monkeypatch.setenv("JOURNAL_LANG", "ja")
     with freeze_time(NOW):
