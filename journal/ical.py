@@ -20,6 +20,7 @@ Identity and revisions, per (journal, trade, kind):
 """
 
 import os
+import re
 import secrets
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -204,6 +205,7 @@ def _vevent(entry: Entry, status: str, language: str, alarms: Alarms, journal: s
     if effect:
         description += "\n" + render_in(language, "calendar_effect", effect=effect)
     modified = _stamp(entry.modified)
+    summary = escape(summary)
     lines = [
         "BEGIN:VEVENT",
         f"UID:{escape(uid(journal, entry.trade, entry.kind))}",
@@ -213,7 +215,7 @@ def _vevent(entry: Entry, status: str, language: str, alarms: Alarms, journal: s
         f"SEQUENCE:{entry.sequence}",
         f"DTSTART:{_stamp(entry.due)}",
         f"DTEND:{_stamp(entry.due + EVENT_LENGTH)}",
-        f"SUMMARY:{escape(summary)}",
+        f"SUMMARY:{summary}",
         f"DESCRIPTION:{escape(description)}",
         f"STATUS:{status}",
         "TRANSP:TRANSPARENT",
@@ -223,7 +225,7 @@ def _vevent(entry: Entry, status: str, language: str, alarms: Alarms, journal: s
             lines += [
                 "BEGIN:VALARM",
                 "ACTION:DISPLAY",
-                f"DESCRIPTION:{escape(summary)}",
+                f"DESCRIPTION:{summary}",
                 f"TRIGGER:{duration(-offset)}",
                 "END:VALARM",
             ]
@@ -256,39 +258,29 @@ def duration(delta: timedelta) -> str:
 
 def escape(text: str) -> str:
     """A TEXT value: backslash, semicolon, comma and newlines escaped; other controls dropped."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    out = []
-    for char in text:
-        if char == "\\":
-            out.append("\\\\")
-        elif char in ";,":
-            out.append("\\" + char)
-        elif char == "\n":
-            out.append("\\n")
-        elif char == "\t" or (ord(char) >= 0x20 and ord(char) != 0x7F):
-            out.append(char)
-        else:
-            out.append(" ")
-    return "".join(out)
+    text = text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
+    return _CONTROLS.sub(" ", text)
+
+
+_CONTROLS = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")  # all but TAB (newlines are gone)
 
 
 def fold_line(line: str) -> str:
     """Fold a content line at 75 octets (CRLF + space), never inside a UTF-8 character."""
-    if len(line.encode("utf-8")) <= _FOLD_AT:
+    data = line.encode("utf-8")
+    if len(data) <= _FOLD_AT:
         return line
-    parts: list[str] = []
-    current: list[str] = []
-    size = 0
-    limit = _FOLD_AT
-    for char in line:
-        width = len(char.encode("utf-8"))
-        if size + width > limit:
-            parts.append("".join(current))
-            current, size, limit = [], 0, _FOLD_AT - 1  # the leading space counts
-        current.append(char)
-        size += width
-    parts.append("".join(current))
-    return "\r\n ".join(parts)
+    parts: list[bytes] = []
+    start, limit = 0, _FOLD_AT
+    while len(data) - start > limit:
+        cut = start + limit
+        while data[cut] & 0xC0 == 0x80:  # a continuation byte: cut before its character
+            cut -= 1
+        parts.append(data[start:cut])
+        start, limit = cut, _FOLD_AT - 1  # the leading space counts
+    parts.append(data[start:])
+    return b"\r\n ".join(parts).decode("utf-8")
 
 
 # -- the file --------------------------------------------------------------------------------

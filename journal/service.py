@@ -7,6 +7,7 @@ typed values (datetimes, ints) and returns plain data; it never prints.
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
+from itertools import groupby
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ from journal.errors import BadInput
 from journal.events import Event
 from journal.rules import RuleBook, load_rulebook
 from journal.settings import load_config
-from journal.store import Store, fmt_time, parse_time
+from journal.store import EVENT_COLUMNS, Store, fmt_time, parse_time, row_to_event
 from journal.trade import KINDS, SHIP_DAYS, Trade, fold
 
 _RETRIES = 5
@@ -205,8 +206,8 @@ class Journal:
         entries: list[ical.Entry] = []
         with self.store.read() as conn:
             first = conn.exec_driver_sql("SELECT hash FROM events WHERE seq = 1").scalar()
-            for trade_id in _calendar_trades(conn, now, within):
-                entries.extend(ical.entries_of(self.store.stream(conn, trade_id), self.book))
+            for events in _streams(conn, _calendar_trades(conn, now, within)):
+                entries.extend(ical.entries_of(events, self.book))
         return ical.calendar_text(
             entries, now, language or user_language(), alarms, ical.journal_id(first), within
         )
@@ -239,6 +240,20 @@ def _calendar_trades(conn, now: datetime, within: timedelta | None) -> list[str]
     )
     params += (fmt_time(now - CANCELLED_FOR),)
     return [r[0] for r in conn.exec_driver_sql(sql, params)]
+
+
+def _streams(conn, ids: list[str], chunk: int = 500) -> Iterable[list[Event]]:
+    """The events of these trades, one trade at a time (read in chunks, not one query each)."""
+    for start in range(0, len(ids), chunk):
+        part = ids[start : start + chunk]
+        marks = ",".join("?" * len(part))
+        rows = conn.exec_driver_sql(
+            f"SELECT {EVENT_COLUMNS} FROM events WHERE stream IN ({marks})"
+            " ORDER BY stream, version",
+            tuple(part),
+        )
+        for _, group in groupby(rows, key=lambda row: row[2]):
+            yield [row_to_event(row) for row in group]
 
 
 def _titles(conn, ids: set[str]) -> dict[str, str]:
