@@ -397,6 +397,55 @@ def upcoming(within: str, as_of: str | None) -> None:
 
 
 @cli.command()
+@click.option(
+    "--within",
+    metavar="DURATION",
+    help="Only deadlines due this far ahead (48h, 7d, 2w; default: all).",
+)
+@click.option(
+    "--output", "-o", metavar="FILE", help="Write FILE, replaced atomically (default: stdout)."
+)
+@_common
+def calendar(within: str | None, output: str | None) -> None:
+    """The open and overdue deadlines as an iCalendar file, with an alarm per reminder.
+
+    \b
+    Example:
+      journal calendar -o ~/Dropbox/trade-deadlines.ics
+    """
+    from journal.ical import count_events
+
+    window = None
+    if within is not None:
+        from journal.timeparse import parse_duration
+
+        window = parse_duration(within)
+    text = _journal().calendar(_now(), window)
+    if output is None:
+        raw = getattr(sys.stdout, "buffer", None)
+        if raw is None:
+            sys.stdout.write(text)
+            return
+        # UTF-8 and CRLF line ends (RFC 5545) whatever the terminal's locale and platform.
+        sys.stdout.flush()
+        raw.write(text.encode("utf-8"))
+        raw.flush()
+        return
+    from pathlib import Path
+
+    from journal.ical import write_file
+    from journal.messages import render
+
+    target = Path(output).expanduser()
+    changed = write_file(target, text)
+    events = count_events(text)
+    _emit(
+        {"path": str(target), "events": events, "changed": changed},
+        render("calendar_written" if changed else "calendar_unchanged", events=events, path=target),
+    )
+
+
+@cli.command()
 @click.argument("trade_id", metavar="[ID]", required=False)
 @_common
 def log(trade_id: str | None) -> None:

@@ -478,6 +478,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "rules_note": ("note: {note}", "注: {note}"),
     "rules_since": ("in force since {date}", "{date} から適用"),
     "rules_off": ("off", "無効"),
+    # the calendar file
+    "calendar_name": ("Trade deadlines (trade-journal)", "取引の期限 (trade-journal)"),
+    "calendar_summary": ("{kind} due: {trade} {title}", "{kind}期限: {trade} {title}"),
+    "calendar_effect": ("When due: {effect}", "期限になると: {effect}"),
+    "calendar_written": (
+        "wrote {events} deadline(s) to {path}",
+        "{path} に {events}件の期限を書き込みました",
+    ),
+    "calendar_unchanged": (
+        "{path} is up to date ({events} deadline(s))",
+        "{path} は最新です（{events}件の期限）",
+    ),
     "no_journal": (
         "there is no journal at {path} (check --db or $JOURNAL_DB)",
         "{path} にジャーナルがありません（--db か $JOURNAL_DB を確認してください）",
@@ -492,8 +504,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
 def render(key: str, **params: Any) -> str:
     from journal.settings import language
 
+    return render_in(language(), key, **params)
+
+
+def render_in(lang: str, key: str, **params: Any) -> str:
+    """`render` in a given language ("en" or "ja"), for output that is not for this session."""
     english, japanese = MESSAGES.get(key, (key, key))
-    template = japanese if language() == "ja" else english
+    template = japanese if lang == "ja" else english
     shown = {k: _show(v) for k, v in params.items()}
     try:
         return template.format(**shown)

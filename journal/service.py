@@ -5,8 +5,9 @@ typed values (datetimes, ints) and returns plain data; it never prints.
 """
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
+from itertools import groupby
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ from journal.errors import BadInput
 from journal.events import Event
 from journal.rules import RuleBook, rulebook_from_config
 from journal.settings import load_config
-from journal.store import Store, fmt_time, parse_time
+from journal.store import EVENT_COLUMNS, Store, fmt_time, parse_time, row_to_event
 from journal.trade import KINDS, SHIP_DAYS, Trade, fold
 
 _RETRIES = 5
@@ -182,12 +183,78 @@ class Journal:
             for t, k, due, effect in rows
         ]
 
+    def calendar(
+        self,
+        now: datetime,
+        within: timedelta | None = None,
+        language: str | None = None,
+        alarms: Callable[[str], Iterable[timedelta]] | None = None,
+    ) -> str:
+        """The iCalendar file of the open and overdue deadlines (and those just met or voided).
+
+        `alarms(kind)` gives the reminder offsets; by default the config's `[reminders]`, as
+        the daemon reads them. `language` defaults to the user's.
+        """
+        from journal import ical
+        from journal.settings import language as user_language
+
+        if alarms is None:
+            from journal.deadlines import KIND_SPECS
+            from scheduler.plan import warnings_from_config
+
+            alarms = warnings_from_config(load_config().reminders, KIND_SPECS).for_kind
+        self._fresh()
+        entries: list[ical.Entry] = []
+        with self.store.read() as conn:
+            first = conn.exec_driver_sql("SELECT hash FROM events WHERE seq = 1").scalar()
+            for events in _streams(conn, _calendar_trades(conn, now, within)):
+                entries.extend(ical.entries_of(events, self.book))
+        return ical.calendar_text(
+            entries, now, language or user_language(), alarms, ical.journal_id(first), within
+        )
+
     def log(self, trade_id: str | None) -> list[Event]:
         with self.store.read() as conn:
             events = list(self.store.events(conn, trade_id))
         if trade_id is not None and not events:
             raise BadInput("unknown_trade", trade=trade_id)
         return events
+
+
+def _calendar_trades(conn, now: datetime, within: timedelta | None) -> list[str]:
+    """Trades that may have a deadline in the calendar: an open one (future, or overdue while
+    the trade runs), or an event recorded lately (a deadline it met or removed is shown
+    cancelled for a while). The rest cannot, and are not replayed."""
+    from journal.ical import CANCELLED_FOR
+
+    sql = (
+        "SELECT d.trade FROM deadlines d JOIN trades t ON t.id = d.trade"
+        " WHERE d.met_at IS NULL AND (t.active = 1 OR d.due > ?)"
+    )
+    params: tuple = (fmt_time(now),)
+    if within is not None:
+        sql += " AND d.due <= ?"
+        params += (fmt_time(now + within),)
+    sql += (
+        " UNION SELECT t.id FROM trades t JOIN events e ON e.seq = t.last_seq"
+        " WHERE e.recorded_at > ? ORDER BY 1"
+    )
+    params += (fmt_time(now - CANCELLED_FOR),)
+    return [r[0] for r in conn.exec_driver_sql(sql, params)]
+
+
+def _streams(conn, ids: list[str], chunk: int = 500) -> Iterable[list[Event]]:
+    """The events of these trades, one trade at a time (read in chunks, not one query each)."""
+    for start in range(0, len(ids), chunk):
+        part = ids[start : start + chunk]
+        marks = ",".join("?" * len(part))
+        rows = conn.exec_driver_sql(
+            f"SELECT {EVENT_COLUMNS} FROM events WHERE stream IN ({marks})"
+            " ORDER BY stream, version",
+            tuple(part),
+        )
+        for _, group in groupby(rows, key=lambda row: row[2]):
+            yield [row_to_event(row) for row in group]
 
 
 def _titles(conn, ids: set[str]) -> dict[str, str]:
