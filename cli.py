@@ -63,11 +63,7 @@ def _journal(must_exist: bool = False):
 
     user_tz()  # a bad timezone is refused before anything is written, not after
     path = resolve_db_path(_opts().db)
-    if must_exist and not path.exists():
-        from journal.errors import BadInput
-
-        raise BadInput("no_journal", path=str(path))
-    return Journal(path)
+    return Journal(path, create=not must_exist)
 
 
 def _now():
@@ -610,27 +606,34 @@ def import_(file: str) -> None:
 
     from journal.messages import render
     from journal.portable import import_file, source_size
-    from journal.settings import resolve_db_path
+    from journal.service import Journal
+    from journal.settings import resolve_db_path, user_tz
     from journal.validate import file_path
 
     source = Path(file_path(file)).expanduser()
     size = source_size(source)
     target = resolve_db_path(_opts().db)
-    created = not target.exists()
-    journal = _journal()
     stderr = sys.stderr
-    try:
+
+    def restore(journal) -> tuple[int, str]:
         if size >= _BIG_IMPORT or stderr.isatty():
             with click.progressbar(length=size, label=render("importing"), file=stderr) as bar:
-                events, head = import_file(journal, source, bar.update)
-        else:
-            events, head = import_file(journal, source)
-    except BaseException:
-        journal.close()
-        if created:  # a restore that failed leaves no new, empty journal behind
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{target}{suffix}").unlink(missing_ok=True)
-        raise
+                return import_file(journal, source, bar.update)
+        return import_file(journal, source)
+
+    user_tz()  # a bad timezone is refused before anything is written, not after
+    if target.exists():
+        # An existing (empty) journal: the import is one transaction, all of it or nothing.
+        journal = _journal()
+        try:
+            events, head = restore(journal)
+        finally:
+            journal.close()
+    else:
+        # A new journal appears at the path only once the whole import is in it; a failed
+        # or killed import leaves nothing there, and never removes anyone else's journal.
+        with Journal.new(target) as journal:
+            events, head = restore(journal)
     _emit({"events": events, "head": head}, render("import_done", events=events, head=head))
 
 

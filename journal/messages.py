@@ -435,6 +435,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{path} は既にあります: 新しいファイル名を指定してください（上書きはしません）",
     ),
     "file_unusable": ("cannot use {path}: {detail}", "{path} を使えません: {detail}"),
+    "file_unsafe": (
+        "{path} is {why}: refused, nothing was written (choose a new file name)",
+        "{path} は{why}のため使えません: 何も書き込んでいません（新しいファイル名を指定してください）",
+    ),
+    "journal_appeared": (
+        "{path} was created by another command meanwhile: nothing was imported (import restores into a new or empty journal only)",
+        "{path} は途中で別のコマンドが作成しました: 何も取り込んでいません（取り込みは新しいか空のジャーナルにのみ可能です）",
+    ),
     "backup_done": (
         "backed up {events} events to {path} (chain head {head})",
         "{events}件のイベントを {path} にバックアップしました（チェーン先頭 {head}）",

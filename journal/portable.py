@@ -19,10 +19,10 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from sqlalchemy.exc import IntegrityError
 
-from journal import projections
+from journal import files, projections
 from journal.errors import BadInput, JournalError
 from journal.integrity import ChainCheck, stored_rows
-from journal.store import EVENT_COLUMNS, create_private, online_backup
+from journal.store import EVENT_COLUMNS, online_backup, sqlite_uri
 from journal.validate import stored_event
 
 if TYPE_CHECKING:
@@ -64,7 +64,10 @@ def export_to(journal: "Journal", target: Path | None, write: Callable[[str], An
             write(line + "\n")
             count += 1
         return count
-    with _new_file(target) as partial, open(partial, "w", encoding="utf-8") as out:
+    with (
+        _new_file(target) as partial,
+        open(partial, "w", encoding="utf-8", opener=_write_nofollow) as out,
+    ):
         return export_to(journal, None, out.write)
 
 
@@ -207,7 +210,7 @@ def backup(journal: "Journal", target: Path) -> tuple[int, str]:
 
     with _new_file(target) as partial:
         online_backup(journal.store.path, partial)
-        with closing(sqlite3.connect(partial)) as copy:
+        with closing(sqlite3.connect(sqlite_uri(partial, "ro"), uri=True)) as copy:
             rows = copy.execute(f"SELECT {EVENT_COLUMNS} FROM events ORDER BY seq")
             state, damage = check_chain(rows)
         if damage is not None:
@@ -215,38 +218,21 @@ def backup(journal: "Journal", target: Path) -> tuple[int, str]:
     return state.seq, state.head
 
 
+def _new_file(target: Path) -> Any:
+    """A private file that appears at `target` only once complete, and never overwrites
+    (see `journal.files.new_file`); SQLite errors while writing it are one clear line."""
+    return _translated(files.new_file(target), target)
+
+
 @contextmanager
-def _new_file(target: Path) -> Iterator[Path]:
-    """A private file that appears at `target` only once complete, and never overwrites.
-
-    It is written under a hidden temporary name beside `target`, then linked into place, so
-    a backup or export killed half-way never leaves a file that looks like a whole one.
-    """
-    if target.exists() or target.is_symlink():
-        raise BadInput("file_exists", path=str(target))
-    partial = target.with_name(f".{target.name}.partial-{os.getpid()}")
-    try:
-        partial.unlink(missing_ok=True)
-        if not create_private(partial):
-            raise BadInput("file_exists", path=str(partial))
-    except OSError as exc:
-        raise BadInput("file_unusable", path=str(target), detail=exc.strerror or str(exc)) from None
-    try:
-        yield partial
-        _publish(partial, target)
-    except (OSError, sqlite3.Error) as exc:  # a full disk, a vanished memory card, ...
-        detail = getattr(exc, "strerror", None) or str(exc)
-        raise BadInput("file_unusable", path=str(target), detail=detail) from None
-    finally:
-        partial.unlink(missing_ok=True)
+def _translated(inner: Any, target: Path) -> Iterator[Path]:
+    with inner as partial:
+        try:
+            yield partial
+        except sqlite3.Error as exc:  # a full disk, a vanished memory card, ...
+            raise BadInput("file_unusable", path=str(target), detail=str(exc)) from None
 
 
-def _publish(partial: Path, target: Path) -> None:
-    try:
-        os.link(partial, target)  # fails if target appeared meanwhile: nothing overwritten
-    except FileExistsError:
-        raise BadInput("file_exists", path=str(target)) from None
-    except OSError:  # a file system without hard links (FAT/exFAT memory cards)
-        if target.exists():
-            raise BadInput("file_exists", path=str(target)) from None
-        os.replace(partial, target)
+def _write_nofollow(path: str, flags: int) -> int:
+    """`open()` opener for the partial file just created: never through a symlink."""
+    return os.open(path, flags | getattr(os, "O_NOFOLLOW", 0), 0o600)

@@ -16,7 +16,7 @@ from journal.deadlines import Deadline, compute
 from journal.errors import JournalError
 from journal.events import Event
 from journal.rules import RuleBook
-from journal.store import EVENT_COLUMNS, Store, fmt_time, parse_time, row_to_event
+from journal.store import EVENT_COLUMNS, Store, fmt_time, parse_time, row_to_event, sqlite_uri
 from journal.trade import Trade, fold
 
 _AUTO_ID = re.compile(r"^T(\d{1,12})$")
@@ -201,11 +201,9 @@ def project_range_to(path: str, low: str, book: RuleBook, last_seq: int, sink: A
     """
     import pickle
     import sqlite3
-    from pathlib import Path
 
     try:
-        uri = Path(path).resolve().as_uri() + "?mode=ro"  # percent-encodes '#', '?', '%'
-        conn = sqlite3.connect(uri, uri=True)
+        conn = sqlite3.connect(sqlite_uri(path, "ro"), uri=True)  # '?', '#', '%' escaped
         seen = conn.execute("SELECT coalesce(max(seq), 0) FROM events").fetchone()[0]
         if seen != last_seq:
             raise RuntimeError(f"the helper sees the log up to #{seen}, not #{last_seq}")

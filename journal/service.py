@@ -5,7 +5,8 @@ typed values (datetimes, ints) and returns plain data; it never prints.
 """
 
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from itertools import groupby
 from pathlib import Path
@@ -29,9 +30,23 @@ _RETRIES = 5
 class Journal:
     """One journal file with its rule book."""
 
-    def __init__(self, path: Path, book: RuleBook | None = None) -> None:
-        self.store = Store(path)
+    def __init__(self, path: Path, book: RuleBook | None = None, *, create: bool = True) -> None:
+        self.store = Store(path, create=create)
         self.book = book or rulebook_from_config(load_config())
+
+    @classmethod
+    @contextmanager
+    def new(cls, path: Path, book: RuleBook | None = None) -> Iterator["Journal"]:
+        """A journal that does not exist yet, filled by the block and published at `path`
+        only if the block succeeds (see `Store.new`); refused if one appeared meanwhile."""
+        journal = cls.__new__(cls)
+        journal.book = book or rulebook_from_config(load_config())
+        try:
+            with Store.new(path) as store:
+                journal.store = store
+                yield journal
+        except FileExistsError:
+            raise BadInput("journal_appeared", path=str(path)) from None
 
     def close(self) -> None:
         self.store.dispose()

@@ -21,6 +21,7 @@ from sqlalchemy import Connection, create_engine, event
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.pool import NullPool
 
+from journal import files
 from journal.clock import fmt_time, parse_time  # noqa: F401 - re-exported for adapters
 from journal.errors import BadInput
 from journal.events import Event, upgrade_payload
@@ -118,15 +119,69 @@ def _translate(exc: BaseException, path: Path) -> BadInput:
 
 
 class Store:
-    """One journal file. Cheap to open; migrates on first use."""
+    """One journal file. Cheap to open; migrates on first use.
 
-    def __init__(self, path: Path) -> None:
+    A journal that does not exist yet is created first (unless `create` is false: then it is
+    an error), atomically: see `Store.new`.
+    """
+
+    def __init__(self, path: Path, *, create: bool = True) -> None:
         self.path = path
-        created = _prepare_file(path)
+        if not _existing(path, create):
+            if not create:
+                raise BadInput("no_journal", path=str(path))
+            try:
+                with Store.new(path):
+                    pass
+            except FileExistsError:
+                pass  # another command created it meanwhile: that one is used
+        self._open(created=False)
+
+    @classmethod
+    @contextmanager
+    def new(cls, path: Path) -> "Iterator[Store]":
+        """A new journal for `path`, built under a hidden name beside it, published at `path`
+        only when the block ends without an error, and never over anything already there.
+
+        Yields the store of the new journal (its schema in place); after publishing, the
+        store points at `path`. `FileExistsError` if a journal (or anything) appeared at the
+        path meanwhile: this one is then discarded, and the other left untouched. On any
+        error, or if the process is killed, nothing is left at `path` (a killed process may
+        leave its hidden file, which the next creation in that folder removes).
+        """
+        final = _creation_target(path)
+        try:
+            files.private_dirs(final.parent)
+            files.remove_stale_partials(final.parent)
+            temp = files.partial_name(final)
+            os.close(files.create_new(temp))
+        except OSError as exc:
+            raise BadInput("db_unusable", path=str(path), detail=exc.strerror or str(exc)) from None
+        store = cls.__new__(cls)
+        store.path = temp
+        store.engine = None
+        try:
+            store._open(created=True)
+            yield store
+            store.dispose()
+            try:
+                _settle(temp)
+                files.publish(temp, final)
+            except FileExistsError:
+                raise
+            except (OSError, sqlite3.Error) as exc:
+                detail = getattr(exc, "strerror", None) or str(exc)
+                raise BadInput("db_unusable", path=str(path), detail=detail) from None
+        finally:
+            if store.engine is not None:
+                store.dispose()
+            files.remove_own(temp)
+        store.path = path
+        store._open(created=False)
+
+    def _open(self, created: bool) -> None:
         self.engine = create_engine(
-            f"sqlite:///{path}",
-            poolclass=NullPool,
-            connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+            "sqlite://", poolclass=NullPool, creator=_connector(self.path, "rw")
         )
         event.listen(self.engine, "connect", _on_connect)
         event.listen(self.engine, "begin", _on_begin)
@@ -187,16 +242,10 @@ class Store:
     def backup_copy(self) -> Path:
         """A consistent copy beside the journal (SQLite online backup), made before migrating."""
         target = self.path.with_name(f"{self.path.name}.backup-{datetime.now(UTC):%Y%m%dT%H%M%SZ}")
-        # Copied under a partial name and renamed when complete: a copy interrupted half-way
-        # never sits beside the journal looking like a good backup.
-        partial = target.with_name(f".{target.name}.partial-{os.getpid()}")
-        partial.unlink(missing_ok=True)
-        _create_private(partial)
-        try:
+        # Copied under a partial name and linked into place when complete: a copy interrupted
+        # half-way never sits beside the journal looking like a good backup.
+        with files.new_file(target) as partial:
             online_backup(self.path, partial)
-            os.replace(partial, target)
-        finally:
-            partial.unlink(missing_ok=True)
         return target
 
     # -- the log --------------------------------------------------------------------------
@@ -290,37 +339,63 @@ def _has_foreign_tables(conn: Connection) -> bool:
 def online_backup(source: Path, target: Path) -> None:
     """Copy a journal with SQLite's online backup: consistent even while others write.
 
-    The copy is switched out of WAL mode so it is one self-contained file. (Connections are
-    closed explicitly: sqlite3's own context manager only commits, it does not close.)
+    Both files must exist already (neither is created here). The copy is switched out of WAL
+    mode so it is one self-contained file. (Connections are closed explicitly: sqlite3's own
+    context manager only commits, it does not close.)
     """
     from contextlib import closing
 
-    timeout = BUSY_TIMEOUT_MS / 1000
     with (
-        closing(sqlite3.connect(source, timeout=timeout)) as src,
-        closing(sqlite3.connect(target, timeout=timeout)) as dst,
+        closing(_connector(source, "rw")()) as src,
+        closing(_connector(target, "rw")()) as dst,
     ):
         src.backup(dst)
         dst.execute("PRAGMA journal_mode = DELETE")
 
 
-def create_private(path: Path) -> bool:
-    """Create an empty file readable by the owner only; False if it already existed."""
-    return _create_private(path)
+def sqlite_uri(path: Path | str, mode: str) -> str:
+    """A `file:` URI naming exactly this path (`?`, `#`, `%` and the rest percent-encoded).
+
+    `mode` is SQLite's: "ro", "rw" (never creates the file) or "rwc".
+    """
+    from urllib.parse import quote_from_bytes
+
+    absolute = os.path.abspath(os.fsencode(path))
+    return f"file://{quote_from_bytes(absolute, safe='/')}?mode={mode}"
 
 
-def _create_private(path: Path) -> bool:
-    """Create an empty file readable by the owner only; False if it already existed."""
-    try:
-        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-    except FileExistsError:
-        return False
-    os.close(fd)
-    return True
+def _connector(path: Path, mode: str) -> Any:
+    """A function opening a DB-API connection to exactly `path` (never parsed as a URL)."""
+    uri = sqlite_uri(path, mode)
+    timeout = BUSY_TIMEOUT_MS / 1000
+
+    def connect() -> sqlite3.Connection:
+        return sqlite3.connect(uri, uri=True, timeout=timeout, check_same_thread=False)
+
+    return connect
 
 
-def _prepare_file(path: Path) -> bool:
-    """Check the journal path before SQLite touches it; create it private. True if new."""
+def _settle(path: Path) -> None:
+    """Fold the WAL of a journal nobody else has open into the file itself, side files gone."""
+    from contextlib import closing
+
+    with closing(_connector(path, "rw")()) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    wal = Path(f"{path}-wal")
+    if wal.exists() and wal.stat().st_size:
+        raise OSError(f"{wal} was not folded into the journal")
+
+
+def _creation_target(path: Path) -> Path:
+    """Where a new journal for `path` is created: the path, or a dangling symlink's target."""
+    if path.is_symlink():
+        return Path(os.path.realpath(path))
+    return path
+
+
+def _existing(path: Path, create: bool = True) -> bool:
+    """Check the journal path before SQLite touches it. True if a journal file is there;
+    False if nothing is (the folders above are then checked to be usable, if `create`)."""
     try:
         if path.is_dir():
             raise BadInput("db_is_directory", path=str(path))
@@ -332,14 +407,15 @@ def _prepare_file(path: Path) -> bool:
                 raise BadInput("db_unusable", path=str(path), detail="permission denied")
             if info.st_size == 0 and not _fills_soon(path):
                 raise BadInput("empty_file", path=str(path))
+            return True
+        if not create:
             return False
-        for parent in path.parents:
+        for parent in _creation_target(path).parents:
             if parent.exists() or parent.is_symlink():
                 if not parent.is_dir():
                     raise BadInput("db_unusable", path=str(path), detail=f"{parent} is a file")
                 break
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        return _create_private(path)
+        return False
     except OSError as exc:
         raise BadInput("db_unusable", path=str(path), detail=exc.strerror or str(exc)) from None
 

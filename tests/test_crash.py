@@ -78,16 +78,24 @@ def test_sigkill_during_import_leaves_none_of_it(big_export, tmp_path, at_bytes)
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
-    _kill_when_wal_exceeds(process, db, at_bytes)
-    assert process.returncode == -signal.SIGKILL
+    # The new journal is built under a hidden name beside the target, published when whole.
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and process.poll() is None:
+        wals = list(tmp_path.glob(".restored.sqlite.partial-*-wal"))
+        if wals and _size(wals[0]) > at_bytes:
+            process.send_signal(signal.SIGKILL)
+            break
+        time.sleep(0.01)
+    process.wait(timeout=30)
+    assert process.returncode == -signal.SIGKILL, "the import finished before it was killed"
 
-    checked = _journal("verify", "--db", str(db), "--json", env=env)
-    assert checked.returncode == 0, checked.stderr
-    assert '"events": 0' in checked.stdout  # all or none: here none
+    assert not db.exists()  # all or none: here none, and nothing that blocks a retry
+    assert list(tmp_path.glob(".restored.sqlite.partial-*"))  # the killed import's own file
     again = _journal("import", str(source), "--db", str(db), env=env)
     assert again.returncode == 0, again.stderr
     assert f"imported {count} events" in again.stdout
     assert _journal("verify", "--db", str(db), env=env).returncode == 0
+    assert list(tmp_path.glob(".restored.sqlite.partial-*")) == []  # removed by the retry
 
 
 def test_sigkill_during_rebuild_keeps_log_and_read_models(big_journal, tmp_path):
@@ -160,10 +168,11 @@ def test_ctrl_c_during_import_is_quiet_and_imports_nothing(big_export, tmp_path)
         stderr=subprocess.PIPE,
         text=True,
     )
-    wal = db.with_name(db.name + "-wal")
     deadline = time.monotonic() + 60
     while process.poll() is None and time.monotonic() < deadline:
-        if wal.exists() and wal.stat().st_size > 2_000_000:
+        # The new journal is built under a hidden name beside the target.
+        wals = list(tmp_path.glob(".restored.sqlite.partial-*-wal"))
+        if wals and _size(wals[0]) > 2_000_000:
             process.send_signal(signal.SIGINT)
             break
         time.sleep(0.01)
@@ -171,7 +180,14 @@ def test_ctrl_c_during_import_is_quiet_and_imports_nothing(big_export, tmp_path)
     assert process.returncode == 2, (out, err)
     assert "Traceback" not in err
     assert "imported" not in out
-    assert list(tmp_path.glob("restored.sqlite*")) == []  # the new journal was removed
+    assert list(tmp_path.glob("*restored.sqlite*")) == []  # the new journal was removed
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except FileNotFoundError:
+        return 0
 
 
 BUNDLER = """
