@@ -14,6 +14,7 @@ import time
 import uuid
 
 import pytest
+from real_parts import need
 
 from scheduler.notify import DesktopNotifier, Note, server_reachable
 
@@ -35,7 +36,7 @@ def desktop(tmp_path_factory):
     """A private session bus, a virtual X display and dunst; yields their environment."""
     missing = [p for p in NEEDED if shutil.which(p) is None]
     if missing:
-        pytest.skip(
+        need(
             "a real notification server is needed: missing "
             + ", ".join(missing)
             + " (apt-get install xvfb dunst dbus-x11 libnotify-bin; .ci/run does this)"
@@ -61,7 +62,7 @@ def desktop(tmp_path_factory):
         procs.append(xvfb)
         display = xvfb.stdout.readline().strip()
         if not address or not display:
-            pytest.skip("could not start a private D-Bus session or Xvfb display")
+            need("could not start a private D-Bus session or Xvfb display")
         env = {
             "DBUS_SESSION_BUS_ADDRESS": address,
             "DISPLAY": f":{display}",
@@ -81,7 +82,7 @@ def desktop(tmp_path_factory):
         while not _server_up(full):
             if time.monotonic() > deadline:
                 log = (home / "dunst.log").read_text(errors="replace")[-500:]
-                pytest.skip(f"dunst did not come up on the private bus: {log}")
+                need(f"dunst did not come up on the private bus: {log}")
             time.sleep(0.1)
         yield env
     finally:
@@ -188,11 +189,12 @@ def test_without_a_session_bus_the_reminder_is_printed_only_on_a_terminal(
     assert ("T12 payment" in out and "nobus" in out) is terminal
 
 
-@pytest.mark.skipif(shutil.which("dbus-send") is None, reason="dbus-send is not installed")
 @pytest.mark.parametrize("terminal", [False, True])
 def test_with_a_dead_session_bus_the_reminder_is_printed_only_on_a_terminal(
     monkeypatch, capsys, tmp_path, terminal
 ):
+    if shutil.which("dbus-send") is None:
+        need("dbus-send is not installed")
     monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", f"unix:path={tmp_path / 'gone'}")
     monkeypatch.setattr("scheduler.notify._interactive", lambda: terminal)
     assert server_reachable() is False
