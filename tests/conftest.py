@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from pg_server import pg_server, pg_url  # noqa: F401 - fixtures for the PostgreSQL tests
 
 import cli
 
