@@ -15,6 +15,15 @@ EXIT_OK, EXIT_REFUSED, EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_DAMAGED = 0, 1, 2, 3,
 PLATFORM_CHOICES = ("rakuma", "mercari", "yahoo-auction", "yahoo-flea")
 
 
+class _Choice(click.Choice):
+    """A choice as people type it: any width or case, a platform by any of its names."""
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> Any:
+        from journal.names import choice
+
+        return super().convert(choice(value, self.choices), param, ctx)
+
+
 class Ctx:
     """Per-invocation options shared by all commands (`--db`, `--json`)."""
 
@@ -139,6 +148,8 @@ def _record(type_: str, trade: str | None, at: str | None, sources=(), **fields:
         if fields.get(key) is not None:
             fields[key] = _when(fields[key], end=True)
     journal = _journal()
+    trade = None if trade is None else journal.resolve_id(trade)  # `t2` is T2
+    sources = tuple(map(journal.resolve_id, sources))
     stored = journal.add(type_, trade, moment, fields, sources)
     # Committed: from here on nothing may turn the command into a failure, or a script that
     # retries on failure would record the step twice. A report that cannot be made whole
@@ -188,13 +199,13 @@ def _step_line(trade, seq, deadlines, now, when, remaining) -> str:
 
 
 @add.command("listed")
-@click.option("--platform", required=True, type=click.Choice(PLATFORM_CHOICES))
+@click.option("--platform", required=True, type=_Choice(PLATFORM_CHOICES))
 @click.option("--title", required=True)
 @click.option("--price", required=True, metavar="YEN")
 @click.option("--id", "trade_id", metavar="ID", help="Choose the id (default: T1, T2, …).")
 @click.option("--request-required", is_flag=True, help="Buyers must ask first (購入申請あり).")
 @click.option(
-    "--ship-days", type=click.Choice(("1-2", "2-3", "4-7")), help="発送日の目安 / 発送までの日数."
+    "--ship-days", type=_Choice(("1-2", "2-3", "4-7")), help="発送日の目安 / 発送までの日数."
 )
 @click.option("--shipping", metavar="YEN", help="Shipping cost you pay.")
 @click.option("--cost", metavar="YEN", help="What the goods cost you.")
@@ -214,13 +225,13 @@ def add_listed(trade_id, at, **fields) -> None:
 
 
 @add.command("bought")
-@click.option("--platform", required=True, type=click.Choice(PLATFORM_CHOICES))
+@click.option("--platform", required=True, type=_Choice(PLATFORM_CHOICES))
 @click.option("--title", required=True)
 @click.option("--price", required=True, metavar="YEN")
 @click.option("--id", "trade_id", metavar="ID")
 @click.option(
     "--ship-days",
-    type=click.Choice(("1-2", "2-3", "4-7")),
+    type=_Choice(("1-2", "2-3", "4-7")),
     help="The seller's 発送日の目安 / 発送までの日数 on the listing.",
 )
 @_AT
@@ -341,7 +352,8 @@ def show(trade_id: str) -> None:
     from journal import views
 
     now = _now()
-    trade, events, deadlines = _journal().trade(trade_id)
+    journal = _journal()
+    trade, events, deadlines = journal.trade(journal.resolve_id(trade_id))
     data = views.trade_json(trade, events, deadlines, now)
     _emit(data, None if _opts().json else views.trade_text(trade, events, deadlines, now))
 
@@ -453,7 +465,8 @@ def log(trade_id: str | None) -> None:
     """
     from journal import views
 
-    events = _journal().log(trade_id)
+    journal = _journal()
+    events = journal.log(None if trade_id is None else journal.resolve_id(trade_id))
     _emit(views.events_json(events), None if _opts().json else views.log_text(events))
 
 
@@ -638,7 +651,7 @@ def import_(file: str) -> None:
 
 
 @cli.command()
-@click.argument("platform", required=False, type=click.Choice((*PLATFORM_CHOICES, "custom")))
+@click.argument("platform", required=False, type=_Choice((*PLATFORM_CHOICES, "custom")))
 @_common
 def rules(platform: str | None) -> None:
     """The deadline rules in force, with their sources and confidence.

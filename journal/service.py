@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
-from journal import clock, projections, validate
+from journal import clock, names, projections, validate
 from journal.deadlines import Deadline
 from journal.decide import Step, decide, decide_void, needs_new_id, streams_of
 from journal.errors import BadInput
@@ -234,6 +234,18 @@ class Journal:
         if trade_id is not None and not events:
             raise BadInput("unknown_trade", trade=trade_id)
         return events
+
+    def resolve_id(self, text: str) -> str:
+        """The id this journal holds for a trade id as typed: NFKC and any case (`t2`, `ｔ２`
+        → `T2`; `mer-1` → `MER-1` when that is the stored one). An id it does not hold comes
+        back in canonical form, to be reported unknown or taken by a new trade."""
+        typed = names.trade_id(text)
+        with self.store.read() as conn:
+            exact = "SELECT 1 FROM events WHERE stream = ? LIMIT 1"
+            if conn.exec_driver_sql(exact, (typed,)).first():
+                return typed
+            alike = "SELECT DISTINCT stream FROM events WHERE stream = ? COLLATE NOCASE"
+            return names.resolve(text, [r[0] for r in conn.exec_driver_sql(alike, (typed,))])
 
 
 def _calendar_trades(conn, now: datetime, within: timedelta | None) -> list[str]:
