@@ -90,6 +90,21 @@ def _when(text: str | None, end: bool = False):
     return parse_when(text, now=_now(), tz=user_tz(), date_only="end" if end else "start")
 
 
+def _screen():
+    """Where text output goes: a terminal gets rows cut to its width and colour (unless
+    NO_COLOR is set); a pipe or file gets everything, uncoloured."""
+    import os
+    import shutil
+    import sys
+
+    from journal.screens import Screen
+    from journal.settings import language
+
+    tty = sys.stdout.isatty()
+    width = shutil.get_terminal_size().columns if tty else None
+    return Screen(language(), width, tty and not os.environ.get("NO_COLOR"))
+
+
 def _emit(data: Any, human: str | None = None) -> None:
     if _opts().json:
         click.echo(json.dumps(_jsonable(data), ensure_ascii=False, indent=None))
@@ -349,13 +364,13 @@ def show(trade_id: str) -> None:
     Example:
       journal show T1 --json
     """
-    from journal import views
+    from journal import screens, views
 
     now = _now()
     journal = _journal()
     trade, events, deadlines = journal.trade(journal.resolve_id(trade_id))
     data = views.trade_json(trade, events, deadlines, now)
-    _emit(data, None if _opts().json else views.trade_text(trade, events, deadlines, now))
+    _emit(data, None if _opts().json else screens.trade_screen(data, events, now, _screen()))
 
 
 @cli.command("list")
@@ -368,11 +383,11 @@ def list_(include_all: bool) -> None:
     Example:
       journal list --all
     """
-    from journal import views
+    from journal import screens
 
     now = _now()
     rows = _journal().trades(include_all, now)
-    _emit(rows, None if _opts().json else views.list_text(rows, now))
+    _emit(rows, None if _opts().json else screens.list_screen(rows, now, _screen()))
 
 
 @cli.command()
@@ -392,7 +407,7 @@ def upcoming(within: str, as_of: str | None) -> None:
     Example:
       journal upcoming --within 48h
     """
-    from journal import views
+    from journal import screens
     from journal.timeparse import parse_duration
 
     window = parse_duration(within)
@@ -400,7 +415,7 @@ def upcoming(within: str, as_of: str | None) -> None:
     rows = _journal().upcoming(moment, window)
     _emit(
         [{k: r[k] for k in ("trade", "kind", "due", "effect")} for r in rows],
-        None if _opts().json else views.upcoming_text(rows, moment),
+        None if _opts().json else screens.upcoming_screen(rows, moment, _screen()),
     )
 
 
@@ -463,11 +478,14 @@ def log(trade_id: str | None) -> None:
     Example:
       journal log T1
     """
-    from journal import views
+    from journal import screens, views
 
     journal = _journal()
     events = journal.log(None if trade_id is None else journal.resolve_id(trade_id))
-    _emit(views.events_json(events), None if _opts().json else views.log_text(events))
+    _emit(
+        views.events_json(events),
+        None if _opts().json else screens.events_screen(events, _screen()),
+    )
 
 
 @cli.command()
@@ -886,14 +904,14 @@ def reminders(within: str, as_of: str | None) -> None:
     Example:
       journal reminders --within 48h --json
     """
-    from journal import views
+    from journal import screens
     from journal.timeparse import parse_duration
     from scheduler.reminders import Reminders
 
     window = parse_duration(within)
     moment = _when(as_of) or _now()
     data = Reminders(_journal()).listing(moment, window)
-    _emit(data, None if _opts().json else views.reminders_text(data, moment))
+    _emit(data, None if _opts().json else screens.reminders_screen(data, moment, _screen()))
 
 
 # --- entry point ------------------------------------------------------------------------

@@ -26,6 +26,15 @@ STATUSES: dict[str, str] = {
     "missed": "期限切れ（未対応）",
     "done_by_app": "アプリが処理",
     "overdue": "期限超過",
+    "planned": "予定",
+}
+
+# How a reminder went out, and through what (`journal reminders`).
+HOW: dict[str, str] = {
+    "on_time": "定刻",
+    "late": "遅れて送信",
+    "superseded": "次の通知に統合",
+    "summary": "まとめて送信",
 }
 
 STEPS: dict[str, str] = {
@@ -67,7 +76,13 @@ PLATFORMS: dict[str, str] = {
     "custom": "カスタム",
 }
 
-_GROUPS = {"state": STATES, "status": STATUSES, "step": STEPS, "platform": PLATFORMS}
+_GROUPS = {
+    "state": STATES,
+    "status": STATUSES,
+    "step": STEPS,
+    "platform": PLATFORMS,
+    "how": HOW,
+}
 
 
 def label(group: str, ident: str | None, lang: str) -> str:

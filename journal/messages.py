@@ -309,6 +309,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "デーモンのロックファイル {path} は使えません: {detail}（削除してください。非公開のファイルとして作り直されます）",
     ),
     "no_reminders": ("no reminders planned or sent", "予定・送信済みのリマインダーはありません"),
+    # `show`'s facts (journal/screens.py)
+    "show_hold": ("hold: {buyer} until {until}", "取り置き: {buyer} 様 {until} まで"),
+    "show_bundled_into": ("bundled into {trade}", "おまとめ先: {trade}"),
+    "show_bundle_of": ("bundle of {trades}", "おまとめ元: {trades}"),
     "reminders_planned": ("planned:", "予定:"),
     "reminders_sent": ("sent:", "送信済み:"),
     "reminder_due": ("(due {due}, {left})", "（期限 {due}、{left}）"),

@@ -6,6 +6,7 @@ does when a wake-up job fires or the log moves.
 """
 
 import fcntl
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -219,7 +220,8 @@ def test_reminders_command_lists_planned_and_sent(run, frozen):
     ]
     assert planned[0]["at"] == "2026-11-21T23:59:00+09:00"
     text = run("reminders").out
-    assert "T1     payment" in text and "(due 2026-11-22 Sun 23:59, in 2 d 11 h)" in text
+    assert re.search(r"^\S.*\bT1\s+payment\b", text, re.M)  # a table row: the id, then the kind
+    assert "(due 2026-11-22 Sun 23:59, in 2 d 11 h)" in text
     frozen.move_to(PAYMENT_DUE - 3 * H)
     assert run("daemon", "--once", "--notifier", "console").code == 0
     data = run("reminders", "--json").json()

@@ -1,0 +1,219 @@
+"""The text screens (`list`, `upcoming`, `show`, `log`, `reminders`): tables with a header
+row, aligned by display width, names in the reader's language, cut to a terminal's width and
+coloured only when the edge says the output is a terminal that wants colour."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from journal import table
+from journal.display import remaining, when
+from journal.events import VOID_TYPE, Event
+from journal.labels import label
+from journal.messages import render_in
+from journal.rules import effect_text
+
+SOON = timedelta(hours=24)
+
+COLUMNS: dict[str, tuple[str, str]] = {
+    "id": ("ID", "ID"),
+    "platform": ("PLATFORM", "アプリ"),
+    "state": ("STATE", "状態"),
+    "next": ("NEXT DEADLINE", "次の期限"),
+    "title": ("TITLE", "タイトル"),
+    "due": ("DUE", "期限"),
+    "left": ("LEFT", "残り"),
+    "kind": ("DEADLINE", "期限の種類"),
+    "status": ("STATUS", "状況"),
+    "effect": ("WHEN IT PASSES", "過ぎると"),
+    "seq": ("#", "#"),
+    "at": ("AT", "日時"),
+    "step": ("STEP", "ステップ"),
+    "details": ("DETAILS", "内容"),
+    "before": ("BEFORE", "何前"),
+    "how": ("HOW", "方法"),
+    "notifier": ("NOTIFIER", "通知先"),
+}
+
+
+@dataclass(frozen=True)
+class Screen:
+    """Where the text goes: the reader's language, the terminal's width (None when piped:
+    nothing is cut) and whether colour is wanted (a terminal, and no NO_COLOR)."""
+
+    lang: str = "en"
+    width: int | None = None
+    colour: bool = False
+
+    def head(self, *names: str) -> list[str]:
+        return [COLUMNS[n][1 if self.lang == "ja" else 0] for n in names]
+
+    def table(
+        self, names: tuple[str, ...], rows: list[list[str]], shrink: str, colours=None
+    ) -> str:
+        return table.render(
+            self.head(*names),
+            rows,
+            max_width=self.width,
+            shrink=names.index(shrink),
+            row_colours=colours if self.colour else None,
+        )
+
+    def say(self, key: str, **params: Any) -> str:
+        return render_in(self.lang, key, **params)
+
+
+def urgency(due: datetime, now: datetime, overdue: bool) -> str | None:
+    """Red for overdue, yellow for due within a day."""
+    if overdue or due < now:
+        return "red"
+    return "yellow" if due - now <= SOON else None
+
+
+def _late(screen: Screen, overdue: bool) -> str:
+    return f" {label('status', 'overdue', screen.lang)}" if overdue else ""
+
+
+def list_screen(rows: list[dict[str, Any]], now: datetime, screen: Screen) -> str:
+    if not rows:
+        return screen.say("no_trades")
+    out, colours = [], []
+    for r in rows:
+        nxt = r["next_deadline"]
+        due = "-"
+        colour = None
+        if nxt:
+            late = bool(nxt.get("overdue"))
+            due = (
+                f"{label('kind', nxt['kind'], screen.lang)} {when(nxt['due'])}"
+                f" ({remaining(nxt['due'], now)}){_late(screen, late)}"
+            )
+            colour = urgency(nxt["due"], now, late)
+        out.append(
+            [
+                r["id"],
+                label("platform", r["platform"], screen.lang),
+                label("state", r["state"], screen.lang),
+                due,
+                r["title"],
+            ]
+        )
+        colours.append(colour)
+    names = ("id", "platform", "state", "next", "title")
+    return screen.table(names, out, "title", colours)
+
+
+def upcoming_screen(rows: list[dict[str, Any]], now: datetime, screen: Screen) -> str:
+    if not rows:
+        return screen.say("nothing_upcoming")
+    out, colours = [], []
+    for r in rows:
+        late = bool(r.get("overdue"))
+        out.append(
+            [
+                when(r["due"]),
+                remaining(r["due"], now) + _late(screen, late),
+                r["trade"],
+                label("kind", r["kind"], screen.lang),
+                f"{r['title']} — {effect_text(r['effect'])}",
+            ]
+        )
+        colours.append(urgency(r["due"], now, late))
+    return screen.table(("due", "left", "id", "kind", "title"), out, "title", colours)
+
+
+def deadlines_screen(deadlines: list[dict[str, Any]], now: datetime, screen: Screen) -> str:
+    """`show`'s deadlines: rows of {"kind","due","status","effect"[,"overdue"]}."""
+    out, colours = [], []
+    for d in deadlines:
+        late = bool(d.get("overdue"))
+        status = "overdue" if late else d["status"]
+        left = remaining(d["due"], now) if status in ("open", "overdue") else ""
+        out.append(
+            [
+                label("kind", d["kind"], screen.lang),
+                when(d["due"]),
+                label("status", status, screen.lang),
+                left,
+                effect_text(d["effect"]),
+            ]
+        )
+        colours.append(urgency(d["due"], now, late) if status in ("open", "overdue") else None)
+    names = ("kind", "due", "status", "left", "effect")
+    return screen.table(names, out, "effect", colours)
+
+
+def events_screen(events: list[Event], screen: Screen, show_trade: bool = True) -> str:
+    if not events:
+        return screen.say("no_trades")
+    voided = {e.payload["seq"] for e in events if e.type == VOID_TYPE}
+    out = []
+    for e in events:
+        step = label("step", e.type, screen.lang)
+        if e.seq in voided:
+            step += f" ({label('step', VOID_TYPE, screen.lang)})"
+        details = " ".join(f"{k}={v}" for k, v in e.payload.items())
+        row = [f"{e.seq}", when(e.occurred_at)] + ([e.stream] if show_trade else [])
+        out.append(row + [step, details])
+    names = ("seq", "at") + (("id",) if show_trade else ()) + ("step", "details")
+    return screen.table(names, out, "details")
+
+
+def reminders_screen(data: dict[str, list[dict[str, Any]]], now: datetime, screen: Screen) -> str:
+    """`journal reminders`: what will be said, and what was said."""
+    if not data["planned"] and not data["sent"]:
+        return screen.say("no_reminders")
+    lines = []
+    if data["planned"]:
+        lines.append(screen.say("reminders_planned"))
+        rows = [
+            [
+                when(r["at"]),
+                r["trade"],
+                label("kind", r["kind"], screen.lang),
+                f"-{r['before']}",
+                label("status", r["status"], screen.lang),
+                f"{r['title']} "
+                + screen.say("reminder_due", due=r["due"], left=remaining(r["due"], now)),
+            ]
+            for r in data["planned"]
+        ]
+        names = ("at", "id", "kind", "before", "status", "title")
+        lines.append(screen.table(names, rows, "title"))
+    if data["sent"]:
+        lines.append(screen.say("reminders_sent"))
+        rows = [
+            [when(r["sent_at"]), r["trade"], label("kind", r["kind"], screen.lang)]
+            + [f"-{r['before']}", label("how", r["how"], screen.lang), r["notifier"], r["title"]]
+            for r in data["sent"]
+        ]
+        names = ("at", "id", "kind", "before", "how", "notifier", "title")
+        lines.append(screen.table(names, rows, "title"))
+    return "\n".join(lines)
+
+
+def trade_screen(data: dict[str, Any], events: list[Event], now: datetime, screen: Screen) -> str:
+    """`show`: the trade's facts, its deadlines as a table, then its events."""
+    lang = screen.lang
+    facts = [
+        label("platform", data["platform"], lang),
+        data["role"] if lang != "ja" else ("出品" if data["role"] == "seller" else "購入"),
+        f"¥{data['price']:,}",
+        label("state", data["state"], lang),
+    ]
+    if data.get("buyer"):
+        facts.append(data["buyer"])
+    lines = [f"{data['id']}  {data['title']}", "  " + " · ".join(facts)]
+    hold = data.get("hold")
+    if hold and hold["active"]:
+        lines.append("  " + screen.say("show_hold", buyer=hold["buyer"], until=hold["until"]))
+    if data.get("bundled_into"):
+        lines.append("  " + screen.say("show_bundled_into", trade=data["bundled_into"]))
+    if data.get("bundled_from"):
+        lines.append("  " + screen.say("show_bundle_of", trades=", ".join(data["bundled_from"])))
+    if data["deadlines"]:
+        lines.append("")
+        lines.append(deadlines_screen(data["deadlines"], now, screen))
+    lines.append("")
+    lines.append(events_screen(events, screen, show_trade=False))
+    return "\n".join(lines)

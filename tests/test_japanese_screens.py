@@ -1,0 +1,159 @@
+"""Screens with Japanese titles: a header row, columns aligned by display width, names in
+Japanese, cut with … only on a terminal, coloured only on a terminal without NO_COLOR."""
+
+import fcntl
+import os
+import re
+import struct
+import subprocess
+import sys
+import termios
+from pathlib import Path
+
+import pytest
+import wcwidth
+from freezegun import freeze_time
+
+from journal.deadlines import KIND_SPECS
+from journal.labels import STATES
+
+ROOT = Path(__file__).resolve().parent.parent
+NOW = "2026-11-22T03:00:00+00:00"  # 12:00 in Tokyo
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+ENGLISH_IDS = sorted(set(STATES) | set(KIND_SPECS), key=len, reverse=True)
+
+
+def cells(text: str) -> list[str]:
+    """The line as terminal cells: a wide character fills two (the second is '')."""
+    out: list[str] = []
+    for ch in text:
+        w = wcwidth.wcwidth(ch)
+        out.extend([ch] + [""] * (max(w, 1) - 1))
+    return out
+
+
+def column_starts(header: str) -> list[int]:
+    """Where each header label starts, in cells (labels are separated by 2+ spaces)."""
+    row = cells(header)
+    starts = [0]
+    for i in range(2, len(row)):
+        if row[i] not in (" ", "") and row[i - 1] == " " and row[i - 2] == " ":
+            starts.append(i)
+    return starts
+
+
+def assert_aligned(block: str) -> None:
+    lines = [line for line in block.splitlines() if line.strip()]
+    starts = column_starts(lines[0])
+    assert len(starts) >= 3, lines[0]
+    for line in lines[1:]:
+        row = cells(line)
+        ends = [*starts[2:], len(row) + 2]
+        for s, end in zip(starts[1:], ends, strict=True):
+            if s >= len(row):
+                continue  # this cell and the ones after it are empty (the line is trimmed)
+            cell = "".join(row[s : end - 2]).strip()
+            # the column starts exactly here: a gap before it, and text from here (or empty)
+            assert row[s - 2 : s] == [" ", " "], (s, line)
+            assert not cell or row[s] not in (" ", ""), (s, line)
+
+
+@pytest.fixture
+def ja(run, monkeypatch):
+    monkeypatch.setenv("JOURNAL_LANG", "ja")
+    with freeze_time(NOW):
+        for args in (
+            ["listed", "--platform", "ラクマ", "--title", "ボトムス 2点セット", "--price", "3000"]
+            + ["--request-required"],
+            ["listed", "--platform", "メルカリ", "--title", "ニット", "--price", "2500"],
+            ["listed", "--platform", "ヤフオク", "--title", "カメラ", "--price", "9000"],
+            ["request", "T1", "--buyer", "さくら"],
+            ["sold", "T2", "--buyer", "けん"],
+            ["paid", "T2"],
+        ):
+            assert run("add", *args).code == 0
+        yield run
+
+
+def test_list_upcoming_show_align_by_display_width(ja) -> None:
+    with freeze_time(NOW):
+        listing = ja("list").out
+        assert listing.splitlines()[0].split()[:3] == ["ID", "アプリ", "状態"]
+        assert_aligned(listing)
+        assert_aligned(ja("upcoming").out)
+        shown = ja("show", "T2").out
+        deadlines, events = shown.split("\n\n")[1:3]
+        assert_aligned(deadlines)
+        assert_aligned(events)
+
+
+def test_japanese_screens_use_no_english_ids(ja) -> None:
+    with freeze_time(NOW):
+        for args in (("list",), ("upcoming",), ("show", "T1"), ("show", "T2"), ("reminders",)):
+            out = ja(*args).out
+            for ident in ENGLISH_IDS:
+                assert not re.search(rf"(?<![\w=]){re.escape(ident)}(?![\w=])", out), (args, ident)
+        listing = ja("list").out
+        for name in ("ラクマ", "メルカリ", "ヤフオク", "購入申請中", "発送待ち", "出品中"):
+            assert name in listing
+
+
+def test_piped_output_is_not_cut_or_coloured(ja) -> None:
+    long_title = "とても長いタイトルのワンピース・春夏秋冬に着られる一着・送料込み" * 2
+    with freeze_time(NOW):
+        assert (
+            ja("add", "listed", "--platform", "mercari", "--title", long_title, "--price", "1").code
+            == 0
+        )
+        out = ja("list").out
+    assert long_title in out and "…" not in out and "\x1b[" not in out
+
+
+def _on_a_terminal(args: list[str], env: dict[str, str], columns: int) -> str:
+    """Run the real command with its stdout on a pseudo-terminal `columns` wide."""
+    leader, follower = os.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))
+    exe = Path(sys.executable).with_name("journal")
+    command = [str(exe)] if exe.exists() else [sys.executable, str(ROOT / "cli.py")]
+    env = {k: v for k, v in {**os.environ, **env}.items() if k != "COLUMNS"}
+    proc = subprocess.Popen([*command, *args], stdout=follower, stderr=subprocess.PIPE, env=env)
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    proc.wait(timeout=60)
+    os.close(leader)
+    assert proc.returncode == 0, proc.stderr.read()
+    return b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
+
+
+def test_terminal_rows_are_cut_to_its_width_and_coloured(tmp_path) -> None:
+    env = {
+        "JOURNAL_DB": str(tmp_path / "j.sqlite"),
+        "JOURNAL_LANG": "ja",
+        "JOURNAL_TZ": "Asia/Tokyo",
+        "JOURNAL_CONFIG": str(tmp_path / "none.toml"),
+    }
+    title = "とても長いタイトルのワンピース・春夏秋冬に着られる一着・送料込み"
+    base = [sys.executable, str(ROOT / "cli.py")]
+    for args in (
+        ["add", "listed", "--platform", "mercari", "--title", title, "--price", "2500"]
+        + ["--ship-days", "1-2", "--at", "-3d"],
+        ["add", "sold", "T1", "--buyer", "けん", "--at", "-2d"],
+        ["add", "paid", "T1", "--at", "-36h"],  # ship by now + 12 h: due within a day
+    ):
+        subprocess.run([*base, *args], env={**os.environ, **env}, check=True, capture_output=True)
+    out = _on_a_terminal(["list"], env, 60)
+    plain = ANSI.sub("", out)
+    for line in plain.splitlines():
+        assert wcwidth.wcswidth(line) <= 60, line
+    assert "…" in plain and title not in plain
+    assert "\x1b[33m" in out  # due within a day: yellow
+    quiet = _on_a_terminal(["list"], {**env, "NO_COLOR": "1"}, 60)
+    assert "\x1b[" not in quiet
