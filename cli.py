@@ -11,6 +11,9 @@ from typing import Any
 
 import click
 
+from journal.helptext import Group
+from journal.i18n import for_click
+
 EXIT_OK, EXIT_REFUSED, EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_DAMAGED = 0, 1, 2, 3, 4
 PLATFORM_CHOICES = ("rakuma", "mercari", "yahoo-auction", "yahoo-flea")
 
@@ -126,7 +129,10 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(
+    cls=Group,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @_common
 @click.version_option(package_name="trade-journal", prog_name="journal")
 def cli() -> None:
@@ -919,12 +925,19 @@ def reminders(within: str, as_of: str | None) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command; map every failure to one line on stderr and a documented status."""
+    lang = "en"
     try:
         from journal import settings
 
         settings.reset()
+        lang = settings.language()
     except Exception:  # noqa: BLE001 - never let start-up leak a traceback
         pass
+    with for_click(lang):
+        return _main(argv)
+
+
+def _main(argv: list[str] | None) -> int:
     ctx_obj = Ctx()
     args = sys.argv[1:] if argv is None else argv
     try:

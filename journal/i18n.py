@@ -1,0 +1,55 @@
+"""The translation catalogs (gettext, standard library at run time; the compiled `.mo` files
+ship in the package beside their `.po` sources in `journal/locale/`).
+
+The catalog holds the help of every command and option and click's own sentences ("Usage:",
+"No such option …"), with the English text as the message id, so a translator works on one
+file. English needs no catalog: an id is its own English text.
+"""
+
+import contextlib
+import gettext
+import os
+from collections.abc import Iterator
+from functools import lru_cache
+from pathlib import Path
+
+DOMAIN = "trade-journal"
+LOCALEDIR = Path(__file__).resolve().parent / "locale"
+
+
+@lru_cache(maxsize=4)
+def catalog(lang: str) -> gettext.NullTranslations:
+    """The catalog of `lang` ("ja" or "en"); English (and a missing catalog) translate nothing."""
+    if lang == "en":
+        return gettext.NullTranslations()
+    return gettext.translation(DOMAIN, LOCALEDIR, languages=[lang], fallback=True)
+
+
+def translate(lang: str, text: str) -> str:
+    return catalog(lang).gettext(text) if text else text
+
+
+@contextlib.contextmanager
+def for_click(lang: str) -> Iterator[None]:
+    """Make click's own sentences (usage, errors, "Show this message and exit.") speak `lang`.
+
+    click translates with the module-level `gettext.gettext`, i.e. the global text domain and
+    the languages named in the environment; both are set for the command and put back after,
+    so an in-process caller (the tests) and child processes see no change.
+    """
+    if lang == "en":
+        yield
+        return
+    before_domain = gettext.textdomain()
+    before_language = os.environ.get("LANGUAGE")
+    gettext.bindtextdomain(DOMAIN, str(LOCALEDIR))
+    gettext.textdomain(DOMAIN)
+    os.environ["LANGUAGE"] = lang
+    try:
+        yield
+    finally:
+        gettext.textdomain(before_domain)
+        if before_language is None:
+            os.environ.pop("LANGUAGE", None)
+        else:
+            os.environ["LANGUAGE"] = before_language
