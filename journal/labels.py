@@ -76,12 +76,41 @@ PLATFORMS: dict[str, str] = {
     "custom": "カスタム",
 }
 
+# The moments a rule counts from (`counted_from`), and how sure each rule is.
+ANCHORS: dict[str, str] = {
+    "approval": "承認",
+    "arrival": "到着",
+    "bundling": "おまとめ",
+    "cancellation": "キャンセル",
+    "completion": "取引完了",
+    "decline": "申請の拒否",
+    "delisting": "出品取り下げ",
+    "hold": "取り置き",
+    "hold_end": "取り置き終了",
+    "listing": "出品",
+    "our_rating": "こちらの評価",
+    "payment": "支払い",
+    "payment_number": "支払い番号の発行",
+    "purchase": "購入",
+    "receipt": "受取評価",
+    "request": "購入申請",
+    "shipping": "発送",
+}
+CONFIDENCE: dict[str, str] = {
+    "official": "公式",
+    "several-sources": "複数の情報源",
+    "single-source": "単一の情報源",
+    "custom": "独自設定",
+}
+
 _GROUPS = {
     "state": STATES,
     "status": STATUSES,
     "step": STEPS,
     "platform": PLATFORMS,
     "how": HOW,
+    "anchor": ANCHORS,
+    "confidence": CONFIDENCE,
 }
 
 

@@ -45,6 +45,7 @@ _OVERRIDABLE = {
     "effect",
     "effect_ja",
     "note",
+    "note_ja",
     "source",
     "confidence",
     "effective_from",
@@ -64,6 +65,7 @@ class Rule:
     confidence: str
     effect_ja: str = ""
     note: str = ""
+    note_ja: str = ""
     days: int = 0
     hours: int = 0
     minutes: int = 0

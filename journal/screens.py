@@ -3,7 +3,7 @@ row, aligned by display width, names in the reader's language, cut to a terminal
 coloured only when the edge says the output is a terminal that wants colour."""
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from journal import table
@@ -11,7 +11,8 @@ from journal.display import remaining, when
 from journal.events import VOID_TYPE, Event
 from journal.labels import label
 from journal.messages import render_in
-from journal.rules import effect_text
+from journal.rules import Rule, RuleBook, effect_text
+from journal.views import UNKNOWN_START
 
 SOON = timedelta(hours=24)
 
@@ -217,3 +218,60 @@ def trade_screen(data: dict[str, Any], events: list[Event], now: datetime, scree
     lines.append("")
     lines.append(events_screen(events, screen, show_trade=False))
     return "\n".join(lines)
+
+
+def rule_value(rule: Rule, lang: str) -> str:
+    """What a rule's value means, in the reader's language (JSON keeps `Rule.describe`)."""
+    if lang != "ja":
+        return rule.describe()
+    if rule.ship_days:
+        return f"出品の発送日数（既定 {rule.default_ship_days} 日）、分単位"
+    if rule.on_date is not None:
+        return f"{rule.on_date.isoformat()} {rule.at or time(0, 0):%H:%M}（日本時間）"
+    units = ((rule.months, "か月"), (rule.days, "日"), (rule.hours, "時間"), (rule.minutes, "分"))
+    span = "".join(f"{n}{unit}" for n, unit in units if n)
+    if rule.at is not None:
+        text = f"{span}後の {rule.at:%H:%M}（暦日、日本時間）"
+    else:
+        text = f"{span}後" if span else "—"
+    if rule.user_until:
+        text = "指定した日時" + (f"、なければ{text}" if span else "")
+    if rule.before:
+        text = f"{text}（{label('kind', rule.before, lang)}の時刻が上限）"
+    return text
+
+
+def rules_screen(book: RuleBook, names: list[str], screen: Screen) -> str:
+    """`journal rules`: every version of every rule, with what it means and where it is from."""
+    lang, lines = screen.lang, []
+    for name in names:
+        pack = book.packs[name]
+        lines.append(f"{pack.name} [{pack.platform}]")
+        for kind, versions in pack.rules.items():
+            for rule in versions:
+                lines.extend(_rule_lines(kind, rule, screen))
+        for info in pack.info:
+            topic = info.get("topic_ja") if lang == "ja" else None
+            text = info.get("text_ja") if lang == "ja" else None
+            topic, text = topic or info.get("topic"), text or info.get("text")
+            lines.append(f"  ({topic}) {text} · {info.get('source')}")
+        lines.append("")
+    return "\n".join(lines).rstrip()
+
+
+def _rule_lines(kind: str, rule: Rule, screen: Screen) -> list[str]:
+    lang = screen.lang
+    anchor = "/".join(label("anchor", a, lang) for a in rule.counted_from)
+    value = rule_value(rule, lang)
+    head = screen.say("rules_rule", kind=label("kind", kind, lang), value=value, anchor=anchor)
+    out = [f"  {head}" + ("" if rule.enabled else f" ({screen.say('rules_off')})")]
+    effect = rule.effect_ja if lang == "ja" and rule.effect_ja else rule.effect
+    out.append(f"      {screen.say('rules_effect', effect=effect)}")
+    note = rule.note_ja if lang == "ja" and rule.note_ja else rule.note
+    if note:
+        out.append(f"      {screen.say('rules_note', note=note)}")
+    facts = [label("confidence", rule.confidence, lang), rule.source]
+    if rule.effective_from.isoformat() != UNKNOWN_START:  # a date is known only when given
+        facts.insert(0, screen.say("rules_since", date=rule.effective_from.isoformat()))
+    out.append("      " + " · ".join(facts))
+    return out

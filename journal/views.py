@@ -167,27 +167,6 @@ def _effect(rule) -> str:
     return rule.effect_ja if language() == "ja" and rule.effect_ja else rule.effect
 
 
-def rules_text(data: list[dict[str, Any]]) -> str:
-    lines = []
-    for pack in data:
-        lines.append(f"{pack['name']} [{pack['platform']}]")
-        for r in pack["rules"]:
-            anchor = "/".join(r["counted_from"])
-            head = render("rules_rule", kind=r["kind"], value=r["value"], anchor=anchor)
-            lines.append(f"  {head}" + ("" if r["enabled"] else f" ({render('rules_off')})"))
-            lines.append(f"      {render('rules_effect', effect=r['effect'])}")
-            if r["note"]:
-                lines.append(f"      {render('rules_note', note=r['note'])}")
-            facts = [r["confidence"], r["source"]]
-            if r["effective_from"] != UNKNOWN_START:  # a date is known only when given
-                facts.insert(0, render("rules_since", date=r["effective_from"]))
-            lines.append("      " + " · ".join(facts))
-        for info in pack["info"]:
-            lines.append(f"  ({info.get('topic')}) {info.get('text')} · {info.get('source')}")
-        lines.append("")
-    return "\n".join(lines).rstrip()
-
-
 def reminders_text(data: dict[str, list[dict[str, Any]]], now: datetime) -> str:
     """`journal reminders`: what will be said, and what was said."""
     if not data["planned"] and not data["sent"]:

@@ -98,6 +98,20 @@ def test_japanese_screens_use_no_english_ids(ja) -> None:
             assert name in listing
 
 
+URL = re.compile(r"https?://\S+|\b[\w.-]+\.(?:com|jp|info|net|click)\S*")
+
+
+def test_japanese_rules_name_kinds_anchors_and_confidence_in_japanese(run, monkeypatch) -> None:
+    monkeypatch.setenv("JOURNAL_LANG", "ja")
+    out = run("rules").out
+    prose = URL.sub(" ", out)
+    for ident in [*ENGLISH_IDS, "official", "single-source", "several-sources", "counted from"]:
+        assert not re.search(rf"(?<![\w=\[-]){re.escape(ident)}(?![\w=\]-])", prose), ident
+    for words in ("過ぎると:", "起点:", "公式", "発送", "取引メッセージ"):
+        assert words in out
+    assert "(calendar days)" not in out and " later" not in out
+
+
 def test_piped_output_is_not_cut_or_coloured(ja) -> None:
     long_title = "とても長いタイトルのワンピース・春夏秋冬に着られる一着・送料込み" * 2
     with freeze_time(NOW):
