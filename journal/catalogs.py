@@ -1,7 +1,7 @@
-"""Keeping the Japanese catalog complete: `python -m journal.catalogs` (needs Babel, a test
-dependency) collects every help text of the command tree and click's own sentences into
-`journal/locale/ja/LC_MESSAGES/trade-journal.po`, keeps the translations already there, and
-compiles the `.mo` that ships. The tests fail while any of them is untranslated."""
+"""Keeping the catalogs complete: `python -m journal.catalogs` (needs Babel, a test
+dependency) collects the message keys of the English catalog, every help text of the command
+tree and click's own sentences into the Japanese catalog, keeps the translations already
+there, and compiles the `.mo` files that ship. The tests fail while any is untranslated."""
 
 import inspect
 import sys
@@ -13,6 +13,7 @@ from journal.i18n import DOMAIN, LOCALEDIR
 
 PO = LOCALEDIR / "ja" / "LC_MESSAGES" / f"{DOMAIN}.po"
 MO = PO.with_suffix(".mo")
+EN_PO = LOCALEDIR / "en" / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
 def help_texts(command: click.Command) -> list[str]:
@@ -48,23 +49,26 @@ def update() -> int:
 
     import cli
 
-    old = read_po(PO.open("rb")) if PO.exists() else Catalog(locale="ja")
+    with EN_PO.open("rb") as source:
+        english = read_po(source, locale="en")
+    with PO.open("rb") as source:
+        old = read_po(source, locale="ja")
     new = Catalog(locale="ja", domain=DOMAIN, project="trade-journal")
+    for m in english:
+        if m.id:
+            before = old.get(m.id)
+            new.add(m.id, before.string if before else "", auto_comments=[f"English: {m.string}"])
     for text in [*help_texts(cli.cli), *click_texts()]:
         key = text[0] if isinstance(text, tuple) else text
         before = old.get(key)
-        if isinstance(text, tuple):
-            new.add(text, before.string if before else ("", ""))
-        else:
-            new.add(text, before.string if before else "")
-    PO.parent.mkdir(parents=True, exist_ok=True)
+        empty: str | tuple[str, str] = ("", "") if isinstance(text, tuple) else ""
+        new.add(text, before.string if before else empty)
     with PO.open("wb") as out:
-        write_po(out, new, width=100, omit_header=False, sort_output=False)
-    with MO.open("wb") as out:
-        write_mo(out, read_po(PO.open("rb")))
-    missing = [
-        m.id for m in new if m.id and not (m.string if isinstance(m.string, str) else all(m.string))
-    ]
+        write_po(out, new, width=100, sort_output=False)
+    for po, catalog in ((PO, new), (EN_PO, english)):
+        with po.with_suffix(".mo").open("wb") as out:
+            write_mo(out, catalog)
+    missing = [m.id for m in new if m.id and not _translated(m.string)]
     print(f"{PO}: {len(new)} messages, {len(missing)} untranslated")
     return 0
 

@@ -1,9 +1,10 @@
 """The translation catalogs (gettext, standard library at run time; the compiled `.mo` files
 ship in the package beside their `.po` sources in `journal/locale/`).
 
-The catalog holds the help of every command and option and click's own sentences ("Usage:",
-"No such option …"), with the English text as the message id, so a translator works on one
-file. English needs no catalog: an id is its own English text.
+Two kinds of entries: the journal's own sentences under a message key (`bad_duration`),
+in both catalogs, the English one being their source; and the help of every command and
+option and click's own sentences ("Usage:", "No such option …") with the English text as
+the message id, only in the Japanese catalog. A translator works on one file.
 """
 
 import contextlib
@@ -19,10 +20,13 @@ LOCALEDIR = Path(__file__).resolve().parent / "locale"
 
 @lru_cache(maxsize=4)
 def catalog(lang: str) -> gettext.NullTranslations:
-    """The catalog of `lang` ("ja" or "en"); English (and a missing catalog) translate nothing."""
+    """The catalog of `lang` ("ja" or "en"), falling back to English for a missing entry."""
+    english = gettext.translation(DOMAIN, LOCALEDIR, languages=["en"], fallback=True)
     if lang == "en":
-        return gettext.NullTranslations()
-    return gettext.translation(DOMAIN, LOCALEDIR, languages=[lang], fallback=True)
+        return english
+    found = gettext.translation(DOMAIN, LOCALEDIR, languages=[lang], fallback=True)
+    found.add_fallback(english)
+    return found
 
 
 def translate(lang: str, text: str) -> str:

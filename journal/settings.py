@@ -221,6 +221,7 @@ def _rule_fields() -> dict[str, _Check]:
         "effect": _text(),
         "effect_ja": _text(),
         "note": _text(2000, multiline=True),
+        "note_ja": _text(2000, multiline=True),
         "source": _text(),
         "confidence": _one_of(*CONFIDENCES),
         "effective_from": _day,

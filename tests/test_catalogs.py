@@ -10,7 +10,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 import cli
-from journal.catalogs import MO, PO, click_texts, help_texts
+from journal.catalogs import EN_PO, MO, PO, click_texts, help_texts
 from journal.i18n import DOMAIN, LOCALEDIR
 
 
@@ -62,8 +62,9 @@ def test_translations_use_only_their_placeholders() -> None:
     """A translation may name only what the English (either plural form) names."""
     with PO.open("rb") as source:
         catalog = read_po(source)
+    keys = set(_catalog(EN_PO))  # message keys: checked against the English catalog below
     for m in catalog:
-        if not m.id:
+        if not m.id or m.id in keys:
             continue
         forms = m.id if isinstance(m.id, tuple) else (m.id,)
         texts = m.string if isinstance(m.string, tuple) else (m.string,)
@@ -112,3 +113,32 @@ def test_a_click_usage_error_is_japanese(run, monkeypatch) -> None:
     assert result.err.strip() == "journal: '--bogus' というオプションはありません。"
     monkeypatch.setenv("JOURNAL_LANG", "en")
     assert "No such option" in run("list", "--bogus").err  # and English is back after it
+
+
+def _catalog(path) -> dict[str, str]:
+    with path.open("rb") as source:
+        return {m.id: m.string for m in read_po(source) if m.id and isinstance(m.id, str)}
+
+
+CALLS = r"(?:render|render_in|say|Refused|BadInput|JournalError|Damaged)"
+KEY_USE = re.compile(CALLS + r"""\((?:\w+, )?"([a-z][a-z0-9_]+)\"""")
+SOURCES = [
+    p
+    for folder in ("journal", "scheduler")
+    for p in (LOCALEDIR.parent.parent / folder).rglob("*.py")
+] + [LOCALEDIR.parent.parent / "cli.py"]
+
+
+def test_every_message_key_in_the_code_is_in_both_catalogs() -> None:
+    english, japanese = _catalog(EN_PO), _catalog(PO)
+    used = {key for path in SOURCES for key in KEY_USE.findall(path.read_text("utf-8"))}
+    assert len(used) > 50
+    assert sorted(used - set(english)) == []
+    assert sorted(k for k in used if not japanese.get(k)) == []
+
+
+def test_japanese_message_keys_keep_the_english_placeholders() -> None:
+    english, japanese = _catalog(EN_PO), _catalog(PO)
+    for key, text in english.items():
+        assert japanese.get(key), key
+        assert set(PLACEHOLDER.findall(japanese[key])) <= set(PLACEHOLDER.findall(text)), key
