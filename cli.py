@@ -414,13 +414,17 @@ def upcoming(within: str, as_of: str | None) -> None:
       journal upcoming --within 48h
     """
     from journal import screens
+    from journal.rules import effect_text
     from journal.timeparse import parse_duration
 
     window = parse_duration(within)
     moment = _when(as_of) or _now()
     rows = _journal().upcoming(moment, window)
     _emit(
-        [{k: r[k] for k in ("trade", "kind", "due", "effect")} for r in rows],
+        [
+            {**{k: r[k] for k in ("trade", "kind", "due")}, "effect": effect_text(r["effect"])}
+            for r in rows
+        ],
         None if _opts().json else screens.upcoming_screen(rows, moment, _screen()),
     )
 

@@ -39,7 +39,8 @@ def events_json(events: list[Event]) -> list[dict[str, Any]]:
 
 
 def deadline_json(d: Deadline, now: datetime) -> dict[str, Any]:
-    return {"kind": d.kind, "due": d.due, "status": d.status(now), "effect": d.effect}
+    effect = effect_text(d.effect)  # in the reader's language, like every text for people
+    return {"kind": d.kind, "due": d.due, "status": d.status(now), "effect": effect}
 
 
 def trade_json(

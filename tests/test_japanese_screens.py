@@ -171,3 +171,13 @@ def test_terminal_rows_are_cut_to_its_width_and_coloured(tmp_path) -> None:
     assert "\x1b[33m" in out  # due within a day: yellow
     quiet = _on_a_terminal(["list"], {**env, "NO_COLOR": "1"}, 60)
     assert "\x1b[" not in quiet
+
+
+def test_json_keeps_english_ids_and_gives_the_effect_in_japanese(ja) -> None:
+    with freeze_time(NOW):
+        items = ja("upcoming", "--json").json()
+        shown = ja("show", "T2", "--json").json()
+    assert {i["kind"] for i in items} == {"respond_request", "ship"}
+    assert all(re.search(r"[ぁ-んァ-ン一-龥]", i["effect"]) for i in items)
+    assert shown["state"] == "awaiting_shipment" and shown["platform"] == "mercari"
+    assert all(re.search(r"[ぁ-んァ-ン一-龥]", d["effect"]) for d in shown["deadlines"])
