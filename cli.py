@@ -760,22 +760,24 @@ def daemon(
     """
     if ctx.invoked_subcommand is not None:
         return
+    from journal.messages import render
+
     if as_of is not None and not once:
-        raise click.UsageError("--as-of needs --once")
+        raise click.UsageError(render("as_of_needs_once"))
     import logging
 
     from journal.errors import Refused
-    from journal.messages import render
-    from journal.settings import load_config, resolve_db_path
+    from journal.logtext import TranslatingFormatter
+    from journal.settings import language, load_config, resolve_db_path
     from scheduler import notify
     from scheduler.daemon import WORKERS, Daemon, acquire_lock
     from scheduler.reminders import Reminders
 
-    logging.basicConfig(
-        stream=sys.stderr,
-        level=logging.DEBUG if verbose else logging.INFO,
-        format="%(asctime)s journal daemon: %(message)s",
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(
+        TranslatingFormatter(language(), "%(asctime)s journal daemon: %(message)s")
     )
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, handlers=[handler])
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     chosen = notify.choose(load_config().notifier, notifier, program)
     moment = _when(as_of)

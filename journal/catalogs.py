@@ -31,6 +31,17 @@ def help_texts(command: click.Command) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+def log_texts() -> list[str]:
+    """The daemon's log sentences (journal/logtext.py translates them when they are written)."""
+    from journal.logtext import log_messages
+
+    root = Path(__file__).resolve().parent.parent
+    found: list[str] = []
+    for path in sorted((root / "scheduler").glob("*.py")):
+        found.extend(log_messages(path.read_text("utf-8")))
+    return list(dict.fromkeys(found))
+
+
 def click_texts() -> list[tuple[str | tuple[str, str], int]]:
     """click's translatable sentences, as Babel extracts them from the installed click."""
     from babel.messages.extract import extract_from_dir
@@ -58,7 +69,7 @@ def update() -> int:
         if m.id:
             before = old.get(m.id)
             new.add(m.id, before.string if before else "", auto_comments=[f"English: {m.string}"])
-    for text in [*help_texts(cli.cli), *click_texts()]:
+    for text in [*help_texts(cli.cli), *log_texts(), *click_texts()]:
         key = text[0] if isinstance(text, tuple) else text
         before = old.get(key)
         empty: str | tuple[str, str] = ("", "") if isinstance(text, tuple) else ""

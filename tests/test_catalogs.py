@@ -10,7 +10,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 import cli
-from journal.catalogs import EN_PO, MO, PO, click_texts, help_texts
+from journal.catalogs import EN_PO, MO, PO, click_texts, help_texts, log_texts
 from journal.i18n import DOMAIN, LOCALEDIR
 
 
@@ -142,3 +142,15 @@ def test_japanese_message_keys_keep_the_english_placeholders() -> None:
     for key, text in english.items():
         assert japanese.get(key), key
         assert set(PLACEHOLDER.findall(japanese[key])) <= set(PLACEHOLDER.findall(text)), key
+
+
+PERCENT = re.compile(r"%[-#0 +]*\d*(?:\.\d+)?[sdgfr%]")
+
+
+def test_every_daemon_log_sentence_is_translated_with_the_same_conversions() -> None:
+    po = _po()
+    texts = log_texts()
+    assert len(texts) > 20
+    for text in texts:
+        assert po.get(text), text
+        assert PERCENT.findall(po[text]) == PERCENT.findall(text), text

@@ -181,3 +181,32 @@ def test_json_keeps_english_ids_and_gives_the_effect_in_japanese(ja) -> None:
     assert all(re.search(r"[ぁ-んァ-ン一-龥]", i["effect"]) for i in items)
     assert shown["state"] == "awaiting_shipment" and shown["platform"] == "mercari"
     assert all(re.search(r"[ぁ-んァ-ン一-龥]", d["effect"]) for d in shown["deadlines"])
+
+
+def test_the_daemon_logs_in_japanese(tmp_path) -> None:
+    env = {
+        **os.environ,
+        "JOURNAL_DB": str(tmp_path / "j.sqlite"),
+        "JOURNAL_LANG": "ja",
+        "JOURNAL_TZ": "Asia/Tokyo",
+        "JOURNAL_CONFIG": str(tmp_path / "none.toml"),
+    }
+    base = [sys.executable, str(ROOT / "cli.py")]
+    for args in (
+        ["add", "listed", "--platform", "mercari", "--title", "ニット", "--price", "2500"]
+        + ["--ship-days", "1-2", "--at", "-3d"],
+        ["add", "sold", "T1", "--buyer", "けん", "--at", "-2d"],
+        ["add", "paid", "T1", "--at", "-46h"],  # ship by now + 2 h: the 3 h reminder is due
+    ):
+        subprocess.run([*base, *args], env=env, check=True, capture_output=True)
+    done = subprocess.run(
+        [*base, "daemon", "--once", "--notifier", "console"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    logged = [line for line in done.stderr.splitlines() if "journal daemon:" in line]
+    assert logged and all("通知しました" in line for line in logged)
+    assert "reminded" not in done.stderr
