@@ -422,7 +422,13 @@ def upcoming(within: str, as_of: str | None) -> None:
     rows = _journal().upcoming(moment, window)
     _emit(
         [
-            {**{k: r[k] for k in ("trade", "kind", "due")}, "effect": effect_text(r["effect"])}
+            {
+                "trade": r["trade"],
+                "kind": r["kind"],
+                "due": r["due"],
+                "effect": effect_text(r["effect"]),
+                "overdue": r["overdue"],
+            }
             for r in rows
         ],
         None if _opts().json else screens.upcoming_screen(rows, moment, _screen()),

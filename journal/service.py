@@ -170,12 +170,18 @@ class Journal:
             params = (moment, moment, moment)
         with self.store.read() as conn:
             rows = list(conn.exec_driver_sql(sql, params))
+            late: dict[str, tuple[str, datetime]] = {}
+            for trade_id, kind, due, _effect in projections.overdue(conn, now):
+                late.setdefault(trade_id, (kind, due))  # the oldest overdue one comes first
         result = []
         for trade_id, platform, title, state, nxt, _ in rows:
             deadline = None
-            if nxt:
-                kind, due = nxt.split("|", 1)
-                deadline = {"kind": kind, "due": parse_time(due)}
+            if trade_id in late:
+                kind, due = late[trade_id]
+                deadline = {"kind": kind, "due": due, "overdue": True}
+            elif nxt:
+                kind, due_text = nxt.split("|", 1)
+                deadline = {"kind": kind, "due": parse_time(due_text), "overdue": False}
             result.append(
                 {
                     "id": trade_id,
@@ -188,14 +194,25 @@ class Journal:
         return result
 
     def upcoming(self, as_of: datetime, within: timedelta | None) -> list[dict[str, Any]]:
+        """Overdue deadlines first (however old, whatever the window), then the open ones
+        due within it, soonest first."""
         self._fresh()
         until = as_of + within if within is not None else None
         with self.store.read() as conn:
+            late = projections.overdue(conn, as_of)
             rows = projections.due_after(conn, as_of, until)
-            titles = _titles(conn, {r[0] for r in rows})
+            titles = _titles(conn, {r[0] for r in (*late, *rows)})
         return [
-            {"trade": t, "kind": k, "due": due, "effect": effect, "title": titles.get(t, "")}
-            for t, k, due, effect in rows
+            {
+                "trade": t,
+                "kind": k,
+                "due": due,
+                "effect": effect,
+                "overdue": overdue,
+                "title": titles.get(t, ""),
+            }
+            for overdue, group in ((True, late), (False, rows))
+            for t, k, due, effect in group
         ]
 
     def calendar(

@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Any
 
-from journal.deadlines import Deadline
+from journal.deadlines import Deadline, is_overdue
 from journal.display import remaining, when
 from journal.events import VOID_TYPE, Event
 from journal.messages import render
@@ -38,9 +38,15 @@ def events_json(events: list[Event]) -> list[dict[str, Any]]:
     return out
 
 
-def deadline_json(d: Deadline, now: datetime) -> dict[str, Any]:
+def deadline_json(d: Deadline, now: datetime, finished: bool) -> dict[str, Any]:
     effect = effect_text(d.effect)  # in the reader's language, like every text for people
-    return {"kind": d.kind, "due": d.due, "status": d.status(now), "effect": effect}
+    return {
+        "kind": d.kind,
+        "due": d.due,
+        "status": d.status(now),
+        "effect": effect,
+        "overdue": is_overdue(d, now, finished),
+    }
 
 
 def trade_json(
@@ -62,7 +68,7 @@ def trade_json(
         "bundled_into": trade.bundled_into,
         "bundled_from": trade.bundled_from,
         "events": events_json(events),
-        "deadlines": [deadline_json(d, now) for d in deadlines],
+        "deadlines": [deadline_json(d, now, trade.finished) for d in deadlines],
     }
     return data
 
