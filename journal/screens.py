@@ -72,7 +72,10 @@ def urgency(due: datetime, now: datetime, overdue: bool) -> str | None:
 
 
 def _late(screen: Screen, overdue: bool) -> str:
-    return f" {label('status', 'overdue', screen.lang)}" if overdue else ""
+    """The mark of an overdue deadline: 期限超過, or OVERDUE (capitals: it must be seen)."""
+    if not overdue:
+        return ""
+    return " " + (label("status", "overdue", "ja") if screen.lang == "ja" else "OVERDUE")
 
 
 def list_screen(rows: list[dict[str, Any]], now: datetime, screen: Screen) -> str:
@@ -172,7 +175,7 @@ def reminders_screen(data: dict[str, list[dict[str, Any]]], now: datetime, scree
                 when(r["at"]),
                 r["trade"],
                 label("kind", r["kind"], screen.lang),
-                f"-{r['before']}",
+                _before(r["before"]),
                 label("status", r["status"], screen.lang),
                 f"{r['title']} "
                 + screen.say("reminder_due", due=r["due"], left=remaining(r["due"], now)),
@@ -185,12 +188,17 @@ def reminders_screen(data: dict[str, list[dict[str, Any]]], now: datetime, scree
         lines.append(screen.say("reminders_sent"))
         rows = [
             [when(r["sent_at"]), r["trade"], label("kind", r["kind"], screen.lang)]
-            + [f"-{r['before']}", label("how", r["how"], screen.lang), r["notifier"], r["title"]]
+            + [_before(r["before"]), label("how", r["how"], screen.lang), r["notifier"], r["title"]]
             for r in data["sent"]
         ]
         names = ("at", "id", "kind", "before", "how", "notifier", "title")
         lines.append(screen.table(names, rows, "title"))
     return "\n".join(lines)
+
+
+def _before(offset: str) -> str:
+    """`-24h` (before the deadline); a daily overdue reminder's `+15h` (after it) as it is."""
+    return offset if offset.startswith("+") else f"-{offset}"
 
 
 def trade_screen(data: dict[str, Any], events: list[Event], now: datetime, screen: Screen) -> str:

@@ -197,6 +197,11 @@ def _durations(value: Any) -> _Wrong:
     return None if ok else ("expect_durations", {"days": _MAX_DAYS()})
 
 
+def _overdue_time(value: Any) -> _Wrong:
+    """`[reminders] overdue`: the time of day of the daily overdue reminder, or "off"."""
+    return None if value == "off" else _time_of_day(value)
+
+
 @dataclass(frozen=True)
 class _Table:
     """A TOML table: the keys it may hold (`keys`), or any of `names` each checked by `each`."""
@@ -239,7 +244,11 @@ def _schema() -> _Table:
             "timezone": _text(100),
             "language": _one_of("ja", "en"),
             "rules": _Table(names=PACK_NAMES, each=_Table(names=DEADLINE_KINDS, each=rule)),
-            "reminders": _Table(names=("default", *DEADLINE_KINDS), each=_durations),
+            "reminders": _Table(
+                keys={"overdue": _overdue_time},
+                names=("default", *DEADLINE_KINDS),
+                each=_durations,
+            ),
             "mercari": _Table(keys={"identity_verified": _boolean}),
             "notifier": _Table(
                 keys={
