@@ -16,14 +16,29 @@ from journal.i18n import for_click
 
 EXIT_OK, EXIT_REFUSED, EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_DAMAGED = 0, 1, 2, 3, 4
 PLATFORM_CHOICES = ("rakuma", "mercari", "yahoo-auction", "yahoo-flea")
+STATE_CHOICES = (
+    "listed",
+    "requested",
+    "awaiting_payment",
+    "awaiting_shipment",
+    "shipped",
+    "received",
+    "completed",
+    "cancelled",
+    "bundled",
+    "delisted",
+)
 
 
 class _Choice(click.Choice):
     """A choice as people type it: any width or case, a platform by any of its names."""
 
     def convert(self, value: Any, param: Any, ctx: Any) -> Any:
-        from journal.names import choice
+        from journal.labels import STATES
+        from journal.names import choice, nfkc
 
+        by_name = {name: ident for ident, name in STATES.items()}  # 発送待ち → awaiting_shipment
+        value = by_name.get(nfkc(value), value)
         return super().convert(choice(value, self.choices), param, ctx)
 
 
@@ -381,18 +396,23 @@ def show(trade_id: str) -> None:
 
 @cli.command("list")
 @click.option("--all", "include_all", is_flag=True, help="Include finished trades.")
+@click.option("--platform", type=_Choice(PLATFORM_CHOICES), help="Only this app's trades.")
+@click.option("--state", type=_Choice(STATE_CHOICES), help="Only trades in this state.")
+@click.option("--search", metavar="TEXT", help="Words of a title, a buyer's name, a note.")
 @_common
-def list_(include_all: bool) -> None:
+def list_(include_all: bool, platform: str | None, state: str | None, search: str | None) -> None:
     """Trades still running (and completed ones whose message window is open).
 
     \b
     Example:
-      journal list --all
+      journal list --all --platform メルカリ --search ニット
     """
     from journal import screens
 
     now = _now()
-    rows = _journal().trades(include_all, now)
+    journal = _journal()
+    rows = journal.trades(include_all, now)
+    rows = journal.find(rows, platform=platform, state=state, search=search)
     _emit(rows, None if _opts().json else screens.list_screen(rows, now, _screen()))
 
 
@@ -520,6 +540,45 @@ def void(seq: int, reason: str) -> None:
 
     stored = _journal().void(event_number(seq), reason)
     _emit({"voided": seq, "seq": stored.seq}, render("voided", seq=seq, new=stored.seq))
+
+
+@cli.command()
+@click.option("--yes", "-y", is_flag=True, help="Do not ask first.")
+@click.option("--reason", metavar="TEXT", help="Why (kept in the log; default: undo).")
+@_common
+def undo(yes: bool, reason: str | None) -> None:
+    """Void your most recent step (it stays in the log, marked voided); asks first.
+
+    \b
+    Example:
+      journal undo --yes
+    """
+    from journal.errors import BadInput
+    from journal.labels import label
+    from journal.messages import render
+    from journal.settings import language
+    from journal.undo import last_step
+
+    journal = _journal()
+    target = last_step(journal.newest())
+    if target is None:
+        raise BadInput("nothing_to_undo")
+    what = render(
+        "undo_what",
+        seq=target.seq,
+        trade=target.stream,
+        step=label("step", target.type, language()),
+        at=target.occurred_at,
+    )
+    if not yes:
+        if not sys.stdin.isatty():
+            raise BadInput("undo_needs_yes", what=what)
+        if not click.confirm(render("undo_confirm", what=what), default=False):
+            _emit({"voided": None}, render("undo_kept"))
+            return
+    stored = journal.void(target.seq, reason or "undo")
+    data = {"voided": target.seq, "seq": stored.seq, "trade": target.stream, "type": target.type}
+    _emit(data, render("undone", what=what, new=stored.seq))
 
 
 @cli.command()

@@ -12,6 +12,7 @@ from itertools import groupby
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
 from journal import clock, names, projections, validate
@@ -87,6 +88,12 @@ class Journal:
 
         return self._write(plan, moment)[0]
 
+    def newest(self, count: int = 1000) -> list[Event]:
+        """The last `count` events, newest first (`undo` looks for the step to void)."""
+        sql = f"SELECT {EVENT_COLUMNS} FROM events ORDER BY seq DESC LIMIT ?"
+        with self.store.read() as conn:
+            return [row_to_event(row) for row in conn.exec_driver_sql(sql, (count,))]
+
     def _decide(self, conn, step: Step, now: datetime) -> list[Event]:
         ids = streams_of(step)
         trades: dict[str, Trade | None] = {i: fold(self.store.stream(conn, i)) for i in ids}
@@ -147,6 +154,16 @@ class Journal:
                 for r in rows
             ]
         return trade, events, deadlines
+
+    def find(self, rows: list[dict[str, Any]], **wanted: str | None) -> list[dict[str, Any]]:
+        """`list`'s filters (platform, state, search: see `journal.search.keep`)."""
+        from journal.search import keep
+
+        def texts(ids: list[str]) -> Iterator[tuple[str, str]]:
+            with self.store.read() as conn:
+                yield from _payloads(conn, ids)
+
+        return keep(rows, texts, **wanted)
 
     def trades(self, include_all: bool, now: datetime) -> list[dict[str, Any]]:
         """Trades for `list`: unfinished ones, plus completed ones whose messages are open."""
@@ -366,3 +383,13 @@ def _require(fields: dict[str, Any], key: str) -> Any:
     if key not in fields:
         raise BadInput("missing_option", option=key.replace("_", "-"))
     return fields[key]
+
+
+def _payloads(conn: Connection, streams: list[str]) -> Iterator[tuple[str, str]]:
+    """(stream, payload JSON) of every event of these trades, in chunks (SQLite caps the
+    number of parameters)."""
+    for start in range(0, len(streams), 500):
+        part = streams[start : start + 500]
+        marks = ",".join("?" * len(part))
+        sql = f"SELECT stream, payload FROM events WHERE stream IN ({marks})"
+        yield from conn.exec_driver_sql(sql, tuple(part))
