@@ -203,35 +203,71 @@ def _record(type_: str, trade: str | None, at: str | None, sources=(), **fields:
 
 def _report(journal, type_: str, stored) -> tuple[dict[str, Any], list[str]]:
     """What `journal add` prints about the step it recorded: (JSON form, lines for people)."""
-    from journal.display import remaining, when
-
-    subject = stored[0].stream
-    if type_ in ("listed", "bought", "bundle"):
-        return {"id": subject}, [subject]
-    state_trade, _events, deadlines = journal.trade(subject)
-    now = _now()
     from journal.messages import render
     from journal.trade import warnings
 
+    subject = stored[0].stream
+    if type_ in ("listed", "bought", "bundle"):
+        return {"id": subject}, [subject]  # the new id alone: `T=$(journal add listed …)`
+    state_trade, _events, deadlines = journal.trade(subject)
+    now = _now()
     notes = [{"code": key, "message": render(key)} for key in warnings(state_trade, type_)]
     for note in notes:
         click.echo(f"journal: {note['message']}", err=True)
-    data = {"id": subject, "seq": stored[0].seq, "state": state_trade.state, "warnings": notes}
-    lines = [_step_line(state_trade, stored[0].seq, deadlines, now, when, remaining)]
+    nxt = _next_deadline(state_trade, deadlines, now)
+    data = {
+        "id": subject,
+        "seq": stored[0].seq,
+        "state": state_trade.state,
+        "warnings": notes,
+        "next_deadline": nxt and {"kind": nxt[0].kind, "due": nxt[0].due, "overdue": nxt[1]},
+        "notices": [],
+    }
+    lines = [_step_line(state_trade, type_, stored[0].seq, nxt, now)]
     if type_ in ("completed", "rated") and state_trade.state == "completed":
         window = next((d for d in deadlines if d.kind == "message_window"), None)
         if window and state_trade.role == "seller":
-            lines.append(render("personal_info", until=window.due))
+            notice = render("personal_info", until=window.due)
+            data["notices"].append({"code": "personal_info", "message": notice})
+            lines.append(notice)
     return data, lines
 
 
-def _step_line(trade, seq, deadlines, now, when, remaining) -> str:
+def _next_deadline(trade, deadlines, now):
+    """The deadline to mention after a step: an overdue one first (a backdated step whose
+    deadline has already passed says so), else the soonest open one."""
+    from journal.deadlines import is_overdue
+
+    late = [d for d in deadlines if is_overdue(d, now, trade.finished)]
+    if late:
+        return late[0], True
     upcoming = [d for d in deadlines if d.status(now) == "open"]
-    line = f"{trade.id} #{seq}: {trade.state}"
-    if upcoming:
-        d = upcoming[0]
-        line += f" · next {d.kind} {when(d.due)} ({remaining(d.due, now)})"
-    return line
+    return (upcoming[0], False) if upcoming else None
+
+
+def _step_line(trade, type_: str, seq: int, nxt, now) -> str:
+    """`T1 #2 ワンピース: 購入申請 → 購入申請 11/24(火) 08:30（あと1日23時間）`."""
+    from journal.display import remaining, short_when
+    from journal.labels import label
+    from journal.messages import render
+    from journal.settings import language
+
+    lang = language()
+    head = render("add_line", trade=trade.id, seq=seq, title=trade.title)
+    step = label("step", type_, lang)
+    if nxt is None:
+        return render(
+            "add_line_done", head=head, step=step, state=label("state", trade.state, lang)
+        )
+    deadline, late = nxt
+    return render(
+        "add_line_overdue" if late else "add_line_next",
+        head=head,
+        step=step,
+        kind=label("kind", deadline.kind, lang),
+        due=short_when(deadline.due, now),
+        left=remaining(deadline.due, now),
+    )
 
 
 @add.command("listed")
