@@ -42,6 +42,24 @@ class _Choice(click.Choice):
         return super().convert(choice(value, self.choices), param, ctx)
 
 
+def _complete_ids(ctx: click.Context, param: click.Parameter, incomplete: str) -> list:
+    """Trade ids for Tab: those of the journal `--db` (or JOURNAL_DB, or the default) holds."""
+    from click.shell_completion import CompletionItem
+
+    from journal.completion import titles, trade_ids
+    from journal.settings import resolve_db_path
+
+    obj = ctx.find_object(Ctx)
+    db = obj.db if obj is not None else None
+    try:
+        path = resolve_db_path(db)
+    except Exception:  # noqa: BLE001 - completion never fails loudly
+        return []
+    found = trade_ids(path, incomplete)[:200]
+    names = titles(path, found)
+    return [CompletionItem(i, help=names.get(i)) for i in found]
+
+
 class Ctx:
     """Per-invocation options shared by all commands (`--db`, `--json`)."""
 
@@ -325,7 +343,9 @@ def _simple(name: str, doc: str, *options) -> None:
         _record(name, trade_id, at, **fields)
 
     command.__name__ = f"add_{name.replace('-', '_')}"
-    decorated = _common(_AT(click.argument("trade_id", metavar="ID")(command)))
+    decorated = _common(
+        _AT(click.argument("trade_id", metavar="ID", shell_complete=_complete_ids)(command))
+    )
     for option in reversed(options):
         decorated = option(decorated)
     add.command(name, help=doc + f"\n\n\b\nExample:\n  journal add {name} T1")(decorated)
@@ -389,7 +409,9 @@ for _name, _doc, *_options in _SIMPLE:
 
 
 @add.command("bundle")
-@click.argument("trade_ids", nargs=-1, required=True, metavar="ID ID [ID…]")
+@click.argument(
+    "trade_ids", nargs=-1, required=True, metavar="ID ID [ID…]", shell_complete=_complete_ids
+)
 @click.option("--price", required=True, metavar="YEN")
 @click.option("--buyer", required=True, metavar="NAME")
 @click.option(
@@ -412,7 +434,7 @@ def add_bundle(trade_ids, new_id, at, **fields) -> None:
 
 
 @cli.command()
-@click.argument("trade_id", metavar="ID")
+@click.argument("trade_id", metavar="ID", shell_complete=_complete_ids)
 @_common
 def show(trade_id: str) -> None:
     """One trade: its state, deadlines and every event.
@@ -541,7 +563,7 @@ def calendar(within: str | None, output: str | None) -> None:
 
 
 @cli.command()
-@click.argument("trade_id", metavar="[ID]", required=False)
+@click.argument("trade_id", metavar="[ID]", required=False, shell_complete=_complete_ids)
 @_common
 def log(trade_id: str | None) -> None:
     """The event log (of one trade, or all), with corrections marked.
@@ -989,15 +1011,123 @@ def daemon_install() -> None:
     Example:
       journal daemon install
     """
+    from pathlib import Path
+
     from journal.messages import render
     from journal.settings import resolve_db_path
-    from scheduler.install import install
+    from scheduler.install import install, journal_command, source_checkout
 
     path, enable = install(resolve_db_path(_opts().db))
+    program = journal_command()[0]
+    source = source_checkout(Path(program))
+    lines = [render("daemon_installed", path=str(path), command=enable)]
+    if source:
+        click.echo(f"journal: {render('daemon_in_source', folder=str(source))}", err=True)
     _emit(
-        {"path": str(path), "enable": enable},
-        render("daemon_installed", path=str(path), command=enable),
+        {
+            "path": str(path),
+            "enable": enable,
+            "program": program,
+            "inside_source_folder": source and str(source),
+        },
+        "\n".join(lines),
     )
+
+
+@daemon.command("uninstall")
+@_common
+def daemon_uninstall() -> None:
+    """Remove the service that `daemon install` wrote (and say how to stop it).
+
+    \b
+    Example:
+      journal daemon uninstall
+    """
+    from journal.messages import render
+    from scheduler.install import uninstall
+
+    path, existed, stop = uninstall()
+    key = "daemon_uninstalled" if existed else "daemon_not_installed"
+    _emit(
+        {"path": str(path), "removed": existed, "stop": stop},
+        render(key, path=str(path), command=stop),
+    )
+
+
+@daemon.command("status")
+@_common
+def daemon_status() -> None:
+    """Is a service installed, what does it run, and is a daemon running on this journal?
+
+    \b
+    Example:
+      journal daemon status --json
+    """
+    from pathlib import Path
+
+    from journal.messages import render
+    from journal.settings import resolve_db_path
+    from scheduler.install import running_daemon, service_file, service_program, source_checkout
+
+    db = resolve_db_path(_opts().db)
+    path = service_file()
+    program = service_program(path) if path.is_file() else None
+    pid = running_daemon(db)
+    source = source_checkout(Path(program)) if program else None
+    data = {
+        "journal": str(db),
+        "service": str(path) if path.is_file() else None,
+        "program": program,
+        "program_exists": bool(program and Path(program).exists()),
+        "inside_source_folder": str(source) if source else None,
+        "running": pid is not None,
+        "pid": pid or None,
+    }
+    lines = [render("status_journal", path=str(db))]
+    lines.append(
+        render("status_service", path=str(path), program=program)
+        if program
+        else render("status_no_service")
+    )
+    if program and not data["program_exists"]:
+        lines.append(render("status_program_missing", program=program))
+    if source:
+        lines.append(render("daemon_in_source", folder=str(source)))
+    lines.append(render("status_running", pid=pid) if pid is not None else render("status_stopped"))
+    _emit(data, "\n".join(lines))
+
+
+@cli.command("config")
+@_common
+def config_() -> None:
+    """Where the journal, config, lock and logs are, and the settings in effect.
+
+    \b
+    Example:
+      journal config --json
+    """
+    from journal.config_view import config_lines, in_effect
+    from journal.settings import resolve_db_path
+
+    data = in_effect(resolve_db_path(_opts().db))
+    _emit(data, config_lines(data))
+
+
+@cli.command()
+@click.argument("shell", type=click.Choice(("bash", "zsh", "fish")))
+@_common
+def completion(shell: str) -> None:
+    """Print the Tab-completion script for your shell (trade ids complete too).
+
+    \b
+    Example:
+      journal completion bash >> ~/.bashrc
+    """
+    from click.shell_completion import get_completion_class
+
+    script_class = get_completion_class(shell)
+    assert script_class is not None  # the choice allows only shells click knows
+    click.echo(script_class(cli, {}, "journal", "_JOURNAL_COMPLETE").source())
 
 
 @cli.command()
