@@ -242,6 +242,12 @@ def _report(journal, type_: str, stored) -> tuple[dict[str, Any], list[str]]:
         "notices": [],
     }
     lines = [_step_line(state_trade, type_, stored[0].seq, nxt, now)]
+    for kind in ("item-taken", "item-released"):
+        others = [e.stream for e in stored if e.type == kind]
+        if others:  # the double-listing alarm (journal/items.py), said at once
+            notice = render(f"notice_{kind.replace('-', '_')}", trades=", ".join(others))
+            data["notices"].append({"code": kind, "message": notice, "trades": others})
+            lines.append(notice)
     if type_ in ("completed", "rated") and state_trade.state == "completed":
         window = next((d for d in deadlines if d.kind == "message_window"), None)
         if window and state_trade.role == "seller":
@@ -302,6 +308,9 @@ def _step_line(trade, type_: str, seq: int, nxt, now) -> str:
 @click.option("--kind", type=click.Choice(("normal", "dedicated", "confirmation")), default=None)
 @click.option("--buyer", metavar="NAME", help="For a dedicated listing (〇〇様専用).")
 @click.option("--until", metavar="WHEN", help="How long a dedicated/confirmation listing waits.")
+@click.option(
+    "--item", metavar="KEY", help="The same physical item listed elsewhere (double-listing alarm)."
+)
 @_AT
 @_common
 def add_listed(trade_id, at, **fields) -> None:
@@ -598,6 +607,21 @@ def void(seq: int, reason: str) -> None:
 
     stored = _journal().void(event_number(seq), reason)
     _emit({"voided": seq, "seq": stored.seq}, render("voided", seq=seq, new=stored.seq))
+
+
+@cli.command()
+@_common
+def items() -> None:
+    """Items listed on several apps (`listed --item KEY`), with each listing's state.
+
+    \b
+    Example:
+      journal items --json
+    """
+    from journal import screens
+
+    data = _journal().items()
+    _emit(data, None if _opts().json else screens.items_screen(data, _screen()))
 
 
 @cli.command()

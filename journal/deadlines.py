@@ -43,6 +43,8 @@ KIND_SPECS: dict[str, KindSpec] = {
     "dedicated_expiry": KindSpec(("seller",), ("request", "purchase"), "dedicated"),
     "confirmation_cleanup": KindSpec(("seller",), ("delisting",), "confirmation"),
     "inspect": KindSpec(("buyer",), ("receipt", "completion")),
+    # another listing of the same item was taken: take this one down (journal/items.py)
+    "delist": KindSpec(("seller",), ("delisting", "cancellation")),
 }
 # A deadline is overdue when it has passed and the trade still waits for the step it asks
 # for: a kind met by a step, not one the app acts on itself (auto-complete) and not a

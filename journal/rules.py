@@ -32,6 +32,7 @@ DEADLINE_KINDS = (
     "dedicated_expiry",
     "confirmation_cleanup",
     "inspect",
+    "delist",
 )
 CONFIDENCES = ("official", "several-sources", "single-source", "custom")
 _OVERRIDABLE = {

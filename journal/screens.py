@@ -34,6 +34,7 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "before": ("BEFORE", "何前"),
     "how": ("HOW", "方法"),
     "notifier": ("NOTIFIER", "通知先"),
+    "item": ("ITEM", "商品"),
 }
 
 
@@ -283,3 +284,24 @@ def _rule_lines(kind: str, rule: Rule, screen: Screen) -> list[str]:
         facts.insert(0, screen.say("rules_since", date=rule.effective_from.isoformat()))
     out.append("      " + " · ".join(facts))
     return out
+
+
+def items_screen(data: list[dict[str, Any]], screen: Screen) -> str:
+    """`journal items`: one row per listing, grouped by item; those to delist in red."""
+    if not data:
+        return screen.say("no_items")
+    rows, colours = [], []
+    for entry in data:
+        for n, listing in enumerate(entry["listings"]):
+            mark = screen.say("item_delist") if listing["delist"] else ""
+            rows.append(
+                [
+                    entry["item"] if n == 0 else "",
+                    listing["id"],
+                    label("platform", listing["platform"], screen.lang),
+                    label("state", listing["state"], screen.lang) + (f" {mark}" if mark else ""),
+                    listing["title"],
+                ]
+            )
+            colours.append("red" if listing["delist"] else None)
+    return screen.table(("item", "id", "platform", "state", "title"), rows, "title", colours)

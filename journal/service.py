@@ -8,22 +8,23 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta
+from functools import partial
 from itertools import groupby
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
-from journal import clock, names, projections, validate
+from journal import clock, names, projections, queries, validate
 from journal.deadlines import Deadline
 from journal.decide import Step, decide, decide_void, needs_new_id, streams_of
 from journal.errors import BadInput
 from journal.events import Event
+from journal.payloads import build_payload
 from journal.rules import RuleBook, rulebook_from_config
 from journal.settings import load_config
 from journal.store import EVENT_COLUMNS, Store, fmt_time, parse_time, row_to_event
-from journal.trade import KINDS, SHIP_DAYS, Trade, fold
+from journal.trade import Trade, fold
 
 _RETRIES = 5
 
@@ -84,21 +85,51 @@ class Journal:
         def plan(conn):
             target = self.store.event_at(conn, seq)
             history = self.store.stream(conn, target.stream) if target else []
-            return [decide_void(target, seq, history, reason, moment, cid)]
+            void = decide_void(target, seq, history, reason, moment, cid)
+            was, now = {void.stream: fold(history)}, {void.stream: fold([*history, void])}
+            return [void, *self._alarms(conn, [void], was, cid, now)]
 
         return self._write(plan, moment)[0]
 
+    def items(self) -> list[dict[str, Any]]:
+        """`journal items`: each item with its listings (state, and whether to delist)."""
+        self._fresh()
+        with self.store.read() as conn:
+            pairs = queries.items(conn)
+            trades = {t: self._fold(conn, t) for _, t in pairs}
+        out: dict[str, list[dict[str, Any]]] = {}
+        for item, trade_id in pairs:
+            t = trades[trade_id]
+            if t is None:
+                continue
+            row = {"id": t.id, "platform": t.platform, "title": t.title, "state": t.state}
+            out.setdefault(item, []).append(row | {"delist": bool(t.item_taken) and not t.finished})
+        return [{"item": item, "listings": rows} for item, rows in out.items()]
+
     def newest(self, count: int = 1000) -> list[Event]:
         """The last `count` events, newest first (`undo` looks for the step to void)."""
-        sql = f"SELECT {EVENT_COLUMNS} FROM events ORDER BY seq DESC LIMIT ?"
         with self.store.read() as conn:
-            return [row_to_event(row) for row in conn.exec_driver_sql(sql, (count,))]
+            return queries.newest_events(conn, count)
 
     def _decide(self, conn, step: Step, now: datetime) -> list[Event]:
         ids = streams_of(step)
-        trades: dict[str, Trade | None] = {i: fold(self.store.stream(conn, i)) for i in ids}
+        trades: dict[str, Trade | None] = {i: self._fold(conn, i) for i in ids}
         new_id = self._allocate(conn) if needs_new_id(step) else None
-        return decide(step, trades, new_id, now)
+        events = decide(step, trades, new_id, now)
+        return events + self._alarms(conn, events, trades, step.command_id)
+
+    def _alarms(
+        self, conn, events: list[Event], before: dict, command_id: str, after: dict | None = None
+    ) -> list[Event]:
+        """The double-listing alarms the events mean for other listings (journal/items.py)."""
+        from journal.items import alarms_for
+
+        load = partial(self._fold, conn)
+        listings = partial(queries.item_listings, conn)
+        return alarms_for(events, before, load, listings, command_id, after)
+
+    def _fold(self, conn, stream: str) -> Trade | None:
+        return fold(self.store.stream(conn, stream))
 
     def _allocate(self, conn) -> str:
         number = projections.next_trade_number(conn)
@@ -161,7 +192,7 @@ class Journal:
 
         def texts(ids: list[str]) -> Iterator[tuple[str, str]]:
             with self.store.read() as conn:
-                yield from _payloads(conn, ids)
+                yield from queries.payloads(conn, ids)
 
         return keep(rows, texts, **wanted)
 
@@ -324,72 +355,3 @@ def _titles(conn, ids: set[str]) -> dict[str, str]:
     marks = ",".join("?" * len(ids))
     rows = conn.exec_driver_sql(f"SELECT id, title FROM trades WHERE id IN ({marks})", tuple(ids))
     return {r[0]: r[1] for r in rows}
-
-
-def build_payload(type_: str, fields: dict[str, Any]) -> dict[str, Any]:
-    """Validate the fields a step needs and return its payload (absent options left out)."""
-    f = {k: v for k, v in fields.items() if v is not None and v is not False}
-    payload: dict[str, Any] = {}
-    if type_ in ("listed", "bought"):
-        payload["platform"] = validate.platform(f.get("platform", ""))
-        payload["title"] = validate.title(f.get("title", ""))
-        payload["price"] = validate.yen(f.get("price", ""))
-        if "ship_days" in f:
-            payload["ship_days"] = validate.choice(f["ship_days"], "--ship-days", SHIP_DAYS)
-        if type_ == "listed":
-            if f.get("request_required"):
-                payload["request_required"] = True
-            if "kind" in f:
-                payload["kind"] = validate.choice(f["kind"], "--kind", KINDS)
-            if "until" in f:
-                payload["until"] = f["until"]
-            for key in ("shipping", "cost"):
-                if key in f:
-                    payload[key] = validate.yen(f[key], key, allow_zero=True)
-            if "buyer" in f:
-                payload["buyer"] = validate.name(f["buyer"])
-            if payload.get("kind") == "dedicated" and "buyer" not in payload:
-                raise BadInput("dedicated_needs_buyer")
-    elif type_ in ("request", "sold"):
-        payload["buyer"] = validate.name(f.get("buyer", ""))
-    elif type_ == "cancelled":
-        payload["reason"] = validate.text(f.get("reason", ""), "reason")
-    elif type_ == "hold":
-        payload["buyer"] = validate.name(f.get("buyer", ""))
-        payload["until"] = _require(f, "until")
-    elif type_ in ("defect", "message", "note", "return"):
-        payload["note"] = validate.text(f.get("note", ""), "note")
-    elif type_ == "offer":
-        payload["buyer"] = validate.name(f.get("buyer", ""))
-        payload["price"] = validate.yen(f.get("price", ""))
-    elif type_ == "price":
-        if "price" not in f and "title" not in f:
-            raise BadInput("price_needs_change")
-        if "price" in f:
-            payload["price"] = validate.yen(f["price"])
-        if "title" in f:
-            payload["title"] = validate.title(f["title"])
-    elif type_ == "bundle":
-        payload["price"] = validate.yen(f.get("price", ""))
-        payload["buyer"] = validate.name(f.get("buyer", ""))
-        if "until" in f:
-            payload["until"] = f["until"]
-    if isinstance(payload.get("until"), datetime):
-        payload["until"] = fmt_time(payload["until"])
-    return payload
-
-
-def _require(fields: dict[str, Any], key: str) -> Any:
-    if key not in fields:
-        raise BadInput("missing_option", option=key.replace("_", "-"))
-    return fields[key]
-
-
-def _payloads(conn: Connection, streams: list[str]) -> Iterator[tuple[str, str]]:
-    """(stream, payload JSON) of every event of these trades, in chunks (SQLite caps the
-    number of parameters)."""
-    for start in range(0, len(streams), 500):
-        part = streams[start : start + 500]
-        marks = ",".join("?" * len(part))
-        sql = f"SELECT stream, payload FROM events WHERE stream IN ({marks})"
-        yield from conn.exec_driver_sql(sql, tuple(part))

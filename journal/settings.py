@@ -134,7 +134,14 @@ def _anchors(value: Any) -> _Wrong:
     """`counted_from`: a non-empty list of the moments a trade records."""
     from journal.trade import _ANCHORS
 
-    known = sorted({*(a for side in _ANCHORS.values() for a in side.values()), "hold", "hold_end"})
+    known = sorted(
+        {
+            *(a for side in _ANCHORS.values() for a in side.values()),
+            "hold",
+            "hold_end",
+            "item_taken",
+        }
+    )
     ok = (
         type(value) is list
         and 0 < len(value) <= len(known)

@@ -13,6 +13,7 @@ MAX_PRICE = 99_999_999
 MAX_TITLE = 200
 MAX_NAME = 100
 MAX_TEXT = 4000
+MAX_ITEM = 100
 MAX_SEQ = 2**63 - 1  # SQLite's largest integer
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
 
@@ -71,6 +72,11 @@ def title(value: str) -> str:
 
 def name(value: str) -> str:
     return text(value, "buyer", MAX_NAME, multiline=False)
+
+
+def item(value: str) -> str:
+    """An item key (`--item`): the same text on every listing of one physical item."""
+    return text(value, "item", MAX_ITEM, multiline=False)
 
 
 def seq(value: int) -> int:
@@ -165,10 +171,13 @@ _FIELDS = {
     "request_required": lambda v: type(v) is bool,
     "from": lambda v: type(v) is list and 0 < len(v) <= 1000 and all(map(_is_id, v)),
     "into": _is_id,
+    "item": _is_text(MAX_ITEM),
+    "by": _is_id,
+    "step": lambda v: type(v) is str and v in ("sold", "approved", "bundled", "hold", "listed"),
     "seq": _is_int(1, MAX_SEQ),
     "voided_type": lambda v: type(v) is str and v in _PAYLOADS,
 }
-_LISTED = ("request_required", "ship_days", "kind", "until", "shipping", "cost", "buyer")
+_LISTED = ("request_required", "ship_days", "kind", "until", "shipping", "cost", "buyer", "item")
 _PLAIN: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
 # event type -> (fields it must have, fields it may have)
 _PAYLOADS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -179,6 +188,9 @@ _PAYLOADS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         _LISTED,
     ),
     "bundled": (("into",), ()),
+    # written by the journal: another listing of the same item was taken / is free again
+    "item-taken": (("item", "by", "step"), ()),
+    "item-released": (("item", "by"), ()),
     "request": (("buyer",), ()),
     "sold": (("buyer",), ()),
     "cancelled": (("reason",), ()),

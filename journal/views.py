@@ -67,6 +67,7 @@ def trade_json(
         "offer": trade.offer,
         "bundled_into": trade.bundled_into,
         "bundled_from": trade.bundled_from,
+        "item": trade.item,
         "events": events_json(events),
         "deadlines": [deadline_json(d, now, trade.finished) for d in deadlines],
     }

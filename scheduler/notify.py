@@ -111,6 +111,9 @@ def _drain(stream: IO[bytes], kept: bytearray) -> None:
             stream.close()
 
 
+URGENT_KINDS = frozenset({"delist"})
+
+
 @dataclass(frozen=True)
 class Note:
     """One notification: what a person reads, and what a program forwarding it needs."""
@@ -120,6 +123,11 @@ class Note:
     trade: str
     kind: str
     due: str  # ISO 8601 in the user's timezone
+
+    @property
+    def urgent(self) -> bool:
+        """Shown as critical where the desktop allows: the item is about to sell twice."""
+        return self.kind in URGENT_KINDS
 
 
 class Notifier(Protocol):
@@ -252,9 +260,10 @@ class DesktopNotifier:
         exe = shutil.which("notify-send")
         if not exe:
             return False
+        urgency = ["-u", "critical"] if note.urgent else []
         try:
             done = subprocess.run(
-                [exe, "-a", "trade-journal", note.title, note.message],
+                [exe, "-a", "trade-journal", *urgency, note.title, note.message],
                 stdin=subprocess.DEVNULL,
                 capture_output=True,
                 timeout=PROBE_TIMEOUT,

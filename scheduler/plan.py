@@ -19,6 +19,8 @@ from journal.timeparse import parse_duration
 # Ahead of every deadline; the user's own promises also at the moment itself.
 DEFAULT_WARNINGS: tuple[timedelta, ...] = (timedelta(hours=24), timedelta(hours=3))
 AT_THE_MOMENT_KINDS = ("hold_expiry", "dedicated_expiry")
+# Due the moment they appear: told at once, then daily while overdue.
+AT_ONCE_KINDS = ("delist",)
 DEFAULT_LATENESS = timedelta(hours=24)
 # A reminder delivered this long after its time is marked late (scheduling jitter is not).
 GRACE = timedelta(seconds=60)
@@ -70,6 +72,8 @@ class Warnings:
     def for_kind(self, kind: str) -> tuple[timedelta, ...]:
         if kind in self.per_kind:
             return self.per_kind[kind]
+        if kind in AT_ONCE_KINDS:
+            return (timedelta(0),)
         if kind in AT_THE_MOMENT_KINDS:
             return (*self.default, timedelta(0))
         return self.default
