@@ -865,8 +865,16 @@ def demo() -> None:
 @cli.group(invoke_without_command=True)
 @click.option(
     "--notifier",
-    type=click.Choice(("desktop", "command", "console")),
-    help="How to deliver (default: [notifier] kind in the config, else desktop).",
+    type=click.Choice(("desktop", "command", "console", "apprise")),
+    multiple=True,
+    help="How to deliver; repeat for several (default: [notifier] kind, else desktop).",
+)
+@click.option(
+    "--url",
+    "urls",
+    metavar="URL",
+    multiple=True,
+    help="Where the apprise notifier pushes (ntfy://…, tgram://…, mailto://…); repeatable.",
 )
 @click.option(
     "--command", "program", metavar="PROGRAM", help="Program run per reminder (command notifier)."
@@ -886,7 +894,8 @@ def demo() -> None:
 @click.pass_context
 def daemon(
     ctx: click.Context,
-    notifier: str | None,
+    notifier: tuple[str, ...],
+    urls: tuple[str, ...],
     program: str | None,
     once: bool,
     as_of: str | None,
@@ -926,7 +935,8 @@ def daemon(
     )
     logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, handlers=[handler])
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
-    chosen = notify.choose(load_config().notifier, notifier, program)
+    chosen = notify.choose(load_config().notifier, notifier, program, urls)
+    keep = _calendar_keeper(load_config().calendar)
     moment = _when(as_of)
     if dry_run or moment is not None:
         _daemon_preview(moment or _now())
@@ -939,6 +949,8 @@ def daemon(
         if once:
             reminders.fresh()
             outcome = reminders.deliver_due(chosen, _now(), parallel=WORKERS, full=True)
+            if keep is not None:
+                keep(reminders)
             counts = {
                 "delivered": len(outcome.delivered),
                 "summarized": len(outcome.summarized),
@@ -959,10 +971,29 @@ def daemon(
 
             return Reminders(Journal(path))
 
-        _serve(Daemon(reminders, chosen, reopen=reopen))
+        _serve(Daemon(reminders, chosen, reopen=reopen, after_change=keep))
     finally:
         journal.close()
         lock.close()
+
+
+def _calendar_keeper(section: dict):
+    """`[calendar] path = "…"`: the daemon rewrites that iCalendar file whenever the plan
+    changes (atomically, and only when its content changed)."""
+    if not section.get("path"):
+        return None
+    from pathlib import Path
+
+    from journal import clock, ical
+    from journal.timeparse import parse_duration
+
+    target = Path(section["path"]).expanduser()
+    within = parse_duration(section["within"]) if section.get("within") else None
+
+    def keep(reminders) -> None:
+        ical.write_file(target, reminders.journal.calendar(clock.now(), within))
+
+    return keep
 
 
 def _daemon_preview(moment) -> None:

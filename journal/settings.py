@@ -56,6 +56,7 @@ class Config:
     rules: dict[str, Any] = field(default_factory=dict)
     reminders: dict[str, Any] = field(default_factory=dict)
     notifier: dict[str, Any] = field(default_factory=dict)
+    calendar: dict[str, Any] = field(default_factory=dict)
     raw: dict[str, Any] = field(default_factory=dict)
 
 
@@ -86,6 +87,7 @@ def load_config() -> Config:
         rules=data.get("rules", {}) or {},
         reminders=data.get("reminders", {}) or {},
         notifier=data.get("notifier", {}) or {},
+        calendar=data.get("calendar", {}) or {},
         raw=data,
     )
 
@@ -122,6 +124,30 @@ def _boolean(value: Any) -> _Wrong:
 def _one_of(*choices: str):
     def check(value: Any) -> _Wrong:
         return None if value in choices and type(value) is str else _choices(choices)
+
+    return check
+
+
+NOTIFIERS = ("desktop", "command", "console", "apprise")
+
+
+def _list_of(each, most: int):
+    """A list of up to `most` values, each passing `each`."""
+
+    def check(value: Any) -> _Wrong:
+        if type(value) is not list or len(value) > most:
+            return ("expect_list", {"most": most})
+        return next((wrong for wrong in map(each, value) if wrong), None)
+
+    return check
+
+
+def _one_or_list(each):
+    """One value, or a list of them (`kind = "desktop"` or `kind = ["desktop", "apprise"]`)."""
+    listed = _list_of(each, 10)
+
+    def check(value: Any) -> _Wrong:
+        return listed(value) if type(value) is list else each(value)
 
     return check
 
@@ -259,11 +285,13 @@ def _schema() -> _Table:
             "mercari": _Table(keys={"identity_verified": _boolean}),
             "notifier": _Table(
                 keys={
-                    "kind": _one_of("desktop", "command", "console"),
+                    "kind": _one_or_list(_one_of(*NOTIFIERS)),
                     "command": _text(4096),
                     "lateness": _duration,
+                    "urls": _list_of(_text(4096), 20),
                 }
             ),
+            "calendar": _Table(keys={"path": _text(4096), "within": _duration}),
         }
     )
 

@@ -180,12 +180,14 @@ class Daemon:
         poll: float = POLL,
         reopen: Callable[[], Reminders] | None = None,
         workers: int = WORKERS,
+        after_change: Callable[[Reminders], None] | None = None,
     ) -> None:
         from apscheduler.executors.pool import ThreadPoolExecutor
         from apscheduler.schedulers.background import BackgroundScheduler
 
         self.reminders = reminders
         self.notifier = notifier
+        self.after_change = after_change  # e.g. keep the calendar file current
         self.poll = poll
         self.reopen = reopen
         self.path = reminders.store.path
@@ -394,6 +396,7 @@ class Daemon:
             )
             log.debug("planned %d wake-ups until %s", len(planned), self.horizon_end)
             self.deliver(None, full=True)
+            self._keep()
 
     def on_change(self) -> None:
         """Another process wrote: re-plan only the trades its new events touched."""
@@ -413,6 +416,17 @@ class Daemon:
             self.last_seq = last
             self.replan(touched)
             self.deliver(touched)
+            self._keep()
+
+    def _keep(self) -> None:
+        """After the plan changed: what follows the journal outside it (the calendar file)."""
+        if self.after_change is None:
+            return
+
+        def keep_files() -> None:
+            self.after_change(self.reminders)  # type: ignore[misc]
+
+        self._safely(keep_files)
 
     def replan(self, trades: Collection[str]) -> None:
         """Replace these trades' wake-ups: met or voided deadlines lose theirs here."""

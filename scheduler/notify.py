@@ -16,7 +16,7 @@ import sys
 import threading
 import time
 import warnings
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Protocol
@@ -27,7 +27,7 @@ log = logging.getLogger("journal.daemon")
 COMMAND_TIMEOUT = 60.0  # per call; the process group is killed after it
 PROBE_TIMEOUT = 5.0
 OUTPUT_KEPT = 4096  # bytes of a command's output kept for the log; the rest is read and dropped
-KINDS = ("desktop", "command", "console")
+KINDS = ("desktop", "command", "console", "apprise")
 QUIET = 3600.0  # seconds between two log lines about the same lasting problem
 
 
@@ -328,15 +328,39 @@ def _probe_command() -> list[str] | None:
     return None
 
 
-def choose(config: Mapping[str, Any], kind: str | None, command: str | None) -> Notifier:
-    """The notifier from `--notifier`/`--command`, else `[notifier] kind`/`command`."""
-    chosen = kind or ("command" if command else None) or config.get("kind") or "desktop"
+def choose(
+    config: Mapping[str, Any],
+    kind: str | Sequence[str] | None,
+    command: str | None,
+    urls: Sequence[str] = (),
+) -> Notifier:
+    """The notifier(s) from `--notifier`/`--command`/`--url`, else `[notifier] kind`,
+    `command`, `urls`; several kinds at once make one notifier that sends to each."""
+    kinds = [kind] if isinstance(kind, str) else list(kind or ())
+    if not kinds:
+        configured = config.get("kind")
+        kinds = [configured] if isinstance(configured, str) else list(configured or ())
+    if not kinds:
+        kinds = ["command" if command else "desktop"]
+    chosen = [_one(k, config, command, urls) for k in dict.fromkeys(kinds)]
+    if len(chosen) == 1:
+        return chosen[0]
+    from scheduler.push import AllNotifiers
+
+    return AllNotifiers(chosen)
+
+
+def _one(chosen: str, config: Mapping[str, Any], command: str | None, urls: Sequence[str]):
     if chosen not in KINDS:
         raise BadInput("bad_notifier", value=chosen)
     if chosen == "console":
         return ConsoleNotifier()
     if chosen == "desktop":
         return DesktopNotifier()
+    if chosen == "apprise":
+        from scheduler.push import AppriseNotifier
+
+        return AppriseNotifier(list(urls) or list(config.get("urls") or ()))
     program = command or config.get("command")
     if not program or not isinstance(program, str):
         raise BadInput("notifier_needs_command")
