@@ -142,10 +142,11 @@ class Recorder:
         return True
 
 
-def test_the_daemon_tells_at_once_then_daily_and_urgently(ok, journal_env) -> None:
+@pytest.mark.parametrize(("sold_on", "also_on"), list(itertools.permutations(PLATFORMS, 2)))
+def test_the_daemon_tells_at_once_then_daily_and_urgently(ok, journal_env, sold_on, also_on):
     tokyo = ZoneInfo("Asia/Tokyo")
     with freeze_time(NOW) as frozen:
-        first, second = listed(ok, "mercari"), listed(ok, "rakuma")
+        first, second = listed(ok, sold_on), listed(ok, also_on)
         ok("add", "sold", first, "--buyer", "けん")
         journal = Journal(journal_env)
         try:
