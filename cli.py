@@ -333,6 +333,7 @@ def add_listed(trade_id, at, **fields) -> None:
     type=_Choice(("1-2", "2-3", "4-7")),
     help="The seller's 発送日の目安 / 発送までの日数 on the listing.",
 )
+@click.option("--shipping", metavar="YEN", help="The shipping you paid.")
 @_AT
 @_common
 def add_bought(trade_id, at, **fields) -> None:
@@ -364,7 +365,12 @@ _BUYER = click.option("--buyer", required=True, metavar="NAME")
 _NOTE = click.option("--note", required=True, metavar="TEXT")
 _SIMPLE = (
     ("request", "A buyer sent a purchase request (購入申請).", _BUYER),
-    ("sold", "The item sold without a request (購入).", _BUYER),
+    (
+        "sold",
+        "The item sold without a request (購入).",
+        _BUYER,
+        click.option("--price", metavar="YEN", help="The final price (an auction's winning bid)."),
+    ),
     ("approved", "You approved the purchase request (承認); the buyer must now pay."),
     ("declined", "You declined the purchase request."),
     (
@@ -377,7 +383,13 @@ _SIMPLE = (
         " you cannot remove the winner while it is valid.",
     ),
     ("paid", "The buyer paid (支払い); or, buying, you paid."),
-    ("shipped", "The item was shipped (発送通知)."),
+    (
+        "shipped",
+        "The item was shipped (発送通知).",
+        click.option("--shipping", metavar="YEN", help="What the shipping cost you."),
+        click.option("--carrier", metavar="NAME", help="ゆうパケット, ネコポス, …"),
+        click.option("--tracking", metavar="NUMBER", help="The tracking number."),
+    ),
     ("received", "Receipt: the buyer rated receipt (受取評価), or, buying, it arrived."),
     ("rated", "You rated the other side (評価)."),
     ("completed", "The trade completed (取引完了), e.g. automatically by the app."),
@@ -397,6 +409,13 @@ _SIMPLE = (
     ("defect", "Inspection found a defect (検品).", _NOTE),
     ("message", "A trade message was sent or received (取引メッセージ).", _NOTE),
     ("note", "A private note.", _NOTE),
+    (
+        "cost",
+        "Record or correct what the item cost you (仕入れ値) and extra costs (梱包材…).",
+        click.option("--cost", metavar="YEN", help="The cost of the goods."),
+        click.option("--extra", metavar="YEN", help="Extra costs: packaging and the like."),
+        click.option("--note", metavar="TEXT"),
+    ),
     ("return", "A return was requested (返品).", _NOTE),
     (
         "offer",
@@ -457,7 +476,7 @@ def show(trade_id: str) -> None:
     now = _now()
     journal = _journal()
     trade, events, deadlines = journal.trade(journal.resolve_id(trade_id))
-    data = views.trade_json(trade, events, deadlines, now)
+    data = views.trade_json(trade, events, deadlines, now, journal.money(trade))
     _emit(data, None if _opts().json else screens.trade_screen(data, events, now, _screen()))
 
 
@@ -610,6 +629,59 @@ def void(seq: int, reason: str) -> None:
 
 
 @cli.command()
+@click.option("--year", type=int, metavar="YYYY", help="This year (default: the current one).")
+@click.option("--month", metavar="YYYY-MM", help="This month.")
+@click.option("--from", "first", metavar="DATE", help="From this day (with --to).")
+@click.option("--to", "last", metavar="DATE", help="To this day, included.")
+@click.option("--by", type=click.Choice(("month", "platform")), default="month", show_default=True)
+@click.option("--chart", metavar="FILE", help="Also draw the chart into FILE.png or FILE.svg.")
+@_common
+def money(
+    year: int | None,
+    month: str | None,
+    first: str | None,
+    last: str | None,
+    by: str,
+    chart: str | None,
+) -> None:
+    """Sales, fees, shipping, costs and profit of the trades completed in a period.
+
+    \b
+    Example:
+      journal money --year 2026
+      journal money --month 2026-11 --by platform --chart 2026-11.png
+    """
+    from journal import screens
+    from journal.money import JST
+    from journal.money_report import period, report
+
+    now = _now()
+    day = [_when(d).astimezone(JST).date() if d else None for d in (first, last)]
+    span = period(year, month, day[0], day[1], now.astimezone(JST).date())
+    journal = _journal()
+    data = report(journal.all_trades(), journal.book, journal.money_settings(), span, by)
+    if chart:
+        _money_chart(chart, data)
+    _emit(data, None if _opts().json else screens.money_screen(data, by, _screen()))
+
+
+def _money_chart(chart: str, data: dict[str, Any]) -> None:
+    from pathlib import Path
+
+    from journal import chart as charts
+    from journal.messages import render
+    from journal.validate import file_path
+
+    labels = {
+        "sales": render("money_sales"),
+        "profit": render("money_profit"),
+        "yen": render("money_yen"),
+        "title": render("money_title", first=data["from"], last=data["to"]),
+    }
+    charts.write(Path(file_path(chart)).expanduser(), data["groups"], labels)
+
+
+@cli.command()
 @_common
 def items() -> None:
     """Items listed on several apps (`listed --item KEY`), with each listing's state.
@@ -748,16 +820,19 @@ def backup(path: str) -> None:
 
 @cli.command()
 @click.option(
-    "--format", "format_", type=click.Choice(("jsonl",)), default="jsonl", show_default=True
+    "--format", "format_", type=click.Choice(("jsonl", "csv")), default="jsonl", show_default=True
 )
 @click.option("--output", "-o", metavar="FILE", help="A new file (default: standard output).")
+@click.option("--year", type=int, metavar="YYYY", help="csv: the trades of this year only.")
 @_common
-def export(format_: str, output: str | None) -> None:
-    """Write the whole event log, one JSON object per line, with every stored column and hash.
+def export(format_: str, output: str | None, year: int | None) -> None:
+    """Write the whole event log, one JSON object per line, with every stored column and hash;
+    or, with --format csv, one row per trade with its dates and money (for a spreadsheet).
 
     \b
     Example:
       journal export --format jsonl -o journal.jsonl
+      journal export --format csv --year 2026 -o 2026.csv
     """
     from pathlib import Path
 
@@ -766,6 +841,13 @@ def export(format_: str, output: str | None) -> None:
 
     target = Path(file_path(output)).expanduser() if output else None
     journal = _journal(must_exist=True)
+    if format_ == "csv":
+        _export_csv(journal, target, year)
+        return
+    if year is not None:
+        from journal.messages import render
+
+        raise click.UsageError(render("year_needs_csv"))
     raw = getattr(sys.stdout, "buffer", None)
     if target is None and raw is not None:
         # UTF-8 whatever the terminal's locale, so the export is the same bytes everywhere.
@@ -774,6 +856,24 @@ def export(format_: str, output: str | None) -> None:
         raw.flush()
     else:
         export_to(journal, target, sys.stdout.write)
+
+
+def _export_csv(journal, target, year: int | None) -> None:
+    """`export --format csv`: UTF-8 with a BOM (Excel), the header in the reader's language."""
+    from journal import ical
+    from journal.csv_export import COLUMNS, csv_text
+    from journal.messages import render
+    from journal.money import MoneySettings
+    from journal.settings import load_config, user_tz
+
+    header = [render(f"csv_{name}") for name in COLUMNS]
+    settings = MoneySettings(**load_config().money)
+    text = csv_text(journal.all_trades(), journal.book, settings, header, user_tz(), year)
+    if target is None:
+        sys.stdout.buffer.write(text.encode("utf-8"))
+        sys.stdout.flush()
+    else:
+        ical.write_file(target, text)
 
 
 # A file this large shows a progress bar even when stderr is not a terminal.

@@ -20,6 +20,8 @@ def build_payload(type_: str, fields: dict[str, Any]) -> dict[str, Any]:
         payload["price"] = validate.yen(f.get("price", ""))
         if "ship_days" in f:
             payload["ship_days"] = validate.choice(f["ship_days"], "--ship-days", SHIP_DAYS)
+        if type_ == "bought" and "shipping" in f:
+            payload["shipping"] = validate.yen(f["shipping"], "shipping", allow_zero=True)
         if type_ == "listed":
             if f.get("request_required"):
                 payload["request_required"] = True
@@ -38,6 +40,22 @@ def build_payload(type_: str, fields: dict[str, Any]) -> dict[str, Any]:
                 raise BadInput("dedicated_needs_buyer")
     elif type_ in ("request", "sold"):
         payload["buyer"] = validate.name(f.get("buyer", ""))
+        if type_ == "sold" and "price" in f:
+            payload["price"] = validate.yen(f["price"])
+    elif type_ == "shipped":
+        if "shipping" in f:
+            payload["shipping"] = validate.yen(f["shipping"], "shipping", allow_zero=True)
+        for key in ("carrier", "tracking"):
+            if key in f:
+                payload[key] = validate.text(f[key], key, validate.MAX_NAME, multiline=False)
+    elif type_ == "cost":
+        for key in ("cost", "extra"):
+            if key in f:
+                payload[key] = validate.yen(f[key], key, allow_zero=True)
+        if not payload:
+            raise BadInput("cost_needs_amount")
+        if "note" in f:
+            payload["note"] = validate.text(f["note"], "note")
     elif type_ == "cancelled":
         payload["reason"] = validate.text(f.get("reason", ""), "reason")
     elif type_ == "hold":

@@ -214,6 +214,9 @@ def trade_screen(data: dict[str, Any], events: list[Event], now: datetime, scree
     if data.get("buyer"):
         facts.append(data["buyer"])
     lines = [f"{data['id']}  {data['title']}", "  " + " · ".join(facts)]
+    money = money_line(data.get("money"), screen)
+    if money:
+        lines.append("  " + money)
     hold = data.get("hold")
     if hold and hold["active"]:
         lines.append("  " + screen.say("show_hold", buyer=hold["buyer"], until=hold["until"]))
@@ -233,6 +236,14 @@ def rule_value(rule: Rule, lang: str) -> str:
     """What a rule's value means, in the reader's language (JSON keeps `Rule.describe`)."""
     if lang != "ja":
         return rule.describe()
+    if rule.kind == "fee":
+        text = f"販売価格の {rule.rate:g}%"
+        if rule.tiers:
+            steps = "、".join(f"{c}件・¥{a:,}以上で {r:g}%" for c, a, r in rule.tiers)
+            text += f"（前の期間の取引完了が {steps}）"
+        if rule.premium_rate is not None:
+            text += f"、プレミアム会員は {rule.premium_rate:g}%"
+        return text
     if rule.ship_days:
         return f"出品の発送日数（既定 {rule.default_ship_days} 日）、分単位"
     if rule.on_date is not None:
@@ -275,7 +286,8 @@ def _rule_lines(kind: str, rule: Rule, screen: Screen) -> list[str]:
     head = screen.say("rules_rule", kind=label("kind", kind, lang), value=value, anchor=anchor)
     out = [f"  {head}" + ("" if rule.enabled else f" ({screen.say('rules_off')})")]
     effect = rule.effect_ja if lang == "ja" and rule.effect_ja else rule.effect
-    out.append(f"      {screen.say('rules_effect', effect=effect)}")
+    key = "rules_what" if kind == "fee" else "rules_effect"  # a fee does not "pass"
+    out.append(f"      {screen.say(key, effect=effect)}")
     note = rule.note_ja if lang == "ja" and rule.note_ja else rule.note
     if note:
         out.append(f"      {screen.say('rules_note', note=note)}")
@@ -305,3 +317,63 @@ def items_screen(data: list[dict[str, Any]], screen: Screen) -> str:
             )
             colours.append("red" if listing["delist"] else None)
     return screen.table(("item", "id", "platform", "state", "title"), rows, "title", colours)
+
+
+def yen(value: int | None) -> str:
+    return "-" if value is None else f"¥{value:,}"
+
+
+def money_line(money: dict[str, Any] | None, screen: Screen) -> str | None:
+    """`show`'s money: price − fee − shipping − cost = profit."""
+    if not money or money.get("price") is None:
+        return None
+    rate = money.get("fee_rate")
+    return screen.say(
+        "show_money",
+        price=yen(money["price"]),
+        fee=yen(money.get("fee")),
+        rate="?" if rate is None else f"{rate:g}%",
+        shipping=yen(money.get("shipping")),
+        cost=yen(money.get("cost")),
+        profit=yen(money.get("profit")),
+    )
+
+
+BAR = "█"
+MONEY_COLUMNS = ("count", "sales", "fees", "shipping", "cost", "profit")
+
+
+def money_screen(data: dict[str, Any], by: str, screen: Screen, bar_width: int = 30) -> str:
+    """`journal money`: a table of the groups and their totals, then a bar chart of sales
+    and profit per group, aligned for Japanese labels."""
+    if not data["trades"]:
+        return screen.say("money_none", first=data["from"], last=data["to"])
+
+    def cells(entry: dict[str, Any]) -> list[str]:
+        return [str(entry["count"])] + [yen(entry[k]) for k in MONEY_COLUMNS[1:]]
+
+    keys = [_group_name(g["key"], by, screen) for g in data["groups"]]
+    rows = [[key, *cells(g)] for key, g in zip(keys, data["groups"], strict=True)]
+    rows.append([screen.say("money_total"), *cells(data["totals"])])
+    widths = [max(table.width(r[i]) for r in rows) for i in range(1, len(MONEY_COLUMNS) + 1)]
+    rows = [[r[0], *(c.rjust(w) for c, w in zip(r[1:], widths, strict=True))] for r in rows]
+    first = "money_col_key" if by == "month" else "money_col_platform"
+    header = [screen.say(first)] + [screen.say(f"money_col_{name}") for name in MONEY_COLUMNS]
+    lines = [table.render(header, rows, max_width=screen.width, shrink=0), ""]
+    top = max([g["sales"] for g in data["groups"]] + [1])
+    label_width = max(table.width(k) for k in keys)
+    for key, group in zip(keys, data["groups"], strict=True):
+        for n, (what, value) in enumerate(
+            (("money_sales", group["sales"]), ("money_profit", group["profit"]))
+        ):
+            size = round(bar_width * max(value, 0) / top)
+            name = table.pad(key if n == 0 else "", label_width)
+            lines.append(f"{name}  {table.pad(screen.say(what), 4)}  {BAR * size} {yen(value)}")
+    stock = data["inventory"]
+    lines.append("")
+    lines.append(screen.say("money_inventory", count=stock["count"], cost=yen(stock["cost"])))
+    return "\n".join(lines)
+
+
+def _group_name(key: str, by: str, screen: Screen) -> str:
+    return label("platform", key, screen.lang) if by == "platform" else key

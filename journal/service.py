@@ -106,6 +106,29 @@ class Journal:
             out.setdefault(item, []).append(row | {"delist": bool(t.item_taken) and not t.finished})
         return [{"item": item, "listings": rows} for item, rows in out.items()]
 
+    def all_trades(self, where: str = "1 = 1") -> list[Trade]:
+        """Trades folded from the log (`money`, the CSV export), in creation order."""
+        self._fresh()
+        sql = f"SELECT id FROM trades WHERE {where} ORDER BY created_seq"
+        with self.store.read() as conn:
+            ids = [row[0] for row in conn.exec_driver_sql(sql)]
+            found = {t.id: t for t in map(fold, _streams(conn, ids)) if t is not None}
+        return [found[i] for i in ids if i in found]
+
+    def money_settings(self):
+        from journal.money import MoneySettings
+
+        return MoneySettings(**load_config().money)
+
+    def money(self, trade: Trade) -> dict[str, Any]:
+        """`show`'s money; Rakuma's tiers need the completed Rakuma sales, the others none."""
+        from journal.money import money_of, sales_of
+
+        history: list[Trade] = []
+        if trade.role == "seller" and trade.platform == "rakuma":
+            history = self.all_trades("platform = 'rakuma' AND state = 'completed'")
+        return money_of(trade, self.book, sales_of(history), self.money_settings()).as_dict()
+
     def newest(self, count: int = 1000) -> list[Event]:
         """The last `count` events, newest first (`undo` looks for the step to void)."""
         with self.store.read() as conn:

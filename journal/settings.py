@@ -57,6 +57,7 @@ class Config:
     reminders: dict[str, Any] = field(default_factory=dict)
     notifier: dict[str, Any] = field(default_factory=dict)
     calendar: dict[str, Any] = field(default_factory=dict)
+    money: dict[str, Any] = field(default_factory=dict)
     raw: dict[str, Any] = field(default_factory=dict)
 
 
@@ -88,6 +89,7 @@ def load_config() -> Config:
         reminders=data.get("reminders", {}) or {},
         notifier=data.get("notifier", {}) or {},
         calendar=data.get("calendar", {}) or {},
+        money=data.get("money", {}) or {},
         raw=data,
     )
 
@@ -292,6 +294,13 @@ def _schema() -> _Table:
                 }
             ),
             "calendar": _Table(keys={"path": _text(4096), "within": _duration}),
+            "money": _Table(
+                keys={
+                    "yahoo_premium": _boolean,
+                    "rakuma_outside_count": _integer(0, 100000),
+                    "rakuma_outside_amount": _integer(0, 10**10),
+                }
+            ),
         }
     )
 

@@ -114,6 +114,9 @@ class Trade:
     return_requested: bool = False
     bundled_into: str | None = None
     bundled_from: list[str] = field(default_factory=list)
+    extra_cost: int | None = None  # packaging and other costs (`add cost --extra`)
+    carrier: str | None = None
+    tracking: str | None = None
     item: str | None = None  # the physical item (`listed --item`) this listing sells
     item_taken: dict[str, datetime] = field(default_factory=dict)  # by which listing, when
     version: int = 0
@@ -161,6 +164,8 @@ def apply(trade: Trade, event: Event) -> None:
     if t in CREATION_TYPES:
         raise Refused("already_exists", trade=trade.id)
     if t == VOID_TYPE or t in ANYTIME_TYPES:  # a void was checked against the history
+        if t == "cost":
+            _set_cost(trade, event)
         _count(trade, event)
         return
     if event.occurred_at < trade.created_at:
@@ -194,7 +199,12 @@ def apply(trade: Trade, event: Event) -> None:
             trade.anchors["completion"] = event.occurred_at
     if t in ("request", "sold"):
         trade.buyer = p.get("buyer", trade.buyer)
+        trade.price = p.get("price", trade.price)  # the final price (an auction's winning bid)
         _end_hold(trade, event)
+    elif t == "shipped":
+        trade.shipping = p.get("shipping", trade.shipping)  # paid; the listing's was a guess
+        trade.carrier = p.get("carrier", trade.carrier)
+        trade.tracking = p.get("tracking", trade.tracking)
     elif t in ("declined", "request-expired"):
         trade.buyer = None
     elif t == "payment-number":
@@ -267,6 +277,12 @@ def _item_alarm(trade: Trade, event: Event) -> None:
     else:
         trade.anchors.pop("item_taken", None)
     _count(trade, event)
+
+
+def _set_cost(trade: Trade, event: Event) -> None:
+    """`add cost`: the cost of goods and extra costs, recorded or corrected at any time."""
+    trade.cost = event.payload.get("cost", trade.cost)
+    trade.extra_cost = event.payload.get("extra", trade.extra_cost)
 
 
 def hold_active(trade: Trade) -> bool:

@@ -172,6 +172,9 @@ _FIELDS = {
     "from": lambda v: type(v) is list and 0 < len(v) <= 1000 and all(map(_is_id, v)),
     "into": _is_id,
     "item": _is_text(MAX_ITEM),
+    "extra": _is_int(0, MAX_PRICE),
+    "carrier": _is_text(MAX_NAME),
+    "tracking": _is_text(MAX_NAME),
     "by": _is_id,
     "step": lambda v: type(v) is str and v in ("sold", "approved", "bundled", "hold", "listed"),
     "seq": _is_int(1, MAX_SEQ),
@@ -182,7 +185,7 @@ _PLAIN: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
 # event type -> (fields it must have, fields it may have)
 _PAYLOADS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "listed": (("platform", "title", "price"), _LISTED),
-    "bought": (("platform", "title", "price"), ()),
+    "bought": (("platform", "title", "price"), ("ship_days", "shipping")),
     "bundle": (
         ("platform", "title", "price", "buyer", "from", "kind", "request_required"),
         _LISTED,
@@ -192,7 +195,9 @@ _PAYLOADS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "item-taken": (("item", "by", "step"), ()),
     "item-released": (("item", "by"), ()),
     "request": (("buyer",), ()),
-    "sold": (("buyer",), ()),
+    "sold": (("buyer",), ("price",)),
+    "shipped": ((), ("shipping", "carrier", "tracking")),
+    "cost": ((), ("cost", "extra", "note")),
     "cancelled": (("reason",), ()),
     "hold": (("buyer", "until"), ()),
     "defect": (("note",), ()),
@@ -207,7 +212,6 @@ _PAYLOADS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "approved",
             "declined",
             "paid",
-            "shipped",
             "received",
             "rated",
             "completed",

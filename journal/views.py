@@ -50,7 +50,11 @@ def deadline_json(d: Deadline, now: datetime, finished: bool) -> dict[str, Any]:
 
 
 def trade_json(
-    trade: Trade, events: list[Event], deadlines: list[Deadline], now: datetime
+    trade: Trade,
+    events: list[Event],
+    deadlines: list[Deadline],
+    now: datetime,
+    money: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     data: dict[str, Any] = {
         "id": trade.id,
@@ -68,6 +72,7 @@ def trade_json(
         "bundled_into": trade.bundled_into,
         "bundled_from": trade.bundled_from,
         "item": trade.item,
+        "money": money,
         "events": events_json(events),
         "deadlines": [deadline_json(d, now, trade.finished) for d in deadlines],
     }

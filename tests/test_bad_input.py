@@ -212,7 +212,7 @@ CASES = [
         {},
     ),
     ("unknown-command", ["frobnicate"], BAD, "No such command", {}),
-    ("bad-export-format", ["export", "--format", "csv"], BAD, "'csv' is not 'jsonl'", {}),
+    ("bad-export-format", ["export", "--format", "xml"], BAD, "'xml' is not one of", {}),
     (
         "bad-timezone-read",
         ["list"],
