@@ -60,6 +60,7 @@ STEPS: dict[str, str] = {
     "defect": "不備",
     "message": "取引メッセージ",
     "note": "メモ",
+    "cost": "仕入れ値・経費",
     "return": "返品",
     "offer": "値下げ交渉",
     "offer-declined": "交渉を断った",
