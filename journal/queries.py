@@ -4,11 +4,12 @@
 """
 
 from collections.abc import Iterator
+from datetime import datetime
 
 from sqlalchemy import Connection
 
 from journal.events import Event
-from journal.store import EVENT_COLUMNS, row_to_event
+from journal.store import EVENT_COLUMNS, fmt_time, row_to_event
 
 _CHUNK = 500  # SQLite caps the number of parameters of one statement
 
@@ -44,3 +45,16 @@ def newest_events(conn: Connection, count: int) -> list[Event]:
     """The last `count` events, newest first."""
     sql = f"SELECT {EVENT_COLUMNS} FROM events ORDER BY seq DESC LIMIT ?"
     return [row_to_event(row) for row in conn.exec_driver_sql(sql, (count,))]
+
+
+def completed_between(conn: Connection, platform: str, start: datetime, end: datetime) -> list[str]:
+    """Completed trades of an app whose completing step (`completed`, or the last rating)
+    happened in [start, end): a superset the fold then checks (a step may be voided)."""
+    sql = (
+        "SELECT DISTINCT e.stream FROM events e JOIN trades t ON t.id = e.stream"
+        " WHERE t.platform = ? AND t.role = 'seller' AND t.state = 'completed'"
+        " AND e.type IN ('completed', 'rated') AND e.occurred_at >= ? AND e.occurred_at < ?"
+        " ORDER BY e.stream"
+    )
+    rows = conn.exec_driver_sql(sql, (platform, fmt_time(start), fmt_time(end)))
+    return [row[0] for row in rows]

@@ -121,12 +121,18 @@ class Journal:
         return MoneySettings(**load_config().money)
 
     def money(self, trade: Trade) -> dict[str, Any]:
-        """`show`'s money; Rakuma's tiers need the completed Rakuma sales, the others none."""
-        from journal.money import money_of, sales_of
+        """`show`'s money. Rakuma's tiers need the completed Rakuma sales of the period
+        before the sale: only trades completed in it are read, never the whole journal."""
+        from journal.money import JST, money_of, previous_period, sales_of, sold_at
 
         history: list[Trade] = []
-        if trade.role == "seller" and trade.platform == "rakuma":
-            history = self.all_trades("platform = 'rakuma' AND state = 'completed'")
+        moment = sold_at(trade)
+        rule = moment and self.book.rule_for(trade.platform, "fee", moment.astimezone(JST).date())
+        if trade.role == "seller" and rule is not None and rule.tiers:
+            start, end = previous_period(moment)
+            with self.store.read() as conn:
+                ids = queries.completed_between(conn, trade.platform, start, end)
+                history = [t for t in map(fold, _streams(conn, ids)) if t is not None]
         return money_of(trade, self.book, sales_of(history), self.money_settings()).as_dict()
 
     def newest(self, count: int = 1000) -> list[Event]:

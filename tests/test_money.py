@@ -83,6 +83,19 @@ def test_voiding_a_money_event_undoes_it(run, ok) -> None:
         assert run("show", trade, "--json").json()["money"]["cost"] is None
 
 
+def test_show_finds_rakumas_tier_from_the_previous_periods_sales(run, ok) -> None:
+    with freeze_time("2026-10-10T03:00:00+00:00"):  # the period 9/26–10/25
+        for _ in range(4):
+            trade = sell(ok, "rakuma", 1250)
+            complete(ok, trade)
+    with freeze_time("2026-11-10T03:00:00+00:00"):  # sold in the next period: 9 %
+        late = sell(ok, "rakuma", 3000)
+        assert run("show", late, "--json").json()["money"]["fee_rate"] == 9.0
+    with freeze_time("2026-12-10T03:00:00+00:00"):  # two periods on: back to 10 %
+        later = sell(ok, "rakuma", 3000)
+        assert run("show", later, "--json").json()["money"]["fee_rate"] == 10.0
+
+
 def test_the_offer_sets_the_price(run, ok) -> None:
     with freeze_time(NOW):
         trade = ok("add", "listed", "--platform", "mercari", "--title", "x", "--price", "3000")
