@@ -521,6 +521,7 @@ def upcoming(within: str, as_of: str | None) -> None:
     """
     from journal import screens
     from journal.rules import effect_text
+    from journal.settings import language
     from journal.timeparse import parse_duration
 
     window = parse_duration(within)
@@ -532,7 +533,7 @@ def upcoming(within: str, as_of: str | None) -> None:
                 "trade": r["trade"],
                 "kind": r["kind"],
                 "due": r["due"],
-                "effect": effect_text(r["effect"]),
+                "effect": effect_text(r["effect"], language()),
                 "overdue": r["overdue"],
             }
             for r in rows
@@ -956,7 +957,7 @@ def demo() -> None:
     """
     from journal.demo import run
 
-    click.echo(run(_now()))
+    click.echo(run(_now(), _screen()))
 
 
 # --- reminders and the daemon -----------------------------------------------------------
@@ -1319,10 +1320,11 @@ def main(argv: list[str] | None = None) -> int:
     """Run the command; map every failure to one line on stderr and a documented status."""
     lang = "en"
     try:
-        from journal import settings
+        from journal import messages, settings  # messages: errors say themselves in words
 
         settings.reset()
         lang = settings.language()
+        del messages
     except Exception:  # noqa: BLE001 - never let start-up leak a traceback
         pass
     with for_click(lang):
@@ -1350,7 +1352,9 @@ def _main(argv: list[str] | None) -> int:
         from journal.errors import JournalError
 
         if isinstance(exc, JournalError):
-            _fail(ctx_obj, str(exc), exc.exit_code)
+            from journal.messages import render
+
+            _fail(ctx_obj, render(exc.key, **exc.params), exc.exit_code)
             return exc.exit_code
         from journal.messages import render
 

@@ -9,6 +9,7 @@ Japanese one (the tests fail until it is translated) and compiles both.
 from datetime import datetime
 from typing import Any
 
+from journal.errors import JournalError
 from journal.i18n import catalog
 
 
@@ -21,14 +22,16 @@ def render(key: str, **params: Any) -> str:
 def render_in(lang: str, key: str, **params: Any) -> str:
     """`render` in a given language ("en" or "ja"), for output that is not for this session."""
     template = catalog(lang).gettext(key)
-    shown = {k: _show(v) for k, v in params.items()}
+    shown = {k: _show(v, lang) for k, v in params.items()}
     try:
         return template.format(**shown)
     except (KeyError, IndexError, ValueError):
         return f"{key}: {params}"
 
 
-def _show(value: Any) -> Any:
+def _show(value: Any, lang: str) -> Any:
+    if isinstance(value, JournalError):  # a refusal given as the reason of another
+        return render_in(lang, value.key, **value.params)
     if isinstance(value, datetime):
         from journal.display import when
 
@@ -37,3 +40,6 @@ def _show(value: Any) -> Any:
         except Exception:  # noqa: BLE001 - a bad JOURNAL_TZ must not hide the real message
             return value.isoformat()
     return value
+
+
+JournalError.renderer = render  # errors say themselves in the reader's language from now on

@@ -274,11 +274,9 @@ def _override_pack(packs: dict[str, Pack], platform: str, kinds: Any) -> Pack:
     return replace(pack, rules=rules)
 
 
-def effect_text(effect: str) -> str:
-    """A deadline's effect in the user's language (read models keep the English text)."""
-    from journal.settings import language
-
-    if language() != "ja":
+def effect_text(effect: str, lang: str) -> str:
+    """A deadline's effect in the reader's language (read models keep the English text)."""
+    if lang != "ja":
         return effect
     for data in _builtin().values():
         for rule in data.get("rules", []):

@@ -120,7 +120,7 @@ def upcoming_screen(rows: list[dict[str, Any]], now: datetime, screen: Screen) -
                 remaining(r["due"], now) + _late(screen, late),
                 r["trade"],
                 label("kind", r["kind"], screen.lang),
-                f"{r['title']} — {effect_text(r['effect'])}",
+                f"{r['title']} — {effect_text(r['effect'], screen.lang)}",
             ]
         )
         colours.append(urgency(r["due"], now, late))
@@ -140,7 +140,7 @@ def deadlines_screen(deadlines: list[dict[str, Any]], now: datetime, screen: Scr
                 when(d["due"]),
                 label("status", status, screen.lang),
                 left,
-                effect_text(d["effect"]),
+                effect_text(d["effect"], screen.lang),
             ]
         )
         colours.append(urgency(d["due"], now, late) if status in ("open", "overdue") else None)
