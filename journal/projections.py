@@ -339,9 +339,16 @@ def rebuild(conn: Connection, store: Store, book: RuleBook) -> int:
 
 def _flush(conn: Connection, trades: list[tuple], deadlines: list[tuple]) -> None:
     if trades:
-        conn.exec_driver_sql("INSERT INTO trades VALUES (?,?,?,?,?,?,?,?,?)", trades)
+        conn.exec_driver_sql(
+            "INSERT INTO trades (id, platform, role, title, price, state, active, created_seq,"
+            " last_seq) VALUES (?,?,?,?,?,?,?,?,?)",
+            trades,
+        )
     if deadlines:
-        conn.exec_driver_sql("INSERT INTO deadlines VALUES (?,?,?,?,?)", deadlines)
+        conn.exec_driver_sql(
+            "INSERT INTO deadlines (trade, kind, due, effect, met_at) VALUES (?,?,?,?,?)",
+            deadlines,
+        )
     trades.clear()
     deadlines.clear()
 

@@ -35,8 +35,9 @@ def item_listings(conn: Connection, item: str) -> list[str]:
 def items(conn: Connection) -> list[tuple[str, str]]:
     """(item, trade) of every listing marked with an item, by item then trade."""
     sql = (
-        "SELECT json_extract(payload, '$.item'), stream FROM events WHERE type = 'listed'"
-        " AND json_extract(payload, '$.item') IS NOT NULL ORDER BY 1, seq"
+        "SELECT json_extract(payload, '$.item') AS item, stream FROM events"
+        " WHERE type = 'listed' AND json_extract(payload, '$.item') IS NOT NULL"
+        " ORDER BY item, seq"
     )
     return [(row[0], row[1]) for row in conn.exec_driver_sql(sql)]
 

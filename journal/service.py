@@ -233,7 +233,7 @@ class Journal:
             "(SELECT kind || '|' || due FROM deadlines d WHERE d.trade = t.id"
             " AND d.met_at IS NULL AND d.due > ? ORDER BY due LIMIT 1)"
         )
-        cols = f"t.id, t.platform, t.title, t.state, {next_due}, t.created_seq"
+        cols = f"t.id, t.platform, t.title, t.state, {next_due}, t.created_seq AS created_seq"
         if include_all:
             sql = f"SELECT {cols} FROM trades t ORDER BY t.created_seq"
             params: tuple = (moment,)
@@ -242,7 +242,7 @@ class Journal:
                 f"SELECT {cols} FROM trades t WHERE t.active = 1 UNION"
                 f" SELECT {cols} FROM trades t WHERE t.id IN (SELECT trade FROM deadlines"
                 " WHERE kind = 'message_window' AND met_at IS NULL AND due > ?)"
-                " ORDER BY 6"
+                " ORDER BY created_seq"
             )
             params = (moment, moment, moment)
         with self.store.read() as conn:
@@ -349,7 +349,7 @@ def _calendar_trades(conn, now: datetime, within: timedelta | None) -> list[str]
     from journal.ical import CANCELLED_FOR
 
     sql = (
-        "SELECT d.trade FROM deadlines d JOIN trades t ON t.id = d.trade"
+        "SELECT d.trade AS trade FROM deadlines d JOIN trades t ON t.id = d.trade"
         " WHERE d.met_at IS NULL AND (t.active = 1 OR d.due > ?)"
     )
     params: tuple = (fmt_time(now),)
@@ -358,7 +358,7 @@ def _calendar_trades(conn, now: datetime, within: timedelta | None) -> list[str]
         params += (fmt_time(now + within),)
     sql += (
         " UNION SELECT t.id FROM trades t JOIN events e ON e.seq = t.last_seq"
-        " WHERE e.recorded_at > ? ORDER BY 1"
+        " WHERE e.recorded_at > ? ORDER BY trade"
     )
     params += (fmt_time(now - CANCELLED_FOR),)
     return [r[0] for r in conn.exec_driver_sql(sql, params)]
