@@ -66,6 +66,7 @@ class Ctx:
     def __init__(self) -> None:
         self.db: str | None = None
         self.json = False
+        self.now = None  # read once, on first use (`_now`)
 
 
 def _common(func):
@@ -112,9 +113,14 @@ def _journal(must_exist: bool = False):
 
 
 def _now():
-    from journal import clock
+    """This command's `now`: the clock is read once per command, and every time it speaks
+    of (a step's moment, its deadline's distance, the window of a list) is the same."""
+    opts = _opts()
+    if opts.now is None:
+        from journal import clock
 
-    return clock.now()
+        opts.now = clock.now()
+    return opts.now
 
 
 def _when(text: str | None, end: bool = False):
@@ -204,7 +210,7 @@ def _record(type_: str, trade: str | None, at: str | None, sources=(), **fields:
     journal = _journal()
     trade = None if trade is None else journal.resolve_id(trade)  # `t2` is T2
     sources = tuple(map(journal.resolve_id, sources))
-    stored = journal.add(type_, trade, moment, fields, sources)
+    stored = journal.add(type_, trade, moment, fields, sources, now=_now())
     # Committed: from here on nothing may turn the command into a failure, or a script that
     # retries on failure would record the step twice. A report that cannot be made whole
     # (a read that fails, a date this zone cannot show) falls back to the bare facts.
@@ -625,7 +631,7 @@ def void(seq: int, reason: str) -> None:
     from journal.messages import render
     from journal.validate import seq as event_number
 
-    stored = _journal().void(event_number(seq), reason)
+    stored = _journal().void(event_number(seq), reason, now=_now())
     _emit({"voided": seq, "seq": stored.seq}, render("voided", seq=seq, new=stored.seq))
 
 
@@ -731,7 +737,7 @@ def undo(yes: bool, reason: str | None) -> None:
         if not click.confirm(render("undo_confirm", what=what), default=False):
             _emit({"voided": None}, render("undo_kept"))
             return
-    stored = journal.void(target.seq, reason or "undo")
+    stored = journal.void(target.seq, reason or "undo", now=_now())
     data = {"voided": target.seq, "seq": stored.seq, "trade": target.stream, "type": target.type}
     _emit(data, render("undone", what=what, new=stored.seq))
 

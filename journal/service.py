@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
-from journal import clock, names, projections, queries, validate
+from journal import names, projections, queries, validate
 from journal.deadlines import Deadline
 from journal.decide import Step, decide, decide_void, needs_new_id, streams_of
 from journal.errors import BadInput
@@ -61,7 +61,8 @@ class Journal:
         at: datetime,
         fields: dict[str, Any],
         sources: Sequence[str] = (),
-        now: datetime | None = None,
+        *,
+        now: datetime,
     ) -> list[Event]:
         """Record one step. Raises Refused (trade rule) or BadInput; writes nothing then."""
         if trade_id is not None:
@@ -74,12 +75,12 @@ class Journal:
             command_id=uuid.uuid4().hex,
             sources=tuple(validate.trade_id(s) for s in sources),
         )
-        return self._write(lambda conn: self._decide(conn, step, now or clock.now()), now)
+        return self._write(lambda conn: self._decide(conn, step, now), now)
 
-    def void(self, seq: int, reason: str, now: datetime | None = None) -> Event:
+    def void(self, seq: int, reason: str, *, now: datetime) -> Event:
         seq = validate.seq(seq)
         reason = validate.text(reason, "reason")
-        moment = now or clock.now()
+        moment = now
         cid = uuid.uuid4().hex
 
         def plan(conn):
@@ -168,7 +169,7 @@ class Journal:
             number += 1
         return f"T{number}"
 
-    def _write(self, plan, now: datetime | None) -> list[Event]:
+    def _write(self, plan, now: datetime) -> list[Event]:
         for attempt in range(_RETRIES):
             try:
                 with self.store.write() as conn:
@@ -176,7 +177,7 @@ class Journal:
                     pending = plan(conn)
                     if pending and self.store.has_event_id(conn, pending[0].event_id):
                         return pending  # a retried command: it is in the log already
-                    stored = self.store.append(conn, pending, now or clock.now())
+                    stored = self.store.append(conn, pending, now)
                     projections.refresh(conn, self.store, {e.stream for e in stored}, self.book)
                     return stored
             except IntegrityError:
