@@ -188,6 +188,8 @@ class Daemon:
         self.reminders = reminders
         self.notifier = notifier
         self.after_change = after_change  # e.g. keep the calendar file current
+        self._keep_wanted = threading.Event()
+        self._keeper: threading.Thread | None = None
         self.poll = poll
         self.reopen = reopen
         self.path = reminders.store.path
@@ -252,6 +254,8 @@ class Daemon:
             # wait=False: a job may be about to add a retry job, which needs the lock that
             # shutdown holds while waiting (the deadlock that kept the daemon alive).
             self.scheduler.shutdown(wait=False)
+        if self._keeper is not None:
+            self._keeper.join(STOP_GRACE)  # a calendar being written is finished, not torn
         killed = notify.children.kill_all()
         if killed:
             log.info("stopped %d notifier process(es) still running", killed)
@@ -419,14 +423,27 @@ class Daemon:
             self._keep()
 
     def _keep(self) -> None:
-        """After the plan changed: what follows the journal outside it (the calendar file)."""
+        """After the plan changed: what follows the journal outside it (the calendar file).
+
+        Done by one background thread, so planning and delivery never wait for it (a
+        calendar of 20k events takes over a second to write); requests that arrive while it
+        writes are folded into one more pass."""
         if self.after_change is None:
             return
+        self._keep_wanted.set()
+        if self._keeper is None or not self._keeper.is_alive():
+            self._keeper = threading.Thread(target=self._keep_loop, name="keep-files", daemon=True)
+            self._keeper.start()
 
+    def _keep_loop(self) -> None:
         def keep_files() -> None:
             self.after_change(self.reminders)  # type: ignore[misc]
 
-        self._safely(keep_files)
+        while not self.stopping.is_set():
+            if not self._keep_wanted.wait(timeout=0.5):
+                continue
+            self._keep_wanted.clear()
+            self._safely(keep_files)
 
     def replan(self, trades: Collection[str]) -> None:
         """Replace these trades' wake-ups: met or voided deadlines lose theirs here."""
