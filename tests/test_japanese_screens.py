@@ -98,6 +98,20 @@ def test_japanese_screens_use_no_english_ids(ja) -> None:
             assert name in listing
 
 
+ENGLISH_SENTENCE = re.compile(r"\b[a-z]{2,}(?:[ ,]+[a-z]{2,}){2,}")
+
+
+def test_japanese_screens_have_no_english_sentences(ja) -> None:
+    """Words for people are Japanese; what remains in Latin letters is data (titles, ids,
+    `key=value` details of an event)."""
+    with freeze_time(NOW):
+        for args in (("list",), ("upcoming",), ("show", "T2"), ("reminders",), ("items",)):
+            out = ja(*args).out
+            prose = re.sub(r"\S+=\S+", " ", out)  # an event's stored fields
+            prose = re.sub(r"journal(?: [a-z-]+)+", " ", prose)  # a command to type
+            assert ENGLISH_SENTENCE.findall(prose) == [], (args, out)
+
+
 URL = re.compile(r"https?://\S+|\b[\w.-]+\.(?:com|jp|info|net|click)\S*")
 
 
