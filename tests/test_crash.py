@@ -246,6 +246,19 @@ def _events(db: Path) -> list[tuple[str, str]]:
             return []
 
 
+def _partial_size(folder: Path) -> int:
+    """The size of the backup being written (its -wal/-shm siblings come and go: a file
+    listed a moment ago may be gone when asked its size)."""
+    for found in folder.glob(".backup.sqlite.partial-*"):
+        if found.name.endswith(("-wal", "-shm", "-journal")):
+            continue
+        try:
+            return found.stat().st_size
+        except FileNotFoundError:
+            continue
+    return 0
+
+
 def test_sigkill_during_backup_leaves_no_file_that_looks_whole(big_journal, tmp_path):
     target = tmp_path / "backup.sqlite"
     env = _env(tmp_path)
@@ -257,8 +270,7 @@ def test_sigkill_during_backup_leaves_no_file_that_looks_whole(big_journal, tmp_
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and process.poll() is None:
-        partial = list(tmp_path.glob(".backup.sqlite.partial-*"))
-        if partial and partial[0].stat().st_size > 1_000_000:
+        if _partial_size(tmp_path) > 1_000_000:
             process.send_signal(signal.SIGKILL)
             break
         time.sleep(0.002)
