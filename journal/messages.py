@@ -506,6 +506,27 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{path} is in a read-only place (the journal keeps its write-ahead log beside it): copy it somewhere writable",
         "{path} は読み取り専用の場所にあります（ジャーナルは隣にログを書きます）: 書き込める場所にコピーしてください",
     ),
+    # -- shared journals on a PostgreSQL server (journal.engines.postgres) --
+    "db_unreachable": (
+        "cannot reach the journal database {path}: {detail}",
+        "ジャーナルのデータベース {path} に接続できません: {detail}",
+    ),
+    "db_login_refused": (
+        "the journal database {path} refused the login: {detail}",
+        "ジャーナルのデータベース {path} がログインを拒否しました: {detail}",
+    ),
+    "pg_backup": (
+        "{path} is on a PostgreSQL server: use `journal export -o FILE` (or pg_dump) to back it up",
+        "{path} は PostgreSQL サーバー上にあります: バックアップには `journal export -o FILE`（または pg_dump）を使ってください",
+    ),
+    "copy_not_empty": (
+        "{path} already holds events: copy goes into an empty journal only",
+        "{path} には既にイベントがあります: コピー先は空のジャーナルのみです",
+    ),
+    "copy_done": (
+        "copied {events} events to {path} (head {head})",
+        "{events} 件のイベントを {path} にコピーしました（先頭 {head}）",
+    ),
 }
 
 

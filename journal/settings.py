@@ -300,8 +300,13 @@ def _key(*parts: str) -> str:
     return f"[{'.'.join(shown[:-1])}] {shown[-1]}"
 
 
-def resolve_db_path(option: str | None) -> Path:
+def resolve_db_path(option: str | None) -> Path | str:
+    """A journal file's path, or a `postgresql://` URL kept as written (see journal.engines)."""
+    from journal.engines import is_url
+
     chosen = option or os.environ.get("JOURNAL_DB")
+    if chosen and is_url(chosen):
+        return chosen
     return Path(chosen).expanduser() if chosen else default_db_path()
 
 
