@@ -635,7 +635,7 @@ def import_(file: str) -> None:
         return import_file(journal, source)
 
     user_tz()  # a bad timezone is refused before anything is written, not after
-    if target.exists():
+    if isinstance(target, str) or target.exists():  # a server URL: always one transaction
         # An existing (empty) journal: the import is one transaction, all of it or nothing.
         journal = _journal()
         try:

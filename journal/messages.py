@@ -515,10 +515,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the journal database {path} refused the login: {detail}",
         "ジャーナルのデータベース {path} がログインを拒否しました: {detail}",
     ),
-    "pg_backup": (
-        "{path} is on a PostgreSQL server: use `journal export -o FILE` (or pg_dump) to back it up",
-        "{path} は PostgreSQL サーバー上にあります: バックアップには `journal export -o FILE`（または pg_dump）を使ってください",
-    ),
     "copy_not_empty": (
         "{path} already holds events: copy goes into an empty journal only",
         "{path} には既にイベントがあります: コピー先は空のジャーナルのみです",

@@ -30,3 +30,24 @@ def open_store(location: str | Path, *, create: bool = True) -> Any:
     from journal.store import Store
 
     return Store(Path(location), create=create)
+
+
+def driver_sql(conn: Any, sql: str) -> str:
+    """`sql` (SQLite's dialect, `?` placeholders) as this connection's driver takes it, for
+    the few places that use the driver's cursor directly (bulk inserts)."""
+    if conn.dialect.name == "postgresql":
+        from journal.engines.postgres import to_postgres
+
+        return to_postgres(sql)
+    return sql
+
+
+def duplicate_errors(conn: Any) -> tuple[type[Exception], ...]:
+    """The driver's exceptions for a broken UNIQUE constraint, on this connection."""
+    import sqlite3
+
+    if conn.dialect.name == "postgresql":
+        import psycopg
+
+        return (sqlite3.IntegrityError, psycopg.IntegrityError)
+    return (sqlite3.IntegrityError,)

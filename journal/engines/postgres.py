@@ -1,7 +1,7 @@
 """The PostgreSQL event store: the same log, chain and read models as SQLite, on a server.
 
 Everything that differs from SQLite is here. The rest of the journal writes its SQL once,
-in SQLite's dialect with `?` placeholders; `_to_postgres` rewrites the few differences as
+in SQLite's dialect with `?` placeholders; `to_postgres` rewrites the few differences as
 each statement goes to the server. Appends are serialized by a transaction-level advisory
 lock taken at the start of every write transaction (the counterpart of SQLite's BEGIN
 IMMEDIATE): `seq` is computed as max+1 under that lock, so it stays gapless and ordered
@@ -12,7 +12,6 @@ TRUNCATE on events are refused by triggers (see the 0001 migration).
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 from sqlalchemy import Connection, create_engine, event
 from sqlalchemy.exc import DBAPIError, IntegrityError
@@ -32,7 +31,7 @@ _SCALAR_MAX = re.compile(r"\bmax\((\w+), \?\)")
 _GROUP_CONCAT = re.compile(r"group_concat\(([^)]*)\)")
 
 
-def _to_postgres(sql: str) -> str:
+def to_postgres(sql: str) -> str:
     """SQLite's dialect (as the journal writes it) to PostgreSQL's, with `%s` placeholders."""
     if sql.lstrip().upper().startswith("PRAGMA"):
         return "SELECT NULL"  # SQLite settings and counters: nothing to ask PostgreSQL
@@ -48,7 +47,7 @@ def _to_postgres(sql: str) -> str:
 def _before_execute(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001
     """SQLAlchemy hook: rewrite statements the journal sent raw (`exec_driver_sql`)."""
     if "?" in statement or "PRAGMA" in statement or "NOCASE" in statement:
-        return _to_postgres(statement), parameters
+        return to_postgres(statement), parameters
     return statement, parameters
 
 
@@ -114,9 +113,6 @@ class PgStore(Store):
         if "read-only" in lowered or "permission denied" in lowered:
             return BadInput("db_read_only", path=self.path)
         return BadInput("db_unusable", path=self.path, detail=text)
-
-    def backup_copy(self) -> Path:
-        raise BadInput("pg_backup", path=self.path)
 
     # -- schema ---------------------------------------------------------------------------
     def _ensure_schema_pg(self, create: bool) -> None:
