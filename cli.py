@@ -571,6 +571,32 @@ def backup(path: str) -> None:
     )
 
 
+@cli.command("copy")
+@click.option("--to", "to", required=True, metavar="PATH|URL", help="An empty journal.")
+@_common
+def copy_(to: str) -> None:
+    """Copy this journal's whole log into an empty one (a file or a PostgreSQL URL).
+
+    \b
+    Example:
+      journal copy --to postgresql://me@server/journal
+    """
+    from journal.copying import copy_journal, shown
+    from journal.messages import render
+    from journal.settings import resolve_db_path
+
+    source = _journal(must_exist=True)
+    target = resolve_db_path(to)
+    try:
+        events, head = copy_journal(source, target)
+    finally:
+        source.close()
+    _emit(
+        {"to": shown(target), "events": events, "head": head},
+        render("copy_done", events=events, path=shown(target), head=head),
+    )
+
+
 @cli.command()
 @click.option(
     "--format", "format_", type=click.Choice(("jsonl",)), default="jsonl", show_default=True
