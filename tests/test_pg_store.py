@@ -116,3 +116,15 @@ def test_export_import_verify_and_backup_match_sqlite(pg_url, tmp_path):
     assert backup.read_bytes() == exported.read_bytes()
     into = journal(pg_url, "import", str(exported))
     assert into.returncode == 2 and "already holds events" in into.stderr
+
+
+def test_the_config_file_can_name_the_server(pg_url, tmp_path):
+    config = tmp_path / "config.toml"
+    config.write_text(f'database = "{pg_url}"\n', encoding="utf-8")
+    env = {**ENV, "JOURNAL_DB": "", "JOURNAL_CONFIG": str(config)}
+    added = journal_process(*LISTED, env=env)
+    assert added.returncode == 0 and added.stdout.strip() == "T1", added.stderr
+    assert psql(*split(pg_url), "SELECT stream FROM events").strip() == "T1"
+    local = tmp_path / "first.sqlite"
+    assert journal_process("--db", str(local), *LISTED, env=env).returncode == 0
+    assert psql(*split(pg_url), "SELECT count(*) FROM events").strip() == "1"
