@@ -766,7 +766,8 @@ def daemon(
     from journal.messages import render
     from journal.settings import load_config, resolve_db_path
     from scheduler import notify
-    from scheduler.daemon import WORKERS, Daemon, acquire_lock
+    from scheduler.daemon import WORKERS
+    from scheduler.leader import daemon_for, lock_for
     from scheduler.reminders import Reminders
 
     logging.basicConfig(
@@ -782,7 +783,7 @@ def daemon(
         return
     path = resolve_db_path(_opts().db)
     journal = _journal()
-    lock = acquire_lock(path)
+    lock = lock_for(path)
     try:
         reminders = Reminders(journal)
         if once:
@@ -808,7 +809,7 @@ def daemon(
 
             return Reminders(Journal(path))
 
-        _serve(Daemon(reminders, chosen, reopen=reopen))
+        _serve(daemon_for(path, reminders, chosen, reopen=reopen))
     finally:
         journal.close()
         lock.close()

@@ -12,6 +12,7 @@ TRUNCATE on events are refused by triggers (see the 0001 migration).
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from sqlalchemy import Connection, create_engine, event
 from sqlalchemy.exc import DBAPIError, IntegrityError
@@ -24,6 +25,7 @@ from journal.store import HEAD_REVISION, KNOWN_REVISIONS, Store
 # One key for every journal writer on the server: pg_advisory_xact_lock(APPEND_LOCK).
 APPEND_LOCK = 0x6A6F75726E616C  # "journal"
 CONNECT_TIMEOUT_S = 10
+CHANNEL = "journal_events"  # NOTIFY on every append; the daemon LISTENs (scheduler.leader)
 
 _PLACEHOLDER = re.compile(r"'[^']*'|\?")
 _NOCASE = re.compile(r"(\w+) = \? COLLATE NOCASE")
@@ -49,6 +51,11 @@ def _before_execute(conn, cursor, statement, parameters, context, executemany): 
     if "?" in statement or "PRAGMA" in statement or "NOCASE" in statement:
         return to_postgres(statement), parameters
     return statement, parameters
+
+
+def libpq_url(url: str) -> str:
+    """The URL as libpq (psycopg.connect) takes it: no `+psycopg`, `postgresql://`."""
+    return re.sub(r"^postgres(ql)?(\+psycopg)?://", "postgresql://", url, flags=re.I)
 
 
 def driver_url(url: str) -> str:
@@ -113,6 +120,13 @@ class PgStore(Store):
         if "read-only" in lowered or "permission denied" in lowered:
             return BadInput("db_read_only", path=self.path)
         return BadInput("db_unusable", path=self.path, detail=text)
+
+    def append(self, conn: Connection, pending: list, recorded_at: Any) -> list:
+        """Append (see Store.append), and tell listening daemons once this commits."""
+        stored = super().append(conn, pending, recorded_at)
+        if stored:
+            conn.exec_driver_sql(f"NOTIFY {CHANNEL}")
+        return stored
 
     # -- schema ---------------------------------------------------------------------------
     def _ensure_schema_pg(self, create: bool) -> None:
