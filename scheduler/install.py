@@ -26,11 +26,14 @@ def journal_command() -> list[str]:
     return [sys.executable, "-m", "cli"]
 
 
-def install(db: Path, platform: str | None = None, home: Path | None = None) -> tuple[Path, str]:
+def install(
+    db: Path | str, platform: str | None = None, home: Path | None = None
+) -> tuple[Path, str]:
     """Write the service file; return its path and the one command that enables it."""
     platform = platform or sys.platform
     home = home or Path.home()
-    argv = [*journal_command(), "daemon", "--db", str(db.resolve())]
+    where = db if isinstance(db, str) else str(db.resolve())  # a server's URL as given
+    argv = [*journal_command(), "daemon", "--db", where]
     env = {k: os.environ[k] for k in _PASSED_ENV if os.environ.get(k)}
     if platform.startswith("linux"):
         base = Path(os.environ.get("XDG_CONFIG_HOME") or home / ".config")

@@ -128,3 +128,18 @@ def test_the_config_file_can_name_the_server(pg_url, tmp_path):
     local = tmp_path / "first.sqlite"
     assert journal_process("--db", str(local), *LISTED, env=env).returncode == 0
     assert psql(*split(pg_url), "SELECT count(*) FROM events").strip() == "1"
+
+
+def test_daemon_install_names_the_server_journal(pg_url, tmp_path):
+    env = {
+        **ENV,
+        "JOURNAL_DB": pg_url,
+        "JOURNAL_CONFIG": str(tmp_path / "config.toml"),
+        "XDG_CONFIG_HOME": str(tmp_path / "xdg"),
+    }
+    done = journal_process("daemon", "install", "--json", env=env)
+    if "launchctl" in done.stdout:
+        pytest.skip("a macOS agent: the systemd unit is checked on Linux")
+    assert done.returncode == 0, done.stderr
+    unit = (tmp_path / "xdg" / "systemd" / "user" / "trade-journal.service").read_text()
+    assert f"daemon --db {pg_url}" in unit
