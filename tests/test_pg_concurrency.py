@@ -74,3 +74,32 @@ def test_four_writers_append_50_each_gapless(pg_url, tmp_path):
         content = (int(r[0]), r[1], r[2], int(r[3]), r[4], int(r[5]), *r[6:9])
         assert r[9] == prev and r[10] == event_hash(prev, content)
         prev = r[10]
+
+
+def test_four_first_commands_on_an_empty_database_all_succeed(pg_url, tmp_path):
+    env = {
+        **os.environ,
+        "JOURNAL_DB": pg_url,
+        "JOURNAL_TZ": "Asia/Tokyo",
+        "JOURNAL_LANG": "en",
+        "JOURNAL_CONFIG": str(tmp_path / "config.toml"),
+    }
+    argv = [sys.executable, str(ROOT / "cli.py"), "add", "listed", "--platform", "rakuma"]
+    procs = [
+        subprocess.Popen(
+            [*argv, "--title", f"t{n}", "--price", "1"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for n in range(WRITERS)
+    ]
+    ids = []
+    for proc in procs:
+        out, err = proc.communicate(timeout=300)
+        assert proc.returncode == 0 and err == "", err
+        ids.append(out.strip())
+    assert sorted(ids) == [f"T{n}" for n in range(1, WRITERS + 1)]
+    server, name = pg_url.rsplit("/", 1)
+    assert psql(server, name, "SELECT version_num FROM alembic_version").strip() == "0002"

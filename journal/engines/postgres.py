@@ -20,7 +20,7 @@ from sqlalchemy.pool import NullPool
 
 from journal.engines import mask
 from journal.errors import BadInput
-from journal.store import HEAD_REVISION, KNOWN_REVISIONS, Store
+from journal.store import HEAD_REVISION, KNOWN_REVISIONS, Store, upgrade_schema
 
 # One key for every journal writer on the server: pg_advisory_xact_lock(APPEND_LOCK).
 APPEND_LOCK = 0x6A6F75726E616C  # "journal"
@@ -131,6 +131,11 @@ class PgStore(Store):
     # -- schema ---------------------------------------------------------------------------
     def _ensure_schema_pg(self, create: bool) -> None:
         with self._guard(), self.engine.connect() as conn:
+            if _revision(conn) == HEAD_REVISION:
+                return  # the usual case: no lock taken
+        # Checked again under the append lock: two first commands on an empty database
+        # must not both create the tables, nor one take the other's for foreign ones.
+        with self.write() as conn:
             revision = _revision(conn)
             if revision == HEAD_REVISION:
                 return
@@ -139,9 +144,9 @@ class PgStore(Store):
                     raise BadInput("no_journal", path=self.path)
                 if _has_foreign_tables(conn):
                     raise BadInput("not_a_journal", path=self.path)
-        if revision is not None and revision not in KNOWN_REVISIONS:
-            raise BadInput("newer_journal", path=self.path, revision=revision)
-        self._migrate(backup=False)  # DDL is transactional here: a failed step undoes all
+            elif revision not in KNOWN_REVISIONS:
+                raise BadInput("newer_journal", path=self.path, revision=revision)
+            upgrade_schema(conn)  # DDL is transactional here: a failed step undoes all
 
 
 def _revision(conn: Connection) -> str | None:
