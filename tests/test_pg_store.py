@@ -143,3 +143,31 @@ def test_daemon_install_names_the_server_journal(pg_url, tmp_path):
     assert done.returncode == 0, done.stderr
     unit = (tmp_path / "xdg" / "systemd" / "user" / "trade-journal.service").read_text()
     assert f"daemon --db {pg_url}" in unit
+
+
+def test_the_migrations_go_down_and_up_again_on_postgres(pg_url, tmp_path):
+    import sys
+
+    from conftest import ROOT
+
+    ok(pg_url, *LISTED)
+
+    def alembic(*args: str) -> None:
+        done = subprocess.run(
+            [sys.executable, "-m", "alembic", "-c", str(ROOT / "alembic.ini")]
+            + ["-x", f"db={pg_url}", *args],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
+        assert done.returncode == 0, done.stderr
+
+    server, name = split(pg_url)
+    tables = "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"
+    alembic("downgrade", "base")
+    assert psql(server, name, tables).strip() == "1"  # alembic_version alone
+    alembic("upgrade", "head")
+    assert psql(server, name, "SELECT version_num FROM alembic_version").strip() == "0002"
+    assert ok(pg_url, "list", "--json") == "[]\n"
+    with pytest.raises(subprocess.CalledProcessError):
+        psql(server, name, "TRUNCATE events")
