@@ -515,6 +515,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the journal database {path} refused the login: {detail}",
         "ジャーナルのデータベース {path} がログインを拒否しました: {detail}",
     ),
+    "leadership_lost": (
+        "the daemon lost its connection to {path} and another daemon leads now: stopped",
+        "デーモンは {path} への接続を失い、別のデーモンが担当になったため停止しました",
+    ),
     "copy_not_empty": (
         "{path} already holds events: copy goes into an empty journal only",
         "{path} には既にイベントがあります: コピー先は空のジャーナルのみです",

@@ -13,12 +13,14 @@ own transaction, see `journal.engines.postgres`) instead of SQLite's change coun
 daemon's loop only drains the notifications the connection has already received.
 """
 
+import contextlib
 import logging
 import threading
 from typing import Any
 
 from journal.engines import mask
 from journal.engines.postgres import CHANNEL
+from journal.errors import Refused
 from scheduler.daemon import Daemon
 
 log = logging.getLogger("journal.daemon")
@@ -27,12 +29,36 @@ LEADER_LOCK = 0x6A6F75726E616C + 1  # one delivering daemon per shared journal
 STANDBY_POLL = 1.0  # seconds between a standby's attempts to lead
 
 
+# TCP keepalives on both ends of the leader's connection: if the leader's machine vanishes
+# (power off, network gone), the server ends its session, and so frees the lock, within
+# about 10 + 5 * 3 = 25 s; the leader too notices a dead server within that time.
+KEEPALIVE = {"keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 5}
+KEEPALIVE_COUNT = 3
+
+
 def _connect(url: str) -> Any:
     import psycopg
 
     from journal.engines.postgres import CONNECT_TIMEOUT_S, libpq_url
 
-    return psycopg.connect(libpq_url(url), autocommit=True, connect_timeout=CONNECT_TIMEOUT_S)
+    conn = psycopg.connect(
+        libpq_url(url),
+        autocommit=True,
+        connect_timeout=CONNECT_TIMEOUT_S,
+        keepalives_count=KEEPALIVE_COUNT,
+        **KEEPALIVE,
+    )
+    for name, value in (
+        ("tcp_keepalives_idle", KEEPALIVE["keepalives_idle"]),
+        ("tcp_keepalives_interval", KEEPALIVE["keepalives_interval"]),
+        ("tcp_keepalives_count", KEEPALIVE_COUNT),
+    ):
+        conn.execute(f"SET {name} = {int(value)}")
+    return conn
+
+
+def _try_lock(conn: Any) -> bool:
+    return bool(conn.execute("SELECT pg_try_advisory_lock(%s)", (LEADER_LOCK,)).fetchone()[0])
 
 
 def wait_to_lead(url: str, stop: threading.Event) -> Any | None:
@@ -48,7 +74,7 @@ def wait_to_lead(url: str, stop: threading.Event) -> Any | None:
             continue
         try:
             while not stop.is_set():
-                if conn.execute("SELECT pg_try_advisory_lock(%s)", (LEADER_LOCK,)).fetchone()[0]:
+                if _try_lock(conn):
                     log.info("leading: this daemon delivers the reminders of %s", mask(url))
                     return conn
                 if not said:
@@ -67,30 +93,40 @@ def _line(exc: BaseException) -> str:
 
 
 class SharedDaemon(Daemon):
-    """The daemon on a PostgreSQL journal: leads or stands by, follows the log by LISTEN."""
+    """The daemon on a PostgreSQL journal: leads or stands by, follows the log by LISTEN.
+
+    The connection holding the leader lock is also the one listening, so a broken
+    connection is noticed at the next check (within `POLL`): the daemon then takes the lock
+    again at once, or, if another daemon leads by then, stops delivering and exits with
+    status 1 (a service manager restarts it, as a standby).
+    """
 
     def __init__(self, url: str, *args: Any, **kwargs: Any) -> None:
         self.url = url
         self.notified = 0
+        self.leader: Any = None
+        self.lost = False
+        self.stop_event = threading.Event()
         super().__init__(*args, **kwargs)
 
     def _pin(self, store: Any) -> None:
         return None  # no file to tie to: the database is the journal
 
     def run(self, stop: threading.Event) -> None:
-        leader = wait_to_lead(self.url, stop)
-        if leader is None:
+        self.stop_event = stop
+        self.leader = wait_to_lead(self.url, stop)
+        if self.leader is None:
             log.info("stopped")
             return
         try:
             super().run(stop)
         finally:
-            leader.close()
+            self.leader.close()
+        if self.lost:
+            raise Refused("leadership_lost", path=mask(self.url))
 
     def _watch(self) -> int:
-        if self.watcher is not None:
-            self.watcher.close()
-        self.watcher = _connect(self.url)
+        self.watcher = self.leader
         self.watcher.execute(f"LISTEN {CHANNEL}")
         return self._data_version()
 
@@ -101,15 +137,30 @@ class SharedDaemon(Daemon):
         try:
             for _ in self.watcher.notifies(timeout=0):
                 self.notified += 1
-        except Exception as exc:  # noqa: BLE001 - re-listen on a new connection next time
-            log.warning("lost the change notifications: %s; listening again", _line(exc))
-            self.watcher = None
-            try:
-                self._watch()
-            except Exception as again:  # noqa: BLE001
-                log.error("cannot listen for changes: %s", _line(again))
+        except Exception as exc:  # noqa: BLE001 - the leader's connection broke
+            self._relead(exc)
             return -1
         return self.notified
+
+    def _relead(self, exc: BaseException) -> None:
+        """Take the lock again on a new connection, or stop so only one daemon delivers."""
+        log.warning("lost the connection to %s: %s", mask(self.url), _line(exc))
+        with contextlib.suppress(Exception):
+            self.leader.close()
+        try:
+            conn = _connect(self.url)
+            if _try_lock(conn):
+                self.leader = conn
+                self._watch()
+                log.info("leading again: this daemon delivers for %s", mask(self.url))
+                return
+            conn.close()
+        except Exception as again:  # noqa: BLE001 - the server is away: stop delivering
+            log.error("cannot reach %s: %s", mask(self.url), _line(again))
+        log.error("no longer the leader for %s: stopping its deliveries", mask(self.url))
+        self.watcher = None
+        self.lost = True
+        self.stop_event.set()
 
     def _file_changed(self) -> bool:
         return False  # a database is not deleted or replaced under us like a file

@@ -131,3 +131,42 @@ def test_a_standby_stops_cleanly_on_sigterm(pg_url, tmp_path):
     finally:
         assert first.stop() == 0
     assert "Traceback" not in first.stderr()
+
+
+def test_a_leader_whose_connection_breaks_leads_again_and_delivers(pg_url, tmp_path):
+    from scheduler.leader import LEADER_LOCK
+
+    script = tmp_path / "notify.py"
+    script.write_text(NOTIFIER.format(python=sys.executable), encoding="utf-8")
+    script.chmod(0o755)
+    config = tmp_path / "config.toml"
+    config.write_text('[reminders]\nhold_expiry = ["0m"]\n', encoding="utf-8")
+    notes_out = tmp_path / "notes.jsonl"
+    env = {
+        "JOURNAL_DB": pg_url,
+        "JOURNAL_TZ": "Asia/Tokyo",
+        "JOURNAL_LANG": "en",
+        "JOURNAL_CONFIG": str(config),
+        "NOTES_OUT": str(notes_out),
+    }
+    assert _list(env, "one") == "T1"
+    daemon = DaemonProcess(
+        env, tmp_path / "d.log", "--notifier", "command", "--command", str(script)
+    )
+    try:
+        _until(daemon, "watching", 30)
+        server, name = pg_url.rsplit("/", 1)
+        ended = psql(
+            server,
+            name,
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_locks"
+            f" WHERE locktype = 'advisory' AND objid = {LEADER_LOCK & 0xFFFFFFFF}",
+        )
+        assert ended.strip() == "1"
+        _until(daemon, "leading again", 10)
+        _hold(env, "T1", 3)
+        notes = _wait_for(notes_out, 1, timeout=20)
+        assert [(n["trade"], n["daemon"]) for n in notes] == [("T1", daemon.proc.pid)]
+    finally:
+        assert daemon.stop() == 0, daemon.stderr()
+    assert "Traceback" not in daemon.stderr()
