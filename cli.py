@@ -56,7 +56,7 @@ def _common(func):
         metavar="PATH",
         expose_value=False,
         callback=set_db,
-        help="Journal file (default: $JOURNAL_DB, else the user data directory).",
+        help="Journal file or postgresql:// URL (default: $JOURNAL_DB, else the user data dir).",
     )(func)
 
 
