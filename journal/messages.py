@@ -515,6 +515,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the journal database {path} refused the login: {detail}",
         "ジャーナルのデータベース {path} がログインを拒否しました: {detail}",
     ),
+    "db_bad_url": (
+        "{path} is not a usable PostgreSQL URL ({detail}): write postgresql://USER@HOST[:PORT]/DATABASE",
+        "{path} は使える PostgreSQL の URL ではありません（{detail}）: postgresql://ユーザー@ホスト[:ポート]/データベース の形で指定してください",
+    ),
     "leadership_lost": (
         "the daemon lost its connection to {path} and another daemon leads now: stopped",
         "デーモンは {path} への接続を失い、別のデーモンが担当になったため停止しました",

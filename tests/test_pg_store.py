@@ -171,3 +171,14 @@ def test_the_migrations_go_down_and_up_again_on_postgres(pg_url, tmp_path):
     assert ok(pg_url, "list", "--json") == "[]\n"
     with pytest.raises(subprocess.CalledProcessError):
         psql(server, name, "TRUNCATE events")
+
+
+@pytest.mark.parametrize(
+    "url", ["postgresql://me:pw1@[::1/x", "postgresql://me:pw1@host:notaport/x"]
+)
+def test_a_malformed_url_is_one_line_exit_2(url, tmp_path):
+    done = journal(url, "list", tmp_path=tmp_path)
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.startswith("journal: ") and done.stderr.count("\n") == 1
+    assert "not a usable PostgreSQL URL" in done.stderr
+    assert "pw1" not in done.stderr and "Traceback" not in done.stderr

@@ -18,7 +18,9 @@ def is_url(location: str | Path) -> bool:
 
 def mask(url: str) -> str:
     """The URL with any password replaced by `***`, for every message and log line."""
-    return re.sub(r"^([^:/]+://[^:/@]*):[^@]*@", r"\1:***@", url)
+    # Up to the last `@` before the path: a password may itself hold an (unescaped) `@`.
+    url = re.sub(r"^([^:/]+://[^:/@]*):[^/]*@", r"\1:***@", url)
+    return re.sub(r"([?&]password=)[^&]*", r"\1***", url, flags=re.IGNORECASE)
 
 
 def open_store(location: str | Path, *, create: bool = True) -> Any:

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Connection, create_engine, event
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError
 from sqlalchemy.pool import NullPool
 
 from journal.engines import mask
@@ -74,11 +74,14 @@ class PgStore(Store):
     def __init__(self, url: str, *, create: bool = True) -> None:
         self.url = url
         self.path = mask(url)  # what every message shows: never the password
-        self.engine = create_engine(
-            driver_url(url),
-            poolclass=NullPool,
-            connect_args={"connect_timeout": CONNECT_TIMEOUT_S, "application_name": "journal"},
-        )
+        try:
+            self.engine = create_engine(
+                driver_url(url),
+                poolclass=NullPool,
+                connect_args={"connect_timeout": CONNECT_TIMEOUT_S, "application_name": "journal"},
+            )
+        except (ValueError, ArgumentError) as exc:  # a port that is no number, a lone `[`…
+            raise BadInput("db_bad_url", path=self.path, detail=_first_line(exc)) from None
         event.listen(self.engine, "before_cursor_execute", _before_execute, retval=True)
         self._ensure_schema_pg(create)
 
