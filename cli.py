@@ -11,17 +11,53 @@ from typing import Any
 
 import click
 
+from journal.helptext import Group
+from journal.i18n import for_click
+
 EXIT_OK, EXIT_REFUSED, EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_DAMAGED = 0, 1, 2, 3, 4
 PLATFORM_CHOICES = ("rakuma", "mercari", "yahoo-auction", "yahoo-flea")
+STATE_CHOICES = (
+    "listed",
+    "requested",
+    "awaiting_payment",
+    "awaiting_shipment",
+    "shipped",
+    "received",
+    "completed",
+    "cancelled",
+    "bundled",
+    "delisted",
+)
 
 
 class _Choice(click.Choice):
     """A choice as people type it: any width or case, a platform by any of its names."""
 
     def convert(self, value: Any, param: Any, ctx: Any) -> Any:
-        from journal.names import choice
+        from journal.labels import STATES
+        from journal.names import choice, nfkc
 
+        by_name = {name: ident for ident, name in STATES.items()}  # 発送待ち → awaiting_shipment
+        value = by_name.get(nfkc(value), value)
         return super().convert(choice(value, self.choices), param, ctx)
+
+
+def _complete_ids(ctx: click.Context, param: click.Parameter, incomplete: str) -> list:
+    """Trade ids for Tab: those of the journal `--db` (or JOURNAL_DB, or the default) holds."""
+    from click.shell_completion import CompletionItem
+
+    from journal.completion import titles, trade_ids
+    from journal.settings import resolve_db_path
+
+    obj = ctx.find_object(Ctx)
+    db = obj.db if obj is not None else None
+    try:
+        path = resolve_db_path(db)
+    except Exception:  # noqa: BLE001 - completion never fails loudly
+        return []
+    found = trade_ids(path, incomplete)[:200]
+    names = titles(path, found)
+    return [CompletionItem(i, help=names.get(i)) for i in found]
 
 
 class Ctx:
@@ -30,6 +66,7 @@ class Ctx:
     def __init__(self) -> None:
         self.db: str | None = None
         self.json = False
+        self.now = None  # read once, on first use (`_now`)
 
 
 def _common(func):
@@ -76,9 +113,14 @@ def _journal(must_exist: bool = False):
 
 
 def _now():
-    from journal import clock
+    """This command's `now`: the clock is read once per command, and every time it speaks
+    of (a step's moment, its deadline's distance, the window of a list) is the same."""
+    opts = _opts()
+    if opts.now is None:
+        from journal import clock
 
-    return clock.now()
+        opts.now = clock.now()
+    return opts.now
 
 
 def _when(text: str | None, end: bool = False):
@@ -88,6 +130,21 @@ def _when(text: str | None, end: bool = False):
     if text is None:
         return None
     return parse_when(text, now=_now(), tz=user_tz(), date_only="end" if end else "start")
+
+
+def _screen():
+    """Where text output goes: a terminal gets rows cut to its width and colour (unless
+    NO_COLOR is set); a pipe or file gets everything, uncoloured."""
+    import os
+    import shutil
+    import sys
+
+    from journal.screens import Screen
+    from journal.settings import language
+
+    tty = sys.stdout.isatty()
+    width = shutil.get_terminal_size().columns if tty else None
+    return Screen(language(), width, tty and not os.environ.get("NO_COLOR"))
 
 
 def _emit(data: Any, human: str | None = None) -> None:
@@ -111,7 +168,10 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(
+    cls=Group,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @_common
 @click.version_option(package_name="trade-journal", prog_name="journal")
 def cli() -> None:
@@ -150,7 +210,7 @@ def _record(type_: str, trade: str | None, at: str | None, sources=(), **fields:
     journal = _journal()
     trade = None if trade is None else journal.resolve_id(trade)  # `t2` is T2
     sources = tuple(map(journal.resolve_id, sources))
-    stored = journal.add(type_, trade, moment, fields, sources)
+    stored = journal.add(type_, trade, moment, fields, sources, now=_now())
     # Committed: from here on nothing may turn the command into a failure, or a script that
     # retries on failure would record the step twice. A report that cannot be made whole
     # (a read that fails, a date this zone cannot show) falls back to the bare facts.
@@ -167,35 +227,77 @@ def _record(type_: str, trade: str | None, at: str | None, sources=(), **fields:
 
 def _report(journal, type_: str, stored) -> tuple[dict[str, Any], list[str]]:
     """What `journal add` prints about the step it recorded: (JSON form, lines for people)."""
-    from journal.display import remaining, when
-
-    subject = stored[0].stream
-    if type_ in ("listed", "bought", "bundle"):
-        return {"id": subject}, [subject]
-    state_trade, _events, deadlines = journal.trade(subject)
-    now = _now()
     from journal.messages import render
     from journal.trade import warnings
 
+    subject = stored[0].stream
+    if type_ in ("listed", "bought", "bundle"):
+        return {"id": subject}, [subject]  # the new id alone: `T=$(journal add listed …)`
+    state_trade, _events, deadlines = journal.trade(subject)
+    now = _now()
     notes = [{"code": key, "message": render(key)} for key in warnings(state_trade, type_)]
     for note in notes:
         click.echo(f"journal: {note['message']}", err=True)
-    data = {"id": subject, "seq": stored[0].seq, "state": state_trade.state, "warnings": notes}
-    lines = [_step_line(state_trade, stored[0].seq, deadlines, now, when, remaining)]
+    nxt = _next_deadline(state_trade, deadlines, now)
+    data = {
+        "id": subject,
+        "seq": stored[0].seq,
+        "state": state_trade.state,
+        "warnings": notes,
+        "next_deadline": nxt and {"kind": nxt[0].kind, "due": nxt[0].due, "overdue": nxt[1]},
+        "notices": [],
+    }
+    lines = [_step_line(state_trade, type_, stored[0].seq, nxt, now)]
+    for kind in ("item-taken", "item-released"):
+        others = [e.stream for e in stored if e.type == kind]
+        if others:  # the double-listing alarm (journal/items.py), said at once
+            notice = render(f"notice_{kind.replace('-', '_')}", trades=", ".join(others))
+            data["notices"].append({"code": kind, "message": notice, "trades": others})
+            lines.append(notice)
     if type_ in ("completed", "rated") and state_trade.state == "completed":
         window = next((d for d in deadlines if d.kind == "message_window"), None)
         if window and state_trade.role == "seller":
-            lines.append(render("personal_info", until=window.due))
+            notice = render("personal_info", until=window.due)
+            data["notices"].append({"code": "personal_info", "message": notice})
+            lines.append(notice)
     return data, lines
 
 
-def _step_line(trade, seq, deadlines, now, when, remaining) -> str:
+def _next_deadline(trade, deadlines, now):
+    """The deadline to mention after a step: an overdue one first (a backdated step whose
+    deadline has already passed says so), else the soonest open one."""
+    from journal.deadlines import is_overdue
+
+    late = [d for d in deadlines if is_overdue(d, now, trade.finished)]
+    if late:
+        return late[0], True
     upcoming = [d for d in deadlines if d.status(now) == "open"]
-    line = f"{trade.id} #{seq}: {trade.state}"
-    if upcoming:
-        d = upcoming[0]
-        line += f" · next {d.kind} {when(d.due)} ({remaining(d.due, now)})"
-    return line
+    return (upcoming[0], False) if upcoming else None
+
+
+def _step_line(trade, type_: str, seq: int, nxt, now) -> str:
+    """`T1 #2 ワンピース: 購入申請 → 購入申請 11/24(火) 08:30（あと1日23時間）`."""
+    from journal.display import remaining, short_when
+    from journal.labels import label
+    from journal.messages import render
+    from journal.settings import language
+
+    lang = language()
+    head = render("add_line", trade=trade.id, seq=seq, title=trade.title)
+    step = label("step", type_, lang)
+    if nxt is None:
+        return render(
+            "add_line_done", head=head, step=step, state=label("state", trade.state, lang)
+        )
+    deadline, late = nxt
+    return render(
+        "add_line_overdue" if late else "add_line_next",
+        head=head,
+        step=step,
+        kind=label("kind", deadline.kind, lang),
+        due=short_when(deadline.due, now),
+        left=remaining(deadline.due, now),
+    )
 
 
 @add.command("listed")
@@ -212,6 +314,9 @@ def _step_line(trade, seq, deadlines, now, when, remaining) -> str:
 @click.option("--kind", type=click.Choice(("normal", "dedicated", "confirmation")), default=None)
 @click.option("--buyer", metavar="NAME", help="For a dedicated listing (〇〇様専用).")
 @click.option("--until", metavar="WHEN", help="How long a dedicated/confirmation listing waits.")
+@click.option(
+    "--item", metavar="KEY", help="The same physical item listed elsewhere (double-listing alarm)."
+)
 @_AT
 @_common
 def add_listed(trade_id, at, **fields) -> None:
@@ -234,6 +339,7 @@ def add_listed(trade_id, at, **fields) -> None:
     type=_Choice(("1-2", "2-3", "4-7")),
     help="The seller's 発送日の目安 / 発送までの日数 on the listing.",
 )
+@click.option("--shipping", metavar="YEN", help="The shipping you paid.")
 @_AT
 @_common
 def add_bought(trade_id, at, **fields) -> None:
@@ -253,7 +359,9 @@ def _simple(name: str, doc: str, *options) -> None:
         _record(name, trade_id, at, **fields)
 
     command.__name__ = f"add_{name.replace('-', '_')}"
-    decorated = _common(_AT(click.argument("trade_id", metavar="ID")(command)))
+    decorated = _common(
+        _AT(click.argument("trade_id", metavar="ID", shell_complete=_complete_ids)(command))
+    )
     for option in reversed(options):
         decorated = option(decorated)
     add.command(name, help=doc + f"\n\n\b\nExample:\n  journal add {name} T1")(decorated)
@@ -263,7 +371,12 @@ _BUYER = click.option("--buyer", required=True, metavar="NAME")
 _NOTE = click.option("--note", required=True, metavar="TEXT")
 _SIMPLE = (
     ("request", "A buyer sent a purchase request (購入申請).", _BUYER),
-    ("sold", "The item sold without a request (購入).", _BUYER),
+    (
+        "sold",
+        "The item sold without a request (購入).",
+        _BUYER,
+        click.option("--price", metavar="YEN", help="The final price (an auction's winning bid)."),
+    ),
     ("approved", "You approved the purchase request (承認); the buyer must now pay."),
     ("declined", "You declined the purchase request."),
     (
@@ -276,7 +389,13 @@ _SIMPLE = (
         " you cannot remove the winner while it is valid.",
     ),
     ("paid", "The buyer paid (支払い); or, buying, you paid."),
-    ("shipped", "The item was shipped (発送通知)."),
+    (
+        "shipped",
+        "The item was shipped (発送通知).",
+        click.option("--shipping", metavar="YEN", help="What the shipping cost you."),
+        click.option("--carrier", metavar="NAME", help="ゆうパケット, ネコポス, …"),
+        click.option("--tracking", metavar="NUMBER", help="The tracking number."),
+    ),
     ("received", "Receipt: the buyer rated receipt (受取評価), or, buying, it arrived."),
     ("rated", "You rated the other side (評価)."),
     ("completed", "The trade completed (取引完了), e.g. automatically by the app."),
@@ -296,6 +415,13 @@ _SIMPLE = (
     ("defect", "Inspection found a defect (検品).", _NOTE),
     ("message", "A trade message was sent or received (取引メッセージ).", _NOTE),
     ("note", "A private note.", _NOTE),
+    (
+        "cost",
+        "Record or correct what the item cost you (仕入れ値) and extra costs (梱包材…).",
+        click.option("--cost", metavar="YEN", help="The cost of the goods."),
+        click.option("--extra", metavar="YEN", help="Extra costs: packaging and the like."),
+        click.option("--note", metavar="TEXT"),
+    ),
     ("return", "A return was requested (返品).", _NOTE),
     (
         "offer",
@@ -317,7 +443,9 @@ for _name, _doc, *_options in _SIMPLE:
 
 
 @add.command("bundle")
-@click.argument("trade_ids", nargs=-1, required=True, metavar="ID ID [ID…]")
+@click.argument(
+    "trade_ids", nargs=-1, required=True, metavar="ID ID [ID…]", shell_complete=_complete_ids
+)
 @click.option("--price", required=True, metavar="YEN")
 @click.option("--buyer", required=True, metavar="NAME")
 @click.option(
@@ -340,7 +468,7 @@ def add_bundle(trade_ids, new_id, at, **fields) -> None:
 
 
 @cli.command()
-@click.argument("trade_id", metavar="ID")
+@click.argument("trade_id", metavar="ID", shell_complete=_complete_ids)
 @_common
 def show(trade_id: str) -> None:
     """One trade: its state, deadlines and every event.
@@ -349,30 +477,35 @@ def show(trade_id: str) -> None:
     Example:
       journal show T1 --json
     """
-    from journal import views
+    from journal import screens, views
 
     now = _now()
     journal = _journal()
     trade, events, deadlines = journal.trade(journal.resolve_id(trade_id))
-    data = views.trade_json(trade, events, deadlines, now)
-    _emit(data, None if _opts().json else views.trade_text(trade, events, deadlines, now))
+    data = views.trade_json(trade, events, deadlines, now, journal.money(trade))
+    _emit(data, None if _opts().json else screens.trade_screen(data, events, now, _screen()))
 
 
 @cli.command("list")
 @click.option("--all", "include_all", is_flag=True, help="Include finished trades.")
+@click.option("--platform", type=_Choice(PLATFORM_CHOICES), help="Only this app's trades.")
+@click.option("--state", type=_Choice(STATE_CHOICES), help="Only trades in this state.")
+@click.option("--search", metavar="TEXT", help="Words of a title, a buyer's name, a note.")
 @_common
-def list_(include_all: bool) -> None:
+def list_(include_all: bool, platform: str | None, state: str | None, search: str | None) -> None:
     """Trades still running (and completed ones whose message window is open).
 
     \b
     Example:
-      journal list --all
+      journal list --all --platform メルカリ --search ニット
     """
-    from journal import views
+    from journal import screens
 
     now = _now()
-    rows = _journal().trades(include_all, now)
-    _emit(rows, None if _opts().json else views.list_text(rows, now))
+    journal = _journal()
+    rows = journal.trades(include_all, now)
+    rows = journal.find(rows, platform=platform, state=state, search=search)
+    _emit(rows, None if _opts().json else screens.list_screen(rows, now, _screen()))
 
 
 @cli.command()
@@ -392,15 +525,26 @@ def upcoming(within: str, as_of: str | None) -> None:
     Example:
       journal upcoming --within 48h
     """
-    from journal import views
+    from journal import screens
+    from journal.rules import effect_text
+    from journal.settings import language
     from journal.timeparse import parse_duration
 
     window = parse_duration(within)
     moment = _when(as_of) or _now()
     rows = _journal().upcoming(moment, window)
     _emit(
-        [{k: r[k] for k in ("trade", "kind", "due", "effect")} for r in rows],
-        None if _opts().json else views.upcoming_text(rows, moment),
+        [
+            {
+                "trade": r["trade"],
+                "kind": r["kind"],
+                "due": r["due"],
+                "effect": effect_text(r["effect"], language()),
+                "overdue": r["overdue"],
+            }
+            for r in rows
+        ],
+        None if _opts().json else screens.upcoming_screen(rows, moment, _screen()),
     )
 
 
@@ -454,7 +598,7 @@ def calendar(within: str | None, output: str | None) -> None:
 
 
 @cli.command()
-@click.argument("trade_id", metavar="[ID]", required=False)
+@click.argument("trade_id", metavar="[ID]", required=False, shell_complete=_complete_ids)
 @_common
 def log(trade_id: str | None) -> None:
     """The event log (of one trade, or all), with corrections marked.
@@ -463,11 +607,14 @@ def log(trade_id: str | None) -> None:
     Example:
       journal log T1
     """
-    from journal import views
+    from journal import screens, views
 
     journal = _journal()
     events = journal.log(None if trade_id is None else journal.resolve_id(trade_id))
-    _emit(views.events_json(events), None if _opts().json else views.log_text(events))
+    _emit(
+        views.events_json(events),
+        None if _opts().json else screens.events_screen(events, _screen()),
+    )
 
 
 @cli.command()
@@ -484,8 +631,115 @@ def void(seq: int, reason: str) -> None:
     from journal.messages import render
     from journal.validate import seq as event_number
 
-    stored = _journal().void(event_number(seq), reason)
+    stored = _journal().void(event_number(seq), reason, now=_now())
     _emit({"voided": seq, "seq": stored.seq}, render("voided", seq=seq, new=stored.seq))
+
+
+@cli.command()
+@click.option("--year", type=int, metavar="YYYY", help="This year (default: the current one).")
+@click.option("--month", metavar="YYYY-MM", help="This month.")
+@click.option("--from", "first", metavar="DATE", help="From this day (with --to).")
+@click.option("--to", "last", metavar="DATE", help="To this day, included.")
+@click.option("--by", type=click.Choice(("month", "platform")), default="month", show_default=True)
+@click.option("--chart", metavar="FILE", help="Also draw the chart into FILE.png or FILE.svg.")
+@_common
+def money(
+    year: int | None,
+    month: str | None,
+    first: str | None,
+    last: str | None,
+    by: str,
+    chart: str | None,
+) -> None:
+    """Sales, fees, shipping, costs and profit of the trades completed in a period.
+
+    \b
+    Example:
+      journal money --year 2026
+      journal money --month 2026-11 --by platform --chart 2026-11.png
+    """
+    from journal import screens
+    from journal.money import JST
+    from journal.money_report import period, report
+
+    now = _now()
+    day = [_when(d).astimezone(JST).date() if d else None for d in (first, last)]
+    span = period(year, month, day[0], day[1], now.astimezone(JST).date())
+    journal = _journal()
+    data = report(journal.all_trades(), journal.book, journal.money_settings(), span, by)
+    if chart:
+        _money_chart(chart, data)
+    _emit(data, None if _opts().json else screens.money_screen(data, by, _screen()))
+
+
+def _money_chart(chart: str, data: dict[str, Any]) -> None:
+    from pathlib import Path
+
+    from journal import chart as charts
+    from journal.messages import render
+    from journal.validate import file_path
+
+    labels = {
+        "sales": render("money_sales"),
+        "profit": render("money_profit"),
+        "yen": render("money_yen"),
+        "title": render("money_title", first=data["from"], last=data["to"]),
+    }
+    charts.write(Path(file_path(chart)).expanduser(), data["groups"], labels)
+
+
+@cli.command()
+@_common
+def items() -> None:
+    """Items listed on several apps (`listed --item KEY`), with each listing's state.
+
+    \b
+    Example:
+      journal items --json
+    """
+    from journal import screens
+
+    data = _journal().items()
+    _emit(data, None if _opts().json else screens.items_screen(data, _screen()))
+
+
+@cli.command()
+@click.option("--yes", "-y", is_flag=True, help="Do not ask first.")
+@click.option("--reason", metavar="TEXT", help="Why (kept in the log; default: undo).")
+@_common
+def undo(yes: bool, reason: str | None) -> None:
+    """Void your most recent step (it stays in the log, marked voided); asks first.
+
+    \b
+    Example:
+      journal undo --yes
+    """
+    from journal.errors import BadInput
+    from journal.labels import label
+    from journal.messages import render
+    from journal.settings import language
+    from journal.undo import last_step
+
+    journal = _journal()
+    target = last_step(journal.newest())
+    if target is None:
+        raise BadInput("nothing_to_undo")
+    what = render(
+        "undo_what",
+        seq=target.seq,
+        trade=target.stream,
+        step=label("step", target.type, language()),
+        at=target.occurred_at,
+    )
+    if not yes:
+        if not sys.stdin.isatty():
+            raise BadInput("undo_needs_yes", what=what)
+        if not click.confirm(render("undo_confirm", what=what), default=False):
+            _emit({"voided": None}, render("undo_kept"))
+            return
+    stored = journal.void(target.seq, reason or "undo", now=_now())
+    data = {"voided": target.seq, "seq": stored.seq, "trade": target.stream, "type": target.type}
+    _emit(data, render("undone", what=what, new=stored.seq))
 
 
 @cli.command()
@@ -599,16 +853,19 @@ def copy_(to: str) -> None:
 
 @cli.command()
 @click.option(
-    "--format", "format_", type=click.Choice(("jsonl",)), default="jsonl", show_default=True
+    "--format", "format_", type=click.Choice(("jsonl", "csv")), default="jsonl", show_default=True
 )
 @click.option("--output", "-o", metavar="FILE", help="A new file (default: standard output).")
+@click.option("--year", type=int, metavar="YYYY", help="csv: the trades of this year only.")
 @_common
-def export(format_: str, output: str | None) -> None:
-    """Write the whole event log, one JSON object per line, with every stored column and hash.
+def export(format_: str, output: str | None, year: int | None) -> None:
+    """Write the whole event log, one JSON object per line, with every stored column and hash;
+    or, with --format csv, one row per trade with its dates and money (for a spreadsheet).
 
     \b
     Example:
       journal export --format jsonl -o journal.jsonl
+      journal export --format csv --year 2026 -o 2026.csv
     """
     from pathlib import Path
 
@@ -617,6 +874,13 @@ def export(format_: str, output: str | None) -> None:
 
     target = Path(file_path(output)).expanduser() if output else None
     journal = _journal(must_exist=True)
+    if format_ == "csv":
+        _export_csv(journal, target, year)
+        return
+    if year is not None:
+        from journal.messages import render
+
+        raise click.UsageError(render("year_needs_csv"))
     raw = getattr(sys.stdout, "buffer", None)
     if target is None and raw is not None:
         # UTF-8 whatever the terminal's locale, so the export is the same bytes everywhere.
@@ -625,6 +889,24 @@ def export(format_: str, output: str | None) -> None:
         raw.flush()
     else:
         export_to(journal, target, sys.stdout.write)
+
+
+def _export_csv(journal, target, year: int | None) -> None:
+    """`export --format csv`: UTF-8 with a BOM (Excel), the header in the reader's language."""
+    from journal import ical
+    from journal.csv_export import COLUMNS, csv_text
+    from journal.messages import render
+    from journal.money import MoneySettings
+    from journal.settings import load_config, user_tz
+
+    header = [render(f"csv_{name}") for name in COLUMNS]
+    settings = MoneySettings(**load_config().money)
+    text = csv_text(journal.all_trades(), journal.book, settings, header, user_tz(), year)
+    if target is None:
+        sys.stdout.buffer.write(text.encode("utf-8"))
+        sys.stdout.flush()
+    else:
+        ical.write_file(target, text)
 
 
 # A file this large shows a progress bar even when stderr is not a terminal.
@@ -686,14 +968,14 @@ def rules(platform: str | None) -> None:
     Example:
       journal rules mercari
     """
-    from journal import views
+    from journal import screens, views
     from journal.rules import rulebook_from_config
     from journal.settings import load_config
 
     book = rulebook_from_config(load_config())
     names = [platform] if platform else [*PLATFORM_CHOICES, "custom"]
     data = views.rules_json(book, names)
-    _emit(data, None if _opts().json else views.rules_text(data))
+    _emit(data, None if _opts().json else screens.rules_screen(book, names, _screen()))
 
 
 @cli.command()
@@ -707,7 +989,7 @@ def demo() -> None:
     """
     from journal.demo import run
 
-    click.echo(run(_now()))
+    click.echo(run(_now(), _screen()))
 
 
 # --- reminders and the daemon -----------------------------------------------------------
@@ -716,8 +998,16 @@ def demo() -> None:
 @cli.group(invoke_without_command=True)
 @click.option(
     "--notifier",
-    type=click.Choice(("desktop", "command", "console")),
-    help="How to deliver (default: [notifier] kind in the config, else desktop).",
+    type=click.Choice(("desktop", "command", "console", "apprise")),
+    multiple=True,
+    help="How to deliver; repeat for several (default: [notifier] kind, else desktop).",
+)
+@click.option(
+    "--url",
+    "urls",
+    metavar="URL",
+    multiple=True,
+    help="Where the apprise notifier pushes (ntfy://…, tgram://…, mailto://…); repeatable.",
 )
 @click.option(
     "--command", "program", metavar="PROGRAM", help="Program run per reminder (command notifier)."
@@ -737,7 +1027,8 @@ def demo() -> None:
 @click.pass_context
 def daemon(
     ctx: click.Context,
-    notifier: str | None,
+    notifier: tuple[str, ...],
+    urls: tuple[str, ...],
     program: str | None,
     once: bool,
     as_of: str | None,
@@ -758,25 +1049,28 @@ def daemon(
     """
     if ctx.invoked_subcommand is not None:
         return
+    from journal.messages import render
+
     if as_of is not None and not once:
-        raise click.UsageError("--as-of needs --once")
+        raise click.UsageError(render("as_of_needs_once"))
     import logging
 
     from journal.errors import Refused
-    from journal.messages import render
-    from journal.settings import load_config, resolve_db_path
+    from journal.logtext import TranslatingFormatter
+    from journal.settings import language, load_config, resolve_db_path
     from scheduler import notify
     from scheduler.daemon import WORKERS
     from scheduler.leader import daemon_for, lock_for
     from scheduler.reminders import Reminders
 
-    logging.basicConfig(
-        stream=sys.stderr,
-        level=logging.DEBUG if verbose else logging.INFO,
-        format="%(asctime)s journal daemon: %(message)s",
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(
+        TranslatingFormatter(language(), "%(asctime)s journal daemon: %(message)s")
     )
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, handlers=[handler])
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
-    chosen = notify.choose(load_config().notifier, notifier, program)
+    chosen = notify.choose(load_config().notifier, notifier, program, urls)
+    keep = _calendar_keeper(load_config().calendar)
     moment = _when(as_of)
     if dry_run or moment is not None:
         _daemon_preview(moment or _now())
@@ -789,6 +1083,8 @@ def daemon(
         if once:
             reminders.fresh()
             outcome = reminders.deliver_due(chosen, _now(), parallel=WORKERS, full=True)
+            if keep is not None:
+                keep(reminders)
             counts = {
                 "delivered": len(outcome.delivered),
                 "summarized": len(outcome.summarized),
@@ -809,10 +1105,29 @@ def daemon(
 
             return Reminders(Journal(path))
 
-        _serve(daemon_for(path, reminders, chosen, reopen=reopen))
+        _serve(daemon_for(path, reminders, chosen, reopen=reopen, after_change=keep))
     finally:
         journal.close()
         lock.close()
+
+
+def _calendar_keeper(section: dict):
+    """`[calendar] path = "…"`: the daemon rewrites that iCalendar file whenever the plan
+    changes (atomically, and only when its content changed)."""
+    if not section.get("path"):
+        return None
+    from pathlib import Path
+
+    from journal import clock, ical
+    from journal.timeparse import parse_duration
+
+    target = Path(section["path"]).expanduser()
+    within = parse_duration(section["within"]) if section.get("within") else None
+
+    def keep(reminders) -> None:
+        ical.write_file(target, reminders.journal.calendar(clock.now(), within))
+
+    return keep
 
 
 def _daemon_preview(moment) -> None:
@@ -885,15 +1200,123 @@ def daemon_install() -> None:
     Example:
       journal daemon install
     """
+    from pathlib import Path
+
     from journal.messages import render
     from journal.settings import resolve_db_path
-    from scheduler.install import install
+    from scheduler.install import install, journal_command, source_checkout
 
     path, enable = install(resolve_db_path(_opts().db))
+    program = journal_command()[0]
+    source = source_checkout(Path(program))
+    lines = [render("daemon_installed", path=str(path), command=enable)]
+    if source:
+        click.echo(f"journal: {render('daemon_in_source', folder=str(source))}", err=True)
     _emit(
-        {"path": str(path), "enable": enable},
-        render("daemon_installed", path=str(path), command=enable),
+        {
+            "path": str(path),
+            "enable": enable,
+            "program": program,
+            "inside_source_folder": source and str(source),
+        },
+        "\n".join(lines),
     )
+
+
+@daemon.command("uninstall")
+@_common
+def daemon_uninstall() -> None:
+    """Remove the service that `daemon install` wrote (and say how to stop it).
+
+    \b
+    Example:
+      journal daemon uninstall
+    """
+    from journal.messages import render
+    from scheduler.install import uninstall
+
+    path, existed, stop = uninstall()
+    key = "daemon_uninstalled" if existed else "daemon_not_installed"
+    _emit(
+        {"path": str(path), "removed": existed, "stop": stop},
+        render(key, path=str(path), command=stop),
+    )
+
+
+@daemon.command("status")
+@_common
+def daemon_status() -> None:
+    """Is a service installed, what does it run, and is a daemon running on this journal?
+
+    \b
+    Example:
+      journal daemon status --json
+    """
+    from pathlib import Path
+
+    from journal.messages import render
+    from journal.settings import resolve_db_path
+    from scheduler.install import running_daemon, service_file, service_program, source_checkout
+
+    db = resolve_db_path(_opts().db)
+    path = service_file()
+    program = service_program(path) if path.is_file() else None
+    pid = running_daemon(db)
+    source = source_checkout(Path(program)) if program else None
+    data = {
+        "journal": str(db),
+        "service": str(path) if path.is_file() else None,
+        "program": program,
+        "program_exists": bool(program and Path(program).exists()),
+        "inside_source_folder": str(source) if source else None,
+        "running": pid is not None,
+        "pid": pid or None,
+    }
+    lines = [render("status_journal", path=str(db))]
+    lines.append(
+        render("status_service", path=str(path), program=program)
+        if program
+        else render("status_no_service")
+    )
+    if program and not data["program_exists"]:
+        lines.append(render("status_program_missing", program=program))
+    if source:
+        lines.append(render("daemon_in_source", folder=str(source)))
+    lines.append(render("status_running", pid=pid) if pid is not None else render("status_stopped"))
+    _emit(data, "\n".join(lines))
+
+
+@cli.command("config")
+@_common
+def config_() -> None:
+    """Where the journal, config, lock and logs are, and the settings in effect.
+
+    \b
+    Example:
+      journal config --json
+    """
+    from journal.config_view import config_lines, in_effect
+    from journal.settings import resolve_db_path
+
+    data = in_effect(resolve_db_path(_opts().db))
+    _emit(data, config_lines(data))
+
+
+@cli.command()
+@click.argument("shell", type=click.Choice(("bash", "zsh", "fish")))
+@_common
+def completion(shell: str) -> None:
+    """Print the Tab-completion script for your shell (trade ids complete too).
+
+    \b
+    Example:
+      journal completion bash >> ~/.bashrc
+    """
+    from click.shell_completion import get_completion_class
+
+    script_class = get_completion_class(shell)
+    assert script_class is not None  # the choice allows only shells click knows
+    click.echo(script_class(cli, {}, "journal", "_JOURNAL_COMPLETE").source())
 
 
 @cli.command()
@@ -913,14 +1336,14 @@ def reminders(within: str, as_of: str | None) -> None:
     Example:
       journal reminders --within 48h --json
     """
-    from journal import views
+    from journal import screens
     from journal.timeparse import parse_duration
     from scheduler.reminders import Reminders
 
     window = parse_duration(within)
     moment = _when(as_of) or _now()
     data = Reminders(_journal()).listing(moment, window)
-    _emit(data, None if _opts().json else views.reminders_text(data, moment))
+    _emit(data, None if _opts().json else screens.reminders_screen(data, moment, _screen()))
 
 
 # --- entry point ------------------------------------------------------------------------
@@ -928,12 +1351,20 @@ def reminders(within: str, as_of: str | None) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command; map every failure to one line on stderr and a documented status."""
+    lang = "en"
     try:
-        from journal import settings
+        from journal import messages, settings  # messages: errors say themselves in words
 
         settings.reset()
+        lang = settings.language()
+        del messages
     except Exception:  # noqa: BLE001 - never let start-up leak a traceback
         pass
+    with for_click(lang):
+        return _main(argv)
+
+
+def _main(argv: list[str] | None) -> int:
     ctx_obj = Ctx()
     args = sys.argv[1:] if argv is None else argv
     try:
@@ -954,7 +1385,9 @@ def main(argv: list[str] | None = None) -> int:
         from journal.errors import JournalError
 
         if isinstance(exc, JournalError):
-            _fail(ctx_obj, str(exc), exc.exit_code)
+            from journal.messages import render
+
+            _fail(ctx_obj, render(exc.key, **exc.params), exc.exit_code)
             return exc.exit_code
         from journal.messages import render
 

@@ -43,7 +43,13 @@ KIND_SPECS: dict[str, KindSpec] = {
     "dedicated_expiry": KindSpec(("seller",), ("request", "purchase"), "dedicated"),
     "confirmation_cleanup": KindSpec(("seller",), ("delisting",), "confirmation"),
     "inspect": KindSpec(("buyer",), ("receipt", "completion")),
+    # another listing of the same item was taken: take this one down (journal/items.py)
+    "delist": KindSpec(("seller",), ("delisting", "cancellation")),
 }
+# A deadline is overdue when it has passed and the trade still waits for the step it asks
+# for: a kind met by a step, not one the app acts on itself (auto-complete) and not a
+# window that simply closes (messages, proceeds).
+OVERDUE_KINDS = frozenset(k for k, spec in KIND_SPECS.items() if spec.met_by and not spec.by_app)
 # `inspect` is computed last: it may count back from `auto_complete`.
 _ORDER = tuple(k for k in KIND_SPECS if k != "inspect") + ("inspect",)
 _ENDINGS = ("cancellation", "delisting", "bundling")
@@ -69,6 +75,16 @@ class Deadline:
             return "open"
         spec = KIND_SPECS.get(self.kind)
         return "done_by_app" if spec is not None and spec.by_app else "missed"
+
+
+def is_overdue(deadline: Deadline, now: datetime, finished: bool) -> bool:
+    """Passed, not met, and the (unfinished) trade still waits for the step it asks for."""
+    return (
+        not finished
+        and deadline.met_at is None
+        and deadline.due <= now
+        and deadline.kind in OVERDUE_KINDS
+    )
 
 
 def compute(trade: Trade, book: RuleBook) -> list[Deadline]:

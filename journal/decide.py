@@ -125,7 +125,7 @@ def decide_void(
     try:
         fold([*history, void])
     except Refused as refusal:
-        raise Refused("void_breaks", seq=seq, why=str(refusal)) from None
+        raise Refused("void_breaks", seq=seq, why=refusal) from None
     return void
 
 

@@ -4,7 +4,7 @@ import tempfile
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from journal import views
+from journal import screens
 from journal.service import Journal
 
 
@@ -76,7 +76,7 @@ def play(journal: Journal, now: datetime) -> None:
     add("received", t7, 2)
 
 
-def run(now: datetime) -> str:
+def run(now: datetime, screen: screens.Screen) -> str:
     with tempfile.TemporaryDirectory(prefix="journal-demo-") as folder:
         journal = Journal(Path(folder) / "demo.sqlite")
         try:
@@ -88,9 +88,9 @@ def run(now: datetime) -> str:
     return "\n".join(
         [
             "Trades in the demo journal:",
-            views.list_text(rows, now),
+            screens.list_screen(rows, now, screen),
             "",
             "Agenda for the next 14 days:",
-            views.upcoming_text(agenda, now),
+            screens.upcoming_screen(agenda, now, screen),
         ]
     )

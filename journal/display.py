@@ -28,6 +28,16 @@ def when(moment: datetime) -> str:
     return f"{local:%Y-%m-%d %a %H:%M}"
 
 
+def short_when(moment: datetime, now: datetime) -> str:
+    """`11/24(火) 08:30` (this year's dates need no year), else the full `when`."""
+    local, today = _local(moment), _local(now)
+    if local.year != today.year:
+        return when(moment)
+    if language() == "ja":
+        return f"{local.month}/{local.day}({_WEEKDAYS_JA[local.weekday()]}) {local:%H:%M}"
+    return f"{local:%a} {local.month}/{local.day} {local:%H:%M}"
+
+
 def span(delta: timedelta) -> str:
     """A short, rounded-down length: '2 d 3 h', '20 h', '45 min'."""
     minutes = int(abs(delta).total_seconds() // 60)

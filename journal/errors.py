@@ -1,12 +1,19 @@
-"""The two ways a command can fail on purpose; each maps to a documented exit status."""
+"""The two ways a command can fail on purpose; each maps to a documented exit status.
 
-from typing import Any
+An error carries a message key and its parameters, never text: the words are chosen at the
+edge. `journal.messages` installs the renderer `str()` uses when it is loaded (the command
+line loads it first thing), so the core never imports text.
+"""
+
+from collections.abc import Callable
+from typing import Any, ClassVar
 
 
 class JournalError(Exception):
     """Base class: carries a message key from `journal.messages` and its parameters."""
 
     exit_code = 2
+    renderer: ClassVar[Callable[..., str] | None] = None  # set by journal.messages
 
     def __init__(self, key: str, **params: Any) -> None:
         super().__init__(key)
@@ -14,9 +21,9 @@ class JournalError(Exception):
         self.params = params
 
     def __str__(self) -> str:
-        from journal.messages import render
-
-        return render(self.key, **self.params)
+        if JournalError.renderer is None:
+            return f"{self.key}: {self.params}"
+        return JournalError.renderer(self.key, **self.params)
 
 
 class BadInput(JournalError):

@@ -9,8 +9,11 @@ from typing import Any
 SCHEMA_VERSION = 1
 
 CREATION_TYPES = frozenset({"listed", "bought", "bundle"})
-ANYTIME_TYPES = frozenset({"message", "note"})
+ANYTIME_TYPES = frozenset({"message", "note", "cost"})
 VOID_TYPE = "voided"
+# Written by the journal into the other listings of an item (`listed --item`) when one of
+# them is taken (sold, approved, bundled, held) or free again: they carry the delist alarm.
+ITEM_TYPES = frozenset({"item-taken", "item-released"})
 
 # Every type a user can add with `journal add` (the journal itself also writes `bundled`
 # into a bundle's originals and `voided` for corrections).
@@ -35,6 +38,7 @@ ADDABLE_TYPES = (
     "defect",
     "message",
     "note",
+    "cost",
     "return",
     "offer",
     "offer-declined",

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from journal.deadlines import Deadline, compute
+from journal.deadlines import OVERDUE_KINDS, Deadline, compute
 from journal.errors import JournalError
 from journal.events import Event
 from journal.rules import RuleBook
@@ -339,9 +339,16 @@ def rebuild(conn: Connection, store: Store, book: RuleBook) -> int:
 
 def _flush(conn: Connection, trades: list[tuple], deadlines: list[tuple]) -> None:
     if trades:
-        conn.exec_driver_sql("INSERT INTO trades VALUES (?,?,?,?,?,?,?,?,?)", trades)
+        conn.exec_driver_sql(
+            "INSERT INTO trades (id, platform, role, title, price, state, active, created_seq,"
+            " last_seq) VALUES (?,?,?,?,?,?,?,?,?)",
+            trades,
+        )
     if deadlines:
-        conn.exec_driver_sql("INSERT INTO deadlines VALUES (?,?,?,?,?)", deadlines)
+        conn.exec_driver_sql(
+            "INSERT INTO deadlines (trade, kind, due, effect, met_at) VALUES (?,?,?,?,?)",
+            deadlines,
+        )
     trades.clear()
     deadlines.clear()
 
@@ -353,6 +360,18 @@ def snapshot(conn: Connection) -> tuple[list[tuple], list[tuple], list[tuple]]:
         list(conn.exec_driver_sql("SELECT * FROM deadlines ORDER BY trade, kind")),
         list(conn.exec_driver_sql("SELECT * FROM projection_state ORDER BY key")),
     )
+
+
+def overdue(conn: Connection, now: datetime) -> list[tuple]:
+    """Overdue deadlines of running trades, oldest first: (trade, kind, due, effect)."""
+    kinds = sorted(OVERDUE_KINDS)
+    sql = (
+        "SELECT d.trade, d.kind, d.due, d.effect FROM deadlines d JOIN trades t ON t.id = d.trade"
+        f" WHERE t.active = 1 AND d.met_at IS NULL AND d.due <= ? AND d.kind IN"
+        f" ({','.join('?' * len(kinds))}) ORDER BY d.due, d.trade, d.kind"
+    )
+    rows = conn.exec_driver_sql(sql, (fmt_time(now), *kinds))
+    return [(r[0], r[1], parse_time(r[2]), r[3]) for r in rows]
 
 
 def due_after(conn: Connection, now: datetime, until: datetime | None) -> list[tuple]:

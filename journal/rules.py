@@ -32,6 +32,7 @@ DEADLINE_KINDS = (
     "dedicated_expiry",
     "confirmation_cleanup",
     "inspect",
+    "delist",
 )
 CONFIDENCES = ("official", "several-sources", "single-source", "custom")
 _OVERRIDABLE = {
@@ -45,6 +46,7 @@ _OVERRIDABLE = {
     "effect",
     "effect_ja",
     "note",
+    "note_ja",
     "source",
     "confidence",
     "effective_from",
@@ -64,6 +66,7 @@ class Rule:
     confidence: str
     effect_ja: str = ""
     note: str = ""
+    note_ja: str = ""
     days: int = 0
     hours: int = 0
     minutes: int = 0
@@ -75,10 +78,21 @@ class Rule:
     user_until: bool = False
     before: str | None = None
     enabled: bool = True
+    rate: float = 0.0  # kind "fee": percent of the price
+    tiers: tuple[tuple[int, int, float], ...] = ()  # (sales count, amount, rate) reached
+    premium_rate: float | None = None  # a member's rate (ヤフオク premium)
     pack: str = ""
 
     def describe(self) -> str:
         """A short human description of the value, e.g. '2 days later at 23:59 JST'."""
+        if self.kind == "fee":
+            text = f"{self.rate:g} % of the price"
+            if self.tiers:
+                steps = ", ".join(f"{r:g} % from {c} sales and ¥{a:,}" for c, a, r in self.tiers)
+                text += f" ({steps} in the previous period)"
+            if self.premium_rate is not None:
+                text += f"; {self.premium_rate:g} % for premium members"
+            return text
         if self.ship_days:
             return f"the listing's ship-days (default {self.default_ship_days}), to the minute"
         if self.on_date is not None:
@@ -165,6 +179,10 @@ def _build_rule(pack: str, data: dict[str, Any]) -> Rule:
         values["at"] = _time(values["at"])
     if values.get("on_date") is not None:
         values["on_date"] = _date(values["on_date"])
+    if "tiers" in values:
+        values["tiers"] = tuple(
+            (t["count"], t["amount"], float(t["rate"])) for t in values["tiers"]
+        )
     values["pack"] = pack
     return Rule(**values)
 
@@ -256,11 +274,9 @@ def _override_pack(packs: dict[str, Pack], platform: str, kinds: Any) -> Pack:
     return replace(pack, rules=rules)
 
 
-def effect_text(effect: str) -> str:
-    """A deadline's effect in the user's language (read models keep the English text)."""
-    from journal.settings import language
-
-    if language() != "ja":
+def effect_text(effect: str, lang: str) -> str:
+    """A deadline's effect in the reader's language (read models keep the English text)."""
+    if lang != "ja":
         return effect
     for data in _builtin().values():
         for rule in data.get("rules", []):

@@ -8,21 +8,23 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta
+from functools import partial
 from itertools import groupby
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
-from journal import clock, names, projections, validate
+from journal import names, projections, queries, validate
 from journal.deadlines import Deadline
 from journal.decide import Step, decide, decide_void, needs_new_id, streams_of
 from journal.errors import BadInput
 from journal.events import Event
+from journal.payloads import build_payload
 from journal.rules import RuleBook, rulebook_from_config
 from journal.settings import load_config
 from journal.store import EVENT_COLUMNS, Store, fmt_time, parse_time, row_to_event
-from journal.trade import KINDS, SHIP_DAYS, Trade, fold
+from journal.trade import Trade, fold
 
 _RETRIES = 5
 
@@ -63,7 +65,8 @@ class Journal:
         at: datetime,
         fields: dict[str, Any],
         sources: Sequence[str] = (),
-        now: datetime | None = None,
+        *,
+        now: datetime,
     ) -> list[Event]:
         """Record one step. Raises Refused (trade rule) or BadInput; writes nothing then."""
         if trade_id is not None:
@@ -76,26 +79,91 @@ class Journal:
             command_id=uuid.uuid4().hex,
             sources=tuple(validate.trade_id(s) for s in sources),
         )
-        return self._write(lambda conn: self._decide(conn, step, now or clock.now()), now)
+        return self._write(lambda conn: self._decide(conn, step, now), now)
 
-    def void(self, seq: int, reason: str, now: datetime | None = None) -> Event:
+    def void(self, seq: int, reason: str, *, now: datetime) -> Event:
         seq = validate.seq(seq)
         reason = validate.text(reason, "reason")
-        moment = now or clock.now()
+        moment = now
         cid = uuid.uuid4().hex
 
         def plan(conn):
             target = self.store.event_at(conn, seq)
             history = self.store.stream(conn, target.stream) if target else []
-            return [decide_void(target, seq, history, reason, moment, cid)]
+            void = decide_void(target, seq, history, reason, moment, cid)
+            was, now = {void.stream: fold(history)}, {void.stream: fold([*history, void])}
+            return [void, *self._alarms(conn, [void], was, cid, now)]
 
         return self._write(plan, moment)[0]
 
+    def items(self) -> list[dict[str, Any]]:
+        """`journal items`: each item with its listings (state, and whether to delist)."""
+        self._fresh()
+        with self.store.read() as conn:
+            pairs = queries.items(conn)
+            trades = {t: self._fold(conn, t) for _, t in pairs}
+        out: dict[str, list[dict[str, Any]]] = {}
+        for item, trade_id in pairs:
+            t = trades[trade_id]
+            if t is None:
+                continue
+            row = {"id": t.id, "platform": t.platform, "title": t.title, "state": t.state}
+            out.setdefault(item, []).append(row | {"delist": bool(t.item_taken) and not t.finished})
+        return [{"item": item, "listings": rows} for item, rows in out.items()]
+
+    def all_trades(self, where: str = "1 = 1") -> list[Trade]:
+        """Trades folded from the log (`money`, the CSV export), in creation order."""
+        self._fresh()
+        sql = f"SELECT id FROM trades WHERE {where} ORDER BY created_seq"
+        with self.store.read() as conn:
+            ids = [row[0] for row in conn.exec_driver_sql(sql)]
+            found = {t.id: t for t in map(fold, _streams(conn, ids)) if t is not None}
+        return [found[i] for i in ids if i in found]
+
+    def money_settings(self):
+        from journal.money import MoneySettings
+
+        return MoneySettings(**load_config().money)
+
+    def money(self, trade: Trade) -> dict[str, Any]:
+        """`show`'s money. Rakuma's tiers need the completed Rakuma sales of the period
+        before the sale: only trades completed in it are read, never the whole journal."""
+        from journal.money import JST, money_of, previous_period, sales_of, sold_at
+
+        history: list[Trade] = []
+        moment = sold_at(trade)
+        rule = moment and self.book.rule_for(trade.platform, "fee", moment.astimezone(JST).date())
+        if trade.role == "seller" and rule is not None and rule.tiers:
+            start, end = previous_period(moment)
+            with self.store.read() as conn:
+                ids = queries.completed_between(conn, trade.platform, start, end)
+                history = [t for t in map(fold, _streams(conn, ids)) if t is not None]
+        return money_of(trade, self.book, sales_of(history), self.money_settings()).as_dict()
+
+    def newest(self, count: int = 1000) -> list[Event]:
+        """The last `count` events, newest first (`undo` looks for the step to void)."""
+        with self.store.read() as conn:
+            return queries.newest_events(conn, count)
+
     def _decide(self, conn, step: Step, now: datetime) -> list[Event]:
         ids = streams_of(step)
-        trades: dict[str, Trade | None] = {i: fold(self.store.stream(conn, i)) for i in ids}
+        trades: dict[str, Trade | None] = {i: self._fold(conn, i) for i in ids}
         new_id = self._allocate(conn) if needs_new_id(step) else None
-        return decide(step, trades, new_id, now)
+        events = decide(step, trades, new_id, now)
+        return events + self._alarms(conn, events, trades, step.command_id)
+
+    def _alarms(
+        self, conn, events: list[Event], before: dict, command_id: str, after: dict | None = None
+    ) -> list[Event]:
+        """The double-listing alarms the events mean for other listings (journal/items.py)."""
+        from journal.items import alarms_for
+
+        load = partial(self._fold, conn)
+        listings = partial(queries.item_listings, conn)
+        return alarms_for(events, before, load, listings, command_id, after)
+
+    def _fold(self, conn, stream: str) -> Trade | None:
+        return fold(self.store.stream(conn, stream))
 
     def _allocate(self, conn) -> str:
         number = projections.next_trade_number(conn)
@@ -105,7 +173,7 @@ class Journal:
             number += 1
         return f"T{number}"
 
-    def _write(self, plan, now: datetime | None) -> list[Event]:
+    def _write(self, plan, now: datetime) -> list[Event]:
         for attempt in range(_RETRIES):
             try:
                 with self.store.write() as conn:
@@ -113,7 +181,7 @@ class Journal:
                     pending = plan(conn)
                     if pending and self.store.has_event_id(conn, pending[0].event_id):
                         return pending  # a retried command: it is in the log already
-                    stored = self.store.append(conn, pending, now or clock.now())
+                    stored = self.store.append(conn, pending, now)
                     projections.refresh(conn, self.store, {e.stream for e in stored}, self.book)
                     return stored
             except IntegrityError:
@@ -152,6 +220,16 @@ class Journal:
             ]
         return trade, events, deadlines
 
+    def find(self, rows: list[dict[str, Any]], **wanted: str | None) -> list[dict[str, Any]]:
+        """`list`'s filters (platform, state, search: see `journal.search.keep`)."""
+        from journal.search import keep
+
+        def texts(ids: list[str]) -> Iterator[tuple[str, str]]:
+            with self.store.read() as conn:
+                yield from queries.payloads(conn, ids)
+
+        return keep(rows, texts, **wanted)
+
     def trades(self, include_all: bool, now: datetime) -> list[dict[str, Any]]:
         """Trades for `list`: unfinished ones, plus completed ones whose messages are open."""
         self._fresh()
@@ -160,7 +238,7 @@ class Journal:
             "(SELECT kind || '|' || due FROM deadlines d WHERE d.trade = t.id"
             " AND d.met_at IS NULL AND d.due > ? ORDER BY due LIMIT 1)"
         )
-        cols = f"t.id, t.platform, t.title, t.state, {next_due}, t.created_seq"
+        cols = f"t.id, t.platform, t.title, t.state, {next_due}, t.created_seq AS created_seq"
         if include_all:
             sql = f"SELECT {cols} FROM trades t ORDER BY t.created_seq"
             params: tuple = (moment,)
@@ -169,17 +247,23 @@ class Journal:
                 f"SELECT {cols} FROM trades t WHERE t.active = 1 UNION"
                 f" SELECT {cols} FROM trades t WHERE t.id IN (SELECT trade FROM deadlines"
                 " WHERE kind = 'message_window' AND met_at IS NULL AND due > ?)"
-                " ORDER BY 6"
+                " ORDER BY created_seq"
             )
             params = (moment, moment, moment)
         with self.store.read() as conn:
             rows = list(conn.exec_driver_sql(sql, params))
+            late: dict[str, tuple[str, datetime]] = {}
+            for trade_id, kind, due, _effect in projections.overdue(conn, now):
+                late.setdefault(trade_id, (kind, due))  # the oldest overdue one comes first
         result = []
         for trade_id, platform, title, state, nxt, _ in rows:
             deadline = None
-            if nxt:
-                kind, due = nxt.split("|", 1)
-                deadline = {"kind": kind, "due": parse_time(due)}
+            if trade_id in late:
+                kind, due = late[trade_id]
+                deadline = {"kind": kind, "due": due, "overdue": True}
+            elif nxt:
+                kind, due_text = nxt.split("|", 1)
+                deadline = {"kind": kind, "due": parse_time(due_text), "overdue": False}
             result.append(
                 {
                     "id": trade_id,
@@ -192,14 +276,25 @@ class Journal:
         return result
 
     def upcoming(self, as_of: datetime, within: timedelta | None) -> list[dict[str, Any]]:
+        """Overdue deadlines first (however old, whatever the window), then the open ones
+        due within it, soonest first."""
         self._fresh()
         until = as_of + within if within is not None else None
         with self.store.read() as conn:
+            late = projections.overdue(conn, as_of)
             rows = projections.due_after(conn, as_of, until)
-            titles = _titles(conn, {r[0] for r in rows})
+            titles = _titles(conn, {r[0] for r in (*late, *rows)})
         return [
-            {"trade": t, "kind": k, "due": due, "effect": effect, "title": titles.get(t, "")}
-            for t, k, due, effect in rows
+            {
+                "trade": t,
+                "kind": k,
+                "due": due,
+                "effect": effect,
+                "overdue": overdue,
+                "title": titles.get(t, ""),
+            }
+            for overdue, group in ((True, late), (False, rows))
+            for t, k, due, effect in group
         ]
 
     def calendar(
@@ -259,7 +354,7 @@ def _calendar_trades(conn, now: datetime, within: timedelta | None) -> list[str]
     from journal.ical import CANCELLED_FOR
 
     sql = (
-        "SELECT d.trade FROM deadlines d JOIN trades t ON t.id = d.trade"
+        "SELECT d.trade AS trade FROM deadlines d JOIN trades t ON t.id = d.trade"
         " WHERE d.met_at IS NULL AND (t.active = 1 OR d.due > ?)"
     )
     params: tuple = (fmt_time(now),)
@@ -268,7 +363,7 @@ def _calendar_trades(conn, now: datetime, within: timedelta | None) -> list[str]
         params += (fmt_time(now + within),)
     sql += (
         " UNION SELECT t.id FROM trades t JOIN events e ON e.seq = t.last_seq"
-        " WHERE e.recorded_at > ? ORDER BY 1"
+        " WHERE e.recorded_at > ? ORDER BY trade"
     )
     params += (fmt_time(now - CANCELLED_FOR),)
     return [r[0] for r in conn.exec_driver_sql(sql, params)]
@@ -294,62 +389,3 @@ def _titles(conn, ids: set[str]) -> dict[str, str]:
     marks = ",".join("?" * len(ids))
     rows = conn.exec_driver_sql(f"SELECT id, title FROM trades WHERE id IN ({marks})", tuple(ids))
     return {r[0]: r[1] for r in rows}
-
-
-def build_payload(type_: str, fields: dict[str, Any]) -> dict[str, Any]:
-    """Validate the fields a step needs and return its payload (absent options left out)."""
-    f = {k: v for k, v in fields.items() if v is not None and v is not False}
-    payload: dict[str, Any] = {}
-    if type_ in ("listed", "bought"):
-        payload["platform"] = validate.platform(f.get("platform", ""))
-        payload["title"] = validate.title(f.get("title", ""))
-        payload["price"] = validate.yen(f.get("price", ""))
-        if "ship_days" in f:
-            payload["ship_days"] = validate.choice(f["ship_days"], "--ship-days", SHIP_DAYS)
-        if type_ == "listed":
-            if f.get("request_required"):
-                payload["request_required"] = True
-            if "kind" in f:
-                payload["kind"] = validate.choice(f["kind"], "--kind", KINDS)
-            if "until" in f:
-                payload["until"] = f["until"]
-            for key in ("shipping", "cost"):
-                if key in f:
-                    payload[key] = validate.yen(f[key], key, allow_zero=True)
-            if "buyer" in f:
-                payload["buyer"] = validate.name(f["buyer"])
-            if payload.get("kind") == "dedicated" and "buyer" not in payload:
-                raise BadInput("dedicated_needs_buyer")
-    elif type_ in ("request", "sold"):
-        payload["buyer"] = validate.name(f.get("buyer", ""))
-    elif type_ == "cancelled":
-        payload["reason"] = validate.text(f.get("reason", ""), "reason")
-    elif type_ == "hold":
-        payload["buyer"] = validate.name(f.get("buyer", ""))
-        payload["until"] = _require(f, "until")
-    elif type_ in ("defect", "message", "note", "return"):
-        payload["note"] = validate.text(f.get("note", ""), "note")
-    elif type_ == "offer":
-        payload["buyer"] = validate.name(f.get("buyer", ""))
-        payload["price"] = validate.yen(f.get("price", ""))
-    elif type_ == "price":
-        if "price" not in f and "title" not in f:
-            raise BadInput("price_needs_change")
-        if "price" in f:
-            payload["price"] = validate.yen(f["price"])
-        if "title" in f:
-            payload["title"] = validate.title(f["title"])
-    elif type_ == "bundle":
-        payload["price"] = validate.yen(f.get("price", ""))
-        payload["buyer"] = validate.name(f.get("buyer", ""))
-        if "until" in f:
-            payload["until"] = f["until"]
-    if isinstance(payload.get("until"), datetime):
-        payload["until"] = fmt_time(payload["until"])
-    return payload
-
-
-def _require(fields: dict[str, Any], key: str) -> Any:
-    if key not in fields:
-        raise BadInput("missing_option", option=key.replace("_", "-"))
-    return fields[key]

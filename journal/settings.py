@@ -57,6 +57,8 @@ class Config:
     rules: dict[str, Any] = field(default_factory=dict)
     reminders: dict[str, Any] = field(default_factory=dict)
     notifier: dict[str, Any] = field(default_factory=dict)
+    calendar: dict[str, Any] = field(default_factory=dict)
+    money: dict[str, Any] = field(default_factory=dict)
     raw: dict[str, Any] = field(default_factory=dict)
 
 
@@ -87,6 +89,8 @@ def load_config() -> Config:
         rules=data.get("rules", {}) or {},
         reminders=data.get("reminders", {}) or {},
         notifier=data.get("notifier", {}) or {},
+        calendar=data.get("calendar", {}) or {},
+        money=data.get("money", {}) or {},
         raw=data,
     )
 
@@ -127,6 +131,30 @@ def _one_of(*choices: str):
     return check
 
 
+NOTIFIERS = ("desktop", "command", "console", "apprise")
+
+
+def _list_of(each, most: int):
+    """A list of up to `most` values, each passing `each`."""
+
+    def check(value: Any) -> _Wrong:
+        if type(value) is not list or len(value) > most:
+            return ("expect_list", {"most": most})
+        return next((wrong for wrong in map(each, value) if wrong), None)
+
+    return check
+
+
+def _one_or_list(each):
+    """One value, or a list of them (`kind = "desktop"` or `kind = ["desktop", "apprise"]`)."""
+    listed = _list_of(each, 10)
+
+    def check(value: Any) -> _Wrong:
+        return listed(value) if type(value) is list else each(value)
+
+    return check
+
+
 def _choices(choices) -> tuple[str, dict[str, Any]]:
     return ("expect_one_of", {"choices": ", ".join(f'"{c}"' for c in choices)})
 
@@ -135,7 +163,14 @@ def _anchors(value: Any) -> _Wrong:
     """`counted_from`: a non-empty list of the moments a trade records."""
     from journal.trade import _ANCHORS
 
-    known = sorted({*(a for side in _ANCHORS.values() for a in side.values()), "hold", "hold_end"})
+    known = sorted(
+        {
+            *(a for side in _ANCHORS.values() for a in side.values()),
+            "hold",
+            "hold_end",
+            "item_taken",
+        }
+    )
     ok = (
         type(value) is list
         and 0 < len(value) <= len(known)
@@ -198,6 +233,11 @@ def _durations(value: Any) -> _Wrong:
     return None if ok else ("expect_durations", {"days": _MAX_DAYS()})
 
 
+def _overdue_time(value: Any) -> _Wrong:
+    """`[reminders] overdue`: the time of day of the daily overdue reminder, or "off"."""
+    return None if value == "off" else _time_of_day(value)
+
+
 @dataclass(frozen=True)
 class _Table:
     """A TOML table: the keys it may hold (`keys`), or any of `names` each checked by `each`."""
@@ -222,6 +262,7 @@ def _rule_fields() -> dict[str, _Check]:
         "effect": _text(),
         "effect_ja": _text(),
         "note": _text(2000, multiline=True),
+        "note_ja": _text(2000, multiline=True),
         "source": _text(),
         "confidence": _one_of(*CONFIDENCES),
         "effective_from": _day,
@@ -240,13 +281,26 @@ def _schema() -> _Table:
             "language": _one_of("ja", "en"),
             "database": _text(4096),
             "rules": _Table(names=PACK_NAMES, each=_Table(names=DEADLINE_KINDS, each=rule)),
-            "reminders": _Table(names=("default", *DEADLINE_KINDS), each=_durations),
+            "reminders": _Table(
+                keys={"overdue": _overdue_time},
+                names=("default", *DEADLINE_KINDS),
+                each=_durations,
+            ),
             "mercari": _Table(keys={"identity_verified": _boolean}),
             "notifier": _Table(
                 keys={
-                    "kind": _one_of("desktop", "command", "console"),
+                    "kind": _one_or_list(_one_of(*NOTIFIERS)),
                     "command": _text(4096),
                     "lateness": _duration,
+                    "urls": _list_of(_text(4096), 20),
+                }
+            ),
+            "calendar": _Table(keys={"path": _text(4096), "within": _duration}),
+            "money": _Table(
+                keys={
+                    "yahoo_premium": _boolean,
+                    "rakuma_outside_count": _integer(0, 100000),
+                    "rakuma_outside_amount": _integer(0, 10**10),
                 }
             ),
         }

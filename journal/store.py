@@ -26,8 +26,8 @@ from journal.clock import fmt_time, parse_time  # noqa: F401 - re-exported for a
 from journal.errors import BadInput
 from journal.events import Event, upgrade_payload
 
-HEAD_REVISION = "0002"
-KNOWN_REVISIONS = ("0001", "0002")
+HEAD_REVISION = "0003"
+KNOWN_REVISIONS = ("0001", "0002", "0003")
 GENESIS_HASH = "0" * 64
 BUSY_TIMEOUT_MS = 30_000
 

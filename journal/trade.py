@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from journal.errors import Refused
-from journal.events import ANYTIME_TYPES, CREATION_TYPES, VOID_TYPE, Event
+from journal.events import ANYTIME_TYPES, CREATION_TYPES, ITEM_TYPES, VOID_TYPE, Event
 
 FINISHED_STATES = frozenset({"completed", "cancelled", "bundled", "delisted"})
 KINDS = ("normal", "dedicated", "confirmation")
@@ -114,6 +114,11 @@ class Trade:
     return_requested: bool = False
     bundled_into: str | None = None
     bundled_from: list[str] = field(default_factory=list)
+    extra_cost: int | None = None  # packaging and other costs (`add cost --extra`)
+    carrier: str | None = None
+    tracking: str | None = None
+    item: str | None = None  # the physical item (`listed --item`) this listing sells
+    item_taken: dict[str, datetime] = field(default_factory=dict)  # by which listing, when
     version: int = 0
     last_seq: int = 0
 
@@ -145,6 +150,7 @@ def new_trade(event: Event) -> Trade:
         buyer=p.get("buyer"),
         until=_dt(p.get("until")),
         bundled_from=list(p.get("from", [])),
+        item=p.get("item"),
     )
     trade.anchors[_ANCHORS[role][event.type]] = event.occurred_at
     trade.last_step_at = event.occurred_at
@@ -158,6 +164,8 @@ def apply(trade: Trade, event: Event) -> None:
     if t in CREATION_TYPES:
         raise Refused("already_exists", trade=trade.id)
     if t == VOID_TYPE or t in ANYTIME_TYPES:  # a void was checked against the history
+        if t == "cost":
+            _set_cost(trade, event)
         _count(trade, event)
         return
     if event.occurred_at < trade.created_at:
@@ -165,6 +173,9 @@ def apply(trade: Trade, event: Event) -> None:
     steps = _SELLER_STEPS if trade.role == "seller" else _BUYER_STEPS
     if trade.finished:
         raise Refused("trade_finished", trade=trade.id, step=t, state=trade.state)
+    if t in ITEM_TYPES:
+        _item_alarm(trade, event)
+        return
     if t == "cancelled":
         target: str | None = "cancelled"  # from any unfinished state
     elif t in steps:
@@ -188,7 +199,12 @@ def apply(trade: Trade, event: Event) -> None:
             trade.anchors["completion"] = event.occurred_at
     if t in ("request", "sold"):
         trade.buyer = p.get("buyer", trade.buyer)
+        trade.price = p.get("price", trade.price)  # the final price (an auction's winning bid)
         _end_hold(trade, event)
+    elif t == "shipped":
+        trade.shipping = p.get("shipping", trade.shipping)  # paid; the listing's was a guess
+        trade.carrier = p.get("carrier", trade.carrier)
+        trade.tracking = p.get("tracking", trade.tracking)
     elif t in ("declined", "request-expired"):
         trade.buyer = None
     elif t == "payment-number":
@@ -247,6 +263,26 @@ def _count(trade: Trade, event: Event) -> None:
         trade.version = event.version
     if event.seq is not None:
         trade.last_seq = event.seq
+
+
+def _item_alarm(trade: Trade, event: Event) -> None:
+    """Another listing of this item was taken (the delist alarm counts from the first that
+    still is) or is free again."""
+    if event.type == "item-taken":
+        trade.item_taken.setdefault(event.payload["by"], event.occurred_at)
+    else:
+        trade.item_taken.pop(event.payload["by"], None)
+    if trade.item_taken:
+        trade.anchors["item_taken"] = min(trade.item_taken.values())
+    else:
+        trade.anchors.pop("item_taken", None)
+    _count(trade, event)
+
+
+def _set_cost(trade: Trade, event: Event) -> None:
+    """`add cost`: the cost of goods and extra costs, recorded or corrected at any time."""
+    trade.cost = event.payload.get("cost", trade.cost)
+    trade.extra_cost = event.payload.get("extra", trade.extra_cost)
 
 
 def hold_active(trade: Trade) -> bool:

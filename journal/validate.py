@@ -13,6 +13,7 @@ MAX_PRICE = 99_999_999
 MAX_TITLE = 200
 MAX_NAME = 100
 MAX_TEXT = 4000
+MAX_ITEM = 100
 MAX_SEQ = 2**63 - 1  # SQLite's largest integer
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
 
@@ -71,6 +72,11 @@ def title(value: str) -> str:
 
 def name(value: str) -> str:
     return text(value, "buyer", MAX_NAME, multiline=False)
+
+
+def item(value: str) -> str:
+    """An item key (`--item`): the same text on every listing of one physical item."""
+    return text(value, "item", MAX_ITEM, multiline=False)
 
 
 def seq(value: int) -> int:
@@ -165,22 +171,33 @@ _FIELDS = {
     "request_required": lambda v: type(v) is bool,
     "from": lambda v: type(v) is list and 0 < len(v) <= 1000 and all(map(_is_id, v)),
     "into": _is_id,
+    "item": _is_text(MAX_ITEM),
+    "extra": _is_int(0, MAX_PRICE),
+    "carrier": _is_text(MAX_NAME),
+    "tracking": _is_text(MAX_NAME),
+    "by": _is_id,
+    "step": lambda v: type(v) is str and v in ("sold", "approved", "bundled", "hold", "listed"),
     "seq": _is_int(1, MAX_SEQ),
     "voided_type": lambda v: type(v) is str and v in _PAYLOADS,
 }
-_LISTED = ("request_required", "ship_days", "kind", "until", "shipping", "cost", "buyer")
+_LISTED = ("request_required", "ship_days", "kind", "until", "shipping", "cost", "buyer", "item")
 _PLAIN: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
 # event type -> (fields it must have, fields it may have)
 _PAYLOADS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "listed": (("platform", "title", "price"), _LISTED),
-    "bought": (("platform", "title", "price"), ()),
+    "bought": (("platform", "title", "price"), ("ship_days", "shipping")),
     "bundle": (
         ("platform", "title", "price", "buyer", "from", "kind", "request_required"),
         _LISTED,
     ),
     "bundled": (("into",), ()),
+    # written by the journal: another listing of the same item was taken / is free again
+    "item-taken": (("item", "by", "step"), ()),
+    "item-released": (("item", "by"), ()),
     "request": (("buyer",), ()),
-    "sold": (("buyer",), ()),
+    "sold": (("buyer",), ("price",)),
+    "shipped": ((), ("shipping", "carrier", "tracking")),
+    "cost": ((), ("cost", "extra", "note")),
     "cancelled": (("reason",), ()),
     "hold": (("buyer", "until"), ()),
     "defect": (("note",), ()),
@@ -195,7 +212,6 @@ _PAYLOADS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "approved",
             "declined",
             "paid",
-            "shipped",
             "received",
             "rated",
             "completed",

@@ -180,12 +180,16 @@ class Daemon:
         poll: float = POLL,
         reopen: Callable[[], Reminders] | None = None,
         workers: int = WORKERS,
+        after_change: Callable[[Reminders], None] | None = None,
     ) -> None:
         from apscheduler.executors.pool import ThreadPoolExecutor
         from apscheduler.schedulers.background import BackgroundScheduler
 
         self.reminders = reminders
         self.notifier = notifier
+        self.after_change = after_change  # e.g. keep the calendar file current
+        self._keep_wanted = threading.Event()
+        self._keeper: threading.Thread | None = None
         self.poll = poll
         self.reopen = reopen
         self.path = reminders.store.path
@@ -254,6 +258,8 @@ class Daemon:
             # wait=False: a job may be about to add a retry job, which needs the lock that
             # shutdown holds while waiting (the deadlock that kept the daemon alive).
             self.scheduler.shutdown(wait=False)
+        if self._keeper is not None:
+            self._keeper.join(STOP_GRACE)  # a calendar being written is finished, not torn
         killed = notify.children.kill_all()
         if killed:
             log.info("stopped %d notifier process(es) still running", killed)
@@ -398,6 +404,7 @@ class Daemon:
             )
             log.debug("planned %d wake-ups until %s", len(planned), self.horizon_end)
             self.deliver(None, full=True)
+            self._keep()
 
     def on_change(self) -> None:
         """Another process wrote: re-plan only the trades its new events touched."""
@@ -417,6 +424,30 @@ class Daemon:
             self.last_seq = last
             self.replan(touched)
             self.deliver(touched)
+            self._keep()
+
+    def _keep(self) -> None:
+        """After the plan changed: what follows the journal outside it (the calendar file).
+
+        Done by one background thread, so planning and delivery never wait for it (a
+        calendar of 20k events takes over a second to write); requests that arrive while it
+        writes are folded into one more pass."""
+        if self.after_change is None:
+            return
+        self._keep_wanted.set()
+        if self._keeper is None or not self._keeper.is_alive():
+            self._keeper = threading.Thread(target=self._keep_loop, name="keep-files", daemon=True)
+            self._keeper.start()
+
+    def _keep_loop(self) -> None:
+        def keep_files() -> None:
+            self.after_change(self.reminders)  # type: ignore[misc]
+
+        while not self.stopping.is_set():
+            if not self._keep_wanted.wait(timeout=0.5):
+                continue
+            self._keep_wanted.clear()
+            self._safely(keep_files)
 
     def replan(self, trades: Collection[str]) -> None:
         """Replace these trades' wake-ups: met or voided deadlines lose theirs here."""

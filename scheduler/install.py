@@ -19,11 +19,72 @@ _PASSED_ENV = ("JOURNAL_CONFIG", "JOURNAL_TZ", "JOURNAL_LANG")
 
 
 def journal_command() -> list[str]:
-    """How to start this very installation's `journal`, independent of the service's PATH."""
+    """How to start this very installation's `journal` by its absolute path, independent of
+    the service's PATH."""
     exe = Path(sys.executable).with_name("journal")
     if exe.exists():
-        return [str(exe)]
-    return [sys.executable, "-m", "cli"]
+        return [str(exe.absolute())]
+    return [str(Path(sys.executable).absolute()), "-m", "cli"]
+
+
+def source_checkout(program: Path) -> Path | None:
+    """The source folder whose virtual environment holds `program`, if it is one (a folder
+    with pyproject.toml above the environment): deleting or moving it breaks the service."""
+    for folder in program.resolve().parents:
+        if (folder / "pyproject.toml").is_file() and (folder / "cli.py").is_file():
+            return folder
+    return None
+
+
+def service_file(platform: str | None = None, home: Path | None = None) -> Path:
+    """Where `install` writes the service on this system."""
+    platform = platform or sys.platform
+    home = home or Path.home()
+    if platform.startswith("linux"):
+        base = Path(os.environ.get("XDG_CONFIG_HOME") or home / ".config")
+        return base / "systemd" / "user" / UNIT_NAME
+    if platform == "darwin":
+        return home / "Library" / "LaunchAgents" / f"{AGENT_LABEL}.plist"
+    raise BadInput("daemon_unsupported_os", system=platform)
+
+
+def log_place(platform: str | None = None, home: Path | None = None) -> str:
+    """Where the service's log goes."""
+    platform = platform or sys.platform
+    if platform == "darwin":
+        return str((home or Path.home()) / "Library" / "Logs" / "trade-journal-daemon.log")
+    return f"journalctl --user -u {UNIT_NAME}"
+
+
+def uninstall(platform: str | None = None, home: Path | None = None) -> tuple[Path, bool, str]:
+    """Remove the service file: (its path, whether there was one, the command that stops
+    a running service; run it first, or the service runs until the next log-out)."""
+    platform = platform or sys.platform
+    path = service_file(platform, home)
+    if platform == "darwin":
+        stop = f"launchctl bootout gui/$(id -u) {shlex.quote(str(path))}"
+    else:
+        stop = f"systemctl --user disable --now {UNIT_NAME}"
+    existed = path.is_file()
+    try:
+        path.unlink(missing_ok=True)
+    except OSError as exc:
+        raise BadInput("db_unusable", path=str(path), detail=exc.strerror or str(exc)) from None
+    return path, existed, stop
+
+
+def service_program(path: Path) -> str | None:
+    """The program a written service file starts (its first argument)."""
+    try:
+        text = path.read_text("utf-8")
+    except OSError:
+        return None
+    for line in text.splitlines():
+        if line.startswith("ExecStart="):
+            return shlex.split(line.removeprefix("ExecStart="))[0]
+        if "<string>" in line and "ProgramArguments" not in line and "Label" not in line:
+            return line.strip().removeprefix("<string>").removesuffix("</string>")
+    return None
 
 
 def install(
@@ -35,18 +96,14 @@ def install(
     where = db if isinstance(db, str) else str(db.resolve())  # a server's URL as given
     argv = [*journal_command(), "daemon", "--db", where]
     env = {k: os.environ[k] for k in _PASSED_ENV if os.environ.get(k)}
+    path = service_file(platform, home)
     if platform.startswith("linux"):
-        base = Path(os.environ.get("XDG_CONFIG_HOME") or home / ".config")
-        path = base / "systemd" / "user" / UNIT_NAME
         text = systemd_unit(argv, env)
         enable = f"systemctl --user daemon-reload && systemctl --user enable --now {UNIT_NAME}"
-    elif platform == "darwin":
-        path = home / "Library" / "LaunchAgents" / f"{AGENT_LABEL}.plist"
+    else:
         log = home / "Library" / "Logs" / "trade-journal-daemon.log"
         text = launchd_plist(argv, env, log)
         enable = f"launchctl bootstrap gui/$(id -u) {shlex.quote(str(path))}"
-    else:
-        raise BadInput("daemon_unsupported_os", system=platform)
     try:
         _make_private_dirs(path.parent)
         write_private(path, text)
@@ -133,3 +190,26 @@ def launchd_plist(argv: list[str], env: dict[str, str], log: Path) -> str:
 </dict>
 </plist>
 """
+
+
+def running_daemon(db: Path) -> int | None:
+    """The pid of the daemon holding this journal's lock, or None when none runs."""
+    import fcntl
+
+    from scheduler.daemon import lock_path
+
+    path = lock_path(db)
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    except OSError:
+        return None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except OSError:
+            text = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+            return int(text) if text.isdigit() else 0
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return None
+    finally:
+        os.close(fd)

@@ -16,7 +16,7 @@ import sys
 import threading
 import time
 import warnings
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Protocol
@@ -27,7 +27,7 @@ log = logging.getLogger("journal.daemon")
 COMMAND_TIMEOUT = 60.0  # per call; the process group is killed after it
 PROBE_TIMEOUT = 5.0
 OUTPUT_KEPT = 4096  # bytes of a command's output kept for the log; the rest is read and dropped
-KINDS = ("desktop", "command", "console")
+KINDS = ("desktop", "command", "console", "apprise")
 QUIET = 3600.0  # seconds between two log lines about the same lasting problem
 
 
@@ -111,6 +111,9 @@ def _drain(stream: IO[bytes], kept: bytearray) -> None:
             stream.close()
 
 
+URGENT_KINDS = frozenset({"delist"})
+
+
 @dataclass(frozen=True)
 class Note:
     """One notification: what a person reads, and what a program forwarding it needs."""
@@ -120,6 +123,11 @@ class Note:
     trade: str
     kind: str
     due: str  # ISO 8601 in the user's timezone
+
+    @property
+    def urgent(self) -> bool:
+        """Shown as critical where the desktop allows: the item is about to sell twice."""
+        return self.kind in URGENT_KINDS
 
 
 class Notifier(Protocol):
@@ -252,9 +260,10 @@ class DesktopNotifier:
         exe = shutil.which("notify-send")
         if not exe:
             return False
+        urgency = ["-u", "critical"] if note.urgent else []
         try:
             done = subprocess.run(
-                [exe, "-a", "trade-journal", note.title, note.message],
+                [exe, "-a", "trade-journal", *urgency, note.title, note.message],
                 stdin=subprocess.DEVNULL,
                 capture_output=True,
                 timeout=PROBE_TIMEOUT,
@@ -319,15 +328,39 @@ def _probe_command() -> list[str] | None:
     return None
 
 
-def choose(config: Mapping[str, Any], kind: str | None, command: str | None) -> Notifier:
-    """The notifier from `--notifier`/`--command`, else `[notifier] kind`/`command`."""
-    chosen = kind or ("command" if command else None) or config.get("kind") or "desktop"
+def choose(
+    config: Mapping[str, Any],
+    kind: str | Sequence[str] | None,
+    command: str | None,
+    urls: Sequence[str] = (),
+) -> Notifier:
+    """The notifier(s) from `--notifier`/`--command`/`--url`, else `[notifier] kind`,
+    `command`, `urls`; several kinds at once make one notifier that sends to each."""
+    kinds = [kind] if isinstance(kind, str) else list(kind or ())
+    if not kinds:
+        configured = config.get("kind")
+        kinds = [configured] if isinstance(configured, str) else list(configured or ())
+    if not kinds:
+        kinds = ["command" if command else "desktop"]
+    chosen = [_one(k, config, command, urls) for k in dict.fromkeys(kinds)]
+    if len(chosen) == 1:
+        return chosen[0]
+    from scheduler.push import AllNotifiers
+
+    return AllNotifiers(chosen)
+
+
+def _one(chosen: str, config: Mapping[str, Any], command: str | None, urls: Sequence[str]):
     if chosen not in KINDS:
         raise BadInput("bad_notifier", value=chosen)
     if chosen == "console":
         return ConsoleNotifier()
     if chosen == "desktop":
         return DesktopNotifier()
+    if chosen == "apprise":
+        from scheduler.push import AppriseNotifier
+
+        return AppriseNotifier(list(urls) or list(config.get("urls") or ()))
     program = command or config.get("command")
     if not program or not isinstance(program, str):
         raise BadInput("notifier_needs_command")

@@ -8,16 +8,19 @@ the plan because it is no longer among the open deadlines handed in.
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from journal.clock import fmt_time
+from journal.deadlines import OVERDUE_KINDS
 from journal.errors import BadInput
 from journal.timeparse import parse_duration
 
 # Ahead of every deadline; the user's own promises also at the moment itself.
 DEFAULT_WARNINGS: tuple[timedelta, ...] = (timedelta(hours=24), timedelta(hours=3))
 AT_THE_MOMENT_KINDS = ("hold_expiry", "dedicated_expiry")
+# Due the moment they appear: told at once, then daily while overdue.
+AT_ONCE_KINDS = ("delist",)
 DEFAULT_LATENESS = timedelta(hours=24)
 # A reminder delivered this long after its time is marked late (scheduling jitter is not).
 GRACE = timedelta(seconds=60)
@@ -28,6 +31,12 @@ MAX_BURST = 20
 # The start-up pass, the periodic refresh and `--once` look back without limit, so a
 # reminder missed longer ago still reaches the summary instead of vanishing.
 LOOKBACK = timedelta(days=7)
+
+# An overdue deadline is told once a day at this time of day (the user's zone) until it
+# is resolved, however old (config `[reminders] overdue = "09:00"`, or "off").
+DEFAULT_OVERDUE_AT = time(9, 0)
+# Daily reminders older than this are not generated again (the latest one stands for them).
+DAILY_LOOKBACK = timedelta(days=2)
 
 Key = tuple[str, str, str, int]
 
@@ -57,10 +66,14 @@ class Warnings:
 
     per_kind: Mapping[str, tuple[timedelta, ...]] = field(default_factory=dict)
     default: tuple[timedelta, ...] = DEFAULT_WARNINGS
+    overdue_at: time | None = DEFAULT_OVERDUE_AT
+    zone: tzinfo = UTC  # the user's, for the daily overdue reminder
 
     def for_kind(self, kind: str) -> tuple[timedelta, ...]:
         if kind in self.per_kind:
             return self.per_kind[kind]
+        if kind in AT_ONCE_KINDS:
+            return (timedelta(0),)
         if kind in AT_THE_MOMENT_KINDS:
             return (*self.default, timedelta(0))
         return self.default
@@ -71,8 +84,11 @@ class Warnings:
         return max([*offsets, *DEFAULT_WARNINGS, timedelta(0)])
 
 
-def warnings_from_config(section: Mapping[str, Any], known_kinds: Iterable[str]) -> Warnings:
-    """Read `[reminders]`: `kind = ["24h", "3h"]` per kind, `default = [...]` for the others.
+def warnings_from_config(
+    section: Mapping[str, Any], known_kinds: Iterable[str], zone: tzinfo = UTC
+) -> Warnings:
+    """Read `[reminders]`: `kind = ["24h", "3h"]` per kind, `default = [...]` for the others,
+    `overdue = "09:00"` for the daily reminder of an overdue deadline.
 
     An empty list switches a kind's reminders off. Anything unreadable is refused with the
     key named, rather than silently reminding at the wrong time.
@@ -80,7 +96,11 @@ def warnings_from_config(section: Mapping[str, Any], known_kinds: Iterable[str])
     kinds = set(known_kinds)
     per_kind: dict[str, tuple[timedelta, ...]] = {}
     default = DEFAULT_WARNINGS
+    overdue_at: time | None = DEFAULT_OVERDUE_AT
     for key, value in section.items():
+        if key == "overdue":
+            overdue_at = _time_of_day(value)
+            continue
         if key != "default" and key not in kinds:
             raise BadInput("bad_reminder_kind", name=key, kinds=", ".join(sorted(kinds)))
         offsets = _offsets(key, value)
@@ -88,7 +108,19 @@ def warnings_from_config(section: Mapping[str, Any], known_kinds: Iterable[str])
             default = offsets
         else:
             per_kind[key] = offsets
-    return Warnings(per_kind, default)
+    return Warnings(per_kind, default, overdue_at, zone)
+
+
+def _time_of_day(value: Any) -> time | None:
+    """`overdue = "09:00"` (a time of day), or "off" / [] for no daily overdue reminder."""
+    if value in ("off", []):
+        return None
+    if isinstance(value, time):
+        return value
+    try:
+        return time.fromisoformat(str(value))
+    except ValueError:
+        raise BadInput("bad_reminder_value", name="overdue", value=value) from None
 
 
 def _offsets(key: str, value: Any) -> tuple[timedelta, ...]:
@@ -138,6 +170,32 @@ def reminders_of(
             at = due - offset
             if until is None or at <= until:
                 yield Reminder(at, trade, kind, due, offset)
+
+
+def daily_overdue(
+    deadlines: Iterable[tuple[str, str, datetime]],
+    warnings: Warnings,
+    start: datetime,
+    until: datetime,
+) -> Iterator[Reminder]:
+    """The once-a-day reminders of deadlines that are (or will be) overdue, firing in
+    (`start`, `until`]: at `overdue_at` in the user's zone, each day after the due time.
+    Their offset is negative (after the deadline), so each day's reminder is its own key."""
+    at_time = warnings.overdue_at
+    if at_time is None:
+        return
+    for trade, kind, due in deadlines:
+        if kind not in OVERDUE_KINDS:
+            continue
+        day = max(due, start).astimezone(warnings.zone).date()
+        while True:
+            local = datetime.combine(day, at_time, warnings.zone)
+            moment = local.astimezone(UTC)
+            if moment > until:
+                break
+            if moment > due and moment > start:
+                yield Reminder(moment, trade, kind, due, due - moment)
+            day += timedelta(days=1)
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,7 @@ record is retried, so a person is never told twice because the disk was full.
 """
 
 import heapq
+import itertools
 import logging
 import threading
 from collections.abc import Collection, Iterable
@@ -23,19 +24,21 @@ from typing import Any
 from sqlalchemy import Connection
 
 from journal import clock, projections
-from journal.deadlines import KIND_SPECS
+from journal.deadlines import KIND_SPECS, OVERDUE_KINDS
 from journal.display import iso, remaining, span, when
 from journal.messages import render
 from journal.service import Journal
-from journal.settings import load_config
+from journal.settings import load_config, user_tz
 from journal.store import fmt_time, parse_time
 from scheduler.notify import Note, Notifier
 from scheduler.plan import (
+    DAILY_LOOKBACK,
     LOOKBACK,
     Delivery,
     Key,
     Reminder,
     Warnings,
+    daily_overdue,
     due_now,
     lateness_from_config,
     plan,
@@ -88,7 +91,7 @@ class Reminders:
         config = load_config()
         self.journal = journal
         self.store = journal.store
-        self.warnings = warnings or warnings_from_config(config.reminders, KIND_SPECS)
+        self.warnings = warnings or warnings_from_config(config.reminders, KIND_SPECS, user_tz())
         self.lateness = lateness if lateness is not None else lateness_from_config(config.notifier)
         self.lookback = max(LOOKBACK, self.lateness)
         self.state = threading.Lock()  # guards the three below
@@ -123,6 +126,33 @@ class Reminders:
             base += (fmt_time(end),)
         return [(r[0], r[1], parse_time(r[2])) for r in _chunked(conn, sql, base, trades)]
 
+    def overdue_deadlines(
+        self, conn: Connection, now: datetime, trades: Collection[str] | None = None
+    ) -> list[tuple[str, str, datetime, set[int]]]:
+        """Overdue deadlines of running trades however old, with the offsets already sent
+        (the daily reminders have negative offsets: they come after the due time)."""
+        kinds = sorted(OVERDUE_KINDS)
+        sql = (
+            "SELECT d.trade, d.kind, d.due, group_concat(s.offset_s) FROM deadlines d"
+            " JOIN trades t ON t.id = d.trade"
+            " LEFT JOIN reminders_sent s"
+            " ON s.trade = d.trade AND s.kind = d.kind AND s.due = d.due"
+            f" WHERE t.active = 1 AND d.met_at IS NULL AND d.due <= ?"
+            f" AND d.kind IN ({','.join('?' * len(kinds))})"
+        )
+        rows = _chunked(
+            conn,
+            sql,
+            (fmt_time(now), *kinds),
+            trades,
+            column="d.trade",
+            tail=" GROUP BY d.trade, d.kind, d.due",
+        )
+        return [
+            (t, k, parse_time(due), {int(x) for x in sent.split(",")} if sent else set())
+            for t, k, due, sent in rows
+        ]
+
     def sent_keys(
         self, conn: Connection, since: datetime, trades: Collection[str] | None = None
     ) -> set[Key]:
@@ -140,7 +170,14 @@ class Reminders:
         end = until + self.warnings.longest if until is not None else None
         with self.store.read() as conn:
             rows = self.open_deadlines(conn, now, end, trades)
-        found = (r for r in reminders_of(rows, self.warnings, until) if r.at > now)
+            late = [(t, k, due) for t, k, due, _ in self.overdue_deadlines(conn, now, trades)]
+        found = itertools.chain(
+            (r for r in reminders_of(rows, self.warnings, until) if r.at > now),
+            # a deadline still ahead gets its first daily reminder from a refresh (every few
+            # minutes) once it is overdue: planning days of them for every open deadline
+            # would crowd the plan with reminders that are almost never sent
+            daily_overdue(late, self.warnings, now, until or now + DAILY_LOOKBACK),
+        )
         return heapq.nsmallest(limit, found) if limit is not None else sorted(found)
 
     def titles(self, conn: Connection, ids: Iterable[str]) -> dict[str, str]:
@@ -341,6 +378,10 @@ class Reminders:
                 at = due - offset
                 if at <= now and int(offset.total_seconds()) not in sent:
                     found.append(Reminder(at, trade, kind, due, offset))
+        for trade, kind, due, sent in self.overdue_deadlines(conn, now, trades):
+            for r in daily_overdue([(trade, kind, due)], self.warnings, now - DAILY_LOOKBACK, now):
+                if int(r.offset.total_seconds()) not in sent:
+                    found.append(r)
         return found
 
     def record(self, items: list[tuple[Reminder, str]], notifier: str, now: datetime) -> None:
@@ -371,8 +412,19 @@ class Reminders:
             )
             sent = self.sent_keys(conn, now - self.lookback)
             titles = self.titles(conn, {r[0] for r in rows} | {r[0] for r in sent_rows})
+            late = self.overdue_deadlines(conn, now)
+            titles.update(self.titles(conn, {t for t, _, _, _ in late}))
+        sent.update(
+            (t, k, fmt_time(due), offset) for t, k, due, offsets in late for offset in offsets
+        )
+        daily = daily_overdue(
+            [(t, k, due) for t, k, due, _ in late],
+            self.warnings,
+            now - DAILY_LOOKBACK,
+            now + min(within, timedelta(days=1)),  # the next one of each, not a week of them
+        )
         planned = []
-        for r in plan(rows, self.warnings, now, within):
+        for r in sorted({*plan(rows, self.warnings, now, within), *daily}):
             if r.key in sent or now - r.at > self.lateness:
                 continue
             planned.append(
@@ -403,6 +455,9 @@ class Reminders:
 
 
 def _offset_text(offset: timedelta) -> str:
+    """`24h` before the deadline; a daily overdue reminder, after it, as `+15h`."""
+    if offset < timedelta(0):
+        return "+" + _offset_text(-offset)
     minutes = int(offset.total_seconds() // 60)
     if minutes == 0:
         return "0m"
@@ -442,7 +497,9 @@ def reminder_note(item: Delivery, title: str, now: datetime) -> Note:
         due=when(r.due),
         left=remaining(r.due, now),
     )
-    if item.late:
+    if r.offset < timedelta(0):  # the daily reminder of an overdue deadline
+        body = render("reminder_overdue", body=body)
+    elif item.late:
         body = render("reminder_late", body=body, late=span(now - r.at))
     return Note(
         title=render("reminder_title", trade=r.trade, title=title) if title else r.trade,

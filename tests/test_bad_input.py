@@ -212,7 +212,7 @@ CASES = [
         {},
     ),
     ("unknown-command", ["frobnicate"], BAD, "No such command", {}),
-    ("bad-export-format", ["export", "--format", "csv"], BAD, "'csv' is not 'jsonl'", {}),
+    ("bad-export-format", ["export", "--format", "xml"], BAD, "'xml' is not one of", {}),
     (
         "bad-timezone-read",
         ["list"],
@@ -398,7 +398,9 @@ def read_only_mount(tmp_path):
     source.mkdir()
     target.mkdir()
     journal = Journal(source / "journal.sqlite")
-    journal.add("listed", None, _past(), {"platform": "rakuma", "title": "x", "price": 100})
+    journal.add(
+        "listed", None, _past(), {"platform": "rakuma", "title": "x", "price": 100}, now=_past()
+    )
     journal.close()
     if os.geteuid() != 0:
         pytest.skip("a read-only bind mount needs root; not running as root")

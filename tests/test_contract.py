@@ -106,6 +106,7 @@ def test_show_json_shape(run, ok, listed):
             "due": "2026-11-22T23:59:00+09:00",
             "status": "open",
             "effect": shown["deadlines"][0]["effect"],
+            "overdue": False,
         }
     ]
 
@@ -121,7 +122,11 @@ def test_list_and_upcoming_json_shapes(run, ok, listed):
                 "platform": "mercari",
                 "title": "ニット",
                 "state": "awaiting_payment",
-                "next_deadline": {"kind": "payment", "due": "2026-11-22T23:59:00+09:00"},
+                "next_deadline": {
+                    "kind": "payment",
+                    "due": "2026-11-22T23:59:00+09:00",
+                    "overdue": False,
+                },
             },
             {
                 "id": "T2",
@@ -136,9 +141,11 @@ def test_list_and_upcoming_json_shapes(run, ok, listed):
         assert [(u["trade"], u["kind"], u["due"]) for u in upcoming] == [
             (listed, "ship", "2026-11-22T11:30:00+09:00")
         ]
-        assert set(upcoming[0]) == {"trade", "kind", "due", "effect"}
-        # --as-of looks from another moment: after the ship-by passes it is no longer open.
-        assert run("upcoming", "--as-of", "2026-11-22T11:31", "--json").json() == []
+        assert set(upcoming[0]) == {"trade", "kind", "due", "effect", "overdue"}
+        # --as-of looks from another moment: after the ship-by passes it is overdue, and
+        # stays first in the list, whatever the window.
+        late = run("upcoming", "--as-of", "2026-11-22T11:31", "--within", "1h", "--json").json()
+        assert [(u["trade"], u["kind"], u["overdue"]) for u in late] == [(listed, "ship", True)]
         assert (
             len(run("upcoming", "--as-of", "2026-11-21T00:00", "--within", "48h", "--json").json())
             == 1

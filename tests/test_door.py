@@ -348,6 +348,7 @@ def test_a_far_future_hold_stored_earlier_does_not_break_add_show_or_list(journa
         "T1",
         datetime.now(UTC).replace(microsecond=0),
         {"buyer": "b", "until": datetime(9999, 12, 31, 14, 59, tzinfo=UTC)},
+        now=datetime.now(UTC).replace(microsecond=0),
     )
     env = {"JOURNAL_TZ": "Pacific/Kiritimati"}
     added = journal_process("add", "note", "T1", "--note", "x", env=env)

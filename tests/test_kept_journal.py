@@ -92,3 +92,18 @@ def test_its_trades_and_deadlines_read_the_same(kept, ok, run):
         "price",
     ]
     assert history[-1]["title"] == "ボトムス 1点"
+
+
+def test_the_upgrade_adds_the_event_lookup_index(kept, run):
+    """0003: completions of a period and listings of an item are found by an index."""
+    assert run("verify", "--log-only", "--db", kept).code == 0
+    with closing(sqlite3.connect(kept)) as conn:
+        names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+        plan = " ".join(
+            str(r)
+            for r in conn.execute(
+                "EXPLAIN QUERY PLAN SELECT stream FROM events WHERE type IN ('completed', 'rated')"
+                " AND occurred_at >= '2026-01-01' AND occurred_at < '2026-02-01'"
+            )
+        )
+    assert "events_type_time" in names and "events_type_time" in plan

@@ -10,7 +10,7 @@ from conftest import ROOT
 from pg_server import psql
 from test_concurrency import WRITER
 
-from journal.store import GENESIS_HASH, event_hash
+from journal.store import GENESIS_HASH, HEAD_REVISION, event_hash
 
 pytestmark = pytest.mark.slow
 
@@ -102,4 +102,4 @@ def test_four_first_commands_on_an_empty_database_all_succeed(pg_url, tmp_path):
         ids.append(out.strip())
     assert sorted(ids) == [f"T{n}" for n in range(1, WRITERS + 1)]
     server, name = pg_url.rsplit("/", 1)
-    assert psql(server, name, "SELECT version_num FROM alembic_version").strip() == "0002"
+    assert psql(server, name, "SELECT version_num FROM alembic_version").strip() == HEAD_REVISION

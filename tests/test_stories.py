@@ -228,6 +228,7 @@ def test_story_4_hold(ok, run, platform):
                 "kind": "hold_expiry",
                 "due": "2026-11-15T23:59:00+09:00",
                 "effect": deadlines(shown)["hold_expiry"]["effect"],
+                "overdue": False,
             }
         ]
         assert run("upcoming", "--within", "3d", "--json").json() == []

@@ -1,0 +1,117 @@
+"""The layers, read from the import graph: the pure core (events, trades, decisions,
+deadlines, rules, money, the reminder planner) imports no storage, no command line, no
+settings and no text for people; and no two modules import each other in a circle."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PURE = (
+    "journal.events",
+    "journal.trade",
+    "journal.decide",
+    "journal.deadlines",
+    "journal.rules",
+    "journal.timeparse",
+    "journal.clock",
+    "journal.errors",
+    "journal.items",
+    "journal.money",
+    "journal.money_report",
+    "journal.undo",
+    "journal.search",
+    "journal.payloads",
+    "journal.table",
+    "journal.names",
+    "journal.validate",
+    "scheduler.plan",
+)
+# storage, the command line, the settings, and everything that chooses words for people
+FORBIDDEN = (
+    "sqlalchemy",
+    "alembic",
+    "click",
+    "apscheduler",
+    "plyer",
+    "apprise",
+    "journal.store",
+    "journal.projections",
+    "journal.queries",
+    "journal.service",
+    "journal.settings",
+    "journal.messages",
+    "journal.i18n",
+    "journal.labels",
+    "journal.display",
+    "journal.views",
+    "journal.screens",
+    "cli",
+)
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imports_of(path: Path, top_level_only: bool) -> set[str]:
+    tree = ast.parse(path.read_text("utf-8"))
+    nodes = tree.body if top_level_only else list(ast.walk(tree))
+    found: set[str] = set()
+    for node in nodes:
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+            found.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return found
+
+
+def graph(top_level_only: bool) -> dict[str, set[str]]:
+    files = [*ROOT.glob("journal/*.py"), *ROOT.glob("scheduler/*.py"), ROOT / "cli.py"]
+    modules = {module_name(f): f for f in files}
+    return {
+        name: {m for m in imports_of(path, top_level_only) if m in modules or "." not in m}
+        | {m.split(".")[0] for m in imports_of(path, top_level_only)}
+        for name, path in modules.items()
+    }
+
+
+def reach(edges: dict[str, set[str]], start: str) -> dict[str, str]:
+    """Every module `start` imports, directly or not, with one module that imports it."""
+    seen: dict[str, str] = {}
+    todo = [start]
+    while todo:
+        current = todo.pop()
+        for target in sorted(edges.get(current, ())):
+            if target not in seen and target != start:
+                seen[target] = current
+                todo.append(target)
+    return seen
+
+
+@pytest.mark.parametrize("module", PURE)
+def test_the_pure_core_imports_no_storage_command_line_settings_or_text(module) -> None:
+    edges = graph(top_level_only=False)  # lazy imports inside functions count too
+    assert module in edges
+    reached = reach(edges, module)
+    bad = {m: via for m, via in reached.items() if m in FORBIDDEN or m.split(".")[0] in FORBIDDEN}
+    assert bad == {}, f"{module} reaches {bad}"
+
+
+def test_no_import_circle() -> None:
+    """At import time (module-level imports), no module reaches itself."""
+    edges = graph(top_level_only=True)
+    own = set(edges)
+    mine = {name: targets & own for name, targets in edges.items()}
+    circles = [m for m in sorted(own) if any(m in reach(mine, t) or t == m for t in mine[m])]
+    assert circles == []
+
+
+def test_the_graph_is_really_read() -> None:
+    edges = graph(top_level_only=False)
+    assert "journal.trade" in reach(edges, "journal.decide")
+    assert "sqlalchemy" in reach(edges, "journal.service")
+    assert "click" in reach(edges, "cli")
