@@ -93,7 +93,7 @@ def _common(func):
         metavar="PATH",
         expose_value=False,
         callback=set_db,
-        help="Journal file (default: $JOURNAL_DB, else the user data directory).",
+        help="Journal file or postgresql:// URL (default: $JOURNAL_DB, else the user data dir).",
     )(func)
 
 
@@ -825,6 +825,32 @@ def backup(path: str) -> None:
     )
 
 
+@cli.command("copy")
+@click.option("--to", "to", required=True, metavar="PATH|URL", help="An empty journal.")
+@_common
+def copy_(to: str) -> None:
+    """Copy this journal's whole log into an empty one (a file or a PostgreSQL URL).
+
+    \b
+    Example:
+      journal copy --to postgresql://me@server/journal
+    """
+    from journal.copying import copy_journal, shown
+    from journal.messages import render
+    from journal.settings import resolve_db_path
+
+    source = _journal(must_exist=True)
+    target = resolve_db_path(to)
+    try:
+        events, head = copy_journal(source, target)
+    finally:
+        source.close()
+    _emit(
+        {"to": shown(target), "events": events, "head": head},
+        render("copy_done", events=events, path=shown(target), head=head),
+    )
+
+
 @cli.command()
 @click.option(
     "--format", "format_", type=click.Choice(("jsonl", "csv")), default="jsonl", show_default=True
@@ -917,7 +943,7 @@ def import_(file: str) -> None:
         return import_file(journal, source)
 
     user_tz()  # a bad timezone is refused before anything is written, not after
-    if target.exists():
+    if isinstance(target, str) or target.exists():  # a server URL: always one transaction
         # An existing (empty) journal: the import is one transaction, all of it or nothing.
         journal = _journal()
         try:
@@ -1033,7 +1059,8 @@ def daemon(
     from journal.logtext import TranslatingFormatter
     from journal.settings import language, load_config, resolve_db_path
     from scheduler import notify
-    from scheduler.daemon import WORKERS, Daemon, acquire_lock
+    from scheduler.daemon import WORKERS
+    from scheduler.leader import daemon_for, lock_for
     from scheduler.reminders import Reminders
 
     handler = logging.StreamHandler(sys.stderr)
@@ -1050,7 +1077,7 @@ def daemon(
         return
     path = resolve_db_path(_opts().db)
     journal = _journal()
-    lock = acquire_lock(path)
+    lock = lock_for(path)
     try:
         reminders = Reminders(journal)
         if once:
@@ -1078,7 +1105,7 @@ def daemon(
 
             return Reminders(Journal(path))
 
-        _serve(Daemon(reminders, chosen, reopen=reopen, after_change=keep))
+        _serve(daemon_for(path, reminders, chosen, reopen=reopen, after_change=keep))
     finally:
         journal.close()
         lock.close()

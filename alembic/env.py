@@ -1,4 +1,5 @@
-"""Alembic environment: runs on a connection handed in by the journal, or on `-x db=PATH`."""
+"""Alembic environment: runs on a connection handed in by the journal, or on `-x db=PATH`
+(a file) or `-x db=postgresql://…` (a server database)."""
 
 from sqlalchemy import create_engine
 
@@ -18,6 +19,12 @@ if connection is not None:
     _run(connection)
 else:
     db = context.get_x_argument(as_dictionary=True).get("db", "journal.sqlite")
-    with create_engine(f"sqlite:///{db}").connect() as conn:
+    if db.startswith(("postgresql://", "postgres://", "postgresql+psycopg://")):
+        from journal.engines.postgres import driver_url
+
+        url = driver_url(db)
+    else:
+        url = f"sqlite:///{db}"
+    with create_engine(url).connect() as conn:
         _run(conn)
         conn.commit()

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 from sqlalchemy.exc import IntegrityError
 
 from journal import files, projections
+from journal.engines import driver_sql, duplicate_errors
 from journal.errors import BadInput, JournalError
 from journal.integrity import ChainCheck, stored_rows
 from journal.store import EVENT_COLUMNS, online_backup, sqlite_uri
@@ -106,6 +107,7 @@ def _insert_all(
     """Check and insert the event lines in batches; the chain is checked as they stream."""
     state = ChainCheck()
     cursor = conn.connection.dbapi_connection.cursor()
+    insert, duplicate = driver_sql(conn, _INSERT), duplicate_errors(conn)
     batch: list[tuple] = []
     numbers: list[int] = []
     done = reported = 0
@@ -117,8 +119,8 @@ def _insert_all(
             why = damage.problem + (f" ({damage.detail})" if damage.detail else "")
             raise BadInput("import_damaged", path=str(source), line=numbers[sound], why=why)
         try:
-            cursor.executemany(_INSERT, batch)
-        except sqlite3.IntegrityError:  # a chain can be consistent and still repeat an id
+            cursor.executemany(insert, batch)
+        except duplicate:  # a chain can be consistent and still repeat an id
             raise BadInput(
                 "import_damaged", path=str(source), line=numbers[0], why="duplicate event id"
             ) from None
@@ -205,8 +207,15 @@ def source_size(source: Path) -> int:
 
 
 def backup(journal: "Journal", target: Path) -> tuple[int, str]:
-    """A consistent, self-contained, owner-only copy (SQLite online backup); checked after."""
+    """A consistent, self-contained, owner-only copy (SQLite online backup); checked after.
+
+    A journal on a PostgreSQL server is backed up as an export (restored by `import`)."""
     from journal.integrity import check_chain
+
+    if journal.store.engine.dialect.name == "postgresql":
+        count = export_to(journal, target, None)
+        with open(target, encoding="utf-8") as written:
+            return count, json.loads(written.readline())["head"]
 
     with _new_file(target) as partial:
         online_backup(journal.store.path, partial)

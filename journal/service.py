@@ -32,8 +32,12 @@ _RETRIES = 5
 class Journal:
     """One journal file with its rule book."""
 
-    def __init__(self, path: Path, book: RuleBook | None = None, *, create: bool = True) -> None:
-        self.store = Store(path, create=create)
+    def __init__(
+        self, path: Path | str, book: RuleBook | None = None, *, create: bool = True
+    ) -> None:
+        from journal.engines import open_store
+
+        self.store = open_store(path, create=create)
         self.book = book or rulebook_from_config(load_config())
 
     @classmethod

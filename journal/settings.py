@@ -5,6 +5,7 @@ location, or `JOURNAL_CONFIG`. Recognised keys:
 
     timezone = "Asia/Tokyo"          # display zone; else JOURNAL_TZ, else the system's
     language = "ja"                  # "ja" or "en"; else JOURNAL_LANG, else the locale
+    database = "postgresql://me@host/journal"  # or a file; after --db and JOURNAL_DB
     [rules.mercari.message_window]   # override any field of a platform rule
     days = 7
     [reminders]                      # advance warnings per deadline kind (see scheduler)
@@ -278,6 +279,7 @@ def _schema() -> _Table:
         keys={
             "timezone": _text(100),
             "language": _one_of("ja", "en"),
+            "database": _text(4096),
             "rules": _Table(names=PACK_NAMES, each=_Table(names=DEADLINE_KINDS, each=rule)),
             "reminders": _Table(
                 keys={"overdue": _overdue_time},
@@ -354,8 +356,13 @@ def _key(*parts: str) -> str:
     return f"[{'.'.join(shown[:-1])}] {shown[-1]}"
 
 
-def resolve_db_path(option: str | None) -> Path:
-    chosen = option or os.environ.get("JOURNAL_DB")
+def resolve_db_path(option: str | None) -> Path | str:
+    """A journal file's path, or a `postgresql://` URL kept as written (see journal.engines)."""
+    from journal.engines import is_url
+
+    chosen = option or os.environ.get("JOURNAL_DB") or load_config().raw.get("database")
+    if chosen and is_url(chosen):
+        return chosen
     return Path(chosen).expanduser() if chosen else default_db_path()
 
 

@@ -227,17 +227,10 @@ class Store:
         self._migrate(backup=revision is not None)
 
     def _migrate(self, backup: bool) -> None:
-        from alembic.config import Config
-
-        from alembic import command
-
         if backup:
             self.backup_copy()
-        config = Config()
-        config.set_main_option("script_location", str(migrations_dir()))
         with self.write() as conn:
-            config.attributes["connection"] = conn
-            command.upgrade(config, "head")
+            upgrade_schema(conn)
 
     def backup_copy(self) -> Path:
         """A consistent copy beside the journal (SQLite online backup), made before migrating."""
@@ -311,6 +304,18 @@ class Store:
             f"INSERT INTO events ({EVENT_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?)", rows
         )
         return stored
+
+
+def upgrade_schema(conn: Connection) -> None:
+    """Run the Alembic migrations up to head on this connection (in its transaction)."""
+    from alembic.config import Config
+
+    from alembic import command
+
+    config = Config()
+    config.set_main_option("script_location", str(migrations_dir()))
+    config.attributes["connection"] = conn
+    command.upgrade(config, "head")
 
 
 def migrations_dir() -> Path:

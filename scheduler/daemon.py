@@ -193,7 +193,7 @@ class Daemon:
         self.poll = poll
         self.reopen = reopen
         self.path = reminders.store.path
-        self.identity = pin(reminders.store)
+        self.identity = self._pin(reminders.store)
         self.lock = threading.RLock()
         # Jobs only plan and hand work to the delivery threads, so they are quick.
         self.scheduler = BackgroundScheduler(
@@ -210,6 +210,10 @@ class Daemon:
         self.queue: queue.Queue[tuple[Reminders, Work] | None] = queue.Queue()
         self.workers: list[threading.Thread] = []
         self.watcher: sqlite3.Connection | None = None
+
+    def _pin(self, store: Store) -> tuple[int, int] | None:
+        """Tie the daemon to its journal file (see `pin`); a server journal has none."""
+        return pin(store)
 
     # -- lifecycle ----------------------------------------------------------------------
     def run(self, stop: threading.Event) -> None:

@@ -87,11 +87,14 @@ def service_program(path: Path) -> str | None:
     return None
 
 
-def install(db: Path, platform: str | None = None, home: Path | None = None) -> tuple[Path, str]:
+def install(
+    db: Path | str, platform: str | None = None, home: Path | None = None
+) -> tuple[Path, str]:
     """Write the service file; return its path and the one command that enables it."""
     platform = platform or sys.platform
     home = home or Path.home()
-    argv = [*journal_command(), "daemon", "--db", str(db.resolve())]
+    where = db if isinstance(db, str) else str(db.resolve())  # a server's URL as given
+    argv = [*journal_command(), "daemon", "--db", where]
     env = {k: os.environ[k] for k in _PASSED_ENV if os.environ.get(k)}
     path = service_file(platform, home)
     if platform.startswith("linux"):

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from pg_server import pg_server, pg_url  # noqa: F401 - fixtures for the PostgreSQL tests
+from pg_server import engine_journal, pg_server, pg_url  # noqa: F401 - PostgreSQL fixtures
 
 import cli
 

@@ -17,6 +17,7 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+import psycopg  # noqa: F401 - loaded before freezegun swaps datetime out
 import pytest
 from real_parts import need
 
@@ -106,3 +107,47 @@ def pg_url(pg_server: str) -> Iterator[str]:
         yield f"{pg_server}/{name}"
     finally:
         psql(pg_server, "postgres", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+class PgJournal(str):
+    """A journal's URL that can be asked what a journal file can: does it exist, and a
+    digest of everything in it (to prove a refused command wrote nothing)."""
+
+    TABLES = ("events", "trades", "deadlines", "projection_state", "reminders_sent")
+
+    def _split(self) -> tuple[str, str]:
+        server, name = self.rsplit("/", 1)
+        return server, name
+
+    def exists(self) -> bool:
+        """True once the journal's tables are there (a command created it)."""
+        found = psql(*self._split(), "SELECT to_regclass('events') IS NOT NULL")
+        return found.strip() == "t"
+
+    def digest(self) -> str:
+        """A hash over every row of every journal table, in a fixed order."""
+        if not self.exists():
+            return ""
+        parts = " || ".join(
+            f"coalesce((SELECT string_agg(t::text, '|' ORDER BY t::text) FROM {name} t), '')"
+            for name in self.TABLES
+        )
+        return psql(*self._split(), f"SELECT md5({parts})").strip()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine_journal(request, tmp_path, monkeypatch) -> "Path | PgJournal":
+    """A fresh journal on each engine in turn: a file, then a PostgreSQL database.
+
+    Sets JOURNAL_DB (and the display settings the contract tests expect) like
+    conftest's `journal_env`, and returns the file's path or the database's URL.
+    """
+    monkeypatch.setenv("JOURNAL_TZ", "Asia/Tokyo")
+    monkeypatch.setenv("JOURNAL_LANG", "en")
+    monkeypatch.setenv("JOURNAL_CONFIG", str(tmp_path / "config.toml"))
+    if request.param == "sqlite":
+        db: Path | PgJournal = tmp_path / "journal.sqlite"
+    else:
+        db = PgJournal(request.getfixturevalue("pg_url"))
+    monkeypatch.setenv("JOURNAL_DB", str(db))
+    return db

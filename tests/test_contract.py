@@ -5,13 +5,22 @@ import re
 
 import pytest
 from freezegun import freeze_time
+from pg_server import PgJournal
 
 NOW = "2026-11-20T12:00:00+09:00"
 ISO = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$")
 
 
+@pytest.fixture
+def journal_env(engine_journal):
+    """Every contract test runs on both engines: a SQLite file and a PostgreSQL database."""
+    return engine_journal
+
+
 def digest(path) -> str:
-    """The journal's bytes, its write-ahead log included."""
+    """The journal's bytes, its write-ahead log included (or its rows, on PostgreSQL)."""
+    if isinstance(path, PgJournal):
+        return path.digest()
     files = [path, path.with_name(path.name + "-wal")]
     return hashlib.sha256(b"".join(f.read_bytes() for f in files if f.exists())).hexdigest()
 

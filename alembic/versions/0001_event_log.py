@@ -32,18 +32,10 @@ def upgrade() -> None:
         )
         """
     )
-    op.execute(
-        """
-        CREATE TRIGGER events_no_update BEFORE UPDATE ON events
-        BEGIN SELECT RAISE(ABORT, 'events are append-only: UPDATE refused'); END
-        """
-    )
-    op.execute(
-        """
-        CREATE TRIGGER events_no_delete BEFORE DELETE ON events
-        BEGIN SELECT RAISE(ABORT, 'events are append-only: DELETE refused'); END
-        """
-    )
+    if op.get_bind().dialect.name == "postgresql":
+        _postgres_guards()
+    else:
+        _sqlite_guards()
     # Read models: derived from the log, rebuilt from zero by `journal rebuild`.
     op.execute(
         """
@@ -81,9 +73,52 @@ def upgrade() -> None:
     op.execute("INSERT INTO projection_state (key, value) VALUES ('next_trade', 1)")
 
 
+def _sqlite_guards() -> None:
+    op.execute(
+        """
+        CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+        BEGIN SELECT RAISE(ABORT, 'events are append-only: UPDATE refused'); END
+        """
+    )
+    op.execute(
+        """
+        CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+        BEGIN SELECT RAISE(ABORT, 'events are append-only: DELETE refused'); END
+        """
+    )
+
+
+def _postgres_guards() -> None:
+    """The same refusals on PostgreSQL, TRUNCATE included (it bypasses row triggers)."""
+    op.execute(
+        """
+        CREATE FUNCTION events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            RAISE EXCEPTION USING MESSAGE = 'events are append-only: ' || TG_OP || ' refused';
+        END $$
+        """
+    )
+    op.execute(
+        "CREATE TRIGGER events_no_update BEFORE UPDATE ON events"
+        " FOR EACH ROW EXECUTE FUNCTION events_append_only()"
+    )
+    op.execute(
+        "CREATE TRIGGER events_no_delete BEFORE DELETE ON events"
+        " FOR EACH ROW EXECUTE FUNCTION events_append_only()"
+    )
+    op.execute(
+        "CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON events"
+        " FOR EACH STATEMENT EXECUTE FUNCTION events_append_only()"
+    )
+
+
 def downgrade() -> None:
     for name in ("projection_state", "deadlines", "trades"):
         op.execute(f"DROP TABLE {name}")
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP TABLE events")
+        op.execute("DROP FUNCTION events_append_only()")
+        return
     op.execute("DROP TRIGGER events_no_delete")
     op.execute("DROP TRIGGER events_no_update")
     op.execute("DROP TABLE events")
