@@ -1263,8 +1263,10 @@ def daemon_status() -> None:
     program = service_program(path) if path.is_file() else None
     pid = running_daemon(db)
     source = source_checkout(Path(program)) if program else None
+    from journal.engines import mask
+
     data = {
-        "journal": str(db),
+        "journal": str(db) if isinstance(db, Path) else mask(db),
         "service": str(path) if path.is_file() else None,
         "program": program,
         "program_exists": bool(program and Path(program).exists()),
@@ -1272,7 +1274,7 @@ def daemon_status() -> None:
         "running": pid is not None,
         "pid": pid or None,
     }
-    lines = [render("status_journal", path=str(db))]
+    lines = [render("status_journal", path=data["journal"])]
     lines.append(
         render("status_service", path=str(path), program=program)
         if program

@@ -6,8 +6,8 @@ import sqlite3
 from pathlib import Path
 
 
-def trade_ids(db: Path, incomplete: str, include_finished: bool = True) -> list[str]:
-    if not db.exists():
+def trade_ids(db: Path | str, incomplete: str, include_finished: bool = True) -> list[str]:
+    if not isinstance(db, Path) or not db.exists():  # a server: no completion from it
         return []
     try:
         uri = f"{db.resolve().as_uri()}?mode=ro"
@@ -22,9 +22,9 @@ def trade_ids(db: Path, incomplete: str, include_finished: bool = True) -> list[
     return [row[0] for row in rows if row[0].casefold().startswith(folded)]
 
 
-def titles(db: Path, ids: list[str]) -> dict[str, str]:
+def titles(db: Path | str, ids: list[str]) -> dict[str, str]:
     """The titles shown beside the ids (zsh and fish show them)."""
-    if not ids or not db.exists():
+    if not ids or not isinstance(db, Path) or not db.exists():
         return {}
     try:
         uri = f"{db.resolve().as_uri()}?mode=ro"

@@ -16,7 +16,7 @@ def duration_text(span: timedelta) -> str:
     return f"{minutes}m"
 
 
-def in_effect(db: Path) -> dict[str, Any]:
+def in_effect(db: Path | str) -> dict[str, Any]:
     from journal.settings import config_path, language, load_config, user_tz
     from scheduler.daemon import lock_path
     from scheduler.install import log_place, service_file
@@ -27,13 +27,16 @@ def in_effect(db: Path) -> dict[str, Any]:
     from journal.deadlines import KIND_SPECS
 
     warnings = warnings_from_config(config.reminders, KIND_SPECS, zone)
+    from journal.engines import mask
+
     cfg = config_path()
+    on_file = isinstance(db, Path)
     return {
-        "journal": str(db),
-        "journal_exists": db.exists(),
+        "journal": str(db) if on_file else mask(db),
+        "journal_exists": db.exists() if on_file else None,
         "config": str(cfg),
         "config_exists": cfg.is_file(),
-        "lock": str(lock_path(db)),
+        "lock": str(lock_path(db)) if on_file else None,
         "service": str(service_file()),
         "log": log_place(),
         "timezone": str(zone),
@@ -51,13 +54,13 @@ def config_lines(data: dict[str, Any]) -> str:
     from journal import table
     from journal.messages import render
 
-    def yes_no(exists: bool) -> str:
-        return "" if exists else render("config_missing")
+    def yes_no(exists: bool | None) -> str:
+        return "" if exists is not False else render("config_missing")
 
     rows = [
         [render("config_journal"), data["journal"] + yes_no(data["journal_exists"])],
         [render("config_file"), data["config"] + yes_no(data["config_exists"])],
-        [render("config_lock"), data["lock"]],
+        [render("config_lock"), data["lock"] or "-"],
         [render("config_service"), data["service"]],
         [render("config_log"), data["log"]],
         [render("config_timezone"), data["timezone"]],

@@ -192,9 +192,13 @@ def launchd_plist(argv: list[str], env: dict[str, str], log: Path) -> str:
 """
 
 
-def running_daemon(db: Path) -> int | None:
-    """The pid of the daemon holding this journal's lock, or None when none runs."""
+def running_daemon(db: Path | str) -> int | None:
+    """The pid of the daemon holding this journal's file lock, or None when none runs (a
+    journal on a server has no file lock: its daemons elect a leader there)."""
     import fcntl
+
+    if not isinstance(db, Path):
+        return None
 
     from scheduler.daemon import lock_path
 

@@ -31,6 +31,7 @@ _PLACEHOLDER = re.compile(r"'[^']*'|\?")
 _NOCASE = re.compile(r"(\w+) = \? COLLATE NOCASE")
 _SCALAR_MAX = re.compile(r"\bmax\((\w+), \?\)")
 _GROUP_CONCAT = re.compile(r"group_concat\(([^)]*)\)")
+_JSON_FIELD = re.compile(r"json_extract\((\w+), '\$\.(\w+)'\)")
 
 
 def to_postgres(sql: str) -> str:
@@ -40,6 +41,7 @@ def to_postgres(sql: str) -> str:
     sql = _NOCASE.sub(r"lower(\1) = lower(?)", sql)
     sql = _SCALAR_MAX.sub(r"greatest(\1, ?)", sql)
     sql = _GROUP_CONCAT.sub(r"string_agg(CAST(\1 AS TEXT), ',')", sql)
+    sql = _JSON_FIELD.sub(r"(CAST(\1 AS jsonb) ->> '\2')", sql)
     if sql.lstrip().upper().startswith("INSERT OR IGNORE"):
         sql = sql.replace("INSERT OR IGNORE", "INSERT", 1) + " ON CONFLICT DO NOTHING"
     sql = sql.replace("%", "%%")
@@ -48,7 +50,12 @@ def to_postgres(sql: str) -> str:
 
 def _before_execute(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001
     """SQLAlchemy hook: rewrite statements the journal sent raw (`exec_driver_sql`)."""
-    if "?" in statement or "PRAGMA" in statement or "NOCASE" in statement:
+    if (
+        "?" in statement
+        or "PRAGMA" in statement
+        or "NOCASE" in statement
+        or "json_extract" in statement
+    ):
         return to_postgres(statement), parameters
     return statement, parameters
 
