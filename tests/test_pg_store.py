@@ -184,3 +184,19 @@ def test_a_malformed_url_is_one_line_exit_2(url, tmp_path):
     assert done.stderr.startswith("journal: ") and done.stderr.count("\n") == 1
     assert "not a usable PostgreSQL URL" in done.stderr
     assert "pw1" not in done.stderr and "Traceback" not in done.stderr
+
+
+def test_verify_finds_an_event_edited_behind_the_triggers(pg_url):
+    ok(pg_url, *LISTED)
+    ok(pg_url, "add", "sold", "T1", "--buyer", "b")
+    # A tamperer who owns the database disables the guard and lowers the price.
+    psql(
+        *split(pg_url),
+        "ALTER TABLE events DISABLE TRIGGER events_no_update;"
+        " UPDATE events SET payload = replace(payload, '2500', '250') WHERE seq = 1;"
+        " ALTER TABLE events ENABLE TRIGGER events_no_update;",
+    )
+    done = journal(pg_url, "verify")
+    assert done.returncode == 4, done.stderr  # the documented status for a damaged journal
+    assert done.stderr.count("\n") == 1
+    assert "#1" in done.stderr and "changed after it was written" in done.stderr
