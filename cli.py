@@ -1053,24 +1053,14 @@ def daemon(
 
     if as_of is not None and not once:
         raise click.UsageError(render("as_of_needs_once"))
-    import logging
-
     from journal.errors import Refused
-    from journal.logtext import TranslatingFormatter
     from journal.settings import language, load_config, resolve_db_path
-    from scheduler import notify
-    from scheduler.daemon import WORKERS
-    from scheduler.leader import daemon_for, lock_for
-    from scheduler.reminders import Reminders
+    from scheduler import notify, run
+    from scheduler.leader import lock_for
 
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(
-        TranslatingFormatter(language(), "%(asctime)s journal daemon: %(message)s")
-    )
-    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, handlers=[handler])
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    run.log_to_stderr(language(), verbose)
     chosen = notify.choose(load_config().notifier, notifier, program, urls)
-    keep = _calendar_keeper(load_config().calendar)
+    keep = run.calendar_keeper(load_config().calendar)
     moment = _when(as_of)
     if dry_run or moment is not None:
         _daemon_preview(moment or _now())
@@ -1079,55 +1069,26 @@ def daemon(
     journal = _journal()
     lock = lock_for(path)
     try:
-        reminders = Reminders(journal)
-        if once:
-            reminders.fresh()
-            outcome = reminders.deliver_due(chosen, _now(), parallel=WORKERS, full=True)
-            if keep is not None:
-                keep(reminders)
-            counts = {
-                "delivered": len(outcome.delivered),
-                "summarized": len(outcome.summarized),
-                "failed": outcome.failed,
-            }
-            if _opts().json:
-                _emit({**counts, "unrecorded": outcome.unrecorded})
-            else:
-                click.echo(render("daemon_once", **counts), err=True)
-            if outcome.failed:
-                raise Refused("reminders_failed", failed=outcome.failed)
-            if outcome.unrecorded:
-                raise Refused("reminders_unrecorded", count=outcome.unrecorded, path=str(path))
+        if not once:
+            run.serve(path, journal, chosen, keep)
             return
-
-        def reopen() -> Reminders:
-            from journal.service import Journal
-
-            return Reminders(Journal(path))
-
-        _serve(daemon_for(path, reminders, chosen, reopen=reopen, after_change=keep))
+        outcome = run.once(journal, chosen, _now(), keep)
+        counts = {
+            "delivered": len(outcome.delivered),
+            "summarized": len(outcome.summarized),
+            "failed": outcome.failed,
+        }
+        if _opts().json:
+            _emit({**counts, "unrecorded": outcome.unrecorded})
+        else:
+            click.echo(render("daemon_once", **counts), err=True)
+        if outcome.failed:
+            raise Refused("reminders_failed", failed=outcome.failed)
+        if outcome.unrecorded:
+            raise Refused("reminders_unrecorded", count=outcome.unrecorded, path=str(path))
     finally:
         journal.close()
         lock.close()
-
-
-def _calendar_keeper(section: dict):
-    """`[calendar] path = "…"`: the daemon rewrites that iCalendar file whenever the plan
-    changes (atomically, and only when its content changed)."""
-    if not section.get("path"):
-        return None
-    from pathlib import Path
-
-    from journal import clock, ical
-    from journal.timeparse import parse_duration
-
-    target = Path(section["path"]).expanduser()
-    within = parse_duration(section["within"]) if section.get("within") else None
-
-    def keep(reminders) -> None:
-        ical.write_file(target, reminders.journal.calendar(clock.now(), within))
-
-    return keep
 
 
 def _daemon_preview(moment) -> None:
@@ -1174,21 +1135,6 @@ def _daemon_preview(moment) -> None:
         ),
         err=True,
     )
-
-
-def _serve(running) -> None:
-    """Run the daemon in the foreground until SIGTERM or SIGINT, then stop cleanly."""
-    import signal
-    import threading
-
-    stop = threading.Event()
-
-    def request_stop(_signum, _frame) -> None:
-        stop.set()
-
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, request_stop)
-    running.run(stop)
 
 
 @daemon.command("install")

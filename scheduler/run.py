@@ -1,0 +1,78 @@
+"""Running the daemon: once (cron), or in the foreground until a signal (a service).
+
+The command line parses its options and prints what happened; what a run does lives here.
+"""
+
+import logging
+import signal
+import sys
+import threading
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from scheduler.notify import Notifier
+from scheduler.reminders import Outcome, Reminders
+
+Keeper = Callable[[Reminders], None]
+
+
+def log_to_stderr(lang: str, verbose: bool) -> None:
+    """The daemon's log on stderr, in the reader's language (journal/logtext.py)."""
+    from journal.logtext import TranslatingFormatter
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(TranslatingFormatter(lang, "%(asctime)s journal daemon: %(message)s"))
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, handlers=[handler])
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+
+
+def calendar_keeper(section: dict[str, Any]) -> Keeper | None:
+    """`[calendar] path = "…"`: rewrite that iCalendar file whenever the plan changes
+    (atomically, and only when its content changed)."""
+    if not section.get("path"):
+        return None
+    from journal import clock, ical
+    from journal.timeparse import parse_duration
+
+    target = Path(section["path"]).expanduser()
+    within = parse_duration(section["within"]) if section.get("within") else None
+
+    def keep(reminders: Reminders) -> None:
+        ical.write_file(target, reminders.journal.calendar(clock.now(), within))
+
+    return keep
+
+
+def once(journal: Any, notifier: Notifier, now: datetime, keep: Keeper | None) -> Outcome:
+    """Deliver what is due at `now` (looking back without limit), keep the files, return."""
+    from scheduler.daemon import WORKERS
+
+    reminders = Reminders(journal)
+    reminders.fresh()
+    outcome = reminders.deliver_due(notifier, now, parallel=WORKERS, full=True)
+    if keep is not None:
+        keep(reminders)
+    return outcome
+
+
+def serve(path: Path | str, journal: Any, notifier: Notifier, keep: Keeper | None) -> None:
+    """Run in the foreground until SIGTERM or SIGINT, then stop cleanly; on a server, as a
+    leader or a standby (scheduler/leader.py)."""
+    from scheduler.leader import daemon_for
+
+    def reopen() -> Reminders:
+        from journal.service import Journal
+
+        return Reminders(Journal(path))
+
+    running = daemon_for(path, Reminders(journal), notifier, reopen=reopen, after_change=keep)
+    stop = threading.Event()
+
+    def request_stop(_signum: int, _frame: Any) -> None:
+        stop.set()
+
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, request_stop)
+    running.run(stop)
