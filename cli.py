@@ -660,13 +660,13 @@ def money(
     """
     from journal import screens
     from journal.money import JST
-    from journal.money_report import period, report
+    from journal.money_report import period
 
     now = _now()
     day = [_when(d).astimezone(JST).date() if d else None for d in (first, last)]
     span = period(year, month, day[0], day[1], now.astimezone(JST).date())
     journal = _journal()
-    data = report(journal.all_trades(), journal.book, journal.money_settings(), span, by)
+    data = journal.money_report(span, by)
     if chart:
         _money_chart(chart, data)
     _emit(data, None if _opts().json else screens.money_screen(data, by, _screen()))
@@ -755,8 +755,7 @@ def rebuild() -> None:
 
     journal = _journal()
     count = journal.rebuild()
-    with journal.store.read() as conn:
-        events = journal.store.last_seq(conn)
+    events = journal.last_seq()
     _emit({"trades": count, "events": events}, render("rebuilt", trades=count, events=events))
 
 
@@ -894,14 +893,12 @@ def export(format_: str, output: str | None, year: int | None) -> None:
 def _export_csv(journal, target, year: int | None) -> None:
     """`export --format csv`: UTF-8 with a BOM (Excel), the header in the reader's language."""
     from journal import ical
-    from journal.csv_export import COLUMNS, csv_text
+    from journal.csv_export import COLUMNS
     from journal.messages import render
-    from journal.money import MoneySettings
-    from journal.settings import load_config, user_tz
+    from journal.settings import user_tz
 
     header = [render(f"csv_{name}") for name in COLUMNS]
-    settings = MoneySettings(**load_config().money)
-    text = csv_text(journal.all_trades(), journal.book, settings, header, user_tz(), year)
+    text = journal.csv(header, user_tz(), year)
     if target is None:
         sys.stdout.buffer.write(text.encode("utf-8"))
         sys.stdout.flush()

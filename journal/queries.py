@@ -1,10 +1,12 @@
 """Read queries the journal's commands share, one statement each, named by what they find.
 
-(The beginning of one read side: the older reads still live beside their callers.)
+(A read side in the making: the reads of the door are here; the projections', the
+reminders' and the integrity check's still live beside their callers.)
 """
 
-from collections.abc import Iterator
-from datetime import datetime
+from collections.abc import Iterable, Iterator
+from datetime import datetime, timedelta
+from itertools import groupby
 
 from sqlalchemy import Connection
 
@@ -59,3 +61,47 @@ def completed_between(conn: Connection, platform: str, start: datetime, end: dat
     )
     rows = conn.exec_driver_sql(sql, (platform, fmt_time(start), fmt_time(end)))
     return [row[0] for row in rows]
+
+
+def calendar_trades(conn, now: datetime, within: timedelta | None) -> list[str]:
+    """Trades that may have a deadline in the calendar: an open one (future, or overdue while
+    the trade runs), or an event recorded lately (a deadline it met or removed is shown
+    cancelled for a while). The rest cannot, and are not replayed."""
+    from journal.ical import CANCELLED_FOR
+
+    sql = (
+        "SELECT d.trade AS trade FROM deadlines d JOIN trades t ON t.id = d.trade"
+        " WHERE d.met_at IS NULL AND (t.active = 1 OR d.due > ?)"
+    )
+    params: tuple = (fmt_time(now),)
+    if within is not None:
+        sql += " AND d.due <= ?"
+        params += (fmt_time(now + within),)
+    sql += (
+        " UNION SELECT t.id FROM trades t JOIN events e ON e.seq = t.last_seq"
+        " WHERE e.recorded_at > ? ORDER BY trade"
+    )
+    params += (fmt_time(now - CANCELLED_FOR),)
+    return [r[0] for r in conn.exec_driver_sql(sql, params)]
+
+
+def streams(conn, ids: list[str], chunk: int = 500) -> Iterable[list[Event]]:
+    """The events of these trades, one trade at a time (read in chunks, not one query each)."""
+    for start in range(0, len(ids), chunk):
+        part = ids[start : start + chunk]
+        marks = ",".join("?" * len(part))
+        rows = conn.exec_driver_sql(
+            f"SELECT {EVENT_COLUMNS} FROM events WHERE stream IN ({marks})"
+            " ORDER BY stream, version",
+            tuple(part),
+        )
+        for _, group in groupby(rows, key=lambda row: row[2]):
+            yield [row_to_event(row) for row in group]
+
+
+def titles(conn, ids: set[str]) -> dict[str, str]:
+    if not ids:
+        return {}
+    marks = ",".join("?" * len(ids))
+    rows = conn.exec_driver_sql(f"SELECT id, title FROM trades WHERE id IN ({marks})", tuple(ids))
+    return {r[0]: r[1] for r in rows}

@@ -9,7 +9,6 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from functools import partial
-from itertools import groupby
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +22,7 @@ from journal.events import Event
 from journal.payloads import build_payload
 from journal.rules import RuleBook, rulebook_from_config
 from journal.settings import load_config
-from journal.store import EVENT_COLUMNS, Store, fmt_time, parse_time, row_to_event
+from journal.store import Store, fmt_time, parse_time
 from journal.trade import Trade, fold
 
 _RETRIES = 5
@@ -117,8 +116,20 @@ class Journal:
         sql = f"SELECT id FROM trades WHERE {where} ORDER BY created_seq"
         with self.store.read() as conn:
             ids = [row[0] for row in conn.exec_driver_sql(sql)]
-            found = {t.id: t for t in map(fold, _streams(conn, ids)) if t is not None}
+            found = {t.id: t for t in map(fold, queries.streams(conn, ids)) if t is not None}
         return [found[i] for i in ids if i in found]
+
+    def money_report(self, span, by: str) -> dict[str, Any]:
+        """`journal money`: the trades completed in `span`, grouped `by` month or platform."""
+        from journal.money_report import report
+
+        return report(self.all_trades(), self.book, self.money_settings(), span, by)
+
+    def csv(self, header: Sequence[str], zone, year: int | None) -> str:
+        """`export --format csv`: one row per trade with its dates and money."""
+        from journal.csv_export import csv_text
+
+        return csv_text(self.all_trades(), self.book, self.money_settings(), header, zone, year)
 
     def money_settings(self):
         from journal.money import MoneySettings
@@ -137,7 +148,7 @@ class Journal:
             start, end = previous_period(moment)
             with self.store.read() as conn:
                 ids = queries.completed_between(conn, trade.platform, start, end)
-                history = [t for t in map(fold, _streams(conn, ids)) if t is not None]
+                history = [t for t in map(fold, queries.streams(conn, ids)) if t is not None]
         return money_of(trade, self.book, sales_of(history), self.money_settings()).as_dict()
 
     def newest(self, count: int = 1000) -> list[Event]:
@@ -192,6 +203,11 @@ class Journal:
     def rebuild(self) -> int:
         with self.store.write() as conn:
             return projections.rebuild(conn, self.store, self.book)
+
+    def last_seq(self) -> int:
+        """How many events the log holds (its last sequence number)."""
+        with self.store.read() as conn:
+            return self.store.last_seq(conn)
 
     # -- reading ----------------------------------------------------------------------------
     def _fresh(self) -> None:
@@ -283,7 +299,7 @@ class Journal:
         with self.store.read() as conn:
             late = projections.overdue(conn, as_of)
             rows = projections.due_after(conn, as_of, until)
-            titles = _titles(conn, {r[0] for r in (*late, *rows)})
+            titles = queries.titles(conn, {r[0] for r in (*late, *rows)})
         return [
             {
                 "trade": t,
@@ -321,7 +337,7 @@ class Journal:
         entries: list[ical.Entry] = []
         with self.store.read() as conn:
             first = conn.exec_driver_sql("SELECT hash FROM events WHERE seq = 1").scalar()
-            for events in _streams(conn, _calendar_trades(conn, now, within)):
+            for events in queries.streams(conn, queries.calendar_trades(conn, now, within)):
                 entries.extend(ical.entries_of(events, self.book))
         return ical.calendar_text(
             entries, now, language or user_language(), alarms, ical.journal_id(first), within
@@ -345,47 +361,3 @@ class Journal:
                 return typed
             alike = "SELECT DISTINCT stream FROM events WHERE stream = ? COLLATE NOCASE"
             return names.resolve(text, [r[0] for r in conn.exec_driver_sql(alike, (typed,))])
-
-
-def _calendar_trades(conn, now: datetime, within: timedelta | None) -> list[str]:
-    """Trades that may have a deadline in the calendar: an open one (future, or overdue while
-    the trade runs), or an event recorded lately (a deadline it met or removed is shown
-    cancelled for a while). The rest cannot, and are not replayed."""
-    from journal.ical import CANCELLED_FOR
-
-    sql = (
-        "SELECT d.trade AS trade FROM deadlines d JOIN trades t ON t.id = d.trade"
-        " WHERE d.met_at IS NULL AND (t.active = 1 OR d.due > ?)"
-    )
-    params: tuple = (fmt_time(now),)
-    if within is not None:
-        sql += " AND d.due <= ?"
-        params += (fmt_time(now + within),)
-    sql += (
-        " UNION SELECT t.id FROM trades t JOIN events e ON e.seq = t.last_seq"
-        " WHERE e.recorded_at > ? ORDER BY trade"
-    )
-    params += (fmt_time(now - CANCELLED_FOR),)
-    return [r[0] for r in conn.exec_driver_sql(sql, params)]
-
-
-def _streams(conn, ids: list[str], chunk: int = 500) -> Iterable[list[Event]]:
-    """The events of these trades, one trade at a time (read in chunks, not one query each)."""
-    for start in range(0, len(ids), chunk):
-        part = ids[start : start + chunk]
-        marks = ",".join("?" * len(part))
-        rows = conn.exec_driver_sql(
-            f"SELECT {EVENT_COLUMNS} FROM events WHERE stream IN ({marks})"
-            " ORDER BY stream, version",
-            tuple(part),
-        )
-        for _, group in groupby(rows, key=lambda row: row[2]):
-            yield [row_to_event(row) for row in group]
-
-
-def _titles(conn, ids: set[str]) -> dict[str, str]:
-    if not ids:
-        return {}
-    marks = ",".join("?" * len(ids))
-    rows = conn.exec_driver_sql(f"SELECT id, title FROM trades WHERE id IN ({marks})", tuple(ids))
-    return {r[0]: r[1] for r in rows}
