@@ -183,7 +183,7 @@ def verify(journal: "Journal", log_only: bool = False, kept_head: str | None = N
                     damage = Damage(0, "replay", str(exc))
                 return Report(report.events, report.head, damage)
         try:
-            journal._fresh()  # read models that merely lag the log are caught up, then rechecked
+            journal.catch_up()  # read models that merely lag the log are caught up, then rechecked
         except JournalError as exc:
             return Report(report.events, report.head, Damage(0, "replay", str(exc)))
     raise AssertionError("unreachable")

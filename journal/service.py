@@ -210,6 +210,10 @@ class Journal:
             return self.store.last_seq(conn)
 
     # -- reading ----------------------------------------------------------------------------
+    def catch_up(self) -> None:
+        """Public: bring lagging read models up to the log (verify does, after a crash)."""
+        self._fresh()
+
     def _fresh(self) -> None:
         """Repair the read models first if they lag the log (crash, or an append-only tool)."""
         with self.store.read() as conn:
