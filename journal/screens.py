@@ -35,6 +35,11 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "how": ("HOW", "方法"),
     "notifier": ("NOTIFIER", "通知先"),
     "item": ("ITEM", "商品"),
+    "value": ("VALUE", "値"),
+    "anchor": ("COUNTED FROM", "起点"),
+    "since": ("SINCE", "適用開始"),
+    "confidence": ("CONFIDENCE", "確度"),
+    "source": ("SOURCE", "出典"),
 }
 
 
@@ -234,13 +239,15 @@ def trade_screen(data: dict[str, Any], events: list[Event], now: datetime, scree
 
 def rule_value(rule: Rule, lang: str) -> str:
     """What a rule's value means, in the reader's language (JSON keeps `Rule.describe`)."""
+    if rule.kind == "fee" and rule.tiers:  # the tiers themselves are in the JSON `value`
+        low = min(r for _, _, r in rule.tiers)
+        if lang != "ja":
+            return f"{rule.rate:g} %, down to {low:g} % by the previous period's sales"
+        return f"販売価格の {rule.rate:g}%（前の期間の取引完了で最低 {low:g}% まで）"
     if lang != "ja":
         return rule.describe()
     if rule.kind == "fee":
         text = f"販売価格の {rule.rate:g}%"
-        if rule.tiers:
-            steps = "、".join(f"{c}件・¥{a:,}以上で {r:g}%" for c, a, r in rule.tiers)
-            text += f"（前の期間の取引完了が {steps}）"
         if rule.premium_rate is not None:
             text += f"、プレミアム会員は {rule.premium_rate:g}%"
         return text
@@ -262,14 +269,23 @@ def rule_value(rule: Rule, lang: str) -> str:
 
 
 def rules_screen(book: RuleBook, names: list[str], screen: Screen) -> str:
-    """`journal rules`: every version of every rule, with what it means and where it is from."""
+    """`journal rules`: per app, a table of every version of every rule (what it is, what it
+    counts from, what happens when it passes, since when, how sure, the source), then the
+    notes and the app's other facts."""
     lang, lines = screen.lang, []
     for name in names:
         pack = book.packs[name]
         lines.append(f"{pack.name} [{pack.platform}]")
+        rows, notes = [], []
         for kind, versions in pack.rules.items():
             for rule in versions:
-                lines.extend(_rule_lines(kind, rule, screen))
+                row, note = _rule_row(kind, rule, screen)
+                rows.append(row)
+                if note:
+                    notes.append(f"  {screen.say('rules_note', note=f'{row[0]}: {note}')}")
+        names_ = ("kind", "value", "anchor", "effect", "since", "confidence", "source")
+        lines.append(screen.table(names_, rows, "effect"))
+        lines.extend(notes)
         for info in pack.info:
             topic = info.get("topic_ja") if lang == "ja" else None
             text = info.get("text_ja") if lang == "ja" else None
@@ -279,23 +295,24 @@ def rules_screen(book: RuleBook, names: list[str], screen: Screen) -> str:
     return "\n".join(lines).rstrip()
 
 
-def _rule_lines(kind: str, rule: Rule, screen: Screen) -> list[str]:
+def _rule_row(kind: str, rule: Rule, screen: Screen) -> tuple[list[str], str]:
     lang = screen.lang
-    anchor = "/".join(label("anchor", a, lang) for a in rule.counted_from)
-    value = rule_value(rule, lang)
-    head = screen.say("rules_rule", kind=label("kind", kind, lang), value=value, anchor=anchor)
-    out = [f"  {head}" + ("" if rule.enabled else f" ({screen.say('rules_off')})")]
+    name = label("kind", kind, lang) + ("" if rule.enabled else f" ({screen.say('rules_off')})")
     effect = rule.effect_ja if lang == "ja" and rule.effect_ja else rule.effect
-    key = "rules_what" if kind == "fee" else "rules_effect"  # a fee does not "pass"
-    out.append(f"      {screen.say(key, effect=effect)}")
     note = rule.note_ja if lang == "ja" and rule.note_ja else rule.note
-    if note:
-        out.append(f"      {screen.say('rules_note', note=note)}")
-    facts = [label("confidence", rule.confidence, lang), rule.source]
+    since = ""
     if rule.effective_from.isoformat() != UNKNOWN_START:  # a date is known only when given
-        facts.insert(0, screen.say("rules_since", date=rule.effective_from.isoformat()))
-    out.append("      " + " · ".join(facts))
-    return out
+        since = screen.say("rules_since", date=rule.effective_from.isoformat())
+    row = [
+        name,
+        rule_value(rule, lang),
+        "/".join(label("anchor", a, lang) for a in rule.counted_from) or "-",
+        effect,
+        since,
+        label("confidence", rule.confidence, lang),
+        rule.source,
+    ]
+    return row, note
 
 
 def items_screen(data: list[dict[str, Any]], screen: Screen) -> str:

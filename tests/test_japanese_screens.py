@@ -121,9 +121,18 @@ def test_japanese_rules_name_kinds_anchors_and_confidence_in_japanese(run, monke
     prose = URL.sub(" ", out)
     for ident in [*ENGLISH_IDS, "official", "single-source", "several-sources", "counted from"]:
         assert not re.search(rf"(?<![\w=\[-]){re.escape(ident)}(?![\w=\]-])", prose), ident
-    for words in ("過ぎると:", "起点:", "公式", "発送", "取引メッセージ"):
+    for words in ("過ぎると", "起点", "公式", "発送", "取引メッセージ"):
         assert words in out
     assert "(calendar days)" not in out and " later" not in out
+    # each app's rules are a table: a header row, columns aligned by display width
+    lines = run("rules", "mercari").out.splitlines()
+    table = []
+    for line in lines[1:]:
+        if line.startswith("  "):
+            break
+        table.append(line)
+    assert table[0].split()[:3] == ["期限の種類", "値", "起点"] and len(table) > 5
+    assert_aligned("\n".join(table))
 
 
 def test_piped_output_is_not_cut_or_coloured(ja) -> None:
