@@ -64,7 +64,10 @@ def update() -> int:
         english = read_po(source, locale="en")
     with PO.open("rb") as source:
         old = read_po(source, locale="ja")
-    new = Catalog(locale="ja", domain=DOMAIN, project="trade-journal")
+    # the old creation date: re-running on an unchanged tree leaves the files as they are
+    new = Catalog(
+        locale="ja", domain=DOMAIN, project="trade-journal", creation_date=old.creation_date
+    )
     for m in english:
         if m.id:
             before = old.get(m.id)
