@@ -25,16 +25,14 @@ from sqlalchemy import Connection
 
 from journal import clock, projections
 from journal.deadlines import KIND_SPECS, OVERDUE_KINDS
-from journal.display import iso, remaining, span, when
-from journal.messages import render
 from journal.service import Journal
 from journal.settings import load_config, user_tz
 from journal.store import fmt_time, parse_time
+from scheduler.notes import reminder_note, summary_note
 from scheduler.notify import Note, Notifier
 from scheduler.plan import (
     DAILY_LOOKBACK,
     LOOKBACK,
-    Delivery,
     Key,
     Reminder,
     Warnings,
@@ -49,7 +47,6 @@ from scheduler.plan import (
 log = logging.getLogger("journal.daemon")
 _CHUNK = 500
 _BATCH = 5000
-SUMMARY_TRADES = 50  # trade ids named in a summary's JOURNAL_TRADE / console line
 
 
 @dataclass
@@ -485,43 +482,3 @@ def _chunked(
         part = ids[start : start + _CHUNK]
         marks = ",".join("?" * len(part))
         yield from conn.exec_driver_sql(f"{sql} AND {column} IN ({marks}){tail}", (*params, *part))
-
-
-# -- what a person reads -------------------------------------------------------------------
-def reminder_note(item: Delivery, title: str, now: datetime) -> Note:
-    r = item.reminder
-    body = render(
-        "reminder_body",
-        kind=render(f"kind_{r.kind}"),
-        todo=render(f"todo_{r.kind}"),
-        due=when(r.due),
-        left=remaining(r.due, now),
-    )
-    if r.offset < timedelta(0):  # the daily reminder of an overdue deadline
-        body = render("reminder_overdue", body=body)
-    elif item.late:
-        body = render("reminder_late", body=body, late=span(now - r.at))
-    return Note(
-        title=render("reminder_title", trade=r.trade, title=title) if title else r.trade,
-        message=body,
-        trade=r.trade,
-        kind=r.kind,
-        due=iso(r.due),
-    )
-
-
-def summary_note(reminders: list[Reminder], now: datetime) -> Note:
-    deadlines = sorted({r.deadline for r in reminders}, key=lambda d: (d[2], d[0], d[1]))
-    shown = ", ".join(f"{t} {k}" for t, k, _ in deadlines[:10])
-    if len(deadlines) > 10:
-        shown += ", …"
-    trades = sorted({t for t, _, _ in deadlines})
-    if len(trades) > SUMMARY_TRADES:  # keep the environment of a `command` small
-        trades = [*trades[:SUMMARY_TRADES], "…"]
-    return Note(
-        title=render("summary_title"),
-        message=render("summary_body", count=len(deadlines), items=shown),
-        trade=",".join(trades),
-        kind="summary",
-        due=iso(deadlines[0][2]),
-    )

@@ -358,8 +358,8 @@ def test_a_crash_between_delivery_and_record_repeats_rather_than_loses(frozen, j
 
 def test_due_times_show_in_the_users_zone_across_a_dst_change(monkeypatch):
     from journal import settings
+    from scheduler.notes import reminder_note
     from scheduler.plan import Delivery, Reminder
-    from scheduler.reminders import reminder_note
 
     monkeypatch.setenv("JOURNAL_TZ", "America/New_York")
     monkeypatch.setenv("JOURNAL_LANG", "en")

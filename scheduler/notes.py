@@ -1,0 +1,50 @@
+"""What a person reads of a reminder: its title and text, in their language; and the one
+summary of the reminders missed too long ago to be told one by one."""
+
+from datetime import datetime, timedelta
+
+from journal.display import iso, remaining, span, when
+from journal.messages import render
+from scheduler.notify import Note
+from scheduler.plan import Delivery, Reminder
+
+SUMMARY_TRADES = 50  # trade ids named in a summary's JOURNAL_TRADE / console line
+
+
+def reminder_note(item: Delivery, title: str, now: datetime) -> Note:
+    r = item.reminder
+    body = render(
+        "reminder_body",
+        kind=render(f"kind_{r.kind}"),
+        todo=render(f"todo_{r.kind}"),
+        due=when(r.due),
+        left=remaining(r.due, now),
+    )
+    if r.offset < timedelta(0):  # the daily reminder of an overdue deadline
+        body = render("reminder_overdue", body=body)
+    elif item.late:
+        body = render("reminder_late", body=body, late=span(now - r.at))
+    return Note(
+        title=render("reminder_title", trade=r.trade, title=title) if title else r.trade,
+        message=body,
+        trade=r.trade,
+        kind=r.kind,
+        due=iso(r.due),
+    )
+
+
+def summary_note(reminders: list[Reminder], now: datetime) -> Note:
+    deadlines = sorted({r.deadline for r in reminders}, key=lambda d: (d[2], d[0], d[1]))
+    shown = ", ".join(f"{t} {k}" for t, k, _ in deadlines[:10])
+    if len(deadlines) > 10:
+        shown += ", …"
+    trades = sorted({t for t, _, _ in deadlines})
+    if len(trades) > SUMMARY_TRADES:  # keep the environment of a `command` small
+        trades = [*trades[:SUMMARY_TRADES], "…"]
+    return Note(
+        title=render("summary_title"),
+        message=render("summary_body", count=len(deadlines), items=shown),
+        trade=",".join(trades),
+        kind="summary",
+        due=iso(deadlines[0][2]),
+    )
