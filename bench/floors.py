@@ -9,23 +9,6 @@ seconds, so interpreter start-up is not counted in their favour.
 # `python -c pass`: what any Python command pays before doing anything.
 PASS = "pass"
 
-# A process that imports SQLAlchemy, opens the journal file the way the journal does and
-# inserts one row in one transaction: the least a `journal add` can cost.
-ONE_ROW_INSERT = """
-import sys
-from sqlalchemy import create_engine
-from sqlalchemy.pool import NullPool
-
-engine = create_engine(f"sqlite:///{sys.argv[1]}", poolclass=NullPool)
-with engine.connect() as conn:
-    conn.exec_driver_sql("PRAGMA busy_timeout = 30000")
-    conn.exec_driver_sql("PRAGMA synchronous = NORMAL")
-    conn.commit()
-    conn.exec_driver_sql("INSERT INTO bench_floor (note) VALUES ('x')")
-    conn.commit()
-"""
-
-FLOOR_TABLE = "CREATE TABLE IF NOT EXISTS bench_floor (id INTEGER PRIMARY KEY, note TEXT)"
 
 # Raw sqlite3: read every event in log order and decode each payload. Prints seconds.
 SCAN = """

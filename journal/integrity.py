@@ -13,8 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection
-
+from journal.engines import Connection
 from journal.events import SCHEMA_VERSION
 from journal.projections import next_number, project_all
 from journal.rules import RuleBook

@@ -17,8 +17,6 @@ from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from sqlalchemy.exc import IntegrityError
-
 from journal import files, projections
 from journal.engines import driver_sql, duplicate_errors
 from journal.errors import BadInput, JournalError
@@ -94,7 +92,7 @@ def import_file(
                     raise BadInput("import_replay", path=str(source), detail=str(exc)) from None
                 except (ValueError, KeyError, TypeError) as exc:
                     raise BadInput("import_replay", path=str(source), detail=repr(exc)) from None
-        except IntegrityError:
+        except journal.store.duplicate:
             raise BadInput(
                 "import_damaged", path=str(source), line="?", why="duplicate event id"
             ) from None

@@ -10,9 +10,8 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection
-
 from journal.deadlines import OVERDUE_KINDS, Deadline, compute
+from journal.engines import Connection
 from journal.errors import JournalError
 from journal.events import Event
 from journal.rules import RuleBook

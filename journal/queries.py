@@ -8,8 +8,7 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta
 from itertools import groupby
 
-from sqlalchemy import Connection
-
+from journal.engines import Connection
 from journal.events import Event
 from journal.store import EVENT_COLUMNS, fmt_time, row_to_event
 

@@ -12,8 +12,6 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
-
 from journal import names, projections, queries, validate
 from journal.deadlines import Deadline
 from journal.decide import Step, decide, decide_void, needs_new_id, streams_of
@@ -195,7 +193,7 @@ class Journal:
                     stored = self.store.append(conn, pending, now)
                     projections.refresh(conn, self.store, {e.stream for e in stored}, self.book)
                     return stored
-            except IntegrityError:
+            except self.store.duplicate:
                 if attempt == _RETRIES - 1:
                     raise BadInput("conflict") from None
         raise AssertionError("unreachable")

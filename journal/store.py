@@ -1,4 +1,4 @@
-"""The SQLite event store, through SQLAlchemy: opening, migrating, appending, reading.
+"""The SQLite event store: opening, migrating, appending, reading.
 
 Writes run in `BEGIN IMMEDIATE` transactions with a busy timeout, so concurrent processes
 queue up instead of failing; sequence numbers and stream versions are assigned inside that
@@ -17,19 +17,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, create_engine, event
-from sqlalchemy.exc import DBAPIError, IntegrityError
-from sqlalchemy.pool import NullPool
-
 from journal import files
 from journal.clock import fmt_time, parse_time  # noqa: F401 - re-exported for adapters
+from journal.engines import Connection
+from journal.engines.sqlite import BUSY_TIMEOUT_MS, Engine, prepare
 from journal.errors import BadInput
 from journal.events import Event, upgrade_payload
 
 HEAD_REVISION = "0003"
 KNOWN_REVISIONS = ("0001", "0002", "0003")
 GENESIS_HASH = "0" * 64
-BUSY_TIMEOUT_MS = 30_000
 
 EVENT_COLUMNS = (
     "seq, event_id, stream, version, type, schema_version, payload, occurred_at, recorded_at,"
@@ -179,36 +176,33 @@ class Store:
         store.path = path
         store._open(created=False)
 
+    #: The driver's exceptions for a broken UNIQUE constraint (an event id seen before).
+    duplicate: tuple[type[Exception], ...] = (sqlite3.IntegrityError,)
+
     def _open(self, created: bool) -> None:
-        self.engine = create_engine(
-            "sqlite://", poolclass=NullPool, creator=_connector(self.path, "rw")
-        )
-        event.listen(self.engine, "connect", _on_connect)
-        event.listen(self.engine, "begin", _on_begin)
+        self.engine = Engine(_connector(self.path, "rw"))
         self._ensure_schema(created)
 
     # -- transactions -------------------------------------------------------------------
     @contextmanager
     def write(self) -> Iterator[Connection]:
         """A write transaction (BEGIN IMMEDIATE): one writer at a time, others wait."""
-        with self._guard(), self.engine.connect() as conn:
-            conn = conn.execution_options(immediate=True)
-            with conn.begin():
-                yield conn
+        with self._guard(), self.engine.transaction("BEGIN IMMEDIATE") as conn:
+            yield conn
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
         """A read transaction: one consistent snapshot of the log and the read models."""
-        with self._guard(), self.engine.connect() as conn, conn.begin():
+        with self._guard(), self.engine.transaction() as conn:
             yield conn
 
     @contextmanager
     def _guard(self) -> Iterator[None]:
         try:
             yield
-        except IntegrityError:
+        except sqlite3.IntegrityError:
             raise
-        except (DBAPIError, sqlite3.Error) as exc:
+        except sqlite3.Error as exc:
             raise _translate(exc, self.path) from None
 
     def dispose(self) -> None:
@@ -216,7 +210,7 @@ class Store:
 
     # -- schema ---------------------------------------------------------------------------
     def _ensure_schema(self, created: bool) -> None:
-        with self._guard(), self.engine.connect() as conn:
+        with self._guard(), self.engine.plain() as conn:
             revision = _revision(conn)
             if revision == HEAD_REVISION:
                 return
@@ -227,10 +221,23 @@ class Store:
         self._migrate(backup=revision is not None)
 
     def _migrate(self, backup: bool) -> None:
+        """Create or upgrade the schema with Alembic: the only time SQLAlchemy is imported."""
         if backup:
             self.backup_copy()
-        with self.write() as conn:
-            upgrade_schema(conn)
+        from sqlalchemy import create_engine, event
+        from sqlalchemy.exc import DBAPIError
+        from sqlalchemy.pool import NullPool
+
+        engine = create_engine("sqlite://", poolclass=NullPool, creator=self.engine.opener)
+        event.listen(engine, "connect", lambda raw, _record: prepare(raw, KNOWN_REVISIONS))
+        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+        try:
+            with self._guard(), engine.connect() as conn, conn.begin():
+                upgrade_schema(conn)
+        except DBAPIError as exc:
+            raise _translate(exc, self.path) from None
+        finally:
+            engine.dispose()
 
     def backup_copy(self) -> Path:
         """A consistent copy beside the journal (SQLite online backup), made before migrating."""
@@ -435,38 +442,3 @@ def _fills_soon(path: Path, wait: float = 2.0) -> bool:
         if path.stat().st_size > 0:
             return True
     return False
-
-
-def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
-    # Manage transactions ourselves (the documented SQLAlchemy recipe for pysqlite), so
-    # writes can start with BEGIN IMMEDIATE.
-    dbapi_conn.isolation_level = None
-    cursor = dbapi_conn.cursor()
-    cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    try:
-        mode = cursor.execute("PRAGMA journal_mode").fetchone()[0]
-        if mode != "wal" and _ours_or_new(cursor):
-            # Only a journal (or a file being made into one) is switched to WAL: another
-            # program's database given by mistake is refused later, and must stay untouched.
-            cursor.execute("PRAGMA journal_mode = WAL")
-        cursor.execute("PRAGMA synchronous = NORMAL")
-    except sqlite3.OperationalError:
-        pass  # a read-only file can still be read; writes will say so clearly
-    finally:
-        cursor.close()
-
-
-def _ours_or_new(cursor: sqlite3.Cursor) -> bool:
-    """An empty file, or a journal at a revision this program knows (never a newer one)."""
-    names = {row[0] for row in cursor.execute("SELECT name FROM sqlite_master LIMIT 50")}
-    if not names:
-        return True
-    if "alembic_version" not in names:
-        return False
-    found = cursor.execute("SELECT version_num FROM alembic_version").fetchone()
-    return found is not None and found[0] in KNOWN_REVISIONS
-
-
-def _on_begin(conn: Connection) -> None:
-    immediate = conn.get_execution_options().get("immediate")
-    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")

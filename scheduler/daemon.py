@@ -153,20 +153,18 @@ def pin(store: Store) -> tuple[int, int] | None:
     replaced journal raises `JournalMoved` instead of SQLite quietly creating an empty
     file, or applying the old file's write-ahead log to the new one.
     """
-    from sqlalchemy import event
-
     expected = _identity(store.path)
+    opener = store.engine.opener
 
-    def connect(_dialect, _record, _cargs, cparams):
+    def connect() -> sqlite3.Connection:
         found = _identity(store.path)
         if found is None:
             raise JournalGone(str(store.path))
         if found not in (expected, UNKNOWN):
             raise JournalReplaced(str(store.path))
-        params = {k: v for k, v in cparams.items() if k != "uri"}
-        return sqlite3.connect(_uri(store.path), uri=True, **params)
+        return opener()
 
-    event.listen(store.engine, "do_connect", connect)
+    store.engine.opener = connect
     return expected
 
 

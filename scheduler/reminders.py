@@ -21,10 +21,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection
-
 from journal import clock, projections
 from journal.deadlines import KIND_SPECS, OVERDUE_KINDS
+from journal.engines import Connection
 from journal.service import Journal
 from journal.settings import load_config, user_tz
 from journal.store import fmt_time, parse_time

@@ -7,7 +7,7 @@ import textwrap
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy.exc import IntegrityError
+from sqlite3 import IntegrityError
 
 from journal.errors import BadInput, Refused
 from journal.events import Event

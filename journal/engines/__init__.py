@@ -6,7 +6,16 @@ What differs per engine lives in one module per engine (`journal.store` holds SQ
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
+
+
+class Connection(Protocol):
+    """What the store's SQL runs on: `journal.engines.sqlite.Connection` for a file,
+    SQLAlchemy's `Connection` for a server. Both take SQLite-dialect text with `?`
+    placeholders (PostgreSQL's engine rewrites it) through `exec_driver_sql`."""
+
+    def exec_driver_sql(self, sql: str, params: Any = ...) -> Any: ...
+
 
 _URL = re.compile(r"^postgres(ql)?(\+psycopg)?://", re.IGNORECASE)
 

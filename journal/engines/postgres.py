@@ -78,6 +78,8 @@ def _first_line(exc: BaseException) -> str:
 class PgStore(Store):
     """One journal in a PostgreSQL database (the database's tables are the journal)."""
 
+    duplicate = (IntegrityError,)
+
     def __init__(self, url: str, *, create: bool = True) -> None:
         self.url = url
         self.path = mask(url)  # what every message shows: never the password
