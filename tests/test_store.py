@@ -5,9 +5,9 @@ import subprocess
 import sys
 import textwrap
 from datetime import UTC, datetime
+from sqlite3 import IntegrityError
 
 import pytest
-from sqlite3 import IntegrityError
 
 from journal.errors import BadInput, Refused
 from journal.events import Event
