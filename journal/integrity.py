@@ -15,7 +15,9 @@ from typing import TYPE_CHECKING
 
 from journal.engines import Connection
 from journal.events import SCHEMA_VERSION
-from journal.projections import next_number, project_all
+from journal.projections import next_number
+from journal.queries import projection_state, seq_of_hash, stored_read_models
+from journal.rebuild import project_all
 from journal.rules import RuleBook
 from journal.store import EVENT_COLUMNS, GENESIS_HASH, canonical_content
 
@@ -119,12 +121,10 @@ def check_read_models(conn: Connection, book: RuleBook, last_seq: int) -> Damage
     Stored rows and fresh ones come in the same order (trade id, then deadline kind), so they
     are compared as two streams: memory stays flat however long the log is.
     """
-    state = dict(conn.exec_driver_sql("SELECT key, value FROM projection_state").all())
+    state = projection_state(conn)
     if state.get("checkpoint") != last_seq:
         return Damage(0, "checkpoint", f"checkpoint {state.get('checkpoint')}, log ends {last_seq}")
-    raw = conn.connection.dbapi_connection
-    stored_trades = raw.execute("SELECT * FROM trades ORDER BY id")
-    stored_deadlines = raw.execute("SELECT * FROM deadlines ORDER BY trade, kind")
+    stored_trades, stored_deadlines = stored_read_models(conn)
     try:
         counter = 1
         for trade, deadlines in project_all(conn, book):
@@ -164,16 +164,12 @@ def verify(journal: "Journal", log_only: bool = False, kept_head: str | None = N
         with journal.store.read() as conn:
             report = check_log(conn)
             if report.ok and kept_head is not None:
-                found = conn.exec_driver_sql(
-                    "SELECT seq FROM events WHERE hash = ?", (kept_head.strip().lower(),)
-                ).first()
+                found = seq_of_hash(conn, kept_head.strip().lower())
                 if found is None:
                     report = Report(report.events, report.head, Damage(0, "kept_head", kept_head))
             if not report.ok or log_only:
                 return report
-            stored = conn.exec_driver_sql(
-                "SELECT value FROM projection_state WHERE key = 'checkpoint'"
-            ).scalar()
+            stored = projection_state(conn).get("checkpoint")
             lagging = isinstance(stored, int) and stored < report.events
             if not lagging or attempt == 2:
                 try:

@@ -17,11 +17,13 @@ from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from journal import files, projections
+from journal import files, queries
 from journal.engines import driver_sql, duplicate_errors
+from journal.engines.sqlite import online_backup, sqlite_uri
 from journal.errors import BadInput, JournalError
 from journal.integrity import ChainCheck, stored_rows
-from journal.store import EVENT_COLUMNS, online_backup, sqlite_uri
+from journal.rebuild import rebuild
+from journal.store import EVENT_COLUMNS
 from journal.validate import stored_event
 
 if TYPE_CHECKING:
@@ -81,13 +83,13 @@ def import_file(
         header = _header(handle.readline(MAX_LINE), source)
         try:
             with journal.store.write() as conn:
-                if projections.checkpoint(conn) or journal.store.last_seq(conn):
+                if queries.checkpoint(conn) or journal.store.last_seq(conn):
                     raise BadInput("import_not_empty", path=str(journal.store.path))
                 state = _insert_all(conn, handle, source, progress)
                 if state.seq != header["events"] or (state.seq and state.head != header["head"]):
                     raise BadInput("import_truncated", path=str(source))
                 try:
-                    projections.rebuild(conn, journal.store, journal.book)
+                    rebuild(conn, journal.store, journal.book)
                 except JournalError as exc:
                     raise BadInput("import_replay", path=str(source), detail=str(exc)) from None
                 except (ValueError, KeyError, TypeError) as exc:

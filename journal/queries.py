@@ -1,16 +1,41 @@
-"""Read queries the journal's commands share, one statement each, named by what they find.
+"""The read side: every SELECT against the read models (trades, deadlines, their checkpoint)
+and the log's lookups the commands share, one function each, named by what it finds.
 
-(A read side in the making: the reads of the door are here; the projections', the
-reminders' and the integrity check's still live beside their callers.)
+The event store's own reads (a stream, an event, the last seq) stay in the store, and the
+sent-reminder records in `scheduler/`'s bookkeeping; everything else reads here, with the
+rows typed where callers pick fields.
 """
 
 from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta
 from itertools import groupby
+from typing import Any, NamedTuple
 
+from journal.deadlines import OVERDUE_KINDS, Deadline
 from journal.engines import Connection
 from journal.events import Event
-from journal.store import EVENT_COLUMNS, fmt_time, row_to_event
+from journal.store import EVENT_COLUMNS, fmt_time, parse_time, row_to_event
+
+
+class Due(NamedTuple):
+    """An open deadline as `upcoming`, the list and the reminders read it."""
+
+    trade: str
+    kind: str
+    due: datetime
+    effect: str
+
+
+class Listed(NamedTuple):
+    """A trade as `list` shows it; `next` is the soonest open deadline as "kind|due"."""
+
+    id: str
+    platform: str
+    title: str
+    state: str
+    next: str | None
+    created_seq: int
+
 
 _CHUNK = 500  # SQLite caps the number of parameters of one statement
 
@@ -104,3 +129,135 @@ def titles(conn, ids: set[str]) -> dict[str, str]:
     marks = ",".join("?" * len(ids))
     rows = conn.exec_driver_sql(f"SELECT id, title FROM trades WHERE id IN ({marks})", tuple(ids))
     return {r[0]: r[1] for r in rows}
+
+
+# -- the read models ------------------------------------------------------------------------
+
+
+def checkpoint(conn: Connection) -> int:
+    """The last event the read models reflect."""
+    sql = "SELECT value FROM projection_state WHERE key = 'checkpoint'"
+    return conn.exec_driver_sql(sql).scalar_one()
+
+
+def next_trade_number(conn: Connection) -> int:
+    sql = "SELECT value FROM projection_state WHERE key = 'next_trade'"
+    return conn.exec_driver_sql(sql).scalar_one()
+
+
+def projection_state(conn: Connection) -> dict[str, Any]:
+    return dict(conn.exec_driver_sql("SELECT key, value FROM projection_state").all())
+
+
+def trade_ids(conn: Connection) -> list[str]:
+    """Every trade, in creation order."""
+    sql = "SELECT id FROM trades ORDER BY created_seq"
+    return [row[0] for row in conn.exec_driver_sql(sql)]
+
+
+def deadlines_of(conn: Connection, trade_id: str) -> list[Deadline]:
+    """A trade's deadlines, met ones included, soonest first."""
+    rows = conn.exec_driver_sql(
+        "SELECT trade, kind, due, effect, met_at FROM deadlines WHERE trade = ? ORDER BY due, kind",
+        (trade_id,),
+    )
+    return [
+        Deadline(r[0], r[1], parse_time(r[2]), r[3], parse_time(r[4]) if r[4] else None)
+        for r in rows
+    ]
+
+
+def listed(conn: Connection, include_all: bool, now: datetime) -> list[Listed]:
+    """Trades for `list`: unfinished ones plus completed ones whose messages are open (or all),
+    each with its soonest open deadline after `now`."""
+    moment = fmt_time(now)
+    next_due = (
+        "(SELECT kind || '|' || due FROM deadlines d WHERE d.trade = t.id"
+        " AND d.met_at IS NULL AND d.due > ? ORDER BY due LIMIT 1)"
+    )
+    cols = (
+        f"t.id AS id, t.platform AS platform, t.title AS title, t.state AS state,"
+        f" {next_due} AS next, t.created_seq AS created_seq"
+    )
+    if include_all:
+        sql = f"SELECT {cols} FROM trades t ORDER BY t.created_seq"
+        params: tuple = (moment,)
+    else:
+        sql = (
+            f"SELECT {cols} FROM trades t WHERE t.active = 1 UNION"
+            f" SELECT {cols} FROM trades t WHERE t.id IN (SELECT trade FROM deadlines"
+            " WHERE kind = 'message_window' AND met_at IS NULL AND due > ?)"
+            " ORDER BY created_seq"
+        )
+        params = (moment, moment, moment)
+    return [Listed._make(row) for row in conn.exec_driver_sql(sql, params)]
+
+
+def overdue(conn: Connection, now: datetime) -> list[Due]:
+    """Overdue deadlines of running trades, oldest first."""
+    kinds = sorted(OVERDUE_KINDS)
+    sql = (
+        "SELECT d.trade, d.kind, d.due, d.effect FROM deadlines d JOIN trades t ON t.id = d.trade"
+        f" WHERE t.active = 1 AND d.met_at IS NULL AND d.due <= ? AND d.kind IN"
+        f" ({','.join('?' * len(kinds))}) ORDER BY d.due, d.trade, d.kind"
+    )
+    rows = conn.exec_driver_sql(sql, (fmt_time(now), *kinds))
+    return [Due(r[0], r[1], parse_time(r[2]), r[3]) for r in rows]
+
+
+def due_after(conn: Connection, now: datetime, until: datetime | None) -> list[Due]:
+    """Open deadlines with `now < due <= until`, soonest first."""
+    sql = "SELECT trade, kind, due, effect FROM deadlines WHERE met_at IS NULL AND due > ?"
+    params: tuple = (fmt_time(now),)
+    if until is not None:
+        sql += " AND due <= ?"
+        params += (fmt_time(until),)
+    rows = conn.exec_driver_sql(sql + " ORDER BY due, trade, kind", params)
+    return [Due(r[0], r[1], parse_time(r[2]), r[3]) for r in rows]
+
+
+def snapshot(conn: Connection) -> tuple[list[tuple], list[tuple], list[tuple]]:
+    """The read models as plain rows, for comparing inline projection with a rebuild."""
+    return (
+        list(conn.exec_driver_sql("SELECT * FROM trades ORDER BY id")),
+        list(conn.exec_driver_sql("SELECT * FROM deadlines ORDER BY trade, kind")),
+        list(conn.exec_driver_sql("SELECT * FROM projection_state ORDER BY key")),
+    )
+
+
+def stored_read_models(conn: Any) -> tuple[Any, Any]:
+    """Cursors over the stored trades (by id) and deadlines (by trade, kind), on the driver's
+    own connection: verify compares millions of plain tuples with a fresh fold."""
+    raw = conn.connection.dbapi_connection
+    trades = raw.execute("SELECT * FROM trades ORDER BY id")
+    deadlines = raw.execute("SELECT * FROM deadlines ORDER BY trade, kind")
+    return trades, deadlines
+
+
+# -- the log's lookups ------------------------------------------------------------------------
+
+
+def has_stream(conn: Connection, stream: str) -> bool:
+    sql = "SELECT 1 FROM events WHERE stream = ? LIMIT 1"
+    return conn.exec_driver_sql(sql, (stream,)).first() is not None
+
+
+def streams_alike(conn: Connection, stream: str) -> list[str]:
+    """Stored trade ids equal to `stream` but for case."""
+    sql = "SELECT DISTINCT stream FROM events WHERE stream = ? COLLATE NOCASE"
+    return [r[0] for r in conn.exec_driver_sql(sql, (stream,))]
+
+
+def first_hash(conn: Connection) -> str | None:
+    """The first event's hash: names this journal (the calendar's id) across copies."""
+    return conn.exec_driver_sql("SELECT hash FROM events WHERE seq = 1").scalar()
+
+
+def seq_of_hash(conn: Connection, digest: str) -> int | None:
+    return conn.exec_driver_sql("SELECT seq FROM events WHERE hash = ?", (digest,)).scalar()
+
+
+def streams_since(conn: Connection, seq: int) -> list[str]:
+    """Trades with an event after `seq`."""
+    sql = "SELECT DISTINCT stream FROM events WHERE seq > ?"
+    return [r[0] for r in conn.exec_driver_sql(sql, (seq,))]

@@ -2,13 +2,13 @@
 
 Reads (journal path, first stream, rule book, last seq the parent sees) pickled on
 stdin; writes pickled batches of (trade rows, deadline rows per trade) on stdout, then
-None (or an error). See `projections._project_parallel`.
+None (or an error). See `journal.rebuild._project_parallel`.
 """
 
 import pickle
 import sys
 
-from journal.projections import project_range_to
+from journal.rebuild import project_range_to
 
 
 def main() -> None:

@@ -18,9 +18,10 @@ from journal.decide import Step, decide, decide_void, needs_new_id, streams_of
 from journal.errors import BadInput
 from journal.events import Event
 from journal.payloads import build_payload
+from journal.rebuild import rebuild
 from journal.rules import RuleBook, rulebook_from_config
 from journal.settings import load_config
-from journal.store import Store, fmt_time, parse_time
+from journal.store import Store, parse_time
 from journal.trade import Trade, fold
 
 _RETRIES = 5
@@ -108,12 +109,11 @@ class Journal:
             out.setdefault(item, []).append(row | {"delist": bool(t.item_taken) and not t.finished})
         return [{"item": item, "listings": rows} for item, rows in out.items()]
 
-    def all_trades(self, where: str = "1 = 1") -> list[Trade]:
+    def all_trades(self) -> list[Trade]:
         """Trades folded from the log (`money`, the CSV export), in creation order."""
         self._fresh()
-        sql = f"SELECT id FROM trades WHERE {where} ORDER BY created_seq"
         with self.store.read() as conn:
-            ids = [row[0] for row in conn.exec_driver_sql(sql)]
+            ids = queries.trade_ids(conn)
             found = {t.id: t for t in map(fold, queries.streams(conn, ids)) if t is not None}
         return [found[i] for i in ids if i in found]
 
@@ -175,10 +175,8 @@ class Journal:
         return fold(self.store.stream(conn, stream))
 
     def _allocate(self, conn) -> str:
-        number = projections.next_trade_number(conn)
-        while conn.exec_driver_sql(
-            "SELECT 1 FROM events WHERE stream = ? LIMIT 1", (f"T{number}",)
-        ).first():
+        number = queries.next_trade_number(conn)
+        while queries.has_stream(conn, f"T{number}"):
             number += 1
         return f"T{number}"
 
@@ -200,7 +198,7 @@ class Journal:
 
     def rebuild(self) -> int:
         with self.store.write() as conn:
-            return projections.rebuild(conn, self.store, self.book)
+            return rebuild(conn, self.store, self.book)
 
     def last_seq(self) -> int:
         """How many events the log holds (its last sequence number)."""
@@ -227,15 +225,7 @@ class Journal:
             trade = fold(events)
             if trade is None:
                 raise BadInput("unknown_trade", trade=trade_id)
-            rows = conn.exec_driver_sql(
-                "SELECT trade, kind, due, effect, met_at FROM deadlines WHERE trade = ?"
-                " ORDER BY due, kind",
-                (trade_id,),
-            )
-            deadlines = [
-                Deadline(r[0], r[1], parse_time(r[2]), r[3], parse_time(r[4]) if r[4] else None)
-                for r in rows
-            ]
+            deadlines = queries.deadlines_of(conn, trade_id)
         return trade, events, deadlines
 
     def find(self, rows: list[dict[str, Any]], **wanted: str | None) -> list[dict[str, Any]]:
@@ -251,27 +241,10 @@ class Journal:
     def trades(self, include_all: bool, now: datetime) -> list[dict[str, Any]]:
         """Trades for `list`: unfinished ones, plus completed ones whose messages are open."""
         self._fresh()
-        moment = fmt_time(now)
-        next_due = (
-            "(SELECT kind || '|' || due FROM deadlines d WHERE d.trade = t.id"
-            " AND d.met_at IS NULL AND d.due > ? ORDER BY due LIMIT 1)"
-        )
-        cols = f"t.id, t.platform, t.title, t.state, {next_due}, t.created_seq AS created_seq"
-        if include_all:
-            sql = f"SELECT {cols} FROM trades t ORDER BY t.created_seq"
-            params: tuple = (moment,)
-        else:
-            sql = (
-                f"SELECT {cols} FROM trades t WHERE t.active = 1 UNION"
-                f" SELECT {cols} FROM trades t WHERE t.id IN (SELECT trade FROM deadlines"
-                " WHERE kind = 'message_window' AND met_at IS NULL AND due > ?)"
-                " ORDER BY created_seq"
-            )
-            params = (moment, moment, moment)
         with self.store.read() as conn:
-            rows = list(conn.exec_driver_sql(sql, params))
+            rows = queries.listed(conn, include_all, now)
             late: dict[str, tuple[str, datetime]] = {}
-            for trade_id, kind, due, _effect in projections.overdue(conn, now):
+            for trade_id, kind, due, _effect in queries.overdue(conn, now):
                 late.setdefault(trade_id, (kind, due))  # the oldest overdue one comes first
         result = []
         for trade_id, platform, title, state, nxt, _ in rows:
@@ -299,8 +272,8 @@ class Journal:
         self._fresh()
         until = as_of + within if within is not None else None
         with self.store.read() as conn:
-            late = projections.overdue(conn, as_of)
-            rows = projections.due_after(conn, as_of, until)
+            late = queries.overdue(conn, as_of)
+            rows = queries.due_after(conn, as_of, until)
             titles = queries.titles(conn, {r[0] for r in (*late, *rows)})
         return [
             {
@@ -338,7 +311,7 @@ class Journal:
         self._fresh()
         entries: list[ical.Entry] = []
         with self.store.read() as conn:
-            first = conn.exec_driver_sql("SELECT hash FROM events WHERE seq = 1").scalar()
+            first = queries.first_hash(conn)
             for events in queries.streams(conn, queries.calendar_trades(conn, now, within)):
                 entries.extend(ical.entries_of(events, self.book))
         return ical.calendar_text(
@@ -358,8 +331,6 @@ class Journal:
         back in canonical form, to be reported unknown or taken by a new trade."""
         typed = names.trade_id(text)
         with self.store.read() as conn:
-            exact = "SELECT 1 FROM events WHERE stream = ? LIMIT 1"
-            if conn.exec_driver_sql(exact, (typed,)).first():
+            if queries.has_stream(conn, typed):
                 return typed
-            alike = "SELECT DISTINCT stream FROM events WHERE stream = ? COLLATE NOCASE"
-            return names.resolve(text, [r[0] for r in conn.exec_driver_sql(alike, (typed,))])
+            return names.resolve(text, queries.streams_alike(conn, typed))

@@ -20,7 +20,7 @@ from typing import Any
 from journal import files
 from journal.clock import fmt_time, parse_time  # noqa: F401 - re-exported for adapters
 from journal.engines import Connection
-from journal.engines.sqlite import BUSY_TIMEOUT_MS, Engine, prepare
+from journal.engines.sqlite import Engine, connector, online_backup, prepare, settle
 from journal.errors import BadInput
 from journal.events import Event, upgrade_payload
 
@@ -162,7 +162,7 @@ class Store:
             yield store
             store.dispose()
             try:
-                _settle(temp)
+                settle(temp)
                 files.publish(temp, final)
             except FileExistsError:
                 raise
@@ -180,7 +180,7 @@ class Store:
     duplicate: tuple[type[Exception], ...] = (sqlite3.IntegrityError,)
 
     def _open(self, created: bool) -> None:
-        self.engine = Engine(_connector(self.path, "rw"))
+        self.engine = Engine(connector(self.path, "rw"))
         self._ensure_schema(created)
 
     # -- transactions -------------------------------------------------------------------
@@ -346,56 +346,6 @@ def _revision(conn: Connection) -> str | None:
 
 def _has_foreign_tables(conn: Connection) -> bool:
     return conn.exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar_one() > 0
-
-
-def online_backup(source: Path, target: Path) -> None:
-    """Copy a journal with SQLite's online backup: consistent even while others write.
-
-    Both files must exist already (neither is created here). The copy is switched out of WAL
-    mode so it is one self-contained file. (Connections are closed explicitly: sqlite3's own
-    context manager only commits, it does not close.)
-    """
-    from contextlib import closing
-
-    with (
-        closing(_connector(source, "rw")()) as src,
-        closing(_connector(target, "rw")()) as dst,
-    ):
-        src.backup(dst)
-        dst.execute("PRAGMA journal_mode = DELETE")
-
-
-def sqlite_uri(path: Path | str, mode: str) -> str:
-    """A `file:` URI naming exactly this path (`?`, `#`, `%` and the rest percent-encoded).
-
-    `mode` is SQLite's: "ro", "rw" (never creates the file) or "rwc".
-    """
-    from urllib.parse import quote_from_bytes
-
-    absolute = os.path.abspath(os.fsencode(path))
-    return f"file://{quote_from_bytes(absolute, safe='/')}?mode={mode}"
-
-
-def _connector(path: Path, mode: str) -> Any:
-    """A function opening a DB-API connection to exactly `path` (never parsed as a URL)."""
-    uri = sqlite_uri(path, mode)
-    timeout = BUSY_TIMEOUT_MS / 1000
-
-    def connect() -> sqlite3.Connection:
-        return sqlite3.connect(uri, uri=True, timeout=timeout, check_same_thread=False)
-
-    return connect
-
-
-def _settle(path: Path) -> None:
-    """Fold the WAL of a journal nobody else has open into the file itself, side files gone."""
-    from contextlib import closing
-
-    with closing(_connector(path, "rw")()) as conn:
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    wal = Path(f"{path}-wal")
-    if wal.exists() and wal.stat().st_size:
-        raise OSError(f"{wal} was not folded into the journal")
 
 
 def _creation_target(path: Path) -> Path:

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from bench.generate import generate
-from journal import projections
+from journal import queries
 from journal.service import Journal
 from journal.store import GENESIS_HASH, event_hash
 
@@ -64,10 +64,10 @@ def test_rebuild_is_repeatable_on_the_generated_log(made):
     path, meta = made
     journal = Journal(path)
     with journal.store.read() as conn:
-        before = projections.snapshot(conn)
+        before = queries.snapshot(conn)
     assert journal.rebuild() == meta.trades
     with journal.store.read() as conn:
-        assert projections.snapshot(conn) == before
+        assert queries.snapshot(conn) == before
     journal.close()
 
 

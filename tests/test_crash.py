@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from integrity_support import rows, settle, synthetic_export
 
-from journal import projections
+from journal import queries
 from journal.portable import import_file
 from journal.service import Journal
 from journal.store import Store
@@ -144,7 +144,7 @@ def test_lagging_read_models_are_repaired_on_next_use(journal_env, ok, run):
             moment,
         )
     with store.read() as conn:
-        assert projections.checkpoint(conn) == 1 and store.last_seq(conn) == 3
+        assert queries.checkpoint(conn) == 1 and store.last_seq(conn) == 3
     store.dispose()
 
     listed = ok("list", "--json")
@@ -152,7 +152,7 @@ def test_lagging_read_models_are_repaired_on_next_use(journal_env, ok, run):
     assert "payment" in ok("upcoming", "--json")
     store = Store(journal_env)
     with store.read() as conn:
-        assert projections.checkpoint(conn) == 3
+        assert queries.checkpoint(conn) == 3
     store.dispose()
     assert run("verify").code == 0
 

@@ -431,18 +431,16 @@ def test_db_paths_with_url_characters_are_plain_file_names(tmp_path, name):
 
 def test_the_rebuild_helper_opens_a_path_with_url_characters(tmp_path, monkeypatch):
     from bench.generate import generate
-    from journal import projections
+    from journal import rebuild
     from journal.service import Journal
 
     path = tmp_path / "q?mode=ro%41#x.sqlite"
     generate(path, 1_000, seed=3)
     journal = Journal(path)
-    monkeypatch.setattr(projections, "PARALLEL_MIN_EVENTS", 0)
+    monkeypatch.setattr(rebuild, "PARALLEL_MIN_EVENTS", 0)
     calls = []
-    real = projections.project_all
-    monkeypatch.setattr(
-        projections, "project_all", lambda *a, **k: calls.append(k) or real(*a, **k)
-    )
+    real = rebuild.project_all
+    monkeypatch.setattr(rebuild, "project_all", lambda *a, **k: calls.append(k) or real(*a, **k))
     journal.rebuild()
     journal.close()
     assert [set(k) for k in calls] == [{"high"}]  # the helper read the file: no fallback

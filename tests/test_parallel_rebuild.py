@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import pytest
 
 from bench.generate import generate
-from journal import projections
+from journal import queries, rebuild
 from journal.errors import Refused
 from journal.events import Event
 from journal.service import Journal
@@ -24,21 +24,19 @@ def journal(tmp_path):
 
 def _snapshot(journal: Journal):
     with journal.store.read() as conn:
-        return projections.snapshot(conn)
+        return queries.snapshot(conn)
 
 
 def test_two_process_rebuild_equals_one_process_rebuild(journal, monkeypatch):
-    monkeypatch.setattr(projections, "PARALLEL_MIN_EVENTS", 10**9)
+    monkeypatch.setattr(rebuild, "PARALLEL_MIN_EVENTS", 10**9)
     journal.rebuild()
     alone = _snapshot(journal)
-    monkeypatch.setattr(projections, "PARALLEL_MIN_EVENTS", 0)
+    monkeypatch.setattr(rebuild, "PARALLEL_MIN_EVENTS", 0)
     with journal.store.read() as conn:
-        assert projections._split_point(conn, journal.store) is not None
+        assert rebuild._split_point(conn, journal.store) is not None
     calls = []
-    real = projections.project_all
-    monkeypatch.setattr(
-        projections, "project_all", lambda *a, **k: calls.append(k) or real(*a, **k)
-    )
+    real = rebuild.project_all
+    monkeypatch.setattr(rebuild, "project_all", lambda *a, **k: calls.append(k) or real(*a, **k))
     count = journal.rebuild()
     assert _snapshot(journal) == alone
     assert count == len(alone[0])
@@ -46,7 +44,7 @@ def test_two_process_rebuild_equals_one_process_rebuild(journal, monkeypatch):
 
 
 def test_a_log_that_does_not_replay_fails_the_same_way_in_the_helper(journal, monkeypatch):
-    monkeypatch.setattr(projections, "PARALLEL_MIN_EVENTS", 0)
+    monkeypatch.setattr(rebuild, "PARALLEL_MIN_EVENTS", 0)
     at = datetime(2026, 11, 20, tzinfo=UTC)
     listed = {"platform": "rakuma", "title": "x", "price": 100}
     bad = [
@@ -55,17 +53,17 @@ def test_a_log_that_does_not_replay_fails_the_same_way_in_the_helper(journal, mo
     ]
     with journal.store.write() as conn:
         journal.store.append(conn, bad, at)
-        assert projections._split_point(conn, journal.store) < "zz-last"
+        assert rebuild._split_point(conn, journal.store) < "zz-last"
     with pytest.raises(Refused) as refused:
         journal.rebuild()
     assert refused.value.key == "bad_step"
 
 
 def test_if_the_helper_dies_this_process_folds_its_part(journal, monkeypatch):
-    monkeypatch.setattr(projections, "PARALLEL_MIN_EVENTS", 10**9)
+    monkeypatch.setattr(rebuild, "PARALLEL_MIN_EVENTS", 10**9)
     journal.rebuild()
     alone = _snapshot(journal)
-    monkeypatch.setattr(projections, "PARALLEL_MIN_EVENTS", 0)
-    monkeypatch.setattr(projections, "HELPER_MODULE", "journal.no_such_helper")
+    monkeypatch.setattr(rebuild, "PARALLEL_MIN_EVENTS", 0)
+    monkeypatch.setattr(rebuild, "HELPER_MODULE", "journal.no_such_helper")
     journal.rebuild()
     assert _snapshot(journal) == alone

@@ -9,9 +9,11 @@ SQLite commands no longer import it; Alembic (and with it SQLAlchemy) is importe
 a journal's schema must be created or upgraded.
 """
 
+import os
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
+from pathlib import Path
 from typing import Any
 
 BUSY_TIMEOUT_MS = 30_000
@@ -166,3 +168,52 @@ def _ours_or_new(cursor: sqlite3.Cursor, known: Sequence[str]) -> bool:
         return False
     found = cursor.execute("SELECT version_num FROM alembic_version").fetchone()
     return found is not None and found[0] in known
+
+
+# -- files ----------------------------------------------------------------------------------
+
+
+def online_backup(source: Path, target: Path) -> None:
+    """Copy a journal with SQLite's online backup: consistent even while others write.
+
+    Both files must exist already (neither is created here). The copy is switched out of WAL
+    mode so it is one self-contained file. (Connections are closed explicitly: sqlite3's own
+    context manager only commits, it does not close.)
+    """
+    with (
+        closing(connector(source, "rw")()) as src,
+        closing(connector(target, "rw")()) as dst,
+    ):
+        src.backup(dst)
+        dst.execute("PRAGMA journal_mode = DELETE")
+
+
+def sqlite_uri(path: Path | str, mode: str) -> str:
+    """A `file:` URI naming exactly this path (`?`, `#`, `%` and the rest percent-encoded).
+
+    `mode` is SQLite's: "ro", "rw" (never creates the file) or "rwc".
+    """
+    from urllib.parse import quote_from_bytes
+
+    absolute = os.path.abspath(os.fsencode(path))
+    return f"file://{quote_from_bytes(absolute, safe='/')}?mode={mode}"
+
+
+def connector(path: Path, mode: str) -> Any:
+    """A function opening a DB-API connection to exactly `path` (never parsed as a URL)."""
+    uri = sqlite_uri(path, mode)
+    timeout = BUSY_TIMEOUT_MS / 1000
+
+    def connect() -> sqlite3.Connection:
+        return sqlite3.connect(uri, uri=True, timeout=timeout, check_same_thread=False)
+
+    return connect
+
+
+def settle(path: Path) -> None:
+    """Fold the WAL of a journal nobody else has open into the file itself, side files gone."""
+    with closing(connector(path, "rw")()) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    wal = Path(f"{path}-wal")
+    if wal.exists() and wal.stat().st_size:
+        raise OSError(f"{wal} was not folded into the journal")
