@@ -140,11 +140,19 @@ def _screen():
     import sys
 
     from journal.screens import Screen
-    from journal.settings import language
 
     tty = sys.stdout.isatty()
     width = shutil.get_terminal_size().columns if tty else None
-    return Screen(language(), width, tty and not os.environ.get("NO_COLOR"))
+    loc = _locale()
+    return Screen(loc.language, width, tty and not os.environ.get("NO_COLOR"), loc.zone)
+
+
+def _locale():
+    """The reader (language, timezone), from the settings: a bad timezone is refused here."""
+    from journal.i18n import Locale
+    from journal.settings import language, user_tz
+
+    return Locale(language(), user_tz())
 
 
 def _emit(data: Any, human: str | None = None) -> None:
@@ -159,8 +167,9 @@ def _jsonable(value: Any) -> Any:
 
     if isinstance(value, datetime):
         from journal.display import iso
+        from journal.settings import user_tz
 
-        return iso(value)
+        return iso(value, user_tz())
     if isinstance(value, dict):
         return {k: _jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
@@ -280,9 +289,9 @@ def _step_line(trade, type_: str, seq: int, nxt, now) -> str:
     from journal.display import remaining, short_when
     from journal.labels import label
     from journal.messages import render
-    from journal.settings import language
 
-    lang = language()
+    loc = _locale()
+    lang = loc.language
     head = render("add_line", trade=trade.id, seq=seq, title=trade.title)
     step = label("step", type_, lang)
     if nxt is None:
@@ -295,8 +304,8 @@ def _step_line(trade, type_: str, seq: int, nxt, now) -> str:
         head=head,
         step=step,
         kind=label("kind", deadline.kind, lang),
-        due=short_when(deadline.due, now),
-        left=remaining(deadline.due, now),
+        due=short_when(deadline.due, now, loc),
+        left=remaining(deadline.due, now, lang),
     )
 
 
@@ -482,7 +491,7 @@ def show(trade_id: str) -> None:
     now = _now()
     journal = _journal()
     trade, events, deadlines = journal.trade(journal.resolve_id(trade_id))
-    data = views.trade_json(trade, events, deadlines, now, journal.money(trade))
+    data = views.trade_json(trade, events, deadlines, now, _locale().language, journal.money(trade))
     _emit(data, None if _opts().json else screens.trade_screen(data, events, now, _screen()))
 
 
@@ -971,7 +980,7 @@ def rules(platform: str | None) -> None:
 
     book = rulebook_from_config(load_config())
     names = [platform] if platform else [*PLATFORM_CHOICES, "custom"]
-    data = views.rules_json(book, names)
+    data = views.rules_json(book, names, _locale().language)
     _emit(data, None if _opts().json else screens.rules_screen(book, names, _screen()))
 
 
@@ -1301,8 +1310,9 @@ def main(argv: list[str] | None = None) -> int:
         from journal import messages, settings  # messages: errors say themselves in words
 
         settings.reset()
-        lang = settings.language()
-        del messages
+        reader = settings.reader()
+        messages.use(reader)
+        lang = reader.language
     except Exception:  # noqa: BLE001 - never let start-up leak a traceback
         pass
     with for_click(lang):

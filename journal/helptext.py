@@ -17,9 +17,9 @@ from journal.i18n import translate
 
 
 def _language() -> str:
-    from journal.settings import language
+    from journal.messages import reader
 
-    return language()
+    return reader().language
 
 
 @contextlib.contextmanager

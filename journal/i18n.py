@@ -11,10 +11,24 @@ import contextlib
 import gettext
 import os
 from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, tzinfo
 from functools import lru_cache
 from pathlib import Path
 
 DOMAIN = "trade-journal"
+
+
+@dataclass(frozen=True)
+class Locale:
+    """The reader: their language ("ja" or "en") and timezone. Built once at the edge (the
+    command line, the daemon) from the settings and passed down to every view, message and
+    reminder note; nothing below the edge reads the settings to find them."""
+
+    language: str = "en"
+    zone: tzinfo = UTC
+
+
 LOCALEDIR = Path(__file__).resolve().parent / "locale"
 
 

@@ -3,14 +3,15 @@ row, aligned by display width, names in the reader's language, cut to a terminal
 coloured only when the edge says the output is a terminal that wants colour."""
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from journal import table
 from journal.display import remaining, when
 from journal.events import VOID_TYPE, Event
+from journal.i18n import Locale
 from journal.labels import label
-from journal.messages import render_in
+from journal.messages import render_for
 from journal.rules import Rule, RuleBook, effect_text
 from journal.views import UNKNOWN_START
 
@@ -46,11 +47,23 @@ COLUMNS: dict[str, tuple[str, str]] = {
 @dataclass(frozen=True)
 class Screen:
     """Where the text goes: the reader's language, the terminal's width (None when piped:
-    nothing is cut) and whether colour is wanted (a terminal, and no NO_COLOR)."""
+    nothing is cut), whether colour is wanted (a terminal, and no NO_COLOR) and the reader's
+    timezone."""
 
     lang: str = "en"
     width: int | None = None
     colour: bool = False
+    zone: tzinfo = UTC
+
+    @property
+    def locale(self) -> Locale:
+        return Locale(self.lang, self.zone)
+
+    def when(self, moment: datetime) -> str:
+        return when(moment, self.locale)
+
+    def left(self, due: datetime, now: datetime) -> str:
+        return remaining(due, now, self.lang)
 
     def head(self, *names: str) -> list[str]:
         return [COLUMNS[n][1 if self.lang == "ja" else 0] for n in names]
@@ -67,7 +80,7 @@ class Screen:
         )
 
     def say(self, key: str, **params: Any) -> str:
-        return render_in(self.lang, key, **params)
+        return render_for(self.locale, key, **params)
 
 
 def urgency(due: datetime, now: datetime, overdue: bool) -> str | None:
@@ -95,8 +108,8 @@ def list_screen(rows: list[dict[str, Any]], now: datetime, screen: Screen) -> st
         if nxt:
             late = bool(nxt.get("overdue"))
             due = (
-                f"{label('kind', nxt['kind'], screen.lang)} {when(nxt['due'])}"
-                f" ({remaining(nxt['due'], now)}){_late(screen, late)}"
+                f"{label('kind', nxt['kind'], screen.lang)} {screen.when(nxt['due'])}"
+                f" ({screen.left(nxt['due'], now)}){_late(screen, late)}"
             )
             colour = urgency(nxt["due"], now, late)
         out.append(
@@ -121,8 +134,8 @@ def upcoming_screen(rows: list[dict[str, Any]], now: datetime, screen: Screen) -
         late = bool(r.get("overdue"))
         out.append(
             [
-                when(r["due"]),
-                remaining(r["due"], now) + _late(screen, late),
+                screen.when(r["due"]),
+                screen.left(r["due"], now) + _late(screen, late),
                 r["trade"],
                 label("kind", r["kind"], screen.lang),
                 f"{r['title']} — {effect_text(r['effect'], screen.lang)}",
@@ -138,11 +151,11 @@ def deadlines_screen(deadlines: list[dict[str, Any]], now: datetime, screen: Scr
     for d in deadlines:
         late = bool(d.get("overdue"))
         status = "overdue" if late else d["status"]
-        left = remaining(d["due"], now) if status in ("open", "overdue") else ""
+        left = screen.left(d["due"], now) if status in ("open", "overdue") else ""
         out.append(
             [
                 label("kind", d["kind"], screen.lang),
-                when(d["due"]),
+                screen.when(d["due"]),
                 label("status", status, screen.lang),
                 left,
                 effect_text(d["effect"], screen.lang),
@@ -163,7 +176,7 @@ def events_screen(events: list[Event], screen: Screen, show_trade: bool = True) 
         if e.seq in voided:
             step += f" ({label('step', VOID_TYPE, screen.lang)})"
         details = " ".join(f"{k}={v}" for k, v in e.payload.items())
-        row = [f"{e.seq}", when(e.occurred_at)] + ([e.stream] if show_trade else [])
+        row = [f"{e.seq}", screen.when(e.occurred_at)] + ([e.stream] if show_trade else [])
         out.append(row + [step, details])
     names = ("seq", "at") + (("id",) if show_trade else ()) + ("step", "details")
     return screen.table(names, out, "details")
@@ -178,13 +191,13 @@ def reminders_screen(data: dict[str, list[dict[str, Any]]], now: datetime, scree
         lines.append(screen.say("reminders_planned"))
         rows = [
             [
-                when(r["at"]),
+                screen.when(r["at"]),
                 r["trade"],
                 label("kind", r["kind"], screen.lang),
                 _before(r["before"]),
                 label("status", r["status"], screen.lang),
                 f"{r['title']} "
-                + screen.say("reminder_due", due=r["due"], left=remaining(r["due"], now)),
+                + screen.say("reminder_due", due=r["due"], left=screen.left(r["due"], now)),
             ]
             for r in data["planned"]
         ]
@@ -193,7 +206,7 @@ def reminders_screen(data: dict[str, list[dict[str, Any]]], now: datetime, scree
     if data["sent"]:
         lines.append(screen.say("reminders_sent"))
         rows = [
-            [when(r["sent_at"]), r["trade"], label("kind", r["kind"], screen.lang)]
+            [screen.when(r["sent_at"]), r["trade"], label("kind", r["kind"], screen.lang)]
             + [_before(r["before"]), label("how", r["how"], screen.lang), r["notifier"], r["title"]]
             for r in data["sent"]
         ]

@@ -29,6 +29,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from journal.config_schema import check_config
 from journal.errors import BadInput
+from journal.i18n import Locale
 
 APP = "trade-journal"
 
@@ -138,6 +139,18 @@ def _system_tz() -> tzinfo:
     from datetime import datetime
 
     return datetime.now().astimezone().tzinfo or ZoneInfo("UTC")
+
+
+def reader() -> Locale:
+    """The reader's language and timezone, for the edge to pass down (UTC if the configured
+    zone is unusable: the command that needs it refuses it in words)."""
+    from datetime import UTC
+
+    try:
+        zone = user_tz()
+    except BadInput:
+        zone = UTC
+    return Locale(language(), zone)
 
 
 def language() -> str:

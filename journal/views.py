@@ -6,7 +6,6 @@ from typing import Any
 from journal.deadlines import Deadline, is_overdue
 from journal.events import VOID_TYPE, Event
 from journal.rules import RuleBook, effect_text
-from journal.settings import language
 from journal.trade import Trade
 
 # The effective date of a rule version whose start is not known (the packs' default).
@@ -36,8 +35,8 @@ def events_json(events: list[Event]) -> list[dict[str, Any]]:
     return out
 
 
-def deadline_json(d: Deadline, now: datetime, finished: bool) -> dict[str, Any]:
-    effect = effect_text(d.effect, language())  # in the reader's language, like all text
+def deadline_json(d: Deadline, now: datetime, finished: bool, lang: str) -> dict[str, Any]:
+    effect = effect_text(d.effect, lang)  # in the reader's language, like all text
     return {
         "kind": d.kind,
         "due": d.due,
@@ -52,6 +51,7 @@ def trade_json(
     events: list[Event],
     deadlines: list[Deadline],
     now: datetime,
+    lang: str,
     money: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     data: dict[str, Any] = {
@@ -72,7 +72,7 @@ def trade_json(
         "item": trade.item,
         "money": money,
         "events": events_json(events),
-        "deadlines": [deadline_json(d, now, trade.finished) for d in deadlines],
+        "deadlines": [deadline_json(d, now, trade.finished, lang) for d in deadlines],
     }
     return data
 
@@ -87,7 +87,7 @@ def _hold(trade: Trade) -> dict[str, Any] | None:
     }
 
 
-def rules_json(book: RuleBook, names: list[str]) -> list[dict[str, Any]]:
+def rules_json(book: RuleBook, names: list[str], lang: str) -> list[dict[str, Any]]:
     out = []
     for name in names:
         pack = book.packs[name]
@@ -99,7 +99,7 @@ def rules_json(book: RuleBook, names: list[str]) -> list[dict[str, Any]]:
                         "kind": kind,
                         "value": rule.describe(),
                         "counted_from": list(rule.counted_from),
-                        "effect": _effect(rule),
+                        "effect": _effect(rule, lang),
                         "effective_from": rule.effective_from.isoformat(),
                         "source": rule.source,
                         "confidence": rule.confidence,
@@ -111,5 +111,5 @@ def rules_json(book: RuleBook, names: list[str]) -> list[dict[str, Any]]:
     return out
 
 
-def _effect(rule) -> str:
-    return rule.effect_ja if language() == "ja" and rule.effect_ja else rule.effect
+def _effect(rule, lang: str) -> str:
+    return rule.effect_ja if lang == "ja" and rule.effect_ja else rule.effect

@@ -4,36 +4,46 @@ summary of the reminders missed too long ago to be told one by one."""
 from datetime import datetime, timedelta
 
 from journal.display import iso, remaining, span, when
-from journal.messages import render
+from journal.i18n import Locale
+from journal.messages import render_for
+from journal.settings import reader
 from scheduler.notify import Note
 from scheduler.plan import Delivery, Reminder
 
 SUMMARY_TRADES = 50  # trade ids named in a summary's JOURNAL_TRADE / console line
 
 
-def reminder_note(item: Delivery, title: str, now: datetime) -> Note:
+def reminder_note(item: Delivery, title: str, now: datetime, loc: Locale | None = None) -> Note:
+    """The note of one reminder for `loc`'s reader (by default the one the settings name at
+    delivery time: the daemon follows a changed language without a restart)."""
     r = item.reminder
+    loc = loc or reader()
+
+    def render(key: str, **params) -> str:
+        return render_for(loc, key, **params)
+
     body = render(
         "reminder_body",
         kind=render(f"kind_{r.kind}"),
         todo=render(f"todo_{r.kind}"),
-        due=when(r.due),
-        left=remaining(r.due, now),
+        due=when(r.due, loc),
+        left=remaining(r.due, now, loc.language),
     )
     if r.offset < timedelta(0):  # the daily reminder of an overdue deadline
         body = render("reminder_overdue", body=body)
     elif item.late:
-        body = render("reminder_late", body=body, late=span(now - r.at))
+        body = render("reminder_late", body=body, late=span(now - r.at, loc.language))
     return Note(
         title=render("reminder_title", trade=r.trade, title=title) if title else r.trade,
         message=body,
         trade=r.trade,
         kind=r.kind,
-        due=iso(r.due),
+        due=iso(r.due, loc.zone),
     )
 
 
-def summary_note(reminders: list[Reminder], now: datetime) -> Note:
+def summary_note(reminders: list[Reminder], now: datetime, loc: Locale | None = None) -> Note:
+    loc = loc or reader()
     deadlines = sorted({r.deadline for r in reminders}, key=lambda d: (d[2], d[0], d[1]))
     shown = ", ".join(f"{t} {k}" for t, k, _ in deadlines[:10])
     if len(deadlines) > 10:
@@ -42,9 +52,9 @@ def summary_note(reminders: list[Reminder], now: datetime) -> Note:
     if len(trades) > SUMMARY_TRADES:  # keep the environment of a `command` small
         trades = [*trades[:SUMMARY_TRADES], "…"]
     return Note(
-        title=render("summary_title"),
-        message=render("summary_body", count=len(deadlines), items=shown),
+        title=render_for(loc, "summary_title"),
+        message=render_for(loc, "summary_body", count=len(deadlines), items=shown),
         trade=",".join(trades),
         kind="summary",
-        due=iso(deadlines[0][2]),
+        due=iso(deadlines[0][2], loc.zone),
     )
