@@ -47,7 +47,7 @@ def calendar_keeper(section: dict[str, Any]) -> Keeper | None:
 
 def once(journal: Any, notifier: Notifier, now: datetime, keep: Keeper | None) -> Outcome:
     """Deliver what is due at `now` (looking back without limit), keep the files, return."""
-    from scheduler.daemon import WORKERS
+    from scheduler.delivery import WORKERS
 
     reminders = Reminders(journal)
     reminders.fresh()
