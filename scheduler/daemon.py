@@ -23,8 +23,9 @@ from scheduler.delivery import WORKERS, Deliveries
 from scheduler.journal_file import FollowsFile, pin
 from scheduler.lock import acquire_lock, lock_path
 from scheduler.notify import Notifier
-from scheduler.reminders import Reminders, Work
+from scheduler.reminders import Reminders
 from scheduler.wakeups import WakeUps, new_scheduler
+from scheduler.work import Work
 
 __all__ = ["WORKERS", "Daemon", "acquire_lock", "clock_jumped", "lock_path"]
 

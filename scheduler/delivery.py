@@ -13,8 +13,9 @@ from datetime import timedelta
 from journal import clock
 from scheduler import notify
 from scheduler.journal_file import JournalMoved
-from scheduler.reminders import Outcome, Reminders, Work
+from scheduler.reminders import Reminders
 from scheduler.wakeups import RETRY
+from scheduler.work import Outcome, Work
 
 log = logging.getLogger("journal.daemon")
 

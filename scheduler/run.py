@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from scheduler.notify import Notifier
-from scheduler.reminders import Outcome, Reminders
+from scheduler.reminders import Reminders
+from scheduler.work import Outcome
 
 Keeper = Callable[[Reminders], None]
 

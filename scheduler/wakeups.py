@@ -14,8 +14,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from journal import clock
-from journal.engines import Connection
 from scheduler.journal_file import JournalMoved
+from scheduler.reads import streams_after
 
 log = logging.getLogger("journal.daemon")
 
@@ -36,14 +36,6 @@ def new_scheduler() -> Any:
         executors={"default": ThreadPoolExecutor(2)},
         job_defaults={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
     )
-
-
-def streams_after(conn: Connection, seq: int) -> set[str]:
-    """The trades whose events came after `seq`."""
-    return {
-        r[0]
-        for r in conn.exec_driver_sql("SELECT DISTINCT stream FROM events WHERE seq > ?", (seq,))
-    }
 
 
 class WakeUps:
