@@ -1059,7 +1059,6 @@ def daemon(
 
     if as_of is not None and not once:
         raise click.UsageError(render("as_of_needs_once"))
-    from journal.errors import Refused
     from journal.settings import language, load_config, resolve_db_path
     from scheduler import notify, run
     from scheduler.leader import lock_for
@@ -1078,23 +1077,31 @@ def daemon(
         if not once:
             run.serve(path, journal, chosen, keep)
             return
-        outcome = run.once(journal, chosen, _now(), keep)
-        counts = {
-            "delivered": len(outcome.delivered),
-            "summarized": len(outcome.summarized),
-            "failed": outcome.failed,
-        }
-        if _opts().json:
-            _emit({**counts, "unrecorded": outcome.unrecorded})
-        else:
-            click.echo(render("daemon_once", **counts), err=True)
-        if outcome.failed:
-            raise Refused("reminders_failed", failed=outcome.failed)
-        if outcome.unrecorded:
-            raise Refused("reminders_unrecorded", count=outcome.unrecorded, path=str(path))
+        _daemon_once_report(run.once(journal, chosen, _now(), keep), path)
     finally:
         journal.close()
         lock.close()
+
+
+def _daemon_once_report(outcome, path) -> None:
+    """`--once`: what the pass did (counts on stderr, or JSON); refused when a reminder
+    failed or its record could not be written."""
+    from journal.errors import Refused
+    from journal.messages import render
+
+    counts = {
+        "delivered": len(outcome.delivered),
+        "summarized": len(outcome.summarized),
+        "failed": outcome.failed,
+    }
+    if _opts().json:
+        _emit({**counts, "unrecorded": outcome.unrecorded})
+    else:
+        click.echo(render("daemon_once", **counts), err=True)
+    if outcome.failed:
+        raise Refused("reminders_failed", failed=outcome.failed)
+    if outcome.unrecorded:
+        raise Refused("reminders_unrecorded", count=outcome.unrecorded, path=str(path))
 
 
 def _daemon_preview(moment) -> None:

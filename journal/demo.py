@@ -1,11 +1,14 @@
 """`journal demo`: the stories of DOMAIN.md played into a throw-away journal."""
 
 import tempfile
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from journal import screens
 from journal.service import Journal
+
+Add = Callable[..., str]  # records one step; returns its trade
 
 
 def play(journal: Journal, now: datetime) -> None:
@@ -17,7 +20,16 @@ def play(journal: Journal, now: datetime) -> None:
     def add(type_, trade=None, hours_ago=0.0, sources=(), **fields):
         return journal.add(type_, trade, at(hours_ago), fields, sources, now=now)[0].stream
 
-    # 1. Inspection failure, cancelled politely (Rakuma): the auto-cancel time is shown.
+    _cancelled_politely(add)
+    _bundle(add, now)
+    _confirmation_listing(add)
+    _hold(add, now)
+    _declined_discount(add)
+    _after_completion(add)
+
+
+def _cancelled_politely(add: Add) -> None:
+    """1. Inspection failure, cancelled politely (Rakuma): the auto-cancel time is shown."""
     t1 = add(
         "listed",
         hours_ago=30,
@@ -37,12 +49,18 @@ def play(journal: Journal, now: datetime) -> None:
         note="お詫び: 1点のみ半額でいかが? まだ支払わないでください",
     )
     add("price", t1, 10, price=1500, title="ボトムス 1点")
-    # 2. Bundle (おまとめ), on Rakuma: two listings become one dedicated set listing with
-    # purchase request required, so nobody else buys it (Mercari has no purchase requests).
+
+
+def _bundle(add: Add, now: datetime) -> None:
+    """2. Bundle (おまとめ), on Rakuma: two listings become one dedicated set listing with purchase
+    request required, so nobody else buys it (Mercari has no purchase requests)."""
     a = add("listed", hours_ago=50, platform="rakuma", title="ニット A", price=1800)
     b = add("listed", hours_ago=50, platform="rakuma", title="ニット B", price=1600)
     add("bundle", None, 2, sources=(a, b), price=3000, buyer="はな", until=now + timedelta(days=2))
-    # 3. Confirmation listing (確認用出品), to be deleted.
+
+
+def _confirmation_listing(add: Add) -> None:
+    """3. Confirmation listing (確認用出品), to be deleted."""
     add(
         "listed",
         hours_ago=26,
@@ -52,10 +70,16 @@ def play(journal: Journal, now: datetime) -> None:
         request_required=True,
         kind="confirmation",
     )
-    # 4. Hold (取り置き) until a date.
+
+
+def _hold(add: Add, now: datetime) -> None:
+    """4. Hold (取り置き) until a date."""
     t4 = add("listed", hours_ago=72, platform="yahoo-flea", title="ワンピース", price=2400)
     add("hold", t4, 5, buyer="ゆき", until=now + timedelta(days=4))
-    # 5. Declining a discount.
+
+
+def _declined_discount(add: Add) -> None:
+    """5. Declining a discount."""
     t5 = add(
         "listed", hours_ago=40, platform="mercari", title="スニーカー", price=5000, ship_days="2-3"
     )
@@ -63,7 +87,10 @@ def play(journal: Journal, now: datetime) -> None:
     add("offer-declined", t5, 5)
     add("sold", t5, 4, buyer="けん")
     add("paid", t5, 3)
-    # 6. After completion (Rakuma): the message window; and a purchase of our own.
+
+
+def _after_completion(add: Add) -> None:
+    """6. After completion (Rakuma): the message window; and a purchase of our own."""
     t6 = add("listed", hours_ago=200, platform="rakuma", title="トートバッグ", price=2000)
     add("sold", t6, 150, buyer="みお")
     add("paid", t6, 149)

@@ -136,19 +136,29 @@ def parse_when(
         return _wall(day, _clock(at_time.groups()[-4:], text), tz, text)
     slashed = _SLASHED.match(raw)
     if slashed:
-        parts = slashed.groups()
-        year, month, mday = parts[0:3] if parts[1] else parts[7:10]
-        clock = parts[3:7] if parts[1] else parts[10:14]
-        if year is None:  # this year (a date ahead of `now` is refused where it must be past)
-            year = _today(now, tz, text).year
-        try:
-            day = date(int(year), int(month), int(mday))
-        except ValueError:
-            raise BadInput("bad_when", value=text) from None
-        _check_day(day, text)
-        if clock[0] is None:
-            return _date_alone(day, tz, date_only)
-        return _wall(day, _clock(clock, text), tz, text)
+        return _slashed(slashed, now, tz, date_only, text)
+    return _iso(raw, tz, date_only, text)
+
+
+def _slashed(slashed: re.Match, now: datetime, tz: tzinfo, date_only: str, text: str) -> datetime:
+    """`2026/11/24`, `11/24`, `2026年11月24日`, `11月24日`, each with an optional time."""
+    parts = slashed.groups()
+    year, month, mday = parts[0:3] if parts[1] else parts[7:10]
+    clock = parts[3:7] if parts[1] else parts[10:14]
+    if year is None:  # this year (a date ahead of `now` is refused where it must be past)
+        year = _today(now, tz, text).year
+    try:
+        day = date(int(year), int(month), int(mday))
+    except ValueError:
+        raise BadInput("bad_when", value=text) from None
+    _check_day(day, text)
+    if clock[0] is None:
+        return _date_alone(day, tz, date_only)
+    return _wall(day, _clock(clock, text), tz, text)
+
+
+def _iso(raw: str, tz: tzinfo, date_only: str, text: str) -> datetime:
+    """`2026-11-24` alone, or an ISO date and time (`2026-11-24T18:30`, with an offset)."""
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw, re.ASCII):
         try:
             day = date.fromisoformat(raw)

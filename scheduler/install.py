@@ -200,7 +200,7 @@ def running_daemon(db: Path | str) -> int | None:
     if not isinstance(db, Path):
         return None
 
-    from scheduler.daemon import lock_path
+    from scheduler.lock import lock_path
 
     path = lock_path(db)
     try:

@@ -176,7 +176,7 @@ class _NoLock:
 def lock_for(path: Any) -> Any:
     """The one-daemon-per-journal lock: a file lock for a file, none for a server."""
     from journal.engines import is_url
-    from scheduler.daemon import acquire_lock
+    from scheduler.lock import acquire_lock
 
     return _NoLock() if is_url(path) else acquire_lock(path)
 

@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from scheduler.notify import Notifier
-from scheduler.reminders import Outcome, Reminders
+from scheduler.reminders import Reminders
+from scheduler.work import Outcome
 
 Keeper = Callable[[Reminders], None]
 
@@ -47,7 +48,7 @@ def calendar_keeper(section: dict[str, Any]) -> Keeper | None:
 
 def once(journal: Any, notifier: Notifier, now: datetime, keep: Keeper | None) -> Outcome:
     """Deliver what is due at `now` (looking back without limit), keep the files, return."""
-    from scheduler.daemon import WORKERS
+    from scheduler.delivery import WORKERS
 
     reminders = Reminders(journal)
     reminders.fresh()

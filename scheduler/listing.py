@@ -1,0 +1,77 @@
+"""`journal reminders`: the reminders planned ahead, and those sent lately."""
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from journal.store import fmt_time, parse_time
+from scheduler import reads
+from scheduler.plan import DAILY_LOOKBACK, daily_overdue, plan
+
+
+class Listing:
+    """The listing of `Reminders` (mixed into it: its `store`, `warnings`, `lateness`,
+    `lookback`)."""
+
+    def listing(self, now: datetime, within: timedelta) -> dict[str, list[dict[str, Any]]]:
+        """`journal reminders`: unsent reminders up to `now + within`, and those sent lately."""
+        since = now - within
+        with self.store.read() as conn:
+            end = now + within + self.warnings.longest
+            rows = reads.open_deadlines(conn, now - self.lookback, end)
+            sent_rows = reads.sent_since(conn, since)
+            sent = reads.sent_keys(conn, now - self.lookback)
+            titles = reads.titles(conn, {r[0] for r in rows} | {r[0] for r in sent_rows})
+            late = reads.overdue_deadlines(conn, now)
+            titles.update(reads.titles(conn, {t for t, _, _, _ in late}))
+        sent.update(
+            (t, k, fmt_time(due), offset) for t, k, due, offsets in late for offset in offsets
+        )
+        daily = daily_overdue(
+            [(t, k, due) for t, k, due, _ in late],
+            self.warnings,
+            now - DAILY_LOOKBACK,
+            now + min(within, timedelta(days=1)),  # the next one of each, not a week of them
+        )
+        planned = []
+        for r in sorted({*plan(rows, self.warnings, now, within), *daily}):
+            if r.key in sent or now - r.at > self.lateness:
+                continue
+            planned.append(
+                {
+                    "trade": r.trade,
+                    "title": titles.get(r.trade, ""),
+                    "kind": r.kind,
+                    "due": r.due,
+                    "at": r.at,
+                    "before": _offset_text(r.offset),
+                    "status": "overdue" if r.at <= now else "planned",
+                }
+            )
+        sent_out = [
+            {
+                "trade": t,
+                "title": titles.get(t, ""),
+                "kind": k,
+                "due": parse_time(due),
+                "before": _offset_text(timedelta(seconds=off)),
+                "sent_at": parse_time(at),
+                "how": how,
+                "notifier": notifier,
+            }
+            for t, k, due, off, at, how, notifier in sent_rows
+        ]
+        return {"planned": planned, "sent": sent_out}
+
+
+def _offset_text(offset: timedelta) -> str:
+    """`24h` before the deadline; a daily overdue reminder, after it, as `+15h`."""
+    if offset < timedelta(0):
+        return "+" + _offset_text(-offset)
+    minutes = int(offset.total_seconds() // 60)
+    if minutes == 0:
+        return "0m"
+    if minutes % 1440 == 0 and minutes >= 2880:
+        return f"{minutes // 1440}d"
+    if minutes % 60 == 0:
+        return f"{minutes // 60}h"
+    return f"{minutes}m"

@@ -1,0 +1,116 @@
+"""Bookkeeping of sent reminders: in flight, recorded, or delivered with the record pending.
+
+A reminder is recorded as sent only after its notifier reported success, one transaction
+per delivery: a crash can at worst repeat the reminder being delivered, never lose one.
+Deliveries may run in parallel: a reminder being delivered is "in flight" and no other
+pass picks it up. A delivery whose record cannot be written (a full disk, a lock held too
+long) is remembered here as delivered and only its record is retried, so a person is never
+told twice because the disk was full.
+"""
+
+import logging
+import threading
+from datetime import datetime
+
+from journal import clock
+from journal.store import fmt_time
+from scheduler.notify import Notifier
+from scheduler.plan import Key, Reminder
+from scheduler.work import Unrecorded, Work
+
+log = logging.getLogger("journal.daemon")
+_BATCH = 5000
+
+
+class SentBook:
+    """The sent-reminder records of `Reminders` (mixed into it, on its `store`)."""
+
+    def __init__(self) -> None:
+        self.state = threading.Lock()  # guards the three below
+        self.in_flight: set[Key] = set()
+        self.busy_deadlines: set[tuple[str, str, datetime]] = set()
+        self.unrecorded: list[Unrecorded] = []
+        self.record_trouble = False  # said once until the records go through again
+
+    def send(self, notifier: Notifier, work: Work) -> bool | None:
+        """Deliver one reserved work item and record it.
+
+        True: delivered and recorded. False: delivered, the record is pending (kept in
+        memory and retried by `flush`). None: not delivered (stays unsent, retried later).
+        """
+        try:
+            delivered = notifier.send(work.note)
+        except Exception as exc:  # noqa: BLE001 - a notifier must never take the daemon down
+            log.error("notifier %s failed: %s: %s", notifier.name, type(exc).__name__, exc)
+            delivered = False
+        if not delivered:
+            self._release(work)
+            return None
+        sent_at = clock.now()  # when it reached the person, not when the pass began
+        entry = Unrecorded(work.items, notifier.name, sent_at)
+        try:
+            self.record(work.items, notifier.name, sent_at)
+        except Exception as exc:  # noqa: BLE001 - delivered: never told twice for a failed write
+            with self.state:
+                self.unrecorded.append(entry)
+                self._release(work, locked=True)
+                first = not self.record_trouble
+                self.record_trouble = True
+            if first:
+                log.error(
+                    "delivered, but could not record it in the journal (%s); it is kept in"
+                    " memory as sent and recorded as soon as the journal can be written",
+                    exc,
+                )
+            ok = False
+        else:
+            self._release(work)
+            ok = True
+        if work.summary:
+            log.info("summarized %d old reminders", len(work.items))
+        else:
+            log.info("reminded %s %s (%s)", work.main.trade, work.main.kind, work.items[0][1])
+        return ok
+
+    def _release(self, work: Work, locked: bool = False) -> None:
+        if not locked:
+            with self.state:
+                self._release(work, locked=True)
+            return
+        self.in_flight.difference_update(r.key for r, _ in work.items)
+        if not work.summary:
+            self.busy_deadlines.discard(work.main.deadline)
+
+    def flush(self) -> bool:
+        """Write the records of deliveries whose record failed earlier; True when none is left."""
+        with self.state:
+            pending = list(self.unrecorded)
+        if not pending:
+            return True
+        done = 0
+        for entry in pending:
+            try:
+                self.record(entry.items, entry.notifier, entry.sent_at)
+            except Exception:  # noqa: BLE001 - still failing: said once already, kept
+                break
+            with self.state:
+                self.unrecorded.remove(entry)
+            done += 1
+        with self.state:
+            left = len(self.unrecorded)
+            if not left and self.record_trouble:
+                self.record_trouble = False
+                log.info("the journal can be written again: recorded %d delivery(ies)", done)
+        return left == 0
+
+    def record(self, items: list[tuple[Reminder, str]], notifier: str, now: datetime) -> None:
+        """Write these as sent at `now`, in one transaction (INSERT OR IGNORE: idempotent)."""
+        sql = (
+            "INSERT OR IGNORE INTO reminders_sent"
+            " (trade, kind, due, offset_s, sent_at, how, notifier) VALUES (?,?,?,?,?,?,?)"
+        )
+        stamp = fmt_time(now)
+        with self.store.write() as conn:  # one transaction, written in bounded batches
+            for start in range(0, len(items), _BATCH):
+                batch = items[start : start + _BATCH]
+                conn.exec_driver_sql(sql, [(*r.key, stamp, how, notifier) for r, how in batch])

@@ -1,0 +1,37 @@
+"""What a delivery pass hands out (`Work`) and what it reports (`Outcome`)."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from scheduler.notify import Note
+from scheduler.plan import Reminder
+
+
+@dataclass
+class Outcome:
+    """What one delivery pass did."""
+
+    delivered: list[Reminder] = field(default_factory=list)
+    summarized: list[Reminder] = field(default_factory=list)
+    failed: int = 0
+    unrecorded: int = 0  # delivered, but the record could not be written yet
+
+
+@dataclass
+class Work:
+    """One notification to send, and the records it settles once sent."""
+
+    note: Note
+    items: list[tuple[Reminder, str]]  # (reminder, how): how = on_time, late, superseded, summary
+    summary: bool = False
+
+    @property
+    def main(self) -> Reminder:
+        return self.items[0][0]
+
+
+@dataclass
+class Unrecorded:
+    items: list[tuple[Reminder, str]]
+    notifier: str
+    sent_at: datetime
