@@ -974,14 +974,15 @@ def rules(platform: str | None) -> None:
     Example:
       journal rules mercari
     """
-    from journal import screens, views
+    from journal import views
     from journal.rules import rulebook_from_config
+    from journal.rules_screen import rules_screen
     from journal.settings import load_config
 
     book = rulebook_from_config(load_config())
     names = [platform] if platform else [*PLATFORM_CHOICES, "custom"]
     data = views.rules_json(book, names, _locale().language)
-    _emit(data, None if _opts().json else screens.rules_screen(book, names, _screen()))
+    _emit(data, None if _opts().json else rules_screen(book, names, _screen()))
 
 
 @cli.command()
