@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from journal import steps as _STEPS
+from journal import steps
 from journal.helptext import Group
 from journal.i18n import for_click
 
@@ -219,7 +219,7 @@ def _record(type_: str, trade: str | None, at: str | None, sources=(), **fields:
     try:
         data, lines = _report(journal, type_, stored)
     except Exception:  # noqa: BLE001 - the step is recorded; say so plainly
-        creation = _STEPS.STEPS[type_].creates
+        creation = steps.STEPS[type_].creates
         data = {"id": subject} if creation else {"id": subject, "seq": seq}
         lines = [subject if creation else f"{subject} #{seq}"]
     with contextlib.suppress(OSError):  # stdout gone (a closed pipe): recorded all the same
@@ -232,7 +232,7 @@ def _report(journal, type_: str, stored) -> tuple[dict[str, Any], list[str]]:
     from journal.trade import warnings
 
     subject = stored[0].stream
-    if _STEPS.STEPS[type_].creates:
+    if steps.STEPS[type_].creates:
         return {"id": subject}, [subject]  # the new id alone: `T=$(journal add listed …)`
     state_trade, _events, deadlines = journal.trade(subject)
     now = _now()
@@ -326,32 +326,32 @@ def _add_command(step) -> None:
             metavar="ID ID [ID…]",
             shell_complete=_complete_ids,
         )(decorated)
-    doc = f"{step.help}\n\n\b\nExample:\n  {step.usage_example}"
+    example = step.example or f"journal add {step.name} T1"
+    doc = f"{step.help}\n\n\b\nExample:\n  {example}"
     add.command(step.name, help=doc)(decorated)
 
 
 def _option(field):
-    """The `--NAME` option of one field of a step."""
-    from journal.steps import KINDS, SHIP_DAYS, Check
+    """The `--NAME` option of one field of a step; its check says what may be typed."""
+    check = steps.Check
+    typed: dict[str, Any] = {
+        check.PLATFORM: {"type": _Choice(PLATFORM_CHOICES)},
+        check.SHIP_DAYS: {"type": _Choice(steps.SHIP_DAYS)},
+        check.KIND: {"type": click.Choice(steps.KINDS), "default": None},
+        check.FLAG: {"is_flag": True},
+    }.get(field.check, {})
+    dest = "trade_id" if field.check == check.ID else field.name
+    return click.option(
+        field.option,
+        dest,
+        metavar=field.metavar,
+        help=field.help,
+        required=field.required,
+        **typed,
+    )
 
-    kinds: dict[str, Any] = {
-        Check.PLATFORM: {"type": _Choice(PLATFORM_CHOICES)},
-        Check.SHIP_DAYS: {"type": _Choice(SHIP_DAYS)},
-        Check.KIND: {"type": click.Choice(KINDS), "default": None},
-        Check.FLAG: {"is_flag": True},
-        Check.ID: {"metavar": field.metavar},
-    }
-    extra = kinds.get(field.check, {})
-    if field.check == Check.ID:
-        return click.option("--id", "trade_id", help=field.help, **extra)
-    if field.metavar:
-        extra.setdefault("metavar", field.metavar)
-    if field.required:
-        extra["required"] = True
-    return click.option(field.option, field.name, help=field.help, **extra)
 
-
-for _step in _STEPS.CATALOGUE:
+for _step in steps.CATALOGUE:
     if _step.addable:
         _add_command(_step)
 

@@ -18,8 +18,8 @@ def build_payload(type_: str, fields: dict[str, Any]) -> dict[str, Any]:
     step = STEPS.get(type_)
     if step is None or not step.addable:
         return {}
-    if step.needs_one_of and not any(name in f for name in step.needs_one_of):
-        raise BadInput(step.needs_key)
+    if step.needs and not any(name in f for name in step.needs[1:]):
+        raise BadInput(step.needs[0])
     payload = {field.name: _checked(field, f) for field in _given(step, f)}
     refusal = step.check_payload(payload) if step.check_payload else None
     if refusal:

@@ -11,25 +11,15 @@ from typing import Any
 
 from journal.errors import Refused
 from journal.events import VOID_TYPE, Event
-from journal.steps import (
-    FINISHED_STATES,
-    KINDS,
-    SHIP_DAYS,
-    SIDES,
-    STEPS,
-    Kind,
-    Move,
-    Step,
-    as_time,
-    hold_active,
-)
+from journal.steps import FINISHED_STATES, SIDES, STEPS, Kind, Move, Step, as_time
+from journal.steps import KINDS as KINDS  # named in the catalogue; read here too
+from journal.steps import SHIP_DAYS as SHIP_DAYS
+from journal.steps import hold_active as hold_active
 
-__all__ = ["FINISHED_STATES", "KINDS", "SHIP_DAYS", "Trade", "apply", "fold", "hold_active"]
-
-# Read from the catalogue (journal/steps.py) for those who ask by side: which anchor each
-# step marks, and (states it may follow, state it leads to or None to keep).
+# Read from the catalogue (journal/steps.py) for those who ask by side: the anchor each
+# step that moves a trade marks, and (states it may follow, state it leads to or None).
 _ANCHORS = {
-    side: {s.name: m.anchor for s in STEPS.values() if (m := s.move(side)) and m.anchor}
+    side: {s.name: m.anchor for s in STEPS.values() if (m := s.move(side)) and m.to and m.anchor}
     for side in SIDES
 }
 _SELLER_STEPS = {s.name: (m.after, m.to) for s in STEPS.values() if (m := s.seller) and m.after}
@@ -47,7 +37,7 @@ class Trade:
     price: int
     state: str
     created_at: datetime
-    kind: str = "normal"
+    kind: str = Kind.NORMAL
     request_required: bool = False
     ship_days: str | None = None
     shipping: int | None = None
@@ -145,10 +135,14 @@ def _evolve(trade: Trade, event: Event, step: Step, move: Move | None) -> None:
     if move is not None and move.to is not None:
         trade.state = move.to
         trade.last_step_at = event.occurred_at
-        if move.anchor:
-            trade.anchors[move.anchor] = event.occurred_at
+    if move is not None and move.anchor:
+        trade.anchors[move.anchor] = event.occurred_at
+    for name in step.copies:
+        setattr(trade, name, event.payload.get(name, getattr(trade, name)))
     if step.evolve:
         step.evolve(trade, event)
+    for name in step.clears:
+        setattr(trade, name, None)
     _count(trade, event)
 
 
