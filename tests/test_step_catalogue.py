@@ -3,9 +3,12 @@ side through the real `trade.apply` (the code that replays the log), allowed wit
 the catalogue names or refused with its message key; and, written out by hand, what a
 trade-journal user knows of the trades, so a wrong entry in the catalogue fails here."""
 
+import ast
 import copy
 import json
+import sys
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -312,3 +315,15 @@ def test_every_field_check_is_one_validate_knows_and_the_command_line_offers() -
         if step.addable:
             options = [p.opts[0] for p in cli.add.commands[step.name].params if p.opts[0][0] == "-"]
             assert options[: len(step.fields)] == [f.option for f in step.option_fields]
+
+
+def test_the_catalogue_imports_the_standard_library_only() -> None:
+    """It is read on the `--help` path: no journal module at import time, nothing else."""
+    tree = ast.parse(Path(steps.__file__).read_text("utf-8"))
+    found = set()
+    for node in tree.body:  # `if TYPE_CHECKING:` imports are for the type checker only
+        if isinstance(node, ast.Import):
+            found |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            found.add((node.module or "").split(".")[0])
+    assert found <= set(sys.stdlib_module_names)
