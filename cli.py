@@ -11,6 +11,7 @@ from typing import Any
 
 import click
 
+from journal import steps
 from journal.helptext import Group
 from journal.i18n import for_click
 
@@ -227,7 +228,7 @@ def _record(type_: str, trade: str | None, at: str | None, sources=(), **fields:
     try:
         data, lines = _report(journal, type_, stored)
     except Exception:  # noqa: BLE001 - the step is recorded; say so plainly
-        creation = type_ in ("listed", "bought", "bundle")
+        creation = steps.STEPS[type_].creates
         data = {"id": subject} if creation else {"id": subject, "seq": seq}
         lines = [subject if creation else f"{subject} #{seq}"]
     with contextlib.suppress(OSError):  # stdout gone (a closed pipe): recorded all the same
@@ -240,7 +241,7 @@ def _report(journal, type_: str, stored) -> tuple[dict[str, Any], list[str]]:
     from journal.trade import warnings
 
     subject = stored[0].stream
-    if type_ in ("listed", "bought", "bundle"):
+    if steps.STEPS[type_].creates:
         return {"id": subject}, [subject]  # the new id alone: `T=$(journal add listed …)`
     state_trade, _events, deadlines = journal.trade(subject)
     now = _now()
@@ -309,168 +310,59 @@ def _step_line(trade, type_: str, seq: int, nxt, now) -> str:
     )
 
 
-@add.command("listed")
-@click.option("--platform", required=True, type=_Choice(PLATFORM_CHOICES))
-@click.option("--title", required=True)
-@click.option("--price", required=True, metavar="YEN")
-@click.option("--id", "trade_id", metavar="ID", help="Choose the id (default: T1, T2, …).")
-@click.option("--request-required", is_flag=True, help="Buyers must ask first (購入申請あり).")
-@click.option(
-    "--ship-days", type=_Choice(("1-2", "2-3", "4-7")), help="発送日の目安 / 発送までの日数."
-)
-@click.option("--shipping", metavar="YEN", help="Shipping cost you pay.")
-@click.option("--cost", metavar="YEN", help="What the goods cost you.")
-@click.option("--kind", type=click.Choice(("normal", "dedicated", "confirmation")), default=None)
-@click.option("--buyer", metavar="NAME", help="For a dedicated listing (〇〇様専用).")
-@click.option("--until", metavar="WHEN", help="How long a dedicated/confirmation listing waits.")
-@click.option(
-    "--item", metavar="KEY", help="The same physical item listed elsewhere (double-listing alarm)."
-)
-@_AT
-@_common
-def add_listed(trade_id, at, **fields) -> None:
-    """You listed an item (出品).
+def _add_command(step) -> None:
+    """Define `journal add NAME [ID] [options] [--at WHEN]` from the step's catalogue entry
+    (journal/steps.py): an existing trade's ID, none for a new trade, or the ids a bundle
+    takes; a step on an existing trade lists --at after --db and --json, as it always has."""
 
-    \b
-    Example:
-      journal add listed --platform mercari --title "ニット" --price 2500 --ship-days 2-3
-    """
-    _record("listed", trade_id, at, **fields)
+    def command(at: str | None, trade_id: str | None = None, trade_ids=(), **fields) -> None:
+        _record(step.name, trade_id, at, sources=trade_ids, **fields)
 
-
-@add.command("bought")
-@click.option("--platform", required=True, type=_Choice(PLATFORM_CHOICES))
-@click.option("--title", required=True)
-@click.option("--price", required=True, metavar="YEN")
-@click.option("--id", "trade_id", metavar="ID")
-@click.option(
-    "--ship-days",
-    type=_Choice(("1-2", "2-3", "4-7")),
-    help="The seller's 発送日の目安 / 発送までの日数 on the listing.",
-)
-@click.option("--shipping", metavar="YEN", help="The shipping you paid.")
-@_AT
-@_common
-def add_bought(trade_id, at, **fields) -> None:
-    """You bought an item (buyer side).
-
-    \b
-    Example:
-      journal add bought --platform rakuma --title "ワンピース" --price 1800 --ship-days 2-3
-    """
-    _record("bought", trade_id, at, **fields)
+    command.__name__ = f"add_{step.name.replace('-', '_')}"
+    decorated: Any = command
+    if step.creates:
+        decorated = _AT(_common(decorated))
+    else:
+        argument = click.argument("trade_id", metavar="ID", shell_complete=_complete_ids)
+        decorated = _common(_AT(argument(decorated)))
+    for field in reversed(step.option_fields):
+        decorated = _option(field)(decorated)
+    if step.bundles:
+        decorated = click.argument(
+            "trade_ids",
+            nargs=-1,
+            required=True,
+            metavar="ID ID [ID…]",
+            shell_complete=_complete_ids,
+        )(decorated)
+    example = step.example or f"journal add {step.name} T1"
+    doc = f"{step.help}\n\n\b\nExample:\n  {example}"
+    add.command(step.name, help=doc)(decorated)
 
 
-def _simple(name: str, doc: str, *options) -> None:
-    """Define `journal add NAME ID [options] [--at WHEN]`."""
-
-    def command(trade_id: str, at: str | None, **fields: Any) -> None:
-        _record(name, trade_id, at, **fields)
-
-    command.__name__ = f"add_{name.replace('-', '_')}"
-    decorated = _common(
-        _AT(click.argument("trade_id", metavar="ID", shell_complete=_complete_ids)(command))
+def _option(field):
+    """The `--NAME` option of one field of a step; its check says what may be typed."""
+    check = steps.Check
+    typed: dict[str, Any] = {
+        check.PLATFORM: {"type": _Choice(PLATFORM_CHOICES)},
+        check.SHIP_DAYS: {"type": _Choice(steps.SHIP_DAYS)},
+        check.KIND: {"type": click.Choice(steps.KINDS), "default": None},
+        check.FLAG: {"is_flag": True},
+    }.get(field.check, {})
+    dest = "trade_id" if field.check == check.ID else field.name
+    return click.option(
+        field.option,
+        dest,
+        metavar=field.metavar,
+        help=field.help,
+        required=field.required,
+        **typed,
     )
-    for option in reversed(options):
-        decorated = option(decorated)
-    add.command(name, help=doc + f"\n\n\b\nExample:\n  journal add {name} T1")(decorated)
 
 
-_BUYER = click.option("--buyer", required=True, metavar="NAME")
-_NOTE = click.option("--note", required=True, metavar="TEXT")
-_SIMPLE = (
-    ("request", "A buyer sent a purchase request (購入申請).", _BUYER),
-    (
-        "sold",
-        "The item sold without a request (購入).",
-        _BUYER,
-        click.option("--price", metavar="YEN", help="The final price (an auction's winning bid)."),
-    ),
-    ("approved", "You approved the purchase request (承認); the buyer must now pay."),
-    ("declined", "You declined the purchase request."),
-    (
-        "request-expired",
-        "The app cancelled the unanswered purchase request (Rakuma); the listing stays up.",
-    ),
-    (
-        "payment-number",
-        "ヤフオク: the winner got a convenience-store / bank payment number (支払い番号);"
-        " you cannot remove the winner while it is valid.",
-    ),
-    ("paid", "The buyer paid (支払い); or, buying, you paid."),
-    (
-        "shipped",
-        "The item was shipped (発送通知).",
-        click.option("--shipping", metavar="YEN", help="What the shipping cost you."),
-        click.option("--carrier", metavar="NAME", help="ゆうパケット, ネコポス, …"),
-        click.option("--tracking", metavar="NUMBER", help="The tracking number."),
-    ),
-    ("received", "Receipt: the buyer rated receipt (受取評価), or, buying, it arrived."),
-    ("rated", "You rated the other side (評価)."),
-    ("completed", "The trade completed (取引完了), e.g. automatically by the app."),
-    ("delisted", "You took the listing down (出品取り消し)."),
-    (
-        "cancelled",
-        "The trade was cancelled (キャンセル).",
-        click.option("--reason", required=True, metavar="TEXT"),
-    ),
-    (
-        "hold",
-        "You granted a hold (取り置き) until a date.",
-        _BUYER,
-        click.option("--until", required=True, metavar="WHEN"),
-    ),
-    ("hold-ended", "The hold ended (released or honoured)."),
-    ("defect", "Inspection found a defect (検品).", _NOTE),
-    ("message", "A trade message was sent or received (取引メッセージ).", _NOTE),
-    ("note", "A private note.", _NOTE),
-    (
-        "cost",
-        "Record or correct what the item cost you (仕入れ値) and extra costs (梱包材…).",
-        click.option("--cost", metavar="YEN", help="The cost of the goods."),
-        click.option("--extra", metavar="YEN", help="Extra costs: packaging and the like."),
-        click.option("--note", metavar="TEXT"),
-    ),
-    ("return", "A return was requested (返品).", _NOTE),
-    (
-        "offer",
-        "A buyer asked for a discount (値下げ交渉).",
-        _BUYER,
-        click.option("--price", required=True, metavar="YEN"),
-    ),
-    ("offer-declined", "You declined the price offer."),
-    ("offer-accepted", "You accepted the price offer (the price changes)."),
-    (
-        "price",
-        "You changed the price and/or title.",
-        click.option("--price", metavar="YEN"),
-        click.option("--title"),
-    ),
-)
-for _name, _doc, *_options in _SIMPLE:
-    _simple(_name, _doc, *_options)
-
-
-@add.command("bundle")
-@click.argument(
-    "trade_ids", nargs=-1, required=True, metavar="ID ID [ID…]", shell_complete=_complete_ids
-)
-@click.option("--price", required=True, metavar="YEN")
-@click.option("--buyer", required=True, metavar="NAME")
-@click.option(
-    "--until", metavar="WHEN", help="How long the set waits for its buyer (default 3 days)."
-)
-@click.option("--id", "new_id", metavar="NEWID")
-@_AT
-@_common
-def add_bundle(trade_ids, new_id, at, **fields) -> None:
-    """Bundle listings into one dedicated set listing for one buyer (おまとめ).
-
-    \b
-    Example:
-      journal add bundle T4 T5 --price 4500 --buyer はな --until +2d
-    """
-    _record("bundle", new_id, at, sources=trade_ids, **fields)
+for _step in steps.CATALOGUE:
+    if _step.addable:
+        _add_command(_step)
 
 
 # --- reading ----------------------------------------------------------------------------

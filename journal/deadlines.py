@@ -11,6 +11,7 @@ from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from journal.rules import Rule, RuleBook
+from journal.steps import Kind
 from journal.trade import Trade
 
 JST = ZoneInfo("Asia/Tokyo")
@@ -40,8 +41,8 @@ KIND_SPECS: dict[str, KindSpec] = {
     "message_window": KindSpec(BOTH, ()),
     "proceeds": KindSpec(("seller",), ()),
     "hold_expiry": KindSpec(("seller",), ("hold_end",)),
-    "dedicated_expiry": KindSpec(("seller",), ("request", "purchase"), "dedicated"),
-    "confirmation_cleanup": KindSpec(("seller",), ("delisting",), "confirmation"),
+    "dedicated_expiry": KindSpec(("seller",), ("request", "purchase"), Kind.DEDICATED),
+    "confirmation_cleanup": KindSpec(("seller",), ("delisting",), Kind.CONFIRMATION),
     "inspect": KindSpec(("buyer",), ("receipt", "completion")),
     # another listing of the same item was taken: take this one down (journal/items.py)
     "delist": KindSpec(("seller",), ("delisting", "cancellation")),

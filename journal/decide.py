@@ -13,6 +13,7 @@ from typing import Any
 from journal.errors import BadInput, Refused
 from journal.events import CREATION_TYPES, VOID_TYPE, Event
 from journal.rules import NO_PURCHASE_REQUESTS
+from journal.steps import BUNDLED_TYPE, Kind
 from journal.trade import Trade, apply, fold, new_trade
 
 # How far in the future an `--at` may be (clock skew between devices), not more.
@@ -87,7 +88,7 @@ def _bundle(step: Step, trades: Mapping[str, Trade | None], new_id: str | None) 
         "platform": sources[0].platform,
         "title": f"{buyer}様専用 " + " + ".join(t.title for t in sources),
         "from": list(step.sources),
-        "kind": "dedicated",
+        "kind": Kind.DEDICATED,
         # 購入申請あり where the platform has it, so nobody else buys the set; Mercari has not
         "request_required": sources[0].platform not in NO_PURCHASE_REQUESTS,
     }
@@ -96,7 +97,7 @@ def _bundle(step: Step, trades: Mapping[str, Trade | None], new_id: str | None) 
     _check_until(new_trade(created), step)
     events = [created]
     for index, source in enumerate(sources, start=1):
-        event = _event(step, source.id, "bundled", {"into": trade_id}, index)
+        event = _event(step, source.id, BUNDLED_TYPE, {"into": trade_id}, index)
         apply(source.copy(), event)
         events.append(event)
     return events
@@ -110,7 +111,7 @@ def decide_void(
         raise BadInput("unknown_seq", seq=seq)
     if target.type == VOID_TYPE:
         raise Refused("void_void", seq=seq)
-    if target.type in CREATION_TYPES or target.type == "bundled":
+    if target.type in CREATION_TYPES or target.type == BUNDLED_TYPE:
         raise Refused("void_creation", seq=seq, type=target.type)
     if any(e.type == VOID_TYPE and e.payload.get("seq") == seq for e in history):
         raise Refused("already_voided", seq=seq)

@@ -4,48 +4,23 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from journal.steps import CATALOGUE, ITEM_RELEASED, ITEM_TAKEN
+from journal.steps import VOID_TYPE as VOID_TYPE  # named in the catalogue
+
 # Current payload schema version. Bump it, and teach `upgrade_payload` the step,
 # whenever a payload's shape changes; old events are upgraded on read.
 SCHEMA_VERSION = 1
 
-CREATION_TYPES = frozenset({"listed", "bought", "bundle"})
-ANYTIME_TYPES = frozenset({"message", "note", "cost"})
-VOID_TYPE = "voided"
+# What each type means is its entry in the catalogue of steps (journal/steps.py).
+CREATION_TYPES = frozenset(s.name for s in CATALOGUE if s.creates)
+ANYTIME_TYPES = frozenset(s.name for s in CATALOGUE if s.anytime and s.addable)
 # Written by the journal into the other listings of an item (`listed --item`) when one of
 # them is taken (sold, approved, bundled, held) or free again: they carry the delist alarm.
-ITEM_TYPES = frozenset({"item-taken", "item-released"})
+ITEM_TYPES = frozenset({ITEM_TAKEN, ITEM_RELEASED})
 
 # Every type a user can add with `journal add` (the journal itself also writes `bundled`
 # into a bundle's originals and `voided` for corrections).
-ADDABLE_TYPES = (
-    "listed",
-    "bought",
-    "request",
-    "sold",
-    "approved",
-    "declined",
-    "request-expired",
-    "payment-number",
-    "paid",
-    "shipped",
-    "received",
-    "rated",
-    "completed",
-    "delisted",
-    "cancelled",
-    "hold",
-    "hold-ended",
-    "defect",
-    "message",
-    "note",
-    "cost",
-    "return",
-    "offer",
-    "offer-declined",
-    "offer-accepted",
-    "price",
-    "bundle",
-)
+ADDABLE_TYPES = tuple(s.name for s in CATALOGUE if s.addable)
 
 
 @dataclass(frozen=True)

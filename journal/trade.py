@@ -10,81 +10,20 @@ from datetime import datetime
 from typing import Any
 
 from journal.errors import Refused
-from journal.events import ANYTIME_TYPES, CREATION_TYPES, ITEM_TYPES, VOID_TYPE, Event
+from journal.events import VOID_TYPE, Event
+from journal.steps import FINISHED_STATES, SIDES, STEPS, Kind, Move, Step, as_time
+from journal.steps import KINDS as KINDS  # named in the catalogue; read here too
+from journal.steps import SHIP_DAYS as SHIP_DAYS
+from journal.steps import hold_active as hold_active
 
-FINISHED_STATES = frozenset({"completed", "cancelled", "bundled", "delisted"})
-KINDS = ("normal", "dedicated", "confirmation")
-SHIP_DAYS = ("1-2", "2-3", "4-7")
-
-# Which named moment ("anchor") each step marks, per side. Deadline rules count from
-# these anchors, so one rule serves both the seller's and the buyer's view of a trade.
+# Read from the catalogue (journal/steps.py) for those who ask by side: the anchor each
+# step that moves a trade marks, and (states it may follow, state it leads to or None).
 _ANCHORS = {
-    "seller": {
-        "listed": "listing",
-        "bundle": "listing",
-        "request": "request",
-        "approved": "approval",
-        "declined": "decline",
-        "request-expired": "request_expiry",
-        "sold": "purchase",
-        "paid": "payment",
-        "shipped": "shipping",
-        "received": "receipt",
-        "rated": "our_rating",
-        "completed": "completion",
-        "cancelled": "cancellation",
-        "delisted": "delisting",
-        "bundled": "bundling",
-    },
-    "buyer": {
-        "bought": "purchase",
-        "paid": "payment",
-        "shipped": "shipping",
-        "received": "arrival",
-        "rated": "receipt",
-        "completed": "completion",
-        "cancelled": "cancellation",
-    },
+    side: {s.name: m.anchor for s in STEPS.values() if (m := s.move(side)) and m.to and m.anchor}
+    for side in SIDES
 }
-
-# state transitions: type -> (states it may follow, state it leads to or None to keep)
-_SELLER_STEPS: dict[str, tuple[frozenset[str], str | None]] = {
-    "request": (frozenset({"listed"}), "requested"),
-    "approved": (frozenset({"requested"}), "awaiting_payment"),
-    "declined": (frozenset({"requested"}), "listed"),
-    # the app cancelled an unanswered request (Rakuma, 翌々日 morning): the listing stays up
-    "request-expired": (frozenset({"requested"}), "listed"),
-    "sold": (frozenset({"listed"}), "awaiting_payment"),
-    # ヤフオク: the winner got a convenience-store / bank payment number (支払い番号)
-    "payment-number": (frozenset({"awaiting_payment"}), None),
-    "paid": (frozenset({"awaiting_payment"}), "awaiting_shipment"),
-    "shipped": (frozenset({"awaiting_shipment"}), "shipped"),
-    "received": (frozenset({"shipped"}), "received"),
-    "rated": (frozenset({"received"}), "completed"),
-    "completed": (frozenset({"shipped", "received"}), "completed"),
-    "delisted": (frozenset({"listed", "requested"}), "delisted"),
-    "bundled": (frozenset({"listed"}), "bundled"),
-    "hold": (frozenset({"listed"}), None),
-    "hold-ended": (frozenset({"listed", "requested", "awaiting_payment"}), None),
-    "offer": (frozenset({"listed", "requested"}), None),
-    "offer-declined": (frozenset({"listed", "requested"}), None),
-    "offer-accepted": (frozenset({"listed", "requested"}), None),
-    "price": (frozenset({"listed", "requested", "awaiting_payment"}), None),
-    "defect": (
-        frozenset({"listed", "requested", "awaiting_payment", "awaiting_shipment"}),
-        None,
-    ),
-    "return": (frozenset({"shipped", "received"}), None),
-}
-_BUYER_STEPS: dict[str, tuple[frozenset[str], str | None]] = {
-    "paid": (frozenset({"awaiting_payment"}), "awaiting_shipment"),
-    "shipped": (frozenset({"awaiting_shipment"}), "shipped"),
-    "received": (frozenset({"shipped"}), "received"),
-    "rated": (frozenset({"received"}), "completed"),
-    "completed": (frozenset({"shipped", "received"}), "completed"),
-    "defect": (frozenset({"shipped", "received"}), None),
-    "return": (frozenset({"shipped", "received"}), None),
-}
+_SELLER_STEPS = {s.name: (m.after, m.to) for s in STEPS.values() if (m := s.seller) and m.after}
+_BUYER_STEPS = {s.name: (m.after, m.to) for s in STEPS.values() if (m := s.buyer) and m.after}
 
 
 @dataclass
@@ -98,7 +37,7 @@ class Trade:
     price: int
     state: str
     created_at: datetime
-    kind: str = "normal"
+    kind: str = Kind.NORMAL
     request_required: bool = False
     ship_days: str | None = None
     shipping: int | None = None
@@ -133,105 +72,77 @@ class Trade:
 def new_trade(event: Event) -> Trade:
     """Start a trade from its creation event (`listed`, `bought` or `bundle`)."""
     p = event.payload
-    role = "buyer" if event.type == "bought" else "seller"
+    step = STEPS[event.type]
+    role = "seller" if step.seller else "buyer"
+    move = step.move(role)
+    assert step.creates and move is not None and move.to is not None
     trade = Trade(
         id=event.stream,
         platform=p["platform"],
         role=role,
         title=p["title"],
         price=p["price"],
-        state="awaiting_payment" if role == "buyer" else "listed",
+        state=move.to,
         created_at=event.occurred_at,
-        kind=p.get("kind", "dedicated" if event.type == "bundle" else "normal"),
-        request_required=bool(p.get("request_required", event.type == "bundle")),
+        kind=p.get("kind", Kind.DEDICATED if step.bundles else Kind.NORMAL),
+        request_required=bool(p.get("request_required", step.bundles)),
         ship_days=p.get("ship_days"),
         shipping=p.get("shipping"),
         cost=p.get("cost"),
         buyer=p.get("buyer"),
-        until=_dt(p.get("until")),
+        until=as_time(p.get("until")),
         bundled_from=list(p.get("from", [])),
         item=p.get("item"),
     )
-    trade.anchors[_ANCHORS[role][event.type]] = event.occurred_at
+    trade.anchors[move.anchor] = event.occurred_at  # type: ignore[index]
     trade.last_step_at = event.occurred_at
     _count(trade, event)
     return trade
 
 
 def apply(trade: Trade, event: Event) -> None:
-    """Validate `event` against `trade` and evolve `trade` in place, or raise Refused."""
+    """Validate `event` against `trade` and evolve `trade` in place, or raise Refused.
+
+    What each step may follow and what it changes is its entry in the catalogue
+    (journal/steps.py); a type the catalogue does not know is refused for every role."""
     t = event.type
-    if t in CREATION_TYPES:
+    step = STEPS.get(t)
+    if step is not None and step.creates:
         raise Refused("already_exists", trade=trade.id)
-    if t == VOID_TYPE or t in ANYTIME_TYPES:  # a void was checked against the history
-        if t == "cost":
-            _set_cost(trade, event)
-        _count(trade, event)
+    if step is not None and step.anytime:  # a void was checked against the history
+        _evolve(trade, event, step, None)
         return
     if event.occurred_at < trade.created_at:
         raise Refused("before_creation", trade=trade.id, step=t)
-    steps = _SELLER_STEPS if trade.role == "seller" else _BUYER_STEPS
     if trade.finished:
         raise Refused("trade_finished", trade=trade.id, step=t, state=trade.state)
-    if t in ITEM_TYPES:
-        _item_alarm(trade, event)
-        return
-    if t == "cancelled":
-        target: str | None = "cancelled"  # from any unfinished state
-    elif t in steps:
-        allowed, target = steps[t]
-        if trade.state not in allowed:
-            raise Refused("bad_step", trade=trade.id, step=t, state=trade.state)
-    else:
+    move = step.move(trade.role) if step is not None else None
+    if step is None or move is None:
         raise Refused("not_for_role", trade=trade.id, step=t, role=trade.role)
-    if target is not None and trade.last_step_at and event.occurred_at < trade.last_step_at:
+    if trade.state not in move.after:
+        raise Refused("bad_step", trade=trade.id, step=t, state=trade.state)
+    ordered = move.to is not None or move.ordered
+    if ordered and trade.last_step_at and event.occurred_at < trade.last_step_at:
         raise Refused("out_of_order", trade=trade.id, step=t, last=trade.last_step_at)
+    refusal = step.guard(trade, event) if step.guard else None
+    if refusal:
+        raise Refused(refusal, trade=trade.id)
+    _evolve(trade, event, step, move)
 
-    _CHECKS.get(t, _no_check)(trade, event)
-    p = event.payload
-    if target is not None:
-        trade.state = target
+
+def _evolve(trade: Trade, event: Event, step: Step, move: Move | None) -> None:
+    """The step is allowed: move the trade (its state, last step, anchor), then the rest."""
+    if move is not None and move.to is not None:
+        trade.state = move.to
         trade.last_step_at = event.occurred_at
-        anchor = _ANCHORS[trade.role].get(t)
-        if anchor:
-            trade.anchors[anchor] = event.occurred_at
-        if t == "rated":  # both ratings given: the app completes the trade
-            trade.anchors["completion"] = event.occurred_at
-    if t in ("request", "sold"):
-        trade.buyer = p.get("buyer", trade.buyer)
-        trade.price = p.get("price", trade.price)  # the final price (an auction's winning bid)
-        _end_hold(trade, event)
-    elif t == "shipped":
-        trade.shipping = p.get("shipping", trade.shipping)  # paid; the listing's was a guess
-        trade.carrier = p.get("carrier", trade.carrier)
-        trade.tracking = p.get("tracking", trade.tracking)
-    elif t in ("declined", "request-expired"):
-        trade.buyer = None
-    elif t == "payment-number":
-        trade.anchors["payment_number"] = event.occurred_at
-    elif t == "cancelled":
-        trade.cancel_reason = p.get("reason")
-    elif t == "bundled":
-        trade.bundled_into = p["into"]
-    elif t == "hold":
-        trade.hold = {"buyer": p["buyer"], "until": _dt(p["until"]), "active": True}
-        trade.anchors["hold"] = event.occurred_at
-    elif t == "hold-ended":
-        _end_hold(trade, event)
-    elif t == "offer":
-        trade.offer = {"buyer": p["buyer"], "price": p["price"], "at": event.occurred_at}
-    elif t == "offer-accepted":
-        trade.price = trade.offer["price"]  # type: ignore[index]
-        trade.offer = None
-    elif t == "offer-declined":
-        trade.offer = None
-    elif t == "price":
-        trade.price = p.get("price", trade.price)
-        trade.title = p.get("title", trade.title)
-    elif t == "defect":
-        trade.defects += 1
-    elif t == "return":
-        trade.return_requested = True
+    if move is not None and move.anchor:
+        trade.anchors[move.anchor] = event.occurred_at
+    for name in step.copies:
+        setattr(trade, name, event.payload.get(name, getattr(trade, name)))
+    if step.evolve:
+        step.evolve(trade, event)
+    for name in step.clears:
+        setattr(trade, name, None)
     _count(trade, event)
 
 
@@ -263,84 +174,3 @@ def _count(trade: Trade, event: Event) -> None:
         trade.version = event.version
     if event.seq is not None:
         trade.last_seq = event.seq
-
-
-def _item_alarm(trade: Trade, event: Event) -> None:
-    """Another listing of this item was taken (the delist alarm counts from the first that
-    still is) or is free again."""
-    if event.type == "item-taken":
-        trade.item_taken.setdefault(event.payload["by"], event.occurred_at)
-    else:
-        trade.item_taken.pop(event.payload["by"], None)
-    if trade.item_taken:
-        trade.anchors["item_taken"] = min(trade.item_taken.values())
-    else:
-        trade.anchors.pop("item_taken", None)
-    _count(trade, event)
-
-
-def _set_cost(trade: Trade, event: Event) -> None:
-    """`add cost`: the cost of goods and extra costs, recorded or corrected at any time."""
-    trade.cost = event.payload.get("cost", trade.cost)
-    trade.extra_cost = event.payload.get("extra", trade.extra_cost)
-
-
-def hold_active(trade: Trade) -> bool:
-    return bool(trade.hold and trade.hold["active"])
-
-
-def _end_hold(trade: Trade, event: Event) -> None:
-    if hold_active(trade):
-        trade.anchors["hold_end"] = event.occurred_at
-        trade.hold["active"] = False  # type: ignore[index]
-
-
-def _no_check(trade: Trade, event: Event) -> None:
-    return None
-
-
-def _check_request(trade: Trade, event: Event) -> None:
-    if not trade.request_required:
-        raise Refused("no_request_option", trade=trade.id)
-
-
-def _check_sold(trade: Trade, event: Event) -> None:
-    if trade.request_required:
-        raise Refused("request_required", trade=trade.id)
-
-
-def _check_not_before_last_step(trade: Trade, event: Event) -> None:
-    if trade.last_step_at and event.occurred_at < trade.last_step_at:
-        raise Refused("out_of_order", trade=trade.id, step=event.type, last=trade.last_step_at)
-
-
-def _check_hold(trade: Trade, event: Event) -> None:
-    if _dt(event.payload["until"]) <= event.occurred_at:
-        raise Refused("hold_in_past", trade=trade.id)
-
-
-def _check_hold_ended(trade: Trade, event: Event) -> None:
-    if not hold_active(trade):
-        raise Refused("no_hold", trade=trade.id)
-
-
-def _check_offer_answer(trade: Trade, event: Event) -> None:
-    if not trade.offer:
-        raise Refused("no_offer", trade=trade.id)
-
-
-_CHECKS = {
-    "request": _check_request,
-    "sold": _check_sold,
-    "payment-number": _check_not_before_last_step,  # the number comes after the sale
-    "hold": _check_hold,
-    "hold-ended": _check_hold_ended,
-    "offer-declined": _check_offer_answer,
-    "offer-accepted": _check_offer_answer,
-}
-
-
-def _dt(value: Any) -> datetime | None:
-    if value is None or isinstance(value, datetime):
-        return value
-    return datetime.fromisoformat(value)

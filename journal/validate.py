@@ -8,6 +8,7 @@ from typing import Any
 
 from journal.errors import BadInput
 from journal.rules import PLATFORMS
+from journal.steps import CATALOGUE, KINDS, SHIP_DAYS, Check
 
 MAX_PRICE = 99_999_999
 MAX_TITLE = 200
@@ -79,6 +80,28 @@ def item(value: str) -> str:
     return text(value, "item", MAX_ITEM, multiline=False)
 
 
+def field(check: str, value: Any, key: str) -> Any:
+    """A field of a step (journal/steps.py names its `check`), typed as `value`: checked
+    and brought to the form the log stores."""
+    return _CHECKS[check](value, key)
+
+
+_CHECKS: dict[str, Any] = {
+    Check.PLATFORM: lambda v, _key: platform(v),
+    Check.TITLE: lambda v, _key: title(v),
+    Check.YEN: lambda v, key: yen(v, key),
+    Check.YEN_OR_ZERO: lambda v, key: yen(v, key, allow_zero=True),
+    Check.SHIP_DAYS: lambda v, _key: choice(v, "--ship-days", SHIP_DAYS),
+    Check.KIND: lambda v, _key: choice(v, "--kind", KINDS),
+    Check.FLAG: lambda _v, _key: True,
+    Check.WHEN: lambda v, _key: v,  # read by the command line already
+    Check.NAME: lambda v, _key: name(v),
+    Check.ITEM: lambda v, _key: item(v),
+    Check.LINE: lambda v, key: text(v, key, MAX_NAME, multiline=False),
+    Check.TEXT: lambda v, key: text(v, key),
+}
+
+
 def seq(value: int) -> int:
     """An event number: one that SQLite can hold (any other names no event)."""
     if type(value) is not int or not 1 <= value <= MAX_SEQ:
@@ -128,9 +151,6 @@ def _short(value: str | None) -> str:
 
 # --- events from outside (an import file): the payloads this program writes, and no other --
 
-_SHIP_DAYS = ("1-2", "2-3", "4-7")
-_KINDS = ("normal", "dedicated", "confirmation")
-
 
 def _is_text(limit: int):
     return lambda v: type(v) is str and 0 < len(v) <= limit
@@ -166,8 +186,8 @@ _FIELDS = {
     "note": _is_text(MAX_TEXT),
     "reason": _is_text(MAX_TEXT),
     "until": _is_instant,
-    "kind": lambda v: v in _KINDS,
-    "ship_days": lambda v: v in _SHIP_DAYS,
+    "kind": lambda v: v in KINDS,
+    "ship_days": lambda v: v in SHIP_DAYS,
     "request_required": lambda v: type(v) is bool,
     "from": lambda v: type(v) is list and 0 < len(v) <= 1000 and all(map(_is_id, v)),
     "into": _is_id,
@@ -180,48 +200,9 @@ _FIELDS = {
     "seq": _is_int(1, MAX_SEQ),
     "voided_type": lambda v: type(v) is str and v in _PAYLOADS,
 }
-_LISTED = ("request_required", "ship_days", "kind", "until", "shipping", "cost", "buyer", "item")
-_PLAIN: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
-# event type -> (fields it must have, fields it may have)
+# event type -> (fields it must have, fields it may have), from the catalogue of steps
 _PAYLOADS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "listed": (("platform", "title", "price"), _LISTED),
-    "bought": (("platform", "title", "price"), ("ship_days", "shipping")),
-    "bundle": (
-        ("platform", "title", "price", "buyer", "from", "kind", "request_required"),
-        _LISTED,
-    ),
-    "bundled": (("into",), ()),
-    # written by the journal: another listing of the same item was taken / is free again
-    "item-taken": (("item", "by", "step"), ()),
-    "item-released": (("item", "by"), ()),
-    "request": (("buyer",), ()),
-    "sold": (("buyer",), ("price",)),
-    "shipped": ((), ("shipping", "carrier", "tracking")),
-    "cost": ((), ("cost", "extra", "note")),
-    "cancelled": (("reason",), ()),
-    "hold": (("buyer", "until"), ()),
-    "defect": (("note",), ()),
-    "message": (("note",), ()),
-    "note": (("note",), ()),
-    "return": (("note",), ()),
-    "offer": (("buyer", "price"), ()),
-    "price": ((), ("price", "title")),
-    "voided": (("seq", "reason", "voided_type"), ()),
-    **dict.fromkeys(
-        (
-            "approved",
-            "declined",
-            "paid",
-            "received",
-            "rated",
-            "completed",
-            "delisted",
-            "hold-ended",
-            "offer-declined",
-            "offer-accepted",
-        ),
-        _PLAIN,
-    ),
+    step.name: step.stored_fields for step in CATALOGUE
 }
 
 

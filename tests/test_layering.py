@@ -23,6 +23,7 @@ PURE = (
     "journal.undo",
     "journal.search",
     "journal.payloads",
+    "journal.steps",
     "journal.table",
     "journal.names",
     "journal.validate",
