@@ -1,12 +1,13 @@
 """The read side: every SELECT against the read models (trades, deadlines, their checkpoint)
 and the log's lookups the commands share, one function each, named by what it finds.
 
-The event store's own reads (a stream, an event, the last seq) stay in the store, and the
-sent-reminder records in `scheduler/`'s bookkeeping; everything else reads here, with the
-rows typed where callers pick fields.
+The event store's own reads (a stream, an event, the last seq) stay in the store; everything
+else reads here, the reminders' reads of deadlines and sent-reminder records included, with
+the rows typed where callers pick fields. Restricted to some trades when given, in chunks
+(`_chunked`): SQLite caps the number of parameters of one statement.
 """
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from datetime import datetime, timedelta
 from itertools import groupby
 from typing import Any, NamedTuple
@@ -123,12 +124,9 @@ def streams(conn, ids: list[str], chunk: int = 500) -> Iterable[list[Event]]:
             yield [row_to_event(row) for row in group]
 
 
-def titles(conn, ids: set[str]) -> dict[str, str]:
-    if not ids:
-        return {}
-    marks = ",".join("?" * len(ids))
-    rows = conn.exec_driver_sql(f"SELECT id, title FROM trades WHERE id IN ({marks})", tuple(ids))
-    return {r[0]: r[1] for r in rows}
+def titles(conn: Connection, ids: Iterable[str]) -> dict[str, str]:
+    sql = "SELECT id, title FROM trades WHERE 1 = 1"
+    return {r[0]: r[1] for r in _chunked(conn, sql, (), set(ids), column="id")}
 
 
 # -- the read models ------------------------------------------------------------------------
@@ -261,3 +259,109 @@ def streams_since(conn: Connection, seq: int) -> list[str]:
     """Trades with an event after `seq`."""
     sql = "SELECT DISTINCT stream FROM events WHERE seq > ?"
     return [r[0] for r in conn.exec_driver_sql(sql, (seq,))]
+
+
+# -- reminders: open deadlines with what was sent of them -------------------------------------
+
+
+def open_deadlines(
+    conn: Connection,
+    start: datetime,
+    end: datetime | None,
+    trades: Collection[str] | None = None,
+) -> list[tuple[str, str, datetime]]:
+    """Open deadlines with `start < due <= end`, optionally of some trades only."""
+    sql = "SELECT trade, kind, due FROM deadlines WHERE met_at IS NULL AND due > ?"
+    base: tuple = (fmt_time(start),)
+    if end is not None:
+        sql += " AND due <= ?"
+        base += (fmt_time(end),)
+    return [(r[0], r[1], parse_time(r[2])) for r in _chunked(conn, sql, base, trades)]
+
+
+def overdue_deadlines(
+    conn: Connection, now: datetime, trades: Collection[str] | None = None
+) -> list[tuple[str, str, datetime, set[int]]]:
+    """Overdue deadlines of running trades however old, with the offsets already sent
+    (the daily reminders have negative offsets: they come after the due time)."""
+    kinds = sorted(OVERDUE_KINDS)
+    sql = (
+        "SELECT d.trade, d.kind, d.due, group_concat(s.offset_s) FROM deadlines d"
+        " JOIN trades t ON t.id = d.trade"
+        " LEFT JOIN reminders_sent s"
+        " ON s.trade = d.trade AND s.kind = d.kind AND s.due = d.due"
+        f" WHERE t.active = 1 AND d.met_at IS NULL AND d.due <= ?"
+        f" AND d.kind IN ({','.join('?' * len(kinds))})"
+    )
+    rows = _chunked(
+        conn,
+        sql,
+        (fmt_time(now), *kinds),
+        trades,
+        column="d.trade",
+        tail=" GROUP BY d.trade, d.kind, d.due",
+    )
+    return [
+        (t, k, parse_time(due), {int(x) for x in sent.split(",")} if sent else set())
+        for t, k, due, sent in rows
+    ]
+
+
+def sent_keys(
+    conn: Connection, since: datetime, trades: Collection[str] | None = None
+) -> set[tuple[str, str, str, int]]:
+    sql = "SELECT trade, kind, due, offset_s FROM reminders_sent WHERE due > ?"
+    return {(r[0], r[1], r[2], r[3]) for r in _chunked(conn, sql, (fmt_time(since),), trades)}
+
+
+def recorded(conn: Connection, ids: Iterable[str]) -> dict[str, datetime]:
+    """When each trade's latest event (so its current deadlines) was recorded."""
+    sql = "SELECT t.id, e.recorded_at FROM trades t JOIN events e ON e.seq = t.last_seq WHERE 1 = 1"
+    rows = _chunked(conn, sql, (), set(ids), column="t.id")
+    return {r[0]: parse_time(r[1]) for r in rows}
+
+
+def unsent_rows(
+    conn: Connection, window: tuple[str, str], trades: Collection[str] | None
+) -> Iterable[Any]:
+    """Open deadlines due within `window`, each with the offsets already sent (joined, so
+    one indexed scan with no large sets in memory)."""
+    sql = (
+        "SELECT d.trade, d.kind, d.due, group_concat(s.offset_s) FROM deadlines d"
+        " LEFT JOIN reminders_sent s"
+        " ON s.trade = d.trade AND s.kind = d.kind AND s.due = d.due"
+        " WHERE d.met_at IS NULL AND d.due > ? AND d.due <= ?"
+    )
+    return _chunked(
+        conn, sql, window, trades, column="d.trade", tail=" GROUP BY d.trade, d.kind, d.due"
+    )
+
+
+def sent_since(conn: Connection, since: datetime) -> list[Any]:
+    """The records of reminders sent after `since`, oldest first."""
+    return list(
+        conn.exec_driver_sql(
+            "SELECT trade, kind, due, offset_s, sent_at, how, notifier FROM reminders_sent"
+            " WHERE sent_at > ? ORDER BY sent_at, trade, kind, offset_s DESC",
+            (fmt_time(since),),
+        )
+    )
+
+
+def _chunked(
+    conn: Connection,
+    sql: str,
+    params: tuple,
+    trades: Collection[str] | None,
+    column: str = "trade",
+    tail: str = "",
+) -> Iterable[Any]:
+    """Run `sql`, restricted to some trades when given (in chunks: SQLite caps parameters)."""
+    if trades is None:
+        yield from conn.exec_driver_sql(sql + tail, params)
+        return
+    ids = sorted(trades)
+    for start in range(0, len(ids), _CHUNK):
+        part = ids[start : start + _CHUNK]
+        marks = ",".join("?" * len(part))
+        yield from conn.exec_driver_sql(f"{sql} AND {column} IN ({marks}){tail}", (*params, *part))

@@ -55,6 +55,38 @@ class Journal:
     def close(self) -> None:
         self.store.dispose()
 
+    # -- the door for the journal's companions (the reminders, the daemon) ------------------
+    @property
+    def location(self) -> Path | str:
+        """The journal's file, or its server URL with the password masked."""
+        return self.store.path
+
+    @contextmanager
+    def reading(self) -> Iterator[Any]:
+        """One read transaction (a snapshot) for `journal.queries`' functions."""
+        with self.store.read() as conn:
+            yield conn
+
+    @contextmanager
+    def writing(self) -> Iterator[Any]:
+        """One write transaction, for records that are not events (reminders sent)."""
+        with self.store.write() as conn:
+            yield conn
+
+    def before_connect(self, check: Callable[[], None]) -> None:
+        """Run `check` before every new connection to the journal file (the daemon refuses
+        a file deleted or replaced under it); a server journal has no file to check."""
+        engine = self.store.engine
+        if not hasattr(engine, "opener"):
+            return
+        opener = engine.opener
+
+        def connect() -> Any:
+            check()
+            return opener()
+
+        engine.opener = connect
+
     # -- writing ----------------------------------------------------------------------------
     def add(
         self,

@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 
 from journal import clock
-from journal.store import Store
+from journal.service import Journal
 from scheduler import notify
 from scheduler.delivery import WORKERS, Deliveries
 from scheduler.journal_file import FollowsFile, pin
@@ -55,8 +55,8 @@ class Daemon(FollowsFile, WakeUps, Deliveries):
         self._keeper: threading.Thread | None = None
         self.poll = poll
         self.reopen = reopen
-        self.path = reminders.store.path
-        self.identity = self._pin(reminders.store)
+        self.path = reminders.journal.location
+        self.identity = self._pin(reminders.journal)
         self.lock = threading.RLock()
         self.scheduler = new_scheduler()
         self.jobs: dict[str, set[str]] = {}  # trade → wake-up job ids
@@ -69,9 +69,9 @@ class Daemon(FollowsFile, WakeUps, Deliveries):
         self.workers: list[threading.Thread] = []
         self.watcher: sqlite3.Connection | None = None
 
-    def _pin(self, store: Store) -> tuple[int, int] | None:
+    def _pin(self, journal: Journal) -> tuple[int, int] | None:
         """Tie the daemon to its journal file (see `pin`); a server journal has none."""
-        return pin(store)
+        return pin(journal)
 
     # -- lifecycle ----------------------------------------------------------------------
     def run(self, stop: threading.Event) -> None:

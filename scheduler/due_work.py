@@ -10,9 +10,9 @@ from collections.abc import Collection
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
+from journal import queries as reads
 from journal.engines import Connection
 from journal.store import fmt_time, parse_time
-from scheduler import reads
 from scheduler.notes import reminder_note, summary_note
 from scheduler.notify import Notifier
 from scheduler.plan import DAILY_LOOKBACK, Reminder, daily_overdue, due_now
@@ -20,7 +20,7 @@ from scheduler.work import Outcome, Work
 
 
 class DueWork:
-    """The delivery passes of `Reminders` (mixed into it: its `store`, `warnings`,
+    """The delivery passes of `Reminders` (mixed into it: its `journal`, `warnings`,
     `lateness`, `lookback`, and the sent-reminder book of `scheduler/sent.py`)."""
 
     def deliver_due(
@@ -53,7 +53,7 @@ class DueWork:
 
     def preview(self, now: datetime) -> list[Work]:
         """What a delivery pass at `now` would send; nothing is sent, recorded or reserved."""
-        with self.store.read() as conn:
+        with self.journal.reading() as conn:
             return self._work(conn, now, None, full=True)
 
     def due_work(
@@ -66,7 +66,7 @@ class DueWork:
         every wake-up look back only a week.
         """
         self.flush()
-        with self.state, self.store.read() as conn:
+        with self.state, self.journal.reading() as conn:
             # Under `state`: a delivery finishing now records before it leaves `in_flight`,
             # so what this snapshot shows unsent is either in flight or really unsent.
             works = self._work(conn, now, trades, full)

@@ -13,7 +13,7 @@ import sqlite3
 from pathlib import Path
 from urllib.parse import quote
 
-from journal.store import Store
+from journal.service import Journal
 from scheduler import notify
 
 log = logging.getLogger("journal.daemon")
@@ -54,25 +54,24 @@ def _uri(path: Path) -> str:
     return f"file:{quote(str(os.path.abspath(path)), safe='/')}?mode=rw"
 
 
-def pin(store: Store) -> tuple[int, int] | None:
+def pin(journal: Journal) -> tuple[int, int] | None:
     """Make every new connection of `store` open this very file, never create one.
 
     Before each connection the path is compared with the file seen now; a deleted or
     replaced journal raises `JournalMoved` instead of SQLite quietly creating an empty
     file, or applying the old file's write-ahead log to the new one.
     """
-    expected = _identity(store.path)
-    opener = store.engine.opener
+    path = journal.location
+    expected = _identity(path)
 
-    def connect() -> sqlite3.Connection:
-        found = _identity(store.path)
+    def check() -> None:
+        found = _identity(path)
         if found is None:
-            raise JournalGone(str(store.path))
+            raise JournalGone(str(path))
         if found not in (expected, UNKNOWN):
-            raise JournalReplaced(str(store.path))
-        return opener()
+            raise JournalReplaced(str(path))
 
-    store.engine.opener = connect
+    journal.before_connect(check)
     return expected
 
 
@@ -147,7 +146,7 @@ class FollowsFile:
                     len(old.unrecorded),
                 )
             self.reminders = fresh
-            self.identity = pin(fresh.store)
+            self.identity = pin(fresh.journal)
             self.gone = False
             self.last_seq = fresh.fresh()
             self._watch()

@@ -109,7 +109,7 @@ class SharedDaemon(Daemon):
         self.stop_event = threading.Event()
         super().__init__(*args, **kwargs)
 
-    def _pin(self, store: Any) -> None:
+    def _pin(self, journal: Any) -> None:
         return None  # no file to tie to: the database is the journal
 
     def run(self, stop: threading.Event) -> None:

@@ -3,19 +3,19 @@
 from datetime import datetime, timedelta
 from typing import Any
 
+from journal import queries as reads
 from journal.store import fmt_time, parse_time
-from scheduler import reads
 from scheduler.plan import DAILY_LOOKBACK, daily_overdue, plan
 
 
 class Listing:
-    """The listing of `Reminders` (mixed into it: its `store`, `warnings`, `lateness`,
+    """The listing of `Reminders` (mixed into it: its `journal`, `warnings`, `lateness`,
     `lookback`)."""
 
     def listing(self, now: datetime, within: timedelta) -> dict[str, list[dict[str, Any]]]:
         """`journal reminders`: unsent reminders up to `now + within`, and those sent lately."""
         since = now - within
-        with self.store.read() as conn:
+        with self.journal.reading() as conn:
             end = now + within + self.warnings.longest
             rows = reads.open_deadlines(conn, now - self.lookback, end)
             sent_rows = reads.sent_since(conn, since)

@@ -2,8 +2,8 @@
 
 Shared by the daemon, `journal daemon --once` and `journal reminders`. Every decision is
 `scheduler.plan`'s; `Reminders` only feeds it from the database and carries out the
-result. Its parts live beside it: the statements it reads with (`scheduler/reads.py`),
-the delivery passes (`scheduler/due_work.py`), the sent-reminder bookkeeping
+result, reading through the journal's door (`Journal.reading`, `journal.queries`). Its
+parts live beside it: the delivery passes (`scheduler/due_work.py`), the sent-reminder bookkeeping
 (`scheduler/sent.py`) and the listing (`scheduler/listing.py`).
 """
 
@@ -12,11 +12,10 @@ import itertools
 from collections.abc import Collection
 from datetime import datetime, timedelta
 
-from journal import projections
+from journal import queries as reads
 from journal.deadlines import KIND_SPECS
 from journal.service import Journal
 from journal.settings import load_config, user_tz
-from scheduler import reads
 from scheduler.due_work import DueWork
 from scheduler.listing import Listing
 from scheduler.plan import (
@@ -40,7 +39,6 @@ class Reminders(DueWork, SentBook, Listing):
     ) -> None:
         config = load_config()
         self.journal = journal
-        self.store = journal.store
         self.warnings = warnings or warnings_from_config(config.reminders, KIND_SPECS, user_tz())
         self.lateness = lateness if lateness is not None else lateness_from_config(config.notifier)
         self.lookback = max(LOOKBACK, self.lateness)
@@ -49,13 +47,8 @@ class Reminders(DueWork, SentBook, Listing):
     # -- reading ------------------------------------------------------------------------
     def fresh(self) -> int:
         """Repair lagging read models (a crash, an append-only tool); returns the last seq."""
-        with self.store.read() as conn:
-            behind = projections.lagging(conn, self.store)
-        if behind:
-            with self.store.write() as conn:
-                projections.catch_up(conn, self.store, self.journal.book)
-        with self.store.read() as conn:
-            return self.store.last_seq(conn)
+        self.journal.catch_up()
+        return self.journal.last_seq()
 
     def planned(
         self,
@@ -66,7 +59,7 @@ class Reminders(DueWork, SentBook, Listing):
     ) -> list[Reminder]:
         """Reminders firing after `now` and by `until`, soonest first (the first `limit`)."""
         end = until + self.warnings.longest if until is not None else None
-        with self.store.read() as conn:
+        with self.journal.reading() as conn:
             rows = reads.open_deadlines(conn, now, end, trades)
             late = [(t, k, due) for t, k, due, _ in reads.overdue_deadlines(conn, now, trades)]
         found = itertools.chain(

@@ -23,7 +23,7 @@ _BATCH = 5000
 
 
 class SentBook:
-    """The sent-reminder records of `Reminders` (mixed into it, on its `store`)."""
+    """The sent-reminder records of `Reminders` (mixed into it, through its `journal`)."""
 
     def __init__(self) -> None:
         self.state = threading.Lock()  # guards the three below
@@ -110,7 +110,7 @@ class SentBook:
             " (trade, kind, due, offset_s, sent_at, how, notifier) VALUES (?,?,?,?,?,?,?)"
         )
         stamp = fmt_time(now)
-        with self.store.write() as conn:  # one transaction, written in bounded batches
+        with self.journal.writing() as conn:  # one transaction, written in bounded batches
             for start in range(0, len(items), _BATCH):
                 batch = items[start : start + _BATCH]
                 conn.exec_driver_sql(sql, [(*r.key, stamp, how, notifier) for r, how in batch])

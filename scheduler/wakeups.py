@@ -14,8 +14,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from journal import clock
+from journal.queries import streams_since
 from scheduler.journal_file import JournalMoved
-from scheduler.reads import streams_after
 
 log = logging.getLogger("journal.daemon")
 
@@ -107,8 +107,8 @@ class WakeUps:
             last = self.reminders.fresh()
             if last == self.last_seq:
                 return  # our own sent-records, or a rebuild: the refresh timer covers those
-            with self.reminders.store.read() as conn:
-                touched = streams_after(conn, self.last_seq)
+            with self.reminders.journal.reading() as conn:
+                touched = set(streams_since(conn, self.last_seq))
             self.last_seq = last
             self.replan(touched)
             self.deliver(touched)

@@ -116,3 +116,23 @@ def test_the_graph_is_really_read() -> None:
     assert "journal.trade" in reach(edges, "journal.decide")
     assert "sqlalchemy" in reach(edges, "journal.service")
     assert "click" in reach(edges, "cli")
+
+
+def _reaches_past_the_door(path: Path) -> list[str]:
+    """`x.store`, `x._fresh()` or `x.book.…`-style reaches into a Journal's insides."""
+    tree = ast.parse(path.read_text("utf-8"))
+    return [
+        f"{path.relative_to(ROOT)}:{node.lineno} .{node.attr}"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute) and node.attr in ("store", "_fresh")
+    ]
+
+
+def test_nothing_outside_journal_reaches_past_the_door() -> None:
+    outside = [ROOT / "cli.py", *sorted((ROOT / "scheduler").glob("*.py"))]
+    assert [hit for path in outside for hit in _reaches_past_the_door(path)] == []
+
+
+def test_the_door_check_sees_a_reach() -> None:
+    inside = _reaches_past_the_door(ROOT / "journal" / "portable.py")
+    assert any(".store" in hit for hit in inside)
