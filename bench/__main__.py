@@ -6,6 +6,7 @@ the verdict is on the ratio, since absolute times drift on shared machines.
 
     python -m bench              # 1k, 100k and 1M events (generated once, cached)
     python -m bench --smoke      # 1k events only, a few seconds: keeps the suite from rotting
+    python -m bench --pg         # also the PostgreSQL rows (a throw-away local cluster)
 """
 
 import argparse
@@ -411,7 +412,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--sizes", default="1k,100k,1m", help="Journal sizes (1k is the base).")
     parser.add_argument("--cache", type=Path, default=HERE / ".cache")
     parser.add_argument("--idle", type=float, default=60.0, help="Daemon idle seconds.")
+    parser.add_argument(
+        "--pg",
+        action="store_true",
+        help="Also the PostgreSQL rows, on a throw-away local cluster (initdb, pg_ctl).",
+    )
+    parser.add_argument(
+        "--pg-url",
+        metavar="URL",
+        help="Use this server for the PostgreSQL rows instead (the bench creates and drops"
+        " its own databases there); implies --pg.",
+    )
+    parser.add_argument(
+        "--pg-only", action="store_true", help="Only the PostgreSQL rows; implies --pg."
+    )
     args = parser.parse_args(argv)
+    pg = args.pg or args.pg_only or bool(args.pg_url)
     sizes = ["1k"] if args.smoke else [s.strip().lower() for s in args.sizes.split(",")]
     runs = args.runs or (3 if args.smoke else 7)
     idle = min(args.idle, 2.0) if args.smoke else args.idle
@@ -422,6 +438,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         big = sizes[-1]
         label = events(journals[big][1])
         started = time.perf_counter()
+        notes: list[str] = []
         steps: list[Callable[[], list[Row]]] = [
             lambda: rows_bulk(b, *journals[big], label),
             *(
@@ -435,6 +452,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             lambda: row_help(b),
             lambda: rows_daemon(b, args.smoke),
         ]
+        if args.pg_only:
+            steps = []
+        if pg:
+            from bench.pg import rows_pg
+
+            steps.append(lambda: rows_pg(b, journals, sizes, args.pg_url, notes))
         rows: list[Row] = []
         for step in steps:
             rows.extend(step())
@@ -449,6 +472,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f" {m.open_deadlines:,} open deadlines (generator v{GENERATOR_VERSION},"
                 f" seed {m.seed})"
             )
+        for note in notes:
+            print(f"  {note}")
         print()
         print(table(rows))
         if args.smoke:

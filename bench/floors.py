@@ -43,3 +43,25 @@ conn.executemany(f"INSERT INTO events ({cols}) VALUES (?,?,?,?,?,?,?,?,?,?,?)", 
 conn.execute("COMMIT")
 print(time.perf_counter() - start, len(rows))
 """
+
+# PostgreSQL: a process that imports the journal's server driver stack (SQLAlchemy and
+# psycopg 3), connects like the store does (NullPool, a fresh connection) and inserts one
+# row in one transaction into a table on the same server: the least a `journal add` on a
+# shared journal can cost. argv: the database URL (postgresql+psycopg://…). Timed from
+# outside, like the command.
+PG_ONE_ROW_INSERT = """
+import sys
+from sqlalchemy import create_engine
+from sqlalchemy.pool import NullPool
+
+engine = create_engine(
+    sys.argv[1],
+    poolclass=NullPool,
+    connect_args={"connect_timeout": 10, "application_name": "journal-bench-floor"},
+)
+with engine.connect() as conn:
+    conn.exec_driver_sql("INSERT INTO bench_floor (note) VALUES ('x')")
+    conn.commit()
+"""
+
+PG_FLOOR_TABLE = "CREATE TABLE IF NOT EXISTS bench_floor (id bigserial PRIMARY KEY, note text)"

@@ -4,15 +4,13 @@
 and drop databases on). Otherwise the fixture runs Debian's `initdb` and `pg_ctl` (as the
 `postgres` user when the tests run as root, since the server refuses to run as root), on a
 free loopback port and a private socket folder, and stops it at the end of the session.
-Without a server the PostgreSQL tests skip here and fail in CI (see real_parts.need).
+Without a server the PostgreSQL tests skip here and fail in CI (see real_parts.need). The
+cluster start itself is bench/pgcluster.py, shared with `python -m bench --pg`.
 """
 
-import glob
 import os
-import shutil
-import socket
 import subprocess
-import tempfile
+import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,24 +19,15 @@ import psycopg  # noqa: F401 - loaded before freezegun swaps datetime out
 import pytest
 from real_parts import need
 
+# The cluster start is shared with the benchmark (`python -m bench --pg`); bench/ is not
+# installed, so plain `pytest` (which puts only tests/ on the path) needs the root here.
+ROOT = str(Path(__file__).resolve().parent.parent)
+if ROOT not in sys.path:
+    sys.path.append(ROOT)
+from bench.pgcluster import ClusterError, server_bin, start_cluster  # noqa: E402
+
 USER = "journal"
-
-
-def _bin(name: str) -> str | None:
-    found = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
-    return found[-1] if found else shutil.which(name)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _as_server_user(argv: list[str]) -> list[str]:
-    if os.geteuid() != 0:
-        return argv
-    return ["runuser", "-u", "postgres", "--", *argv]
+_bin = server_bin
 
 
 @pytest.fixture(scope="session")
@@ -48,42 +37,16 @@ def pg_server() -> Iterator[str]:
     if given:
         yield given.rstrip("/")
         return
-    initdb, pg_ctl = _bin("initdb"), _bin("pg_ctl")
-    if not initdb or not pg_ctl:
+    if not _bin("initdb") or not _bin("pg_ctl"):
         need("a PostgreSQL server is needed: apt-get install postgresql (.ci/run does this)")
-    # Not under pytest's own temporary folder: that one is private to us, and the server
-    # runs as another user.
-    home = Path(tempfile.mkdtemp(prefix="journal-pg-"))
-    data = home / "data"
-    if os.geteuid() == 0:
-        os.chmod(home, 0o755)
-        shutil.chown(home, "postgres", "postgres")
-    port = _free_port()
-    init = subprocess.run(
-        _as_server_user([initdb, "-D", str(data), "-A", "trust", "-U", USER, "-E", "UTF8"]),
-        capture_output=True,
-        text=True,
-    )
-    if init.returncode != 0:
-        need(f"initdb failed: {init.stderr.strip()[-300:]}")
-    options = f"-p {port} -k {home} -c listen_addresses=127.0.0.1 -c fsync=off"
-    start = subprocess.run(
-        _as_server_user([pg_ctl, "-D", str(data), "-o", options, "-l", str(home / "log"), "-w"])
-        + ["start"],
-        capture_output=True,
-        text=True,
-    )
-    if start.returncode != 0:
-        log = (home / "log").read_text(errors="replace")[-300:] if (home / "log").exists() else ""
-        need(f"PostgreSQL did not start: {start.stderr.strip()[-200:]} {log}")
     try:
-        yield f"postgresql://{USER}@127.0.0.1:{port}"
+        cluster = start_cluster(USER)
+    except ClusterError as exc:
+        need(str(exc))
+    try:
+        yield cluster.url
     finally:
-        subprocess.run(
-            _as_server_user([pg_ctl, "-D", str(data), "-m", "immediate", "-w", "stop"]),
-            capture_output=True,
-        )
-        shutil.rmtree(home, ignore_errors=True)
+        cluster.stop()
 
 
 def psql(server: str, database: str, sql: str) -> str:
