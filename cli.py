@@ -214,9 +214,8 @@ _AT = click.option("--at", "at", metavar="WHEN", help="When it happened (default
 
 def _record(type_: str, trade: str | None, at: str | None, sources=(), **fields: Any) -> None:
     moment = _when(at) or _now()
-    for key in ("until",):
-        if fields.get(key) is not None:
-            fields[key] = _when(fields[key], end=True)
+    if fields.get("until") is not None:  # a day given alone means its end
+        fields["until"] = _when(fields["until"], end=True)
     journal = _journal()
     trade = None if trade is None else journal.resolve_id(trade)  # `t2` is T2
     sources = tuple(map(journal.resolve_id, sources))

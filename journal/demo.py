@@ -1,4 +1,6 @@
-"""`journal demo`: the stories of DOMAIN.md played into a throw-away journal."""
+"""`journal demo`: example trades (a politely cancelled sale, a bundle, a confirmation
+listing, a hold, a declined discount, messages after completion) played into a throw-away
+journal, to show the screens without touching one's own."""
 
 import tempfile
 from collections.abc import Callable

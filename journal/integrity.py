@@ -42,10 +42,6 @@ class ChainCheck:
     head: str = GENESIS_HASH
     versions: dict[str, int] = field(default_factory=dict)
 
-    def feed(self, row: tuple) -> Damage | None:
-        """Check one stored row (all EVENT_COLUMNS, in order) against everything before it."""
-        return self.feed_many((row,))[1]
-
     def feed_many(self, rows: Iterable[tuple]) -> tuple[int, Damage | None]:
         """Check rows in order; returns how many were sound and the first damage, if any.
 

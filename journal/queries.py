@@ -214,15 +214,6 @@ def due_after(conn: Connection, now: datetime, until: datetime | None) -> list[D
     return [Due(r[0], r[1], parse_time(r[2]), r[3]) for r in rows]
 
 
-def snapshot(conn: Connection) -> tuple[list[tuple], list[tuple], list[tuple]]:
-    """The read models as plain rows, for comparing inline projection with a rebuild."""
-    return (
-        list(conn.exec_driver_sql("SELECT * FROM trades ORDER BY id")),
-        list(conn.exec_driver_sql("SELECT * FROM deadlines ORDER BY trade, kind")),
-        list(conn.exec_driver_sql("SELECT * FROM projection_state ORDER BY key")),
-    )
-
-
 def stored_read_models(conn: Any) -> tuple[Any, Any]:
     """Cursors over the stored trades (by id) and deadlines (by trade, kind), on the driver's
     own connection: verify compares millions of plain tuples with a fresh fold."""

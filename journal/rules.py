@@ -81,7 +81,6 @@ class Rule:
     rate: float = 0.0  # kind "fee": percent of the price
     tiers: tuple[tuple[int, int, float], ...] = ()  # (sales count, amount, rate) reached
     premium_rate: float | None = None  # a member's rate (ヤフオク premium)
-    pack: str = ""
 
     def describe(self) -> str:
         """A short human description of the value, e.g. '2 days later at 23:59 JST'."""
@@ -170,7 +169,7 @@ def _read_pack(name: str) -> dict[str, Any]:
     return tomllib.loads(text)
 
 
-def _build_rule(pack: str, data: dict[str, Any]) -> Rule:
+def _build_rule(data: dict[str, Any]) -> Rule:
     known = {f.name for f in fields(Rule)}
     values = {k: v for k, v in data.items() if k in known}
     values["counted_from"] = tuple(values.get("counted_from", ()))
@@ -183,7 +182,6 @@ def _build_rule(pack: str, data: dict[str, Any]) -> Rule:
         values["tiers"] = tuple(
             (t["count"], t["amount"], float(t["rate"])) for t in values["tiers"]
         )
-    values["pack"] = pack
     return Rule(**values)
 
 
@@ -206,7 +204,7 @@ def load_rulebook(overrides: dict[str, Any] | None = None) -> RuleBook:
     for name, data in _builtin().items():
         rules: dict[str, list[Rule]] = {}
         for raw in data.get("rules", []):
-            rule = _build_rule(name, raw)
+            rule = _build_rule(raw)
             rules.setdefault(rule.kind, []).append(rule)
         packs[name] = Pack(
             platform=name,
@@ -268,7 +266,7 @@ def _override_pack(packs: dict[str, Pack], platform: str, kinds: Any) -> Pack:
                 rules[kind] = tuple(replace(v, **merged) for v in rules[kind])
             else:
                 base = {"kind": kind, "effect": "", "source": "", "confidence": "custom"}
-                rules[kind] = (replace(_build_rule(platform, base), **merged),)
+                rules[kind] = (replace(_build_rule(base), **merged),)
         except (TypeError, ValueError):
             raise BadInput("bad_rule_override", where=where) from None
     return replace(pack, rules=rules)

@@ -6,9 +6,9 @@ No timing here: wall-clock figures belong to `python -m bench`, not to the test 
 from datetime import UTC, datetime
 
 import pytest
+from read_models import snapshot
 
 from bench.generate import generate
-from journal import queries
 from journal.service import Journal
 from journal.store import GENESIS_HASH, event_hash
 
@@ -64,10 +64,10 @@ def test_rebuild_is_repeatable_on_the_generated_log(made):
     path, meta = made
     journal = Journal(path)
     with journal.store.read() as conn:
-        before = queries.snapshot(conn)
+        before = snapshot(conn)
     assert journal.rebuild() == meta.trades
     with journal.store.read() as conn:
-        assert queries.snapshot(conn) == before
+        assert snapshot(conn) == before
     journal.close()
 
 

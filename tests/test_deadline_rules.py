@@ -1,4 +1,5 @@
-"""Deadline rules against RULES.md, to the minute, at their boundaries. Pure core only."""
+"""Deadline rules against the platforms' published rules (each pack's `source`), to the
+minute, at their boundaries. Pure core only."""
 
 from datetime import datetime
 from zoneinfo import ZoneInfo

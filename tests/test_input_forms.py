@@ -1,4 +1,4 @@
-"""Input as people type it (issue 11): NFKC everywhere, Japanese and everyday WHEN and
+"""Input as people type it: NFKC everywhere, Japanese and everyday WHEN and
 DURATION forms, platforms by any of their names, trade ids in any case. Each new form once
 in the pure parser and, where it matters, through the real command; refusals stay one line
 with exit 2."""

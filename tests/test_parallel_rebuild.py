@@ -3,9 +3,10 @@
 from datetime import UTC, datetime
 
 import pytest
+from read_models import snapshot
 
 from bench.generate import generate
-from journal import queries, rebuild
+from journal import rebuild
 from journal.errors import Refused
 from journal.events import Event
 from journal.service import Journal
@@ -24,7 +25,7 @@ def journal(tmp_path):
 
 def _snapshot(journal: Journal):
     with journal.store.read() as conn:
-        return queries.snapshot(conn)
+        return snapshot(conn)
 
 
 def test_two_process_rebuild_equals_one_process_rebuild(journal, monkeypatch):

@@ -13,8 +13,9 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from read_models import snapshot
 
-from journal import projections, queries
+from journal import projections
 from journal.deadlines import compute
 from journal.errors import JournalError
 from journal.events import ADDABLE_TYPES
@@ -120,7 +121,7 @@ def test_rebuild_equals_inline_projection(seed, length):
         try:
             play(journal, random.Random(seed), length)
             with journal.store.read() as conn:
-                inline = queries.snapshot(conn)
+                inline = snapshot(conn)
                 # The inline read model also equals a direct fold of each stream.
                 for row in inline[0]:
                     trade = fold(journal.store.stream(conn, row[0]))
@@ -131,7 +132,7 @@ def test_rebuild_equals_inline_projection(seed, length):
                     assert [r for r in inline[1] if r[0] == row[0]] == expected
             journal.rebuild()
             with journal.store.read() as conn:
-                assert queries.snapshot(conn) == inline
+                assert snapshot(conn) == inline
         finally:
             journal.close()
 

@@ -1,7 +1,7 @@
-"""Rules, second edition (issue 12): every change at its boundaries, through the command line.
+"""Rules, second edition: every change at its boundaries, through the command line.
 
 Times are Japan time (the display zone is Asia/Tokyo), so `show --json` reads back +09:00.
-The packs' expected values for the second-edition table of RULES.md are encoded below
+The packs' expected values for the second edition of the platforms' rules are encoded below
 (`SECOND_EDITION`), so these tests run from a clean clone.
 """
 
@@ -492,7 +492,7 @@ def test_rules_in_force_since_only_when_known_and_singular_day(run):
     assert "in force since 2018-09-27" in run("rules", "mercari").out
 
 
-# --- RULES.md "Second edition" table, encoded: the packs agree -----------------------------
+# --- the second edition of the rules, encoded: the packs agree -----------------------------
 
 SECOND_EDITION = [
     # (platform, kind, field checks on the latest version)

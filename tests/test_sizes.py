@@ -1,4 +1,4 @@
-"""Small modules, short functions (issue 9): no module of journal/ or scheduler/ over
+"""Small modules, short functions: no module of journal/ or scheduler/ over
 `MAX_MODULE` lines (cli.py aside), no function of journal/, scheduler/ or cli.py over
 `MAX_FUNCTION` lines, read with `ast`.
 

@@ -1,4 +1,5 @@
-"""Every story of DOMAIN.md, driven through the `journal` command under a frozen clock.
+"""The sellers' and buyers' stories (a sale, a request, holds, bundles, defects, a purchase),
+driven through the `journal` command under a frozen clock.
 
 Times are given in Japan time (the platforms' clock); the display zone is Asia/Tokyo, so
 JSON timestamps read back in +09:00.

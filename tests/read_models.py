@@ -1,0 +1,12 @@
+"""The read models as plain rows, for comparing inline projection with a rebuild (tests only)."""
+
+from typing import Any
+
+
+def snapshot(conn: Any) -> tuple[list[tuple], list[tuple], list[tuple]]:
+    """The read models as plain rows, for comparing inline projection with a rebuild."""
+    return (
+        list(conn.exec_driver_sql("SELECT * FROM trades ORDER BY id")),
+        list(conn.exec_driver_sql("SELECT * FROM deadlines ORDER BY trade, kind")),
+        list(conn.exec_driver_sql("SELECT * FROM projection_state ORDER BY key")),
+    )
