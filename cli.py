@@ -472,7 +472,12 @@ def calendar(within: str | None, output: str | None) -> None:
         from journal.timeparse import parse_duration
 
         window = parse_duration(within)
-    text = _journal().calendar(_now(), window)
+    from journal.deadlines import KIND_SPECS
+    from journal.settings import load_config
+    from scheduler.plan import warnings_from_config
+
+    alarms = warnings_from_config(load_config().reminders, KIND_SPECS).for_kind
+    text = _journal().calendar(_now(), window, _locale().language, alarms)
     if output is None:
         raw = getattr(sys.stdout, "buffer", None)
         if raw is None:

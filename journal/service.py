@@ -323,32 +323,21 @@ class Journal:
     def calendar(
         self,
         now: datetime,
-        within: timedelta | None = None,
-        language: str | None = None,
-        alarms: Callable[[str], Iterable[timedelta]] | None = None,
+        within: timedelta | None,
+        language: str,
+        alarms: Callable[[str], Iterable[timedelta]],
     ) -> str:
-        """The iCalendar file of the open and overdue deadlines (and those just met or voided).
-
-        `alarms(kind)` gives the reminder offsets; by default the config's `[reminders]`, as
-        the daemon reads them. `language` defaults to the user's.
-        """
+        """The iCalendar file of the open and overdue deadlines (and those just met or voided),
+        in `language`, with an alarm at each of `alarms(kind)` (the reminders' offsets)."""
         from journal import ical
-        from journal.settings import language as user_language
 
-        if alarms is None:
-            from journal.deadlines import KIND_SPECS
-            from scheduler.plan import warnings_from_config
-
-            alarms = warnings_from_config(load_config().reminders, KIND_SPECS).for_kind
         self._fresh()
         entries: list[ical.Entry] = []
         with self.store.read() as conn:
             first = queries.first_hash(conn)
             for events in queries.streams(conn, queries.calendar_trades(conn, now, within)):
                 entries.extend(ical.entries_of(events, self.book))
-        return ical.calendar_text(
-            entries, now, language or user_language(), alarms, ical.journal_id(first), within
-        )
+        return ical.calendar_text(entries, now, language, alarms, ical.journal_id(first), within)
 
     def log(self, trade_id: str | None) -> list[Event]:
         with self.store.read() as conn:

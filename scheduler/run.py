@@ -35,13 +35,17 @@ def calendar_keeper(section: dict[str, Any]) -> Keeper | None:
     if not section.get("path"):
         return None
     from journal import clock, ical
+    from journal.settings import reader
     from journal.timeparse import parse_duration
 
     target = Path(section["path"]).expanduser()
     within = parse_duration(section["within"]) if section.get("within") else None
 
     def keep(reminders: Reminders) -> None:
-        ical.write_file(target, reminders.journal.calendar(clock.now(), within))
+        text = reminders.journal.calendar(
+            clock.now(), within, reader().language, reminders.warnings.for_kind
+        )
+        ical.write_file(target, text)
 
     return keep
 
