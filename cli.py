@@ -11,9 +11,9 @@ from typing import Any
 
 import click
 
-from journal import steps
-from journal.helptext import Group
-from journal.i18n import for_click
+from journal.core import steps
+from journal.text.helptext import Group
+from journal.text.i18n import for_click
 
 EXIT_OK, EXIT_REFUSED, EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_DAMAGED = 0, 1, 2, 3, 4
 PLATFORM_CHOICES = ("rakuma", "mercari", "yahoo-auction", "yahoo-flea")
@@ -35,8 +35,8 @@ class _Choice(click.Choice):
     """A choice as people type it: any width or case, a platform by any of its names."""
 
     def convert(self, value: Any, param: Any, ctx: Any) -> Any:
-        from journal.labels import STATES
-        from journal.names import choice, nfkc
+        from journal.core.names import choice, nfkc
+        from journal.text.labels import STATES
 
         by_name = {name: ident for ident, name in STATES.items()}  # 発送待ち → awaiting_shipment
         value = by_name.get(nfkc(value), value)
@@ -47,8 +47,8 @@ def _complete_ids(ctx: click.Context, param: click.Parameter, incomplete: str) -
     """Trade ids for Tab: those of the journal `--db` (or JOURNAL_DB, or the default) holds."""
     from click.shell_completion import CompletionItem
 
-    from journal.completion import titles, trade_ids
     from journal.settings import resolve_db_path
+    from journal.text.completion import titles, trade_ids
 
     obj = ctx.find_object(Ctx)
     db = obj.db if obj is not None else None
@@ -118,15 +118,15 @@ def _now():
     of (a step's moment, its deadline's distance, the window of a list) is the same."""
     opts = _opts()
     if opts.now is None:
-        from journal import clock
+        from journal.core import clock
 
         opts.now = clock.now()
     return opts.now
 
 
 def _when(text: str | None, end: bool = False):
+    from journal.core.timeparse import parse_when
     from journal.settings import user_tz
-    from journal.timeparse import parse_when
 
     if text is None:
         return None
@@ -140,7 +140,7 @@ def _screen():
     import shutil
     import sys
 
-    from journal.screens import Screen
+    from journal.text.screens import Screen
 
     tty = sys.stdout.isatty()
     width = shutil.get_terminal_size().columns if tty else None
@@ -150,8 +150,8 @@ def _screen():
 
 def _locale():
     """The reader (language, timezone), from the settings: a bad timezone is refused here."""
-    from journal.i18n import Locale
     from journal.settings import language, user_tz
+    from journal.text.i18n import Locale
 
     return Locale(language(), user_tz())
 
@@ -167,8 +167,8 @@ def _jsonable(value: Any) -> Any:
     from datetime import datetime
 
     if isinstance(value, datetime):
-        from journal.display import iso
         from journal.settings import user_tz
+        from journal.text.display import iso
 
         return iso(value, user_tz())
     if isinstance(value, dict):
@@ -236,8 +236,8 @@ def _record(type_: str, trade: str | None, at: str | None, sources=(), **fields:
 
 def _report(journal, type_: str, stored) -> tuple[dict[str, Any], list[str]]:
     """What `journal add` prints about the step it recorded: (JSON form, lines for people)."""
-    from journal.messages import render
-    from journal.trade import warnings
+    from journal.core.trade import warnings
+    from journal.text.messages import render
 
     subject = stored[0].stream
     if steps.STEPS[type_].creates:
@@ -259,7 +259,7 @@ def _report(journal, type_: str, stored) -> tuple[dict[str, Any], list[str]]:
     lines = [_step_line(state_trade, type_, stored[0].seq, nxt, now)]
     for kind in ("item-taken", "item-released"):
         others = [e.stream for e in stored if e.type == kind]
-        if others:  # the double-listing alarm (journal/items.py), said at once
+        if others:  # the double-listing alarm (journal/core/items.py), said at once
             notice = render(f"notice_{kind.replace('-', '_')}", trades=", ".join(others))
             data["notices"].append({"code": kind, "message": notice, "trades": others})
             lines.append(notice)
@@ -275,7 +275,7 @@ def _report(journal, type_: str, stored) -> tuple[dict[str, Any], list[str]]:
 def _next_deadline(trade, deadlines, now):
     """The deadline to mention after a step: an overdue one first (a backdated step whose
     deadline has already passed says so), else the soonest open one."""
-    from journal.deadlines import is_overdue
+    from journal.core.deadlines import is_overdue
 
     late = [d for d in deadlines if is_overdue(d, now, trade.finished)]
     if late:
@@ -286,9 +286,9 @@ def _next_deadline(trade, deadlines, now):
 
 def _step_line(trade, type_: str, seq: int, nxt, now) -> str:
     """`T1 #2 ワンピース: 購入申請 → 購入申請 11/24(火) 08:30（あと1日23時間）`."""
-    from journal.display import remaining, short_when
-    from journal.labels import label
-    from journal.messages import render
+    from journal.text.display import remaining, short_when
+    from journal.text.labels import label
+    from journal.text.messages import render
 
     loc = _locale()
     lang = loc.language
@@ -311,7 +311,7 @@ def _step_line(trade, type_: str, seq: int, nxt, now) -> str:
 
 def _add_command(step) -> None:
     """Define `journal add NAME [ID] [options] [--at WHEN]` from the step's catalogue entry
-    (journal/steps.py): an existing trade's ID, none for a new trade, or the ids a bundle
+    (journal/core/steps.py): an existing trade's ID, none for a new trade, or the ids a bundle
     takes; a step on an existing trade lists --at after --db and --json, as it always has."""
 
     def command(at: str | None, trade_id: str | None = None, trade_ids=(), **fields) -> None:
@@ -377,7 +377,7 @@ def show(trade_id: str) -> None:
     Example:
       journal show T1 --json
     """
-    from journal import screens, views
+    from journal.text import screens, views
 
     now = _now()
     journal = _journal()
@@ -399,7 +399,7 @@ def list_(include_all: bool, platform: str | None, state: str | None, search: st
     Example:
       journal list --all --platform メルカリ --search ニット
     """
-    from journal import screens
+    from journal.text import screens
 
     now = _now()
     journal = _journal()
@@ -425,10 +425,10 @@ def upcoming(within: str, as_of: str | None) -> None:
     Example:
       journal upcoming --within 48h
     """
-    from journal import screens
-    from journal.rules import effect_text
+    from journal.core.rules import effect_text
+    from journal.core.timeparse import parse_duration
     from journal.settings import language
-    from journal.timeparse import parse_duration
+    from journal.text import screens
 
     window = parse_duration(within)
     moment = _when(as_of) or _now()
@@ -465,14 +465,14 @@ def calendar(within: str | None, output: str | None) -> None:
     Example:
       journal calendar -o ~/Dropbox/trade-deadlines.ics
     """
-    from journal.ical import count_events
+    from journal.text.ical import count_events
 
     window = None
     if within is not None:
-        from journal.timeparse import parse_duration
+        from journal.core.timeparse import parse_duration
 
         window = parse_duration(within)
-    from journal.deadlines import KIND_SPECS
+    from journal.core.deadlines import KIND_SPECS
     from journal.settings import load_config
     from scheduler.plan import warnings_from_config
 
@@ -490,8 +490,8 @@ def calendar(within: str | None, output: str | None) -> None:
         return
     from pathlib import Path
 
-    from journal.ical import write_file
-    from journal.messages import render
+    from journal.text.ical import write_file
+    from journal.text.messages import render
 
     target = Path(output).expanduser()
     changed = write_file(target, text)
@@ -512,7 +512,7 @@ def log(trade_id: str | None) -> None:
     Example:
       journal log T1
     """
-    from journal import screens, views
+    from journal.text import screens, views
 
     journal = _journal()
     events = journal.log(None if trade_id is None else journal.resolve_id(trade_id))
@@ -533,8 +533,8 @@ def void(seq: int, reason: str) -> None:
     Example:
       journal void 12 --reason "wrong trade"
     """
-    from journal.messages import render
-    from journal.validate import seq as event_number
+    from journal.core.validate import seq as event_number
+    from journal.text.messages import render
 
     stored = _journal().void(event_number(seq), reason, now=_now())
     _emit({"voided": seq, "seq": stored.seq}, render("voided", seq=seq, new=stored.seq))
@@ -563,9 +563,9 @@ def money(
       journal money --year 2026
       journal money --month 2026-11 --by platform --chart 2026-11.png
     """
-    from journal import screens
-    from journal.money import JST
-    from journal.money_report import period
+    from journal.core.money import JST
+    from journal.core.money_report import period
+    from journal.text import screens
 
     now = _now()
     day = [_when(d).astimezone(JST).date() if d else None for d in (first, last)]
@@ -580,9 +580,9 @@ def money(
 def _money_chart(chart: str, data: dict[str, Any]) -> None:
     from pathlib import Path
 
-    from journal import chart as charts
-    from journal.messages import render
-    from journal.validate import file_path
+    from journal.core.validate import file_path
+    from journal.text import chart as charts
+    from journal.text.messages import render
 
     labels = {
         "sales": render("money_sales"),
@@ -602,7 +602,7 @@ def items() -> None:
     Example:
       journal items --json
     """
-    from journal import screens
+    from journal.text import screens
 
     data = _journal().items()
     _emit(data, None if _opts().json else screens.items_screen(data, _screen()))
@@ -619,11 +619,11 @@ def undo(yes: bool, reason: str | None) -> None:
     Example:
       journal undo --yes
     """
-    from journal.errors import BadInput
-    from journal.labels import label
-    from journal.messages import render
+    from journal.core.errors import BadInput
+    from journal.core.undo import last_step
     from journal.settings import language
-    from journal.undo import last_step
+    from journal.text.labels import label
+    from journal.text.messages import render
 
     journal = _journal()
     target = last_step(journal.newest())
@@ -656,7 +656,7 @@ def rebuild() -> None:
     Example:
       journal rebuild
     """
-    from journal.messages import render
+    from journal.text.messages import render
 
     journal = _journal()
     count = journal.rebuild()
@@ -684,9 +684,9 @@ def verify(log_only: bool, kept_head: str | None) -> None:
       journal verify
       journal verify --head 32c0fa54…   (the head you noted last month)
     """
-    from journal.integrity import verify as check
-    from journal.messages import render
-    from journal.validate import head_hash
+    from journal.core.validate import head_hash
+    from journal.storage.integrity import verify as check
+    from journal.text.messages import render
 
     if kept_head is not None:
         kept_head = head_hash(kept_head)
@@ -717,9 +717,9 @@ def backup(path: str) -> None:
     """
     from pathlib import Path
 
-    from journal.messages import render
-    from journal.portable import backup as copy
-    from journal.validate import file_path
+    from journal.core.validate import file_path
+    from journal.storage.portable import backup as copy
+    from journal.text.messages import render
 
     target = Path(file_path(path)).expanduser()
     events, head = copy(_journal(must_exist=True), target)
@@ -739,9 +739,9 @@ def copy_(to: str) -> None:
     Example:
       journal copy --to postgresql://me@server/journal
     """
-    from journal.copying import copy_journal, shown
-    from journal.messages import render
     from journal.settings import resolve_db_path
+    from journal.storage.copying import copy_journal, shown
+    from journal.text.messages import render
 
     source = _journal(must_exist=True)
     target = resolve_db_path(to)
@@ -773,8 +773,8 @@ def export(format_: str, output: str | None, year: int | None) -> None:
     """
     from pathlib import Path
 
-    from journal.portable import export_to
-    from journal.validate import file_path
+    from journal.core.validate import file_path
+    from journal.storage.portable import export_to
 
     target = Path(file_path(output)).expanduser() if output else None
     journal = _journal(must_exist=True)
@@ -782,7 +782,7 @@ def export(format_: str, output: str | None, year: int | None) -> None:
         _export_csv(journal, target, year)
         return
     if year is not None:
-        from journal.messages import render
+        from journal.text.messages import render
 
         raise click.UsageError(render("year_needs_csv"))
     raw = getattr(sys.stdout, "buffer", None)
@@ -797,10 +797,10 @@ def export(format_: str, output: str | None, year: int | None) -> None:
 
 def _export_csv(journal, target, year: int | None) -> None:
     """`export --format csv`: UTF-8 with a BOM (Excel), the header in the reader's language."""
-    from journal import ical
-    from journal.csv_export import COLUMNS
-    from journal.messages import render
     from journal.settings import user_tz
+    from journal.text import ical
+    from journal.text.csv_export import COLUMNS
+    from journal.text.messages import render
 
     header = [render(f"csv_{name}") for name in COLUMNS]
     text = journal.csv(header, user_tz(), year)
@@ -827,11 +827,11 @@ def import_(file: str) -> None:
     """
     from pathlib import Path
 
-    from journal.messages import render
-    from journal.portable import import_file, source_size
+    from journal.core.validate import file_path
     from journal.service import Journal
     from journal.settings import resolve_db_path, user_tz
-    from journal.validate import file_path
+    from journal.storage.portable import import_file, source_size
+    from journal.text.messages import render
 
     source = Path(file_path(file)).expanduser()
     size = source_size(source)
@@ -870,10 +870,10 @@ def rules(platform: str | None) -> None:
     Example:
       journal rules mercari
     """
-    from journal import views
-    from journal.rules import rulebook_from_config
-    from journal.rules_screen import rules_screen
+    from journal.core.rules import rulebook_from_config
     from journal.settings import load_config
+    from journal.text import views
+    from journal.text.rules_screen import rules_screen
 
     book = rulebook_from_config(load_config())
     names = [platform] if platform else [*PLATFORM_CHOICES, "custom"]
@@ -952,7 +952,7 @@ def daemon(
     """
     if ctx.invoked_subcommand is not None:
         return
-    from journal.messages import render
+    from journal.text.messages import render
 
     if as_of is not None and not once:
         raise click.UsageError(render("as_of_needs_once"))
@@ -983,8 +983,8 @@ def daemon(
 def _daemon_once_report(outcome, path) -> None:
     """`--once`: what the pass did (counts on stderr, or JSON); refused when a reminder
     failed or its record could not be written."""
-    from journal.errors import Refused
-    from journal.messages import render
+    from journal.core.errors import Refused
+    from journal.text.messages import render
 
     counts = {
         "delivered": len(outcome.delivered),
@@ -1003,7 +1003,7 @@ def _daemon_once_report(outcome, path) -> None:
 
 def _daemon_preview(moment) -> None:
     """`--once --as-of WHEN` / `--dry-run`: what a delivery pass would send; changes nothing."""
-    from journal.messages import render
+    from journal.text.messages import render
     from scheduler.reminders import Reminders
 
     journal = _journal(must_exist=True)
@@ -1058,8 +1058,8 @@ def daemon_install() -> None:
     """
     from pathlib import Path
 
-    from journal.messages import render
     from journal.settings import resolve_db_path
+    from journal.text.messages import render
     from scheduler.install import install, journal_command, source_checkout
 
     path, enable = install(resolve_db_path(_opts().db))
@@ -1088,7 +1088,7 @@ def daemon_uninstall() -> None:
     Example:
       journal daemon uninstall
     """
-    from journal.messages import render
+    from journal.text.messages import render
     from scheduler.install import uninstall
 
     path, existed, stop = uninstall()
@@ -1110,8 +1110,8 @@ def daemon_status() -> None:
     """
     from pathlib import Path
 
-    from journal.messages import render
     from journal.settings import resolve_db_path
+    from journal.text.messages import render
     from scheduler.install import running_daemon, service_file, service_program, source_checkout
 
     db = resolve_db_path(_opts().db)
@@ -1119,7 +1119,7 @@ def daemon_status() -> None:
     program = service_program(path) if path.is_file() else None
     pid = running_daemon(db)
     source = source_checkout(Path(program)) if program else None
-    from journal.engines import mask
+    from journal.storage.engines import mask
 
     data = {
         "journal": str(db) if isinstance(db, Path) else mask(db),
@@ -1153,8 +1153,8 @@ def config_() -> None:
     Example:
       journal config --json
     """
-    from journal.config_view import config_lines, in_effect
     from journal.settings import resolve_db_path
+    from journal.text.config_view import config_lines, in_effect
 
     data = in_effect(resolve_db_path(_opts().db))
     _emit(data, config_lines(data))
@@ -1194,8 +1194,8 @@ def reminders(within: str, as_of: str | None) -> None:
     Example:
       journal reminders --within 48h --json
     """
-    from journal import screens
-    from journal.timeparse import parse_duration
+    from journal.core.timeparse import parse_duration
+    from journal.text import screens
     from scheduler.reminders import Reminders
 
     window = parse_duration(within)
@@ -1211,7 +1211,8 @@ def main(argv: list[str] | None = None) -> int:
     """Run the command; map every failure to one line on stderr and a documented status."""
     lang = "en"
     try:
-        from journal import messages, settings  # messages: errors say themselves in words
+        from journal import settings
+        from journal.text import messages  # messages: errors say themselves in words
 
         settings.reset()
         reader = settings.reader()
@@ -1227,7 +1228,7 @@ def _main(argv: list[str] | None) -> int:
     ctx_obj = Ctx()
     args = sys.argv[1:] if argv is None else argv
     try:
-        from journal.validate import arguments
+        from journal.core.validate import arguments
 
         arguments(args)  # undecodable bytes are refused here, before any command sees them
         code = cli.main(args=args, prog_name="journal", standalone_mode=False, obj=ctx_obj)
@@ -1241,14 +1242,14 @@ def _main(argv: list[str] | None) -> int:
         _fail(ctx_obj, exc.format_message(), EXIT_BAD_INPUT)
         return EXIT_BAD_INPUT
     except Exception as exc:  # noqa: BLE001
-        from journal.errors import JournalError
+        from journal.core.errors import JournalError
 
         if isinstance(exc, JournalError):
-            from journal.messages import render
+            from journal.text.messages import render
 
             _fail(ctx_obj, render(exc.key, **exc.params), exc.exit_code)
             return exc.exit_code
-        from journal.messages import render
+        from journal.text.messages import render
 
         _fail(ctx_obj, render("internal", detail=f"{type(exc).__name__}: {exc}"), EXIT_INTERNAL)
         return EXIT_INTERNAL

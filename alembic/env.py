@@ -20,7 +20,7 @@ if connection is not None:
 else:
     db = context.get_x_argument(as_dictionary=True).get("db", "journal.sqlite")
     if db.startswith(("postgresql://", "postgres://", "postgresql+psycopg://")):
-        from journal.engines.postgres import driver_url
+        from journal.storage.engines.postgres import driver_url
 
         url = driver_url(db)
     else:

@@ -357,7 +357,7 @@ def generate(
     `gap` is the mean time between new trades; a small gap crowds many trades into the last
     days, which is how the daemon's journal gets its 100k open deadlines.
     """
-    from journal.events import Event
+    from journal.core.events import Event
     from journal.service import Journal
 
     moment = int((now or EPOCH).replace(minute=0, second=0, microsecond=0).timestamp())

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from journal.errors import BadInput
+from journal.core.errors import BadInput
 
 _Wrong = tuple[str, dict[str, Any]] | None
 _Check = Any  # Callable[[Any], _Wrong] | _Table
@@ -72,7 +72,7 @@ def _choices(choices) -> tuple[str, dict[str, Any]]:
 
 def _anchors(value: Any) -> _Wrong:
     """`counted_from`: a non-empty list of the moments a trade records."""
-    from journal.trade import _ANCHORS
+    from journal.core.trade import _ANCHORS
 
     known = sorted(
         {
@@ -107,7 +107,7 @@ def _time_of_day(value: Any) -> _Wrong:
 def _day(value: Any) -> _Wrong:
     from datetime import date
 
-    from journal.timeparse import EARLIEST, LATEST
+    from journal.core.timeparse import EARLIEST, LATEST
 
     day = value if type(value) is date else None
     if type(value) is str and len(value) == 10:
@@ -120,7 +120,7 @@ def _day(value: Any) -> _Wrong:
 
 
 def _duration(value: Any) -> _Wrong:
-    from journal.timeparse import MAX_SPAN, parse_duration
+    from journal.core.timeparse import MAX_SPAN, parse_duration
 
     try:
         if type(value) is str and len(value) <= 20:
@@ -132,7 +132,7 @@ def _duration(value: Any) -> _Wrong:
 
 
 def _MAX_DAYS() -> int:  # noqa: N802 - reads as the constant it is
-    from journal.timeparse import MAX_SPAN
+    from journal.core.timeparse import MAX_SPAN
 
     return MAX_SPAN.days
 
@@ -159,8 +159,8 @@ class _Table:
 
 
 def _rule_fields() -> dict[str, _Check]:
-    from journal.rules import CONFIDENCES
-    from journal.trade import SHIP_DAYS
+    from journal.core.rules import CONFIDENCES
+    from journal.core.trade import SHIP_DAYS
 
     return {
         "counted_from": _anchors,
@@ -183,7 +183,7 @@ def _rule_fields() -> dict[str, _Check]:
 
 @cache
 def _schema() -> _Table:
-    from journal.rules import DEADLINE_KINDS, PACK_NAMES
+    from journal.core.rules import DEADLINE_KINDS, PACK_NAMES
 
     rule = _Table(keys=_rule_fields())
     return _Table(
@@ -251,7 +251,7 @@ class _Expected:
     params: dict[str, Any]
 
     def __str__(self) -> str:
-        from journal.messages import render
+        from journal.text.messages import render
 
         return render(self.key, **self.params)
 

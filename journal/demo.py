@@ -7,8 +7,8 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from journal import screens
 from journal.service import Journal
+from journal.text import screens
 
 Add = Callable[..., str]  # records one step; returns its trade
 

@@ -12,17 +12,18 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from journal import names, projections, queries, validate
-from journal.deadlines import Deadline
-from journal.decide import Step, decide, decide_void, needs_new_id, streams_of
-from journal.errors import BadInput
-from journal.events import Event
-from journal.payloads import build_payload
-from journal.rebuild import rebuild
-from journal.rules import RuleBook, rulebook_from_config
+from journal.core import names, validate
+from journal.core.deadlines import Deadline
+from journal.core.decide import Step, decide, decide_void, needs_new_id, streams_of
+from journal.core.errors import BadInput
+from journal.core.events import Event
+from journal.core.payloads import build_payload
+from journal.core.rules import RuleBook, rulebook_from_config
+from journal.core.trade import Trade, fold
 from journal.settings import load_config
-from journal.store import Store, parse_time
-from journal.trade import Trade, fold
+from journal.storage import projections, queries
+from journal.storage.rebuild import rebuild
+from journal.storage.store import Store, parse_time
 
 _RETRIES = 5
 
@@ -33,7 +34,7 @@ class Journal:
     def __init__(
         self, path: Path | str, book: RuleBook | None = None, *, create: bool = True
     ) -> None:
-        from journal.engines import open_store
+        from journal.storage.engines import open_store
 
         self.store = open_store(path, create=create)
         self.book = book or rulebook_from_config(load_config())
@@ -63,7 +64,7 @@ class Journal:
 
     @contextmanager
     def reading(self) -> Iterator[Any]:
-        """One read transaction (a snapshot) for `journal.queries`' functions."""
+        """One read transaction (a snapshot) for `journal.storage.queries`' functions."""
         with self.store.read() as conn:
             yield conn
 
@@ -151,25 +152,25 @@ class Journal:
 
     def money_report(self, span, by: str) -> dict[str, Any]:
         """`journal money`: the trades completed in `span`, grouped `by` month or platform."""
-        from journal.money_report import report
+        from journal.core.money_report import report
 
         return report(self.all_trades(), self.book, self.money_settings(), span, by)
 
     def csv(self, header: Sequence[str], zone, year: int | None) -> str:
         """`export --format csv`: one row per trade with its dates and money."""
-        from journal.csv_export import csv_text
+        from journal.text.csv_export import csv_text
 
         return csv_text(self.all_trades(), self.book, self.money_settings(), header, zone, year)
 
     def money_settings(self):
-        from journal.money import MoneySettings
+        from journal.core.money import MoneySettings
 
         return MoneySettings(**load_config().money)
 
     def money(self, trade: Trade) -> dict[str, Any]:
         """`show`'s money. Rakuma's tiers need the completed Rakuma sales of the period
         before the sale: only trades completed in it are read, never the whole journal."""
-        from journal.money import JST, money_of, previous_period, sales_of, sold_at
+        from journal.core.money import JST, money_of, previous_period, sales_of, sold_at
 
         history: list[Trade] = []
         moment = sold_at(trade)
@@ -196,8 +197,8 @@ class Journal:
     def _alarms(
         self, conn, events: list[Event], before: dict, command_id: str, after: dict | None = None
     ) -> list[Event]:
-        """The double-listing alarms the events mean for other listings (journal/items.py)."""
-        from journal.items import alarms_for
+        """The double-listing alarms the events mean for other listings (journal/core/items.py)."""
+        from journal.core.items import alarms_for
 
         load = partial(self._fold, conn)
         listings = partial(queries.item_listings, conn)
@@ -261,8 +262,8 @@ class Journal:
         return trade, events, deadlines
 
     def find(self, rows: list[dict[str, Any]], **wanted: str | None) -> list[dict[str, Any]]:
-        """`list`'s filters (platform, state, search: see `journal.search.keep`)."""
-        from journal.search import keep
+        """`list`'s filters (platform, state, search: see `journal.core.search.keep`)."""
+        from journal.core.search import keep
 
         def texts(ids: list[str]) -> Iterator[tuple[str, str]]:
             with self.store.read() as conn:
@@ -329,7 +330,7 @@ class Journal:
     ) -> str:
         """The iCalendar file of the open and overdue deadlines (and those just met or voided),
         in `language`, with an alarm at each of `alarms(kind)` (the reminders' offsets)."""
-        from journal import ical
+        from journal.text import ical
 
         self._fresh()
         entries: list[ical.Entry] = []

@@ -28,8 +28,8 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from journal.config_schema import check_config
-from journal.errors import BadInput
-from journal.i18n import Locale
+from journal.core.errors import BadInput
+from journal.text.i18n import Locale
 
 APP = "trade-journal"
 
@@ -99,7 +99,7 @@ def load_config() -> Config:
 
 def resolve_db_path(option: str | None) -> Path | str:
     """A journal file's path, or a `postgresql://` URL kept as written (see journal.engines)."""
-    from journal.engines import is_url
+    from journal.storage.engines import is_url
 
     chosen = option or os.environ.get("JOURNAL_DB") or load_config().raw.get("database")
     if chosen and is_url(chosen):

@@ -16,7 +16,7 @@ import threading
 import time
 from collections.abc import Callable
 
-from journal import clock
+from journal.core import clock
 from journal.service import Journal
 from scheduler import notify
 from scheduler.delivery import WORKERS, Deliveries

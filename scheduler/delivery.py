@@ -10,7 +10,7 @@ import threading
 from collections.abc import Collection
 from datetime import timedelta
 
-from journal import clock
+from journal.core import clock
 from scheduler import notify
 from scheduler.journal_file import JournalMoved
 from scheduler.reminders import Reminders

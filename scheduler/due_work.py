@@ -10,9 +10,9 @@ from collections.abc import Collection
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
-from journal import queries as reads
-from journal.engines import Connection
-from journal.store import fmt_time, parse_time
+from journal.storage import queries as reads
+from journal.storage.engines import Connection
+from journal.storage.store import fmt_time, parse_time
 from scheduler.notes import reminder_note, summary_note
 from scheduler.notify import Notifier
 from scheduler.plan import DAILY_LOOKBACK, Reminder, daily_overdue, due_now

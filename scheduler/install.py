@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from journal.errors import BadInput
+from journal.core.errors import BadInput
 
 UNIT_NAME = "trade-journal.service"
 AGENT_LABEL = "jp.trade-journal.daemon"

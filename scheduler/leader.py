@@ -9,7 +9,7 @@ within seconds, well under 30. The sent-reminder records are in the shared datab
 the new leader does not repeat what the old one recorded.
 
 The leader learns of new events by LISTEN on `CHANNEL` (every append NOTIFYs it in its
-own transaction, see `journal.engines.postgres`) instead of SQLite's change counter; the
+own transaction, see `journal.storage.engines.postgres`) instead of SQLite's change counter; the
 daemon's loop only drains the notifications the connection has already received.
 """
 
@@ -18,9 +18,9 @@ import logging
 import threading
 from typing import Any
 
-from journal.engines import mask
-from journal.engines.postgres import CHANNEL
-from journal.errors import Refused
+from journal.core.errors import Refused
+from journal.storage.engines import mask
+from journal.storage.engines.postgres import CHANNEL
 from scheduler.daemon import Daemon
 
 log = logging.getLogger("journal.daemon")
@@ -39,7 +39,7 @@ KEEPALIVE_COUNT = 3
 def _connect(url: str) -> Any:
     import psycopg
 
-    from journal.engines.postgres import CONNECT_TIMEOUT_S, libpq_url
+    from journal.storage.engines.postgres import CONNECT_TIMEOUT_S, libpq_url
 
     conn = psycopg.connect(
         libpq_url(url),
@@ -175,7 +175,7 @@ class _NoLock:
 
 def lock_for(path: Any) -> Any:
     """The one-daemon-per-journal lock: a file lock for a file, none for a server."""
-    from journal.engines import is_url
+    from journal.storage.engines import is_url
     from scheduler.lock import acquire_lock
 
     return _NoLock() if is_url(path) else acquire_lock(path)
@@ -183,6 +183,6 @@ def lock_for(path: Any) -> Any:
 
 def daemon_for(path: Any, *args: Any, **kwargs: Any) -> Daemon:
     """The daemon for this journal: `SharedDaemon` on a server, else the file's `Daemon`."""
-    from journal.engines import is_url
+    from journal.storage.engines import is_url
 
     return SharedDaemon(path, *args, **kwargs) if is_url(path) else Daemon(*args, **kwargs)

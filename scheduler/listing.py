@@ -3,8 +3,8 @@
 from datetime import datetime, timedelta
 from typing import Any
 
-from journal import queries as reads
-from journal.store import fmt_time, parse_time
+from journal.storage import queries as reads
+from journal.storage.store import fmt_time, parse_time
 from scheduler.plan import DAILY_LOOKBACK, daily_overdue, plan
 
 

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 from typing import IO
 
-from journal.errors import BadInput, Refused
+from journal.core.errors import BadInput, Refused
 
 
 def lock_path(db: Path) -> Path:

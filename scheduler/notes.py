@@ -3,10 +3,10 @@ summary of the reminders missed too long ago to be told one by one."""
 
 from datetime import datetime, timedelta
 
-from journal.display import iso, remaining, span, when
-from journal.i18n import Locale
-from journal.messages import render_for
 from journal.settings import reader
+from journal.text.display import iso, remaining, span, when
+from journal.text.i18n import Locale
+from journal.text.messages import render_for
 from scheduler.notify import Note
 from scheduler.plan import Delivery, Reminder
 

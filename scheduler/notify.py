@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Protocol
 
-from journal.errors import BadInput
+from journal.core.errors import BadInput
 
 log = logging.getLogger("journal.daemon")
 COMMAND_TIMEOUT = 60.0  # per call; the process group is killed after it

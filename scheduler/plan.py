@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta, tzinfo
 from typing import Any
 
-from journal.clock import fmt_time
-from journal.deadlines import OVERDUE_KINDS
-from journal.errors import BadInput
-from journal.timeparse import parse_duration
+from journal.core.clock import fmt_time
+from journal.core.deadlines import OVERDUE_KINDS
+from journal.core.errors import BadInput
+from journal.core.timeparse import parse_duration
 
 # Ahead of every deadline; the user's own promises also at the moment itself.
 DEFAULT_WARNINGS: tuple[timedelta, ...] = (timedelta(hours=24), timedelta(hours=3))

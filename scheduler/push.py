@@ -10,7 +10,7 @@ import logging
 import threading
 from collections.abc import Sequence
 
-from journal.errors import BadInput
+from journal.core.errors import BadInput
 from scheduler.notify import Note, Notifier
 
 log = logging.getLogger("journal.daemon")

@@ -2,7 +2,7 @@
 
 Shared by the daemon, `journal daemon --once` and `journal reminders`. Every decision is
 `scheduler.plan`'s; `Reminders` only feeds it from the database and carries out the
-result, reading through the journal's door (`Journal.reading`, `journal.queries`). Its
+result, reading through the journal's door (`Journal.reading`, `journal.storage.queries`). Its
 parts live beside it: the delivery passes (`scheduler/due_work.py`), the sent-reminder bookkeeping
 (`scheduler/sent.py`) and the listing (`scheduler/listing.py`).
 """
@@ -12,10 +12,10 @@ import itertools
 from collections.abc import Collection
 from datetime import datetime, timedelta
 
-from journal import queries as reads
-from journal.deadlines import KIND_SPECS
+from journal.core.deadlines import KIND_SPECS
 from journal.service import Journal
 from journal.settings import load_config, user_tz
+from journal.storage import queries as reads
 from scheduler.due_work import DueWork
 from scheduler.listing import Listing
 from scheduler.plan import (

@@ -20,8 +20,8 @@ Keeper = Callable[[Reminders], None]
 
 
 def log_to_stderr(lang: str, verbose: bool) -> None:
-    """The daemon's log on stderr, in the reader's language (journal/logtext.py)."""
-    from journal.logtext import TranslatingFormatter
+    """The daemon's log on stderr, in the reader's language (journal/text/logtext.py)."""
+    from journal.text.logtext import TranslatingFormatter
 
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(TranslatingFormatter(lang, "%(asctime)s journal daemon: %(message)s"))
@@ -34,9 +34,10 @@ def calendar_keeper(section: dict[str, Any]) -> Keeper | None:
     (atomically, and only when its content changed)."""
     if not section.get("path"):
         return None
-    from journal import clock, ical
+    from journal.core import clock
+    from journal.core.timeparse import parse_duration
     from journal.settings import reader
-    from journal.timeparse import parse_duration
+    from journal.text import ical
 
     target = Path(section["path"]).expanduser()
     within = parse_duration(section["within"]) if section.get("within") else None

@@ -12,8 +12,8 @@ import logging
 import threading
 from datetime import datetime
 
-from journal import clock
-from journal.store import fmt_time
+from journal.core import clock
+from journal.storage.store import fmt_time
 from scheduler.notify import Notifier
 from scheduler.plan import Key, Reminder
 from scheduler.work import Unrecorded, Work

@@ -13,8 +13,8 @@ from collections.abc import Collection
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from journal import clock
-from journal.queries import streams_since
+from journal.core import clock
+from journal.storage.queries import streams_since
 from scheduler.journal_file import JournalMoved
 
 log = logging.getLogger("journal.daemon")

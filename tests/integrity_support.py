@@ -6,7 +6,7 @@ import sqlite3
 from contextlib import closing
 from pathlib import Path
 
-from journal.store import EVENT_COLUMNS, GENESIS_HASH, event_hash
+from journal.storage.store import EVENT_COLUMNS, GENESIS_HASH, event_hash
 
 COLUMNS = tuple(c.strip() for c in EVENT_COLUMNS.split(","))
 

@@ -10,7 +10,7 @@ from read_models import snapshot
 
 from bench.generate import generate
 from journal.service import Journal
-from journal.store import GENESIS_HASH, event_hash
+from journal.storage.store import GENESIS_HASH, event_hash
 
 NOW = datetime(2026, 11, 22, 3, tzinfo=UTC)
 

@@ -7,7 +7,7 @@ import pytest
 from freezegun import freeze_time
 from icalendar import Calendar
 
-from journal import ical
+from journal.text import ical
 
 NOW = "2026-11-20T12:00:00+09:00"
 H = timedelta(hours=1)

@@ -5,7 +5,7 @@ import json
 from hypothesis import given
 from hypothesis import strategies as st
 
-from journal.store import GENESIS_HASH, canonical_content, event_hash
+from journal.storage.store import GENESIS_HASH, canonical_content, event_hash
 
 text = st.text()
 number = st.integers(min_value=-(2**63), max_value=2**63 - 1)

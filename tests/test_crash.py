@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from integrity_support import rows, settle, synthetic_export
 
-from journal import queries
-from journal.portable import import_file
 from journal.service import Journal
-from journal.store import Store
+from journal.storage import queries
+from journal.storage.portable import import_file
+from journal.storage.store import Store
 
 pytestmark = pytest.mark.slow
 
@@ -123,7 +123,7 @@ def test_lagging_read_models_are_repaired_on_next_use(journal_env, ok, run):
     """Events appended without their projection (a crash, or an append-only tool)."""
     from datetime import UTC, datetime, timedelta
 
-    from journal.events import Event
+    from journal.core.events import Event
 
     ok("add", "listed", "--platform", "rakuma", "--title", "ボトムス", "--price", "3000")
     store = Store(journal_env)

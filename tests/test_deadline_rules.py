@@ -6,11 +6,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from journal.deadlines import compute
-from journal.errors import BadInput
-from journal.events import Event
-from journal.rules import load_rulebook
-from journal.trade import fold
+from journal.core.deadlines import compute
+from journal.core.errors import BadInput
+from journal.core.events import Event
+from journal.core.rules import load_rulebook
+from journal.core.trade import fold
 
 JST = ZoneInfo("Asia/Tokyo")
 BOOK = load_rulebook()

@@ -236,7 +236,7 @@ lateness = "12h"
 
 def test_every_overridable_rule_field_has_a_type_in_the_schema():
     from journal.config_schema import _rule_fields
-    from journal.rules import _OVERRIDABLE
+    from journal.core.rules import _OVERRIDABLE
 
     assert set(_rule_fields()) == _OVERRIDABLE
 

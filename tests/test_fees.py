@@ -6,10 +6,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from journal.events import Event
-from journal.money import MoneySettings, Sale, fee_of, money_of, previous_period, rate_for
-from journal.rules import load_rulebook
-from journal.trade import fold
+from journal.core.events import Event
+from journal.core.money import MoneySettings, Sale, fee_of, money_of, previous_period, rate_for
+from journal.core.rules import load_rulebook
+from journal.core.trade import fold
 
 JST = ZoneInfo("Asia/Tokyo")
 BOOK = load_rulebook()

@@ -20,8 +20,8 @@ from urllib.parse import quote
 import pytest
 from integrity_support import raw_sql, synthetic_export
 
-from journal import files
-from journal.errors import BadInput
+from journal.core.errors import BadInput
+from journal.storage import files
 
 EXE = Path(sys.executable).with_name("journal")
 LISTED = ("add", "listed", "--platform", "rakuma", "--title", "x", "--price", "100")
@@ -73,7 +73,7 @@ def _mode(path: Path) -> int:
 READY = """
 import sys
 import cli
-import journal.portable, journal.service, journal.store, sqlalchemy, alembic.command
+import journal.storage.portable, journal.service, journal.storage.store, sqlalchemy, alembic.command
 sys.stdout.write("ready\\n"); sys.stdout.flush()
 sys.stdin.readline()
 code = cli.main(sys.argv[1:])
@@ -431,8 +431,8 @@ def test_db_paths_with_url_characters_are_plain_file_names(tmp_path, name):
 
 def test_the_rebuild_helper_opens_a_path_with_url_characters(tmp_path, monkeypatch):
     from bench.generate import generate
-    from journal import rebuild
     from journal.service import Journal
+    from journal.storage import rebuild
 
     path = tmp_path / "q?mode=ro%41#x.sqlite"
     generate(path, 1_000, seed=3)

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from freezegun import freeze_time
 
-from journal.events import Event
-from journal.search import fold, matches
-from journal.undo import last_step
+from journal.core.events import Event
+from journal.core.search import fold, matches
+from journal.core.undo import last_step
 
 ROOT = Path(__file__).resolve().parent.parent
 NOW = "2026-11-22T03:00:00+00:00"

@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from freezegun import freeze_time
 
-from journal import names
-from journal.errors import BadInput
-from journal.timeparse import parse_duration, parse_when
+from journal.core import names
+from journal.core.errors import BadInput
+from journal.core.timeparse import parse_duration, parse_when
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 NOW = datetime(2026, 11, 22, 17, 50, 30, tzinfo=UTC)  # 2026-11-23 02:50:30 in Tokyo

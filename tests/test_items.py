@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from freezegun import freeze_time
 
-from journal import clock
+from journal.core import clock
 from journal.service import Journal
 from scheduler.notify import Note
 from scheduler.reminders import Reminders

@@ -14,8 +14,8 @@ import pytest
 import wcwidth
 from freezegun import freeze_time
 
-from journal.deadlines import KIND_SPECS
-from journal.labels import STATES
+from journal.core.deadlines import KIND_SPECS
+from journal.text.labels import STATES
 
 ROOT = Path(__file__).resolve().parent.parent
 NOW = "2026-11-22T03:00:00+00:00"  # 12:00 in Tokyo

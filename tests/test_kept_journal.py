@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from integrity_support import rows
 
-from journal import store
+from journal.storage import store
 
 KEPT = Path(__file__).parent / "data" / "journal-v0.1.0.sqlite"
 EVENTS = 29

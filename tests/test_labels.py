@@ -4,11 +4,11 @@ import re
 
 import pytest
 
-from journal.deadlines import KIND_SPECS
-from journal.events import ADDABLE_TYPES
-from journal.labels import STATES, STEPS, label
-from journal.names import PLATFORM_ALIASES
-from journal.trade import _BUYER_STEPS, _SELLER_STEPS, FINISHED_STATES
+from journal.core.deadlines import KIND_SPECS
+from journal.core.events import ADDABLE_TYPES
+from journal.core.names import PLATFORM_ALIASES
+from journal.core.trade import _BUYER_STEPS, _SELLER_STEPS, FINISHED_STATES
+from journal.text.labels import STATES, STEPS, label
 
 ALL_STATES = (
     {target for _, target in _SELLER_STEPS.values() if target}

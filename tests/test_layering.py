@@ -9,24 +9,24 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 PURE = (
-    "journal.events",
-    "journal.trade",
-    "journal.decide",
-    "journal.deadlines",
-    "journal.rules",
-    "journal.timeparse",
-    "journal.clock",
-    "journal.errors",
-    "journal.items",
-    "journal.money",
-    "journal.money_report",
-    "journal.undo",
-    "journal.search",
-    "journal.payloads",
-    "journal.steps",
-    "journal.table",
-    "journal.names",
-    "journal.validate",
+    "journal.core.events",
+    "journal.core.trade",
+    "journal.core.decide",
+    "journal.core.deadlines",
+    "journal.core.rules",
+    "journal.core.timeparse",
+    "journal.core.clock",
+    "journal.core.errors",
+    "journal.core.items",
+    "journal.core.money",
+    "journal.core.money_report",
+    "journal.core.undo",
+    "journal.core.search",
+    "journal.core.payloads",
+    "journal.core.steps",
+    "journal.text.table",
+    "journal.core.names",
+    "journal.core.validate",
     "scheduler.plan",
 )
 # storage, the command line, the settings, and everything that chooses words for people
@@ -37,17 +37,17 @@ FORBIDDEN = (
     "apscheduler",
     "plyer",
     "apprise",
-    "journal.store",
-    "journal.projections",
-    "journal.queries",
+    "journal.storage.store",
+    "journal.storage.projections",
+    "journal.storage.queries",
     "journal.service",
     "journal.settings",
-    "journal.messages",
-    "journal.i18n",
-    "journal.labels",
-    "journal.display",
-    "journal.views",
-    "journal.screens",
+    "journal.text.messages",
+    "journal.text.i18n",
+    "journal.text.labels",
+    "journal.text.display",
+    "journal.text.views",
+    "journal.text.screens",
     "cli",
 )
 
@@ -71,7 +71,7 @@ def imports_of(path: Path, top_level_only: bool) -> set[str]:
 
 
 def graph(top_level_only: bool) -> dict[str, set[str]]:
-    files = [*ROOT.glob("journal/*.py"), *ROOT.glob("scheduler/*.py"), ROOT / "cli.py"]
+    files = [*ROOT.glob("journal/**/*.py"), *ROOT.glob("scheduler/*.py"), ROOT / "cli.py"]
     modules = {module_name(f): f for f in files}
     return {
         name: {m for m in imports_of(path, top_level_only) if m in modules or "." not in m}
@@ -113,7 +113,7 @@ def test_no_import_circle() -> None:
 
 def test_the_graph_is_really_read() -> None:
     edges = graph(top_level_only=False)
-    assert "journal.trade" in reach(edges, "journal.decide")
+    assert "journal.core.trade" in reach(edges, "journal.core.decide")
     assert "sqlalchemy" in reach(edges, "journal.service")
     assert "click" in reach(edges, "cli")
 
@@ -134,5 +134,5 @@ def test_nothing_outside_journal_reaches_past_the_door() -> None:
 
 
 def test_the_door_check_sees_a_reach() -> None:
-    inside = _reaches_past_the_door(ROOT / "journal" / "portable.py")
+    inside = _reaches_past_the_door(ROOT / "journal" / "storage" / "portable.py")
     assert any(".store" in hit for hit in inside)

@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from freezegun import freeze_time
 
-from journal import clock
-from journal.errors import BadInput
+from journal.core import clock
+from journal.core.errors import BadInput
 from journal.service import Journal
 from scheduler.notify import Note
 from scheduler.plan import Warnings, daily_overdue, warnings_from_config

@@ -6,10 +6,10 @@ import pytest
 from read_models import snapshot
 
 from bench.generate import generate
-from journal import rebuild
-from journal.errors import Refused
-from journal.events import Event
+from journal.core.errors import Refused
+from journal.core.events import Event
 from journal.service import Journal
+from journal.storage import rebuild
 
 NOW = datetime(2026, 11, 22, 3, tzinfo=UTC)
 

@@ -10,7 +10,7 @@ from conftest import ROOT
 from pg_server import psql
 from test_concurrency import WRITER
 
-from journal.store import GENESIS_HASH, HEAD_REVISION, event_hash
+from journal.storage.store import GENESIS_HASH, HEAD_REVISION, event_hash
 
 pytestmark = pytest.mark.slow
 

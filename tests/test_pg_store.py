@@ -9,7 +9,7 @@ import pytest
 from conftest import journal_process
 from pg_server import psql
 
-from journal.store import HEAD_REVISION
+from journal.storage.store import HEAD_REVISION
 
 ENV = {"JOURNAL_TZ": "Asia/Tokyo", "JOURNAL_LANG": "en"}
 LISTED = ["add", "listed", "--platform", "mercari", "--title", "ニット", "--price", "2500"]

@@ -298,7 +298,7 @@ def test_a_rechained_export_with_an_impossible_history_is_refused(filled, tmp_pa
 def test_a_full_disk_during_backup_or_export_is_one_line_and_leaves_nothing(
     filled, tmp_path, run, monkeypatch
 ):
-    import journal.portable as portable
+    import journal.storage.portable as portable
 
     def disk_full(*_args, **_kwargs):
         raise OSError(28, "No space left on device")

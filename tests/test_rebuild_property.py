@@ -15,12 +15,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from read_models import snapshot
 
-from journal import projections
-from journal.deadlines import compute
-from journal.errors import JournalError
-from journal.events import ADDABLE_TYPES
+from journal.core.deadlines import compute
+from journal.core.errors import JournalError
+from journal.core.events import ADDABLE_TYPES
+from journal.core.trade import fold
 from journal.service import Journal
-from journal.trade import fold
+from journal.storage import projections
 
 START = datetime(2026, 1, 28, 0, 0, tzinfo=UTC)
 PLATFORMS = ["rakuma", "mercari", "yahoo-auction", "yahoo-flea"]

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from freezegun import freeze_time
 
-from journal import clock
+from journal.core import clock
 from journal.service import Journal
 from scheduler.daemon import Daemon, acquire_lock, lock_path
 from scheduler.notify import Note

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from journal.deadlines import KIND_SPECS
-from journal.errors import BadInput
+from journal.core.deadlines import KIND_SPECS
+from journal.core.errors import BadInput
 from scheduler.plan import (
     GRACE,
     Warnings,

@@ -10,7 +10,7 @@ import re
 import pytest
 from freezegun import freeze_time
 
-from journal.rules import PACK_NAMES, load_rulebook
+from journal.core.rules import PACK_NAMES, load_rulebook
 
 LATER = "2030-01-01T12:00:00+09:00"  # "now" for trades recorded in the past
 

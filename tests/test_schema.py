@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from integrity_support import fingerprint, raw_sql, rows, settle
 
-from journal import store
-from journal.errors import BadInput
+from journal.core.errors import BadInput
 from journal.service import Journal
-from journal.store import event_hash
+from journal.storage import store
+from journal.storage.store import event_hash
 
 KEPT = Path(__file__).parent / "data" / "journal-v0.1.0.sqlite"
 

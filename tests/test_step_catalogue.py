@@ -1,4 +1,4 @@
-"""The catalogue of steps (journal/steps.py), table-driven: every step × every state × each
+"""The catalogue of steps (journal/core/steps.py), table-driven: every step × every state × each
 side through the real `trade.apply` (the code that replays the log), allowed with the state
 the catalogue names or refused with its message key; and, written out by hand, what a
 trade-journal user knows of the trades, so a wrong entry in the catalogue fails here."""
@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 
 import cli
-from journal import steps, validate
-from journal.errors import BadInput, Refused
-from journal.events import ADDABLE_TYPES, Event
-from journal.payloads import build_payload
-from journal.steps import CATALOGUE, FINISHED_STATES, SIDES, STATES, STEPS, State
-from journal.trade import Trade, apply
+from journal.core import steps, validate
+from journal.core.errors import BadInput, Refused
+from journal.core.events import ADDABLE_TYPES, Event
+from journal.core.payloads import build_payload
+from journal.core.steps import CATALOGUE, FINISHED_STATES, SIDES, STATES, STEPS, State
+from journal.core.trade import Trade, apply
 
 T0 = datetime(2026, 11, 2, 3, 0, tzinfo=UTC)
 LAST = T0 + timedelta(hours=2)  # the trade's last step

@@ -9,10 +9,10 @@ from sqlite3 import IntegrityError
 
 import pytest
 
-from journal.errors import BadInput, Refused
-from journal.events import Event
+from journal.core.errors import BadInput, Refused
+from journal.core.events import Event
 from journal.service import Journal
-from journal.store import GENESIS_HASH, HEAD_REVISION, event_hash
+from journal.storage.store import GENESIS_HASH, HEAD_REVISION, event_hash
 
 AT = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)
 

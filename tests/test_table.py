@@ -4,7 +4,7 @@ import wcwidth
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from journal import table
+from journal.text import table
 
 WORDS = st.text(
     alphabet=st.sampled_from(list("abcXYZ019 -ワンピースニット様専用ｱｲｳ１２３！（）・ー") + ["🙂"]),

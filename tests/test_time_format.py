@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
-from journal.store import fmt_time, parse_time
+from journal.storage.store import fmt_time, parse_time
 
 
 @given(
@@ -21,8 +21,8 @@ def test_fmt_time_is_the_fixed_width_utc_form(naive, offset_minutes):
 
 
 def test_a_stored_row_reads_back_as_the_same_event():
-    from journal.events import Event
-    from journal.store import row_to_event
+    from journal.core.events import Event
+    from journal.storage.store import row_to_event
 
     at = datetime(2026, 11, 22, 1, 2, 3, tzinfo=UTC)
     row = (7, "c:0", "T3", 2, "message", 1, '{"note":"こんにちは"}', fmt_time(at), fmt_time(at))

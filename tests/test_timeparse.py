@@ -5,8 +5,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from journal.errors import BadInput
-from journal.timeparse import parse_duration, parse_when
+from journal.core.errors import BadInput
+from journal.core.timeparse import parse_duration, parse_when
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 NOW = datetime(2026, 11, 20, 1, 0, 30, tzinfo=UTC)  # 10:00:30 in Tokyo

@@ -70,7 +70,7 @@ def test_an_edited_payload_is_named_by_its_sequence_number(filled, run):
 
 
 def test_an_edit_with_a_recomputed_hash_breaks_the_next_link(filled, run):
-    from journal.store import event_hash
+    from journal.storage.store import event_hash
 
     row = rows(filled)[4]  # seq 5
     content = (*row[:6], row[6].replace("けん", "だれか"), *row[7:9])
@@ -111,7 +111,7 @@ def test_a_changed_time_is_found(filled, run):
 
 def test_a_version_gap_is_found_even_with_a_valid_chain(tmp_path, journal_env, run):
     """A file whose hashes are all consistent but whose trade versions skip is still refused."""
-    from journal.store import GENESIS_HASH, event_hash
+    from journal.storage.store import GENESIS_HASH, event_hash
 
     run("list")  # creates the journal
     first = (
@@ -210,7 +210,7 @@ def test_any_read_model_difference_names_its_trade(filled, run, statement, where
 def test_a_kept_head_shows_a_rewritten_history(filled, run, ok):
     """A forger who rewrites an event and recomputes every hash after it gets a chain that
     verifies on its own, but no longer contains the head the owner noted."""
-    from journal.store import event_hash
+    from journal.storage.store import event_hash
 
     kept = run("verify", "--json").json()["head"]
     ok("add", "note", "T2", "--note", "later")

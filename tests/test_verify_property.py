@@ -6,10 +6,10 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from journal.errors import JournalError
-from journal.integrity import verify
-from journal.rules import load_rulebook
+from journal.core.errors import JournalError
+from journal.core.rules import load_rulebook
 from journal.service import Journal
+from journal.storage.integrity import verify
 
 STEPS = [
     "request",

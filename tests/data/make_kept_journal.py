@@ -10,8 +10,8 @@ from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 
+from journal.core.rules import load_rulebook
 from journal.demo import play
-from journal.rules import load_rulebook
 from journal.service import Journal
 
 NOW = datetime(2026, 11, 22, 3, 0, tzinfo=UTC)

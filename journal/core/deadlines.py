@@ -1,0 +1,188 @@
+"""Deadlines: computed from a trade's state and the rule book. Pure, Japan time.
+
+A deadline is never typed by hand (except the user's own promises: hold and dedicated
+dates), so when the rules change, recomputing from the log gives every trade its correct
+deadlines again.
+"""
+
+import calendar
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from journal.core.rules import Rule, RuleBook
+from journal.core.steps import Kind
+from journal.core.trade import Trade
+
+JST = ZoneInfo("Asia/Tokyo")
+BOTH = ("seller", "buyer")
+
+
+@dataclass(frozen=True)
+class KindSpec:
+    """What a deadline kind means, the same on every platform: who has it, what meets it."""
+
+    roles: tuple[str, ...]
+    met_by: tuple[str, ...]
+    trade_kind: str | None = None  # only for listings of this kind
+    by_app: bool = False  # the app itself acts when it passes (e.g. completes the trade)
+
+
+KIND_SPECS: dict[str, KindSpec] = {
+    "respond_request": KindSpec(("seller",), ("approval", "decline")),
+    "payment": KindSpec(BOTH, ("payment",)),
+    "payment_number": KindSpec(("seller",), ("payment",)),
+    "remove_winner": KindSpec(("seller",), ("payment", "cancellation")),
+    "ship": KindSpec(BOTH, ("shipping",)),
+    "buyer_may_cancel": KindSpec(BOTH, ("shipping",)),
+    "auto_complete": KindSpec(BOTH, ("receipt", "completion"), by_app=True),
+    "receipt_followup": KindSpec(("seller",), ("receipt", "completion")),
+    "rate": KindSpec(("seller",), ("our_rating", "completion")),
+    "message_window": KindSpec(BOTH, ()),
+    "proceeds": KindSpec(("seller",), ()),
+    "hold_expiry": KindSpec(("seller",), ("hold_end",)),
+    "dedicated_expiry": KindSpec(("seller",), ("request", "purchase"), Kind.DEDICATED),
+    "confirmation_cleanup": KindSpec(("seller",), ("delisting",), Kind.CONFIRMATION),
+    "inspect": KindSpec(("buyer",), ("receipt", "completion")),
+    # another listing of the same item was taken: take this one down (journal/core/items.py)
+    "delist": KindSpec(("seller",), ("delisting", "cancellation")),
+}
+# A deadline is overdue when it has passed and the trade still waits for the step it asks
+# for: a kind met by a step, not one the app acts on itself (auto-complete) and not a
+# window that simply closes (messages, proceeds).
+OVERDUE_KINDS = frozenset(k for k, spec in KIND_SPECS.items() if spec.met_by and not spec.by_app)
+# `inspect` is computed last: it may count back from `auto_complete`.
+_ORDER = tuple(k for k in KIND_SPECS if k != "inspect") + ("inspect",)
+_ENDINGS = ("cancellation", "delisting", "bundling")
+_KINDS_BY_ROLE = {
+    role: tuple((k, KIND_SPECS[k]) for k in _ORDER if role in KIND_SPECS[k].roles) for role in BOTH
+}
+
+
+@dataclass(frozen=True)
+class Deadline:
+    trade: str
+    kind: str
+    due: datetime  # aware UTC
+    effect: str
+    met_at: datetime | None = None
+
+    def status(self, now: datetime) -> str:
+        """'met' if met in time, 'missed' if met late or past due, else 'open'; for a kind
+        the app handles itself (auto-complete), 'done_by_app' once its time has come."""
+        if self.met_at is not None and self.met_at <= self.due:
+            return "met"
+        if self.met_at is None and self.due > now:
+            return "open"
+        spec = KIND_SPECS.get(self.kind)
+        return "done_by_app" if spec is not None and spec.by_app else "missed"
+
+
+def is_overdue(deadline: Deadline, now: datetime, finished: bool) -> bool:
+    """Passed, not met, and the (unfinished) trade still waits for the step it asks for."""
+    return (
+        not finished
+        and deadline.met_at is None
+        and deadline.due <= now
+        and deadline.kind in OVERDUE_KINDS
+    )
+
+
+def compute(trade: Trade, book: RuleBook) -> list[Deadline]:
+    """Every deadline the trade has now, met or not. Ordered by due time."""
+    found: dict[str, Deadline] = {}
+    ended_at = _ended_at(trade)
+    for kind, spec in _KINDS_BY_ROLE.get(trade.role, ()):
+        if spec.trade_kind and trade.kind != spec.trade_kind:
+            continue
+        deadline = _one(trade, book, kind, spec, found)
+        if deadline is None:
+            continue
+        if ended_at is not None and deadline.met_at is None and deadline.due >= ended_at:
+            continue  # the trade ended first: this deadline no longer applies
+        found[kind] = deadline
+    return sorted(found.values(), key=lambda d: (d.due, d.kind))
+
+
+def _one(
+    trade: Trade, book: RuleBook, kind: str, spec: KindSpec, found: dict[str, Deadline]
+) -> Deadline | None:
+    versions = book.versions(trade.platform, kind)
+    # The latest version says what the deadline counts from (and whether it is on at all).
+    if not versions or not versions[-1].enabled:
+        return None
+    anchors = trade.anchors
+    anchor = None
+    for name in versions[-1].counted_from:
+        anchor = anchors.get(name)
+        if anchor is not None:
+            break
+    cap = found.get(versions[-1].before) if versions[-1].before else None
+    if anchor is None and cap is not None:
+        # Not counted yet (the parcel has not arrived): the cap alone is the deadline.
+        return Deadline(trade.id, kind, cap.due, versions[-1].effect, _met(spec, anchors, None))
+    if anchor is None:
+        return None
+    if len(versions) == 1:
+        rule: Rule | None = versions[0]  # in force on every date: skip the date arithmetic
+    else:
+        rule = book.rule_for(trade.platform, kind, anchor.astimezone(JST).date())
+    if rule is None:
+        return None
+    due = _due(trade, rule, anchor, found)
+    return Deadline(trade.id, kind, due, rule.effect, _met(spec, anchors, anchor))
+
+
+def _met(spec: KindSpec, anchors: dict[str, datetime], anchor: datetime | None) -> datetime | None:
+    met_at = None
+    for name in spec.met_by:
+        moment = anchors.get(name)
+        if moment is None or (anchor is not None and moment < anchor):
+            continue
+        if met_at is None or moment < met_at:
+            met_at = moment
+    return met_at
+
+
+def _due(trade: Trade, rule: Rule, anchor: datetime, found: dict[str, Deadline]) -> datetime:
+    if rule.user_until:
+        given = trade.hold["until"] if rule.kind == "hold_expiry" and trade.hold else trade.until
+        if given is not None:
+            return given
+    if rule.ship_days:
+        text = trade.ship_days or rule.default_ship_days
+        due = anchor + timedelta(days=int(text.split("-")[-1]))
+    elif rule.on_date is not None:
+        due = datetime.combine(rule.on_date, rule.at or time(0, 0), JST).astimezone(UTC)
+    else:
+        due = add(anchor, rule)
+    if rule.before and rule.before in found:
+        return min(due, found[rule.before].due)  # capped, e.g. inspect before auto-complete
+    return due
+
+
+def add(anchor: datetime, rule: Rule) -> datetime:
+    """Apply a rule's offset to an instant, in Japan time (calendar days when `at` is set)."""
+    local = anchor.astimezone(JST)
+    if rule.months:
+        local = _add_months(local, rule.months)
+    if rule.at is not None:
+        day = local.date() + timedelta(days=rule.days)
+        local = datetime.combine(day, rule.at, JST)
+    else:
+        local = local + timedelta(days=rule.days)
+    if rule.hours or rule.minutes:
+        local = local + timedelta(hours=rule.hours, minutes=rule.minutes)
+    return local.astimezone(UTC)
+
+
+def _add_months(moment: datetime, months: int) -> datetime:
+    total = moment.month - 1 + months
+    year, month = moment.year + total // 12, total % 12 + 1
+    day = min(moment.day, calendar.monthrange(year, month)[1])
+    return moment.replace(year=year, month=month, day=day)
+
+
+def _ended_at(trade: Trade) -> datetime | None:
+    times = [trade.anchors[a] for a in _ENDINGS if a in trade.anchors]
+    return min(times) if times else None

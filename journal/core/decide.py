@@ -1,0 +1,152 @@
+"""Deciding a command: which events a `journal add …` step becomes, or why it is refused.
+
+Pure: the current trades, the new id (if one is needed) and `now` are passed in. Every
+event is tried on a copy of its trade with `trade.apply`, the same code that replays the
+log, so what is accepted here always replays.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from journal.core.errors import BadInput, Refused
+from journal.core.events import CREATION_TYPES, VOID_TYPE, Event
+from journal.core.rules import NO_PURCHASE_REQUESTS
+from journal.core.steps import BUNDLED_TYPE, Kind
+from journal.core.trade import Trade, apply, fold, new_trade
+
+# How far in the future an `--at` may be (clock skew between devices), not more.
+FUTURE_SLACK = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One `journal add` command, already parsed and validated field by field."""
+
+    type: str
+    trade: str | None
+    payload: dict[str, Any]
+    at: datetime
+    command_id: str
+    sources: tuple[str, ...] = field(default_factory=tuple)
+
+
+def needs_new_id(step: Step) -> bool:
+    return step.type in CREATION_TYPES and step.trade is None
+
+
+def streams_of(step: Step) -> list[str]:
+    """The existing trades a step reads."""
+    ids = list(step.sources)
+    if step.trade is not None:
+        ids.append(step.trade)
+    return ids
+
+
+def decide(
+    step: Step, trades: Mapping[str, Trade | None], new_id: str | None, now: datetime
+) -> list[Event]:
+    if step.at > now + FUTURE_SLACK:
+        raise BadInput("future_at")
+    if step.type == "bundle":
+        return _bundle(step, trades, new_id)
+    if step.type in CREATION_TYPES:
+        trade_id = step.trade or new_id
+        assert trade_id is not None
+        if trades.get(trade_id) is not None:
+            raise BadInput("id_taken", trade=trade_id)
+        event = _event(step, trade_id, step.type, step.payload, 0)
+        created = new_trade(event)
+        _check_until(created, step)
+        if created.request_required and created.platform in NO_PURCHASE_REQUESTS:
+            raise BadInput("no_purchase_requests", platform=created.platform)
+        return [event]
+    trade = _existing(trades, step.trade)
+    event = _event(step, trade.id, step.type, step.payload, 0)
+    if step.type == "request" and trade.platform in NO_PURCHASE_REQUESTS:
+        # Checked here, not in `apply`: an older journal that recorded one still replays.
+        raise Refused("platform_no_requests", trade=trade.id, platform=trade.platform)
+    apply(trade.copy(), event)
+    return [event]
+
+
+def _bundle(step: Step, trades: Mapping[str, Trade | None], new_id: str | None) -> list[Event]:
+    sources = [_existing(trades, s) for s in step.sources]
+    if len(set(step.sources)) < 2 or len(set(step.sources)) != len(step.sources):
+        raise BadInput("bundle_needs_two")
+    platforms = {t.platform for t in sources}
+    if len(platforms) > 1:
+        raise Refused("bundle_platforms", platforms=", ".join(sorted(platforms)))
+    trade_id = step.trade or new_id
+    assert trade_id is not None
+    if trades.get(trade_id) is not None or trade_id in step.sources:
+        raise BadInput("id_taken", trade=trade_id)
+    buyer = step.payload["buyer"]
+    payload = {
+        **step.payload,
+        "platform": sources[0].platform,
+        "title": f"{buyer}様専用 " + " + ".join(t.title for t in sources),
+        "from": list(step.sources),
+        "kind": Kind.DEDICATED,
+        # 購入申請あり where the platform has it, so nobody else buys the set; Mercari has not
+        "request_required": sources[0].platform not in NO_PURCHASE_REQUESTS,
+    }
+    payload["title"] = payload["title"][:200]
+    created = _event(step, trade_id, "bundle", payload, 0)
+    _check_until(new_trade(created), step)
+    events = [created]
+    for index, source in enumerate(sources, start=1):
+        event = _event(step, source.id, BUNDLED_TYPE, {"into": trade_id}, index)
+        apply(source.copy(), event)
+        events.append(event)
+    return events
+
+
+def decide_void(
+    target: Event | None, seq: int, history: list[Event], reason: str, at: datetime, cid: str
+) -> Event:
+    """A compensating event for `seq`, refused if the history without it would not replay."""
+    if target is None:
+        raise BadInput("unknown_seq", seq=seq)
+    if target.type == VOID_TYPE:
+        raise Refused("void_void", seq=seq)
+    if target.type in CREATION_TYPES or target.type == BUNDLED_TYPE:
+        raise Refused("void_creation", seq=seq, type=target.type)
+    if any(e.type == VOID_TYPE and e.payload.get("seq") == seq for e in history):
+        raise Refused("already_voided", seq=seq)
+    void = Event(
+        type=VOID_TYPE,
+        stream=target.stream,
+        payload={"seq": seq, "reason": reason, "voided_type": target.type},
+        occurred_at=at,
+        event_id=f"{cid}:0",
+        version=None,
+    )
+    try:
+        fold([*history, void])
+    except Refused as refusal:
+        raise Refused("void_breaks", seq=seq, why=refusal) from None
+    return void
+
+
+def _existing(trades: Mapping[str, Trade | None], trade_id: str | None) -> Trade:
+    trade = trades.get(trade_id or "")
+    if trade is None:
+        raise BadInput("unknown_trade", trade=trade_id)
+    return trade
+
+
+def _check_until(trade: Trade, step: Step) -> None:
+    if trade.until is not None and trade.until <= step.at:
+        raise BadInput("until_in_past")
+
+
+def _event(step: Step, stream: str, type_: str, payload: dict, index: int) -> Event:
+    return Event(
+        type=type_,
+        stream=stream,
+        payload=payload,
+        occurred_at=step.at,
+        event_id=f"{step.command_id}:{index}",
+    )

@@ -1,0 +1,47 @@
+"""Events: immutable facts about a trade. The log of these is the only truth."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from journal.core.steps import CATALOGUE, ITEM_RELEASED, ITEM_TAKEN
+from journal.core.steps import VOID_TYPE as VOID_TYPE  # named in the catalogue
+
+# Current payload schema version. Bump it, and teach `upgrade_payload` the step,
+# whenever a payload's shape changes; old events are upgraded on read.
+SCHEMA_VERSION = 1
+
+# What each type means is its entry in the catalogue of steps (journal/core/steps.py).
+CREATION_TYPES = frozenset(s.name for s in CATALOGUE if s.creates)
+ANYTIME_TYPES = frozenset(s.name for s in CATALOGUE if s.anytime and s.addable)
+# Written by the journal into the other listings of an item (`listed --item`) when one of
+# them is taken (sold, approved, bundled, held) or free again: they carry the delist alarm.
+ITEM_TYPES = frozenset({ITEM_TAKEN, ITEM_RELEASED})
+
+# Every type a user can add with `journal add` (the journal itself also writes `bundled`
+# into a bundle's originals and `voided` for corrections).
+ADDABLE_TYPES = tuple(s.name for s in CATALOGUE if s.addable)
+
+
+@dataclass(frozen=True)
+class Event:
+    """One stored (or about to be stored) event of one trade stream."""
+
+    type: str
+    stream: str
+    payload: dict[str, Any]
+    occurred_at: datetime
+    seq: int | None = None
+    version: int | None = None
+    recorded_at: datetime | None = None
+    event_id: str | None = None
+    schema_version: int = SCHEMA_VERSION
+
+
+def upgrade_payload(event_type: str, schema_version: int, payload: dict[str, Any]) -> dict:
+    """Bring an old payload up to SCHEMA_VERSION. Version 1 is the first; nothing to do yet."""
+    if schema_version > SCHEMA_VERSION:
+        from journal.core.errors import BadInput
+
+        raise BadInput("newer_event", version=schema_version)
+    return payload

@@ -1,0 +1,111 @@
+"""The double-listing alarm: one physical item listed on several apps (`listed --item KEY`).
+Pure.
+
+When one listing of an item is taken (sold, approved, bundled into a set, or held for a
+buyer), every other open listing of it must come down before a second buyer pays: the
+journal writes `item-taken` into each of them, in the same transaction as the step, and
+their `delist` deadline is due at once (overdue until delisted or cancelled). When the
+taking is undone (the sale cancelled, the hold ended, the step voided), `item-released`
+withdraws the alarm. The facts stay in the log, so a rebuild gives the same alarms.
+"""
+
+from collections.abc import Callable, Iterable
+from datetime import datetime
+
+from journal.core.events import Event
+from journal.core.trade import Trade, apply, hold_active, new_trade
+
+OPEN_STATES = frozenset({"listed", "requested"})
+TAKEN_STATES = frozenset(
+    {"awaiting_payment", "awaiting_shipment", "shipped", "received", "completed", "bundled"}
+)
+
+
+def taken(trade: Trade | None) -> bool:
+    """Is this listing's item spoken for?"""
+    if trade is None or trade.role != "seller" or not trade.item:
+        return False
+    return trade.state in TAKEN_STATES or (trade.state in OPEN_STATES and hold_active(trade))
+
+
+def _how(trade: Trade) -> str:
+    if trade.state == "bundled":
+        return "bundled"
+    if trade.state in OPEN_STATES:
+        return "hold"
+    return "approved" if "approval" in trade.anchors else "sold"
+
+
+def follow(
+    before: Trade | None,
+    after: Trade | None,
+    siblings: Iterable[Trade],
+    at: datetime,
+    command_id: str,
+    first_index: int,
+) -> list[Event]:
+    """The alarm events a change of one listing (`before` → `after`) means for the other
+    listings of its item."""
+    subject = after or before
+    if subject is None or not subject.item:
+        return []
+    out: list[Event] = []
+    was, now = taken(before), taken(after)
+    others = [s for s in siblings if s.id != subject.id and s.item == subject.item]
+    if before is None and after is not None and not now:
+        # a new listing of an item already spoken for elsewhere: it must not stay up
+        for other in others:
+            if taken(other):
+                out.append(_alarm(after, "item-taken", other, at, "listed"))
+    elif now and not was:
+        for other in others:
+            if other.state in OPEN_STATES and not other.finished:
+                out.append(_alarm(other, "item-taken", subject, at, _how(after)))
+    elif was and not now:
+        for other in others:
+            if not other.finished and subject.id in other.item_taken:
+                out.append(_alarm(other, "item-released", subject, at, None))
+    return [
+        Event(e.type, e.stream, e.payload, e.occurred_at, event_id=f"{command_id}:{i}")
+        for i, e in enumerate(out, start=first_index)
+    ]
+
+
+def _alarm(target: Trade, type_: str, by: Trade, at: datetime, how: str | None) -> Event:
+    payload = {"item": target.item, "by": by.id}
+    if how is not None:
+        payload["step"] = how
+    return Event(type_, target.id, payload, at)
+
+
+def alarms_for(
+    events: list[Event],
+    before: dict[str, Trade | None],
+    load: Callable[[str], Trade | None],
+    listings_of: Callable[[str], list[str]],
+    command_id: str,
+    after_of: dict[str, Trade | None] | None = None,
+) -> list[Event]:
+    """The alarm events that recording `events` (one step, or a void) means for the other
+    listings of the items involved. `before` holds the trades as they were; `load` folds
+    a stored trade, `listings_of(item)` names the listings of an item; `after_of` gives
+    the trades as they become when that is not `events` applied in order (a void)."""
+    out: list[Event] = []
+    for stream in dict.fromkeys(e.stream for e in events):
+        was = before.get(stream)
+        if after_of is not None and stream in after_of:
+            after = after_of[stream]
+        else:
+            after = was.copy() if was is not None else None
+            for event in (e for e in events if e.stream == stream):
+                if after is None:
+                    after = new_trade(event)
+                else:
+                    apply(after, event)
+        subject = after or was
+        if subject is None or not subject.item:
+            continue
+        siblings = [t for t in map(load, listings_of(subject.item)) if t is not None]
+        at = events[0].occurred_at
+        out.extend(follow(was, after, siblings, at, command_id, len(events) + len(out)))
+    return out

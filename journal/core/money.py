@@ -1,0 +1,147 @@
+"""Money: what each trade brought in, and the totals a seller's spreadsheet (管理表) keeps.
+Pure: trades, the fee rules and the settings are passed in.
+
+profit = price − fee − shipping − cost (cost of goods plus extra costs such as packaging).
+The fee is the platform's rate, in force when the item was bought (the purchase or, for
+request listings, the approval), applied to the final price and rounded down to the yen.
+Rakuma's rate since 2023-08-01 depends on the seller's completed sales in the previous
+period (26th to 25th, Japan time): counted here from the journal's own completed Rakuma
+sales, plus what the config says was sold outside the journal.
+"""
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from journal.core.rules import Rule, RuleBook
+from journal.core.trade import Trade
+
+JST = ZoneInfo("Asia/Tokyo")
+PERIOD_START_DAY = 26  # Rakuma's sales periods run from the 26th to the 25th
+
+
+@dataclass(frozen=True)
+class MoneySettings:
+    """`[money]` in the config."""
+
+    yahoo_premium: bool = False  # ヤフオク premium member: 8.8 % before 2024-06-04
+    rakuma_outside_count: int = 0  # Rakuma sales per period made outside this journal
+    rakuma_outside_amount: int = 0
+
+
+@dataclass(frozen=True)
+class Money:
+    price: int | None
+    fee: int | None
+    fee_rate: float | None
+    shipping: int | None
+    cost: int | None
+    profit: int | None
+
+    def as_dict(self) -> dict[str, int | float | None]:
+        return {
+            "price": self.price,
+            "fee": self.fee,
+            "fee_rate": self.fee_rate,
+            "shipping": self.shipping,
+            "cost": self.cost,
+            "profit": self.profit,
+        }
+
+
+def sold_at(trade: Trade) -> datetime | None:
+    """When the item was bought: the purchase, or the approval of a request."""
+    return trade.anchors.get("purchase") or trade.anchors.get("approval")
+
+
+def completed_at(trade: Trade) -> datetime | None:
+    return trade.anchors.get("completion") if trade.state == "completed" else None
+
+
+def period_of(moment: datetime) -> tuple[datetime, datetime]:
+    """The Rakuma sales period (26th 00:00 to the next 26th 00:00, Japan time) of `moment`."""
+    local = moment.astimezone(JST)
+    year, month = local.year, local.month
+    if local.day < PERIOD_START_DAY:
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+    start = datetime.combine(date(year, month, PERIOD_START_DAY), time(0), JST)
+    next_year, next_month = (year + 1, 1) if month == 12 else (year, month + 1)
+    end = datetime.combine(date(next_year, next_month, PERIOD_START_DAY), time(0), JST)
+    return start, end
+
+
+def previous_period(moment: datetime) -> tuple[datetime, datetime]:
+    start, _ = period_of(moment)
+    return period_of(start - timedelta(seconds=1))
+
+
+def tier_rate(rule: Rule, count: int, amount: int) -> float:
+    """The rate of the highest tier whose sales count and amount are both reached."""
+    rate = rule.rate
+    for tier_count, tier_amount, tier in rule.tiers:
+        if count >= tier_count and amount >= tier_amount:
+            rate = min(rate, tier)
+    return rate
+
+
+def fee_of(price: int, rate: float) -> int:
+    """The fee in yen, rounded down (the platforms' rounding is not confirmed by a source)."""
+    return math.floor(price * rate / 100 + 1e-9)
+
+
+@dataclass(frozen=True)
+class Sale:
+    """A completed sale, for Rakuma's tiers."""
+
+    platform: str
+    completed_at: datetime
+    price: int
+
+
+def rate_for(
+    trade: Trade, book: RuleBook, sales: Sequence[Sale], settings: MoneySettings
+) -> float | None:
+    """The fee rate (percent) in force for this sale, or None when it cannot be known yet."""
+    moment = sold_at(trade)
+    if moment is None:
+        return None
+    rule = book.rule_for(trade.platform, "fee", moment.astimezone(JST).date())
+    if rule is None:
+        return None
+    if rule.premium_rate is not None and settings.yahoo_premium:
+        return rule.premium_rate
+    if not rule.tiers:
+        return rule.rate
+    start, end = previous_period(moment)
+    before = [s for s in sales if s.platform == trade.platform and start <= s.completed_at < end]
+    count = len(before) + settings.rakuma_outside_count
+    amount = sum(s.price for s in before) + settings.rakuma_outside_amount
+    return tier_rate(rule, count, amount)
+
+
+def money_of(trade: Trade, book: RuleBook, sales: Sequence[Sale], settings: MoneySettings) -> Money:
+    """A trade's money; a field that is not known is None (a listing not sold has no fee)."""
+    cost = _sum(trade.cost, trade.extra_cost)
+    if trade.role == "buyer":  # what was paid is the purchase (仕入れ) of an item to resell
+        return Money(trade.price, None, None, trade.shipping, None, None)
+    rate = rate_for(trade, book, sales, settings)
+    fee = fee_of(trade.price, rate) if rate is not None else None
+    profit = None
+    if fee is not None:
+        profit = trade.price - fee - (trade.shipping or 0) - (cost or 0)
+    return Money(trade.price, fee, rate, trade.shipping, cost, profit)
+
+
+def sales_of(trades: Iterable[Trade]) -> list[Sale]:
+    return [
+        Sale(t.platform, moment, t.price)
+        for t in trades
+        if t.role == "seller" and (moment := completed_at(t)) is not None
+    ]
+
+
+def _sum(*values: int | None) -> int | None:
+    known = [v for v in values if v is not None]
+    return sum(known) if known else None

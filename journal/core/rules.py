@@ -1,0 +1,283 @@
+"""Rule packs: each platform's deadline rules as data, effective-dated, with user overrides.
+
+The packs are TOML files in `journal/rulepacks/`; code here only interprets them.
+"""
+
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from datetime import date, time
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from journal.core.errors import BadInput
+
+PACK_NAMES = ("rakuma", "mercari", "yahoo-auction", "yahoo-flea", "custom")
+PLATFORMS = PACK_NAMES[:4]
+# Platforms without purchase requests (購入申請): `--request-required` and `request` are refused.
+NO_PURCHASE_REQUESTS = ("mercari",)
+DEADLINE_KINDS = (
+    "respond_request",
+    "payment",
+    "payment_number",
+    "remove_winner",
+    "ship",
+    "buyer_may_cancel",
+    "auto_complete",
+    "receipt_followup",
+    "rate",
+    "message_window",
+    "proceeds",
+    "hold_expiry",
+    "dedicated_expiry",
+    "confirmation_cleanup",
+    "inspect",
+    "delist",
+)
+CONFIDENCES = ("official", "several-sources", "single-source", "custom")
+_OVERRIDABLE = {
+    "counted_from",
+    "days",
+    "hours",
+    "minutes",
+    "months",
+    "at",
+    "default_ship_days",
+    "effect",
+    "effect_ja",
+    "note",
+    "note_ja",
+    "source",
+    "confidence",
+    "effective_from",
+    "enabled",
+}
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One version of one rule: how to compute a deadline of `kind`, from a given date on."""
+
+    kind: str
+    counted_from: tuple[str, ...]
+    effect: str
+    effective_from: date
+    source: str
+    confidence: str
+    effect_ja: str = ""
+    note: str = ""
+    note_ja: str = ""
+    days: int = 0
+    hours: int = 0
+    minutes: int = 0
+    months: int = 0
+    at: time | None = None
+    on_date: date | None = None  # a fixed date (at `at`, else 00:00 JST) whatever the anchor
+    ship_days: bool = False
+    default_ship_days: str = "1-2"
+    user_until: bool = False
+    before: str | None = None
+    enabled: bool = True
+    rate: float = 0.0  # kind "fee": percent of the price
+    tiers: tuple[tuple[int, int, float], ...] = ()  # (sales count, amount, rate) reached
+    premium_rate: float | None = None  # a member's rate (ヤフオク premium)
+
+    def describe(self) -> str:
+        """A short human description of the value, e.g. '2 days later at 23:59 JST'."""
+        if self.kind == "fee":
+            text = f"{self.rate:g} % of the price"
+            if self.tiers:
+                steps = ", ".join(f"{r:g} % from {c} sales and ¥{a:,}" for c, a, r in self.tiers)
+                text += f" ({steps} in the previous period)"
+            if self.premium_rate is not None:
+                text += f"; {self.premium_rate:g} % for premium members"
+            return text
+        if self.ship_days:
+            return f"the listing's ship-days (default {self.default_ship_days}), to the minute"
+        if self.on_date is not None:
+            return f"on {self.on_date.isoformat()} at {self.at or time(0, 0):%H:%M} JST"
+        parts = []
+        if self.months:
+            parts.append(_count(self.months, "month"))
+        if self.days:
+            parts.append(_count(self.days, "day"))
+        if self.hours:
+            parts.append(f"{self.hours} h")
+        if self.minutes:
+            parts.append(f"{self.minutes} min")
+        span = " ".join(parts)
+        if self.at is not None:
+            text = f"{span} later (calendar days), at {self.at:%H:%M} JST"
+        else:
+            text = f"{span} later" if span else "—"
+        if self.user_until:
+            text = "the date you give" + (f", else {text}" if span else "")
+        if self.before:
+            text = f"{text}, capped at the {self.before} time"
+        return text
+
+
+def _count(number: int, unit: str) -> str:
+    return f"{number} {unit}" if number == 1 else f"{number} {unit}s"
+
+
+@dataclass(frozen=True)
+class Pack:
+    platform: str
+    name: str
+    rules: dict[str, tuple[Rule, ...]]  # kind -> versions, oldest first
+    info: tuple[dict[str, str], ...]
+
+
+@dataclass(frozen=True)
+class RuleBook:
+    packs: dict[str, Pack]
+    # (platform, kind) -> the versions that apply; filled on first use. A rebuild asks
+    # about every deadline of every trade, so the pack lookup is done once, not each time.
+    _versions: dict[tuple[str, str], tuple[Rule, ...]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+
+    def versions(self, platform: str, kind: str) -> tuple[Rule, ...]:
+        """Every version of the rule, oldest first (platform pack first, then custom)."""
+        key = (platform, kind)
+        found = self._versions.get(key)
+        if found is None:
+            found = ()
+            for name in (platform, "custom"):
+                pack = self.packs.get(name)
+                found = (pack.rules.get(kind) if pack else None) or ()
+                if found:
+                    break
+            self._versions[key] = found
+        return found
+
+    def rule_for(self, platform: str, kind: str, on: date) -> Rule | None:
+        """The version of the rule in force on `on` (platform pack first, then custom)."""
+        versions = self.versions(platform, kind)
+        if not versions:
+            return None
+        chosen = versions[0]
+        for version in versions[1:]:
+            if version.effective_from <= on:
+                chosen = version
+        return chosen if chosen.enabled else None
+
+
+def _read_pack(name: str) -> dict[str, Any]:
+    text = resources.files("journal").joinpath("rulepacks", f"{name}.toml").read_text("utf-8")
+    return tomllib.loads(text)
+
+
+def _build_rule(data: dict[str, Any]) -> Rule:
+    known = {f.name for f in fields(Rule)}
+    values = {k: v for k, v in data.items() if k in known}
+    values["counted_from"] = tuple(values.get("counted_from", ()))
+    values["effective_from"] = _date(values.get("effective_from", "2000-01-01"))
+    if values.get("at") is not None:
+        values["at"] = _time(values["at"])
+    if values.get("on_date") is not None:
+        values["on_date"] = _date(values["on_date"])
+    if "tiers" in values:
+        values["tiers"] = tuple(
+            (t["count"], t["amount"], float(t["rate"])) for t in values["tiers"]
+        )
+    return Rule(**values)
+
+
+def _date(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def _time(value: Any) -> time:
+    return value if isinstance(value, time) else time.fromisoformat(str(value))
+
+
+@cache
+def _builtin() -> dict[str, tuple[dict[str, Any], ...]]:
+    return {name: _read_pack(name) for name in PACK_NAMES}  # type: ignore[misc]
+
+
+def load_rulebook(overrides: dict[str, Any] | None = None) -> RuleBook:
+    """The built-in packs with the user's overrides (config `[rules.PLATFORM.KIND]`) merged in."""
+    packs: dict[str, Pack] = {}
+    for name, data in _builtin().items():
+        rules: dict[str, list[Rule]] = {}
+        for raw in data.get("rules", []):
+            rule = _build_rule(raw)
+            rules.setdefault(rule.kind, []).append(rule)
+        packs[name] = Pack(
+            platform=name,
+            name=data.get("name", name),
+            rules={k: tuple(sorted(v, key=lambda r: r.effective_from)) for k, v in rules.items()},
+            info=tuple(data.get("info", [])),
+        )
+    for platform, kinds in (overrides or {}).items():
+        packs[platform] = _override_pack(packs, platform, kinds)
+    return RuleBook(packs)
+
+
+def rulebook_from_config(config: Any) -> RuleBook:
+    """The rule book for the user's config: `[rules.…]` overrides, plus the settings that
+    switch a rule off. `[mercari] identity_verified = true`: a seller who completed the
+    in-app identity check (アプリでかんたん本人確認) has no proceeds deadline on Mercari."""
+    overrides = {k: dict(v) if isinstance(v, dict) else v for k, v in config.rules.items()}
+    mercari = config.raw.get("mercari", {})
+    verified = mercari.get("identity_verified", False) if isinstance(mercari, dict) else None
+    if not isinstance(verified, bool):
+        raise BadInput("bad_setting", where="mercari.identity_verified", expected="true or false")
+    if verified:
+        platform = overrides.setdefault("mercari", {})
+        if isinstance(platform, dict):
+            proceeds = platform.get("proceeds", {})
+            if isinstance(proceeds, dict):
+                platform["proceeds"] = {
+                    **proceeds,
+                    "enabled": False,
+                    "note": "off: [mercari] identity_verified = true in your config",
+                }
+    return load_rulebook(overrides)
+
+
+def _override_pack(packs: dict[str, Pack], platform: str, kinds: Any) -> Pack:
+    if platform not in packs or not isinstance(kinds, dict):
+        raise BadInput("bad_rule_override", where=f"rules.{platform}")
+    pack = packs[platform]
+    rules = dict(pack.rules)
+    for kind, changes in kinds.items():
+        where = f"rules.{platform}.{kind}"
+        if kind not in DEADLINE_KINDS or not isinstance(changes, dict):
+            raise BadInput("bad_rule_override", where=where)
+        unknown = set(changes) - _OVERRIDABLE
+        if unknown:
+            raise BadInput("bad_rule_override", where=f"{where}.{sorted(unknown)[0]}")
+        try:
+            merged = {"source": "your config", "confidence": "custom", **changes}
+            if "at" in merged:
+                merged["at"] = _time(merged["at"])
+            if "effective_from" in merged:
+                merged["effective_from"] = _date(merged["effective_from"])
+            if "counted_from" in merged:
+                merged["counted_from"] = tuple(merged["counted_from"])
+            for key in ("days", "hours", "minutes", "months"):
+                if key in merged and (not isinstance(merged[key], int) or merged[key] < 0):
+                    raise ValueError(key)
+            if kind in rules:
+                rules[kind] = tuple(replace(v, **merged) for v in rules[kind])
+            else:
+                base = {"kind": kind, "effect": "", "source": "", "confidence": "custom"}
+                rules[kind] = (replace(_build_rule(base), **merged),)
+        except (TypeError, ValueError):
+            raise BadInput("bad_rule_override", where=where) from None
+    return replace(pack, rules=rules)
+
+
+def effect_text(effect: str, lang: str) -> str:
+    """A deadline's effect in the reader's language (read models keep the English text)."""
+    if lang != "ja":
+        return effect
+    for data in _builtin().values():
+        for rule in data.get("rules", []):
+            if rule.get("effect") == effect and rule.get("effect_ja"):
+                return rule["effect_ja"]
+    return effect

@@ -1,0 +1,238 @@
+"""Checks on user-typed values, before anything is decided or written. Pure."""
+
+import json
+import re
+import unicodedata
+from datetime import datetime
+from typing import Any
+
+from journal.core.errors import BadInput
+from journal.core.rules import PLATFORMS
+from journal.core.steps import CATALOGUE, KINDS, SHIP_DAYS, Check
+
+MAX_PRICE = 99_999_999
+MAX_TITLE = 200
+MAX_NAME = 100
+MAX_TEXT = 4000
+MAX_ITEM = 100
+MAX_SEQ = 2**63 - 1  # SQLite's largest integer
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
+
+
+def trade_id(value: str) -> str:
+    if not _ID.match(value or ""):
+        raise BadInput("bad_id", value=_short(value))
+    return value
+
+
+def platform(value: str) -> str:
+    if value not in PLATFORMS:
+        raise BadInput("bad_platform", value=_short(value), choices=", ".join(PLATFORMS))
+    return value
+
+
+def yen(value: int | str, what: str = "price", allow_zero: bool = False) -> int:
+    """A yen amount: a whole number, positive (or zero where free makes sense), bounded."""
+    try:
+        amount = int(str(value).replace(",", "").replace("¥", "").replace("円", "").strip())
+    except ValueError:
+        raise BadInput("bad_yen", what=what, value=_short(str(value))) from None
+    low = 0 if allow_zero else 1
+    if not low <= amount <= MAX_PRICE:
+        raise BadInput("yen_range", what=what, value=amount, low=low, high=MAX_PRICE)
+    return amount
+
+
+def text(value: str, what: str, limit: int = MAX_TEXT, multiline: bool = True) -> str:
+    """Free text: not empty, bounded, no control characters (newlines allowed in notes)."""
+    cleaned = (value or "").strip()
+    if not cleaned:
+        raise BadInput("empty_text", what=what)
+    if len(cleaned) > limit:
+        raise BadInput("text_too_long", what=what, limit=limit, length=len(cleaned))
+    allowed = {"\n", "\t"} if multiline else set()
+    for char in cleaned:
+        if unicodedata.category(char) in ("Cc", "Cf", "Cs") and char not in allowed:
+            if char in ("\u200d", "\ufe0f"):  # emoji joiners and variation selectors
+                continue
+            raise BadInput("control_chars", what=what)
+    return cleaned
+
+
+def choice(value: str, option: str, choices: tuple[str, ...]) -> str:
+    if value not in choices:
+        raise BadInput(
+            "bad_choice", value=_short(str(value)), option=option, choices=", ".join(choices)
+        )
+    return value
+
+
+def title(value: str) -> str:
+    return text(value, "title", MAX_TITLE, multiline=False)
+
+
+def name(value: str) -> str:
+    return text(value, "buyer", MAX_NAME, multiline=False)
+
+
+def item(value: str) -> str:
+    """An item key (`--item`): the same text on every listing of one physical item."""
+    return text(value, "item", MAX_ITEM, multiline=False)
+
+
+def field(check: str, value: Any, key: str) -> Any:
+    """A field of a step (journal/core/steps.py names its `check`), typed as `value`: checked
+    and brought to the form the log stores."""
+    return _CHECKS[check](value, key)
+
+
+_CHECKS: dict[str, Any] = {
+    Check.PLATFORM: lambda v, _key: platform(v),
+    Check.TITLE: lambda v, _key: title(v),
+    Check.YEN: lambda v, key: yen(v, key),
+    Check.YEN_OR_ZERO: lambda v, key: yen(v, key, allow_zero=True),
+    Check.SHIP_DAYS: lambda v, _key: choice(v, "--ship-days", SHIP_DAYS),
+    Check.KIND: lambda v, _key: choice(v, "--kind", KINDS),
+    Check.FLAG: lambda _v, _key: True,
+    Check.WHEN: lambda v, _key: v,  # read by the command line already
+    Check.NAME: lambda v, _key: name(v),
+    Check.ITEM: lambda v, _key: item(v),
+    Check.LINE: lambda v, key: text(v, key, MAX_NAME, multiline=False),
+    Check.TEXT: lambda v, key: text(v, key),
+}
+
+
+def seq(value: int) -> int:
+    """An event number: one that SQLite can hold (any other names no event)."""
+    if type(value) is not int or not 1 <= value <= MAX_SEQ:
+        raise BadInput("unknown_seq", seq=_short(str(value)))
+    return value
+
+
+_HASH = re.compile(r"^[0-9a-f]{64}$")
+
+
+def head_hash(value: str) -> str:
+    """A chain head as `verify` prints it: 64 hex digits (a prefix proves nothing)."""
+    cleaned = (value or "").strip().lower()
+    if not _HASH.match(cleaned):
+        raise BadInput("bad_head", value=_short(value))
+    return cleaned
+
+
+def arguments(argv: list[str]) -> None:
+    """Every argument must be text: bytes that are not UTF-8 reach Python as lone
+    surrogates, which no message, file name or SQLite query can carry."""
+    for arg in argv:
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            try:
+                raw = arg.encode("utf-8", "surrogateescape")
+            except UnicodeEncodeError:
+                raw = arg.encode("utf-8", "backslashreplace")
+            shown = raw.decode("ascii", "backslashreplace")
+            raise BadInput("bad_argument", value=_short(shown)) from None
+
+
+def file_path(value: str) -> str:
+    """A file named on the command line: no name longer than file systems allow (255 bytes
+    a component, 4096 in all), which would otherwise fail deep inside a write."""
+    parts = value.split("/")
+    if len(value.encode()) > 4096 or any(len(p.encode()) > 255 for p in parts):
+        raise BadInput("file_unusable", path=_short(value), detail="file name too long")
+    return value
+
+
+def _short(value: str | None) -> str:
+    value = value or ""
+    return value if len(value) <= 40 else value[:37] + "..."
+
+
+# --- events from outside (an import file): the payloads this program writes, and no other --
+
+
+def _is_text(limit: int):
+    return lambda v: type(v) is str and 0 < len(v) <= limit
+
+
+def _is_int(low: int, high: int):
+    return lambda v: type(v) is int and low <= v <= high
+
+
+def _is_instant(value: Any) -> bool:
+    from journal.core.timeparse import in_range
+
+    if type(value) is not str or len(value) > 40:
+        return False
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return False
+    return moment.tzinfo is not None and in_range(moment)
+
+
+def _is_id(value: Any) -> bool:
+    return type(value) is str and _ID.match(value) is not None
+
+
+_FIELDS = {
+    "platform": lambda v: v in PLATFORMS,
+    "title": _is_text(MAX_TITLE),
+    "price": _is_int(1, MAX_PRICE),
+    "shipping": _is_int(0, MAX_PRICE),
+    "cost": _is_int(0, MAX_PRICE),
+    "buyer": _is_text(MAX_NAME),
+    "note": _is_text(MAX_TEXT),
+    "reason": _is_text(MAX_TEXT),
+    "until": _is_instant,
+    "kind": lambda v: v in KINDS,
+    "ship_days": lambda v: v in SHIP_DAYS,
+    "request_required": lambda v: type(v) is bool,
+    "from": lambda v: type(v) is list and 0 < len(v) <= 1000 and all(map(_is_id, v)),
+    "into": _is_id,
+    "item": _is_text(MAX_ITEM),
+    "extra": _is_int(0, MAX_PRICE),
+    "carrier": _is_text(MAX_NAME),
+    "tracking": _is_text(MAX_NAME),
+    "by": _is_id,
+    "step": lambda v: type(v) is str and v in ("sold", "approved", "bundled", "hold", "listed"),
+    "seq": _is_int(1, MAX_SEQ),
+    "voided_type": lambda v: type(v) is str and v in _PAYLOADS,
+}
+# event type -> (fields it must have, fields it may have), from the catalogue of steps
+_PAYLOADS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    step.name: step.stored_fields for step in CATALOGUE
+}
+
+
+def stored_event(row: tuple) -> str | None:
+    """What is wrong with a stored event row from outside (None: nothing). `row` holds the
+    stored columns in order; a chain can be consistent and still carry a payload that no
+    version of this program wrote (a price that is text), which would break `show` later."""
+    _seq, _event_id, stream, _version, type_, _schema, payload, occurred, recorded = row[:9]
+    if not _is_id(stream):
+        return "bad stream"
+    shape = _PAYLOADS.get(type_)
+    if shape is None:
+        return "bad type"
+    if not (_is_instant(occurred) and _is_instant(recorded)):
+        return "bad timestamp"
+    try:
+        fields = json.loads(payload)
+    except (ValueError, RecursionError):
+        return "bad payload"
+    if type(fields) is not dict:
+        return "bad payload"
+    required, optional = shape
+    for key, value in fields.items():
+        if key not in required and key not in optional:
+            return f"bad payload ({_short(key)})"
+        if not _FIELDS[key](value):
+            return f"bad payload {key}"
+    for key in required:
+        if key not in fields:
+            return f"bad payload (no {key})"
+    if type_ == "price" and not fields:
+        return "bad payload (no price or title)"
+    return None

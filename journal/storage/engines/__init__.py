@@ -1,0 +1,64 @@
+"""Which store a journal location names: a file path (SQLite) or a PostgreSQL URL.
+
+What differs per engine lives in one module per engine (`journal.storage.store` holds SQLite's,
+`journal.storage.engines.postgres` PostgreSQL's); this module only chooses between them.
+"""
+
+import re
+from pathlib import Path
+from typing import Any, Protocol
+
+
+class Connection(Protocol):
+    """What the store's SQL runs on: `journal.storage.engines.sqlite.Connection` for a file,
+    SQLAlchemy's `Connection` for a server. Both take SQLite-dialect text with `?`
+    placeholders (PostgreSQL's engine rewrites it) through `exec_driver_sql`."""
+
+    def exec_driver_sql(self, sql: str, params: Any = ...) -> Any: ...
+
+
+_URL = re.compile(r"^postgres(ql)?(\+psycopg)?://", re.IGNORECASE)
+
+
+def is_url(location: str | Path) -> bool:
+    """True for `postgresql://…` (and `postgres://…`): a server, not a file."""
+    return isinstance(location, str) and bool(_URL.match(location))
+
+
+def mask(url: str) -> str:
+    """The URL with any password replaced by `***`, for every message and log line."""
+    # Up to the last `@` before the path: a password may itself hold an (unescaped) `@`.
+    url = re.sub(r"^([^:/]+://[^:/@]*):[^/]*@", r"\1:***@", url)
+    return re.sub(r"([?&]password=)[^&]*", r"\1***", url, flags=re.IGNORECASE)
+
+
+def open_store(location: str | Path, *, create: bool = True) -> Any:
+    """The store for this location: SQLite for a path, PostgreSQL for a URL."""
+    if is_url(location):
+        from journal.storage.engines.postgres import PgStore
+
+        return PgStore(str(location), create=create)
+    from journal.storage.store import Store
+
+    return Store(Path(location), create=create)
+
+
+def driver_sql(conn: Any, sql: str) -> str:
+    """`sql` (SQLite's dialect, `?` placeholders) as this connection's driver takes it, for
+    the few places that use the driver's cursor directly (bulk inserts)."""
+    if conn.dialect.name == "postgresql":
+        from journal.storage.engines.postgres import to_postgres
+
+        return to_postgres(sql)
+    return sql
+
+
+def duplicate_errors(conn: Any) -> tuple[type[Exception], ...]:
+    """The driver's exceptions for a broken UNIQUE constraint, on this connection."""
+    import sqlite3
+
+    if conn.dialect.name == "postgresql":
+        import psycopg
+
+        return (sqlite3.IntegrityError, psycopg.IntegrityError)
+    return (sqlite3.IntegrityError,)

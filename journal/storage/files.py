@@ -1,0 +1,288 @@
+"""Files the program creates beside the journal: private, never through a symlink, never
+over something already there.
+
+The small API, shared by the store (a new journal), backup and export, and meant for every
+other file made beside the journal (the daemon's lock, a calendar file):
+
+- `private_dirs(folder)`: create the missing folders of a path, each mode 700.
+- `create_new(path)`: a new, empty, owner-only file; refuses anything already at the path.
+- `open_private(path)`: open (or create) an owner-only file without following a symlink,
+  without truncating it, refusing anything that is not a regular file of ours.
+- `new_file(target)`: a context manager; the file is written under a hidden partial name
+  beside `target` and appears at `target` only when complete, never replacing anything.
+- `partial_name(target)` / `remove_stale_partials(folder)`: the hidden partial names, and the
+  clean-up of those left by a killed writer (dead process, or untouched for an hour).
+
+Refusals are `BadInput` (one line, exit status 2).
+"""
+
+import errno
+import os
+import re
+import secrets
+import stat
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+
+from journal.core.errors import BadInput
+
+STALE_AFTER = 3600.0  # seconds without a change after which a partial file is abandoned
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+# `.NAME.partial-PID-TOKEN`, and the side files SQLite keeps beside it.
+_PARTIAL = re.compile(r"^\..+\.partial-(?P<pid>\d+)(?:-[0-9a-f]{8})?(?:-wal|-shm|-journal)?$")
+_SIDES = ("-wal", "-shm", "-journal")
+
+
+def _unusable(path: Path, exc: OSError) -> BadInput:
+    return BadInput("file_unusable", path=str(path), detail=exc.strerror or str(exc))
+
+
+def _what(info: os.stat_result) -> str | None:
+    """Why a file found at a path is not one of ours to use (None if it is)."""
+    if stat.S_ISLNK(info.st_mode):
+        return "a symbolic link"
+    if not stat.S_ISREG(info.st_mode):
+        return "not a regular file"
+    if hasattr(os, "geteuid") and info.st_uid != os.geteuid():
+        return "owned by another user"
+    return None
+
+
+def refuse_unsafe(path: Path) -> None:
+    """Refuse (exit 2) if something at `path` is a symlink, not a regular file, or not ours."""
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise _unusable(path, exc) from None
+    why = _what(info)
+    if why is not None:
+        raise BadInput("file_unsafe", path=str(path), why=why)
+
+
+def private_dirs(folder: Path) -> None:
+    """Create `folder` and any missing parents, each owner-only (700) whatever the umask.
+
+    Folders that already exist are left as they are; a file where a folder should be is
+    refused.
+    """
+    missing: list[Path] = []
+    for candidate in (folder, *folder.parents):
+        if os.path.lexists(candidate):
+            if not candidate.is_dir():
+                raise BadInput("file_unusable", path=str(folder), detail=f"{candidate} is a file")
+            break
+        missing.append(candidate)
+    for candidate in reversed(missing):
+        try:
+            os.mkdir(candidate, 0o700)
+        except FileExistsError:
+            continue  # made by someone else meanwhile: theirs, left as it is
+        except OSError as exc:
+            raise _unusable(candidate, exc) from None
+        os.chmod(candidate, 0o700)
+
+
+def create_new(path: Path) -> int:
+    """Create a new, empty, owner-only (600) file and return its descriptor (caller closes).
+
+    `FileExistsError` if anything, a symlink included, is already at the path.
+    """
+    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_RDWR | _NOFOLLOW | _CLOEXEC, 0o600)
+    try:
+        os.fchmod(fd, 0o600)
+    except OSError:
+        os.close(fd)
+        raise
+    return fd
+
+
+def open_private(path: Path, *, create: bool = True) -> int:
+    """Open `path` read-write without following a symlink and without truncating it.
+
+    Created owner-only (600) if absent and `create`; refused (exit 2, one line) if what is
+    there is a symlink, not a regular file, or owned by another user. Returns the descriptor.
+    """
+    flags = os.O_RDWR | _NOFOLLOW | _CLOEXEC | (os.O_CREAT if create else 0)
+    try:
+        fd = os.open(path, flags, 0o600)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise BadInput("file_unsafe", path=str(path), why="a symbolic link") from None
+        if os.path.lexists(path):
+            refuse_unsafe(path)
+        raise _unusable(path, exc) from None
+    why = _what(os.fstat(fd))
+    if why is not None:
+        os.close(fd)
+        raise BadInput("file_unsafe", path=str(path), why=why)
+    return fd
+
+
+def partial_name(target: Path) -> Path:
+    """A hidden name beside `target`, unique to this process and call."""
+    return target.with_name(f".{target.name}.partial-{os.getpid()}-{secrets.token_hex(4)}")
+
+
+def publish(partial: Path, target: Path) -> None:
+    """Give the complete file `partial` the name `target`, never replacing anything there.
+
+    `FileExistsError` if anything is at `target`. `partial` keeps its name too (the caller
+    removes it).
+    """
+    try:
+        os.link(partial, target)
+    except FileExistsError:
+        raise
+    except OSError as exc:
+        if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK):
+            raise
+        _rename_noreplace(partial, target)  # a file system without hard links (FAT, exFAT)
+    _sync_folder(target.parent)
+
+
+def _rename_noreplace(partial: Path, target: Path) -> None:
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        renameat2 = None
+    if renameat2 is not None:
+        at_fdcwd, rename_noreplace = -100, 1
+        src, dst = os.fsencode(partial), os.fsencode(target)
+        if renameat2(at_fdcwd, src, at_fdcwd, dst, rename_noreplace) == 0:
+            return
+        code = ctypes.get_errno()
+        if code == errno.EEXIST:
+            raise FileExistsError(code, os.strerror(code), str(target))
+        if code not in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP):
+            raise OSError(code, os.strerror(code), str(target))
+    if os.path.lexists(target):  # last resort: checked, then renamed (a narrow window)
+        raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(target))
+    os.rename(partial, target)
+
+
+def _sync_folder(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY | _CLOEXEC)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def remove_own(path: Path) -> None:
+    """Remove a file this process created (and SQLite's side files for it), if still there."""
+    for name in (str(path), *(f"{path}{side}" for side in _SIDES)):
+        with suppress(FileNotFoundError):
+            os.unlink(name)
+
+
+@contextmanager
+def new_file(target: Path) -> Iterator[Path]:
+    """A private file that appears at `target` only once complete, and never overwrites.
+
+    Yields the hidden partial path to write (create nothing else there); when the block
+    ends without an error it is linked to `target`. Whatever happens, the partial name is
+    removed. Refused with one line (exit 2): anything already at `target` (a symlink
+    included), a partial file swapped for another meanwhile, an unusable folder.
+    """
+    refuse_unsafe(target)
+    if os.path.lexists(target):
+        raise BadInput("file_exists", path=str(target))
+    remove_stale_partials(target.parent)
+    partial = partial_name(target)
+    try:
+        fd = create_new(partial)
+    except FileExistsError:
+        raise BadInput("file_exists", path=str(partial)) from None
+    except OSError as exc:
+        raise _unusable(target, exc) from None
+    try:
+        mine = os.fstat(fd)
+        yield partial
+        try:
+            now = os.lstat(partial)
+        except OSError as exc:
+            raise _unusable(partial, exc) from None
+        if (now.st_dev, now.st_ino) != (mine.st_dev, mine.st_ino) or _what(now):
+            raise BadInput("file_unsafe", path=str(partial), why="replaced while being written")
+        os.fsync(fd)
+        try:
+            publish(partial, target)
+        except FileExistsError:
+            raise BadInput("file_exists", path=str(target)) from None
+    except OSError as exc:  # a full disk, a vanished memory card, ...
+        raise _unusable(target, exc) from None
+    finally:
+        os.close(fd)
+        remove_own(partial)
+
+
+def _alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # exists, belongs to someone else
+    return True
+
+
+def remove_stale_partials(folder: Path, now: float | None = None) -> list[Path]:
+    """Remove our partial files in `folder` left by a killed writer; returns those removed.
+
+    A partial file is stale when the process named in it is gone, or when neither it nor
+    its side files changed for an hour (a process id reused since). Only regular files owned
+    by this user, named as `partial_name` names them, are touched.
+    """
+    now = time.time() if now is None else now
+    removed: list[Path] = []
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return removed
+    groups: dict[str, list[tuple[str, os.stat_result]]] = {}
+    for name in names:
+        if _PARTIAL.match(name) is None:
+            continue
+        base = name
+        for side in _SIDES:
+            if name.endswith(side):
+                base = name[: -len(side)]
+                break
+        try:
+            info = os.lstat(folder / name)
+        except OSError:
+            continue
+        if _what(info) is None:
+            groups.setdefault(base, []).append((name, info))
+    for base, found in groups.items():
+        match = _PARTIAL.match(base)
+        if match is None:
+            continue
+        pid = int(match["pid"])
+        if pid == os.getpid():
+            continue
+        newest = max(info.st_mtime for _name, info in found)
+        if _alive(pid) and now - newest < STALE_AFTER:
+            continue
+        for name, _info in found:
+            try:
+                os.unlink(folder / name)
+                removed.append(folder / name)
+            except OSError:
+                pass
+    return removed

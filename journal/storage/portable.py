@@ -1,0 +1,247 @@
+"""Taking the log out and putting it back: backup, export to JSON lines, import (restore).
+
+An export is the log itself, every stored column of every event, so the hash chain can be
+rechecked anywhere; its first line is a header with the event count and the head hash, so
+a file cut short is refused too. Import restores such a file into an *empty* journal only:
+merging two logs would renumber events and change every hash after the first merged one,
+which is exactly what the chain exists to reveal. Import is one transaction: all of it or
+nothing.
+"""
+
+import json
+import operator
+import os
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import closing, contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, BinaryIO
+
+from journal.core.errors import BadInput, JournalError
+from journal.core.validate import stored_event
+from journal.storage import files, queries
+from journal.storage.engines import driver_sql, duplicate_errors
+from journal.storage.engines.sqlite import online_backup, sqlite_uri
+from journal.storage.integrity import ChainCheck, stored_rows
+from journal.storage.rebuild import rebuild
+from journal.storage.store import EVENT_COLUMNS
+
+if TYPE_CHECKING:
+    from journal.service import Journal
+
+FORMAT = "trade-journal-events"
+FORMAT_VERSION = 1
+COLUMNS = tuple(c.strip() for c in EVENT_COLUMNS.split(","))
+_INTS = frozenset({"seq", "version", "schema_version"})
+_BATCH = 5000
+# The longest line an export can hold: an event is a few kilobytes at most (texts are
+# bounded); a longer line is not an event, and is not read whole (`import /dev/zero`).
+MAX_LINE = 1 << 20
+_INSERT = f"INSERT INTO events ({EVENT_COLUMNS}) VALUES ({','.join('?' * len(COLUMNS))})"
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def export_lines(journal: "Journal") -> Iterator[str]:
+    """The header, then one JSON object per event in seq order, all from one snapshot."""
+    with journal.store.read() as conn:
+        count, head = conn.exec_driver_sql(
+            "SELECT count(*), (SELECT hash FROM events ORDER BY seq DESC LIMIT 1) FROM events"
+        ).one()
+        yield _dumps(
+            {"format": FORMAT, "version": FORMAT_VERSION, "events": count, "head": head or ""}
+        )
+        for row in stored_rows(conn):
+            yield _dumps(dict(zip(COLUMNS, row, strict=True)))
+
+
+def export_to(journal: "Journal", target: Path | None, write: Callable[[str], Any]) -> int:
+    """Write the export to a new owner-only file (or through `write`); returns events."""
+    if target is None:
+        count = -1
+        for line in export_lines(journal):
+            write(line + "\n")
+            count += 1
+        return count
+    with (
+        _new_file(target) as partial,
+        open(partial, "w", encoding="utf-8", opener=_write_nofollow) as out,
+    ):
+        return export_to(journal, None, out.write)
+
+
+def import_file(
+    journal: "Journal", source: Path, progress: Callable[[int], None] | None = None
+) -> tuple[int, str]:
+    """Restore an export into this (empty) journal; returns (events, head hash).
+
+    `progress(n)` is told of every n more bytes of the file checked and inserted.
+    """
+    with _open_source(source) as handle:
+        header = _header(handle.readline(MAX_LINE), source)
+        try:
+            with journal.store.write() as conn:
+                if queries.checkpoint(conn) or journal.store.last_seq(conn):
+                    raise BadInput("import_not_empty", path=str(journal.store.path))
+                state = _insert_all(conn, handle, source, progress)
+                if state.seq != header["events"] or (state.seq and state.head != header["head"]):
+                    raise BadInput("import_truncated", path=str(source))
+                try:
+                    rebuild(conn, journal.store, journal.book)
+                except JournalError as exc:
+                    raise BadInput("import_replay", path=str(source), detail=str(exc)) from None
+                except (ValueError, KeyError, TypeError) as exc:
+                    raise BadInput("import_replay", path=str(source), detail=repr(exc)) from None
+        except journal.store.duplicate:
+            raise BadInput(
+                "import_damaged", path=str(source), line="?", why="duplicate event id"
+            ) from None
+    return state.seq, state.head
+
+
+def _insert_all(
+    conn: Any, handle: BinaryIO, source: Path, progress: Callable[[int], None] | None
+) -> ChainCheck:
+    """Check and insert the event lines in batches; the chain is checked as they stream."""
+    state = ChainCheck()
+    cursor = conn.connection.dbapi_connection.cursor()
+    insert, duplicate = driver_sql(conn, _INSERT), duplicate_errors(conn)
+    batch: list[tuple] = []
+    numbers: list[int] = []
+    done = reported = 0
+
+    def flush() -> None:
+        nonlocal reported
+        sound, damage = state.feed_many(batch)
+        if damage is not None:
+            why = damage.problem + (f" ({damage.detail})" if damage.detail else "")
+            raise BadInput("import_damaged", path=str(source), line=numbers[sound], why=why)
+        try:
+            cursor.executemany(insert, batch)
+        except duplicate:  # a chain can be consistent and still repeat an id
+            raise BadInput(
+                "import_damaged", path=str(source), line=numbers[0], why="duplicate event id"
+            ) from None
+        batch.clear()
+        numbers.clear()
+        if progress:
+            progress(done - reported)
+            reported = done
+
+    lines = iter(lambda: handle.readline(MAX_LINE), b"")
+    try:
+        for number, line in enumerate(lines, start=2):
+            if len(line) >= MAX_LINE and not line.endswith(b"\n"):
+                why = f"a line longer than {MAX_LINE} bytes"
+                raise BadInput("import_damaged", path=str(source), line=number, why=why)
+            if not line.strip():
+                continue
+            batch.append(_row(line, number, source))
+            numbers.append(number)
+            if len(batch) >= _BATCH:
+                done = handle.tell()
+                flush()
+        done = handle.tell()
+        flush()
+    finally:
+        cursor.close()
+    return state
+
+
+_PICK = operator.itemgetter(*COLUMNS)
+_TYPES = tuple(int if c in _INTS else str for c in COLUMNS)
+
+
+def _row(line: bytes, number: int, source: Path) -> tuple:
+    """One export line as a stored row, its column types checked."""
+    try:
+        row = _PICK(json.loads(line))
+    except (ValueError, KeyError, TypeError, RecursionError):
+        raise BadInput(
+            "import_damaged", path=str(source), line=number, why="not an event line"
+        ) from None
+    if tuple(map(type, row)) == _TYPES:
+        why = stored_event(row)
+        if why is None:
+            return row
+        raise BadInput("import_damaged", path=str(source), line=number, why=why)
+    for name, value, wanted in zip(COLUMNS, row, _TYPES, strict=True):
+        if type(value) is not wanted:
+            raise BadInput("import_damaged", path=str(source), line=number, why=f"bad {name}")
+    raise AssertionError("unreachable")
+
+
+def _header(line: bytes, source: Path) -> dict[str, Any]:
+    try:
+        header = json.loads(line.removeprefix(b"\xef\xbb\xbf"))  # a BOM an editor may add
+        ok = (
+            header.get("format") == FORMAT
+            and type(header.get("events")) is int
+            and isinstance(header.get("head"), str)
+        )
+    except (ValueError, AttributeError, RecursionError):
+        ok = False
+    if not ok:
+        raise BadInput("import_not_export", path=str(source))
+    if header.get("version") != FORMAT_VERSION:
+        raise BadInput("import_newer", path=str(source), version=header.get("version"))
+    return header
+
+
+def _open_source(source: Path) -> BinaryIO:
+    try:
+        if source.is_dir():
+            raise BadInput("import_not_export", path=str(source))
+        return open(source, "rb")  # noqa: SIM115 - returned to a with-block
+    except OSError as exc:
+        raise BadInput("file_unusable", path=str(source), detail=exc.strerror or str(exc)) from None
+
+
+def source_size(source: Path) -> int:
+    try:
+        return source.stat().st_size
+    except OSError:
+        return 0
+
+
+def backup(journal: "Journal", target: Path) -> tuple[int, str]:
+    """A consistent, self-contained, owner-only copy (SQLite online backup); checked after.
+
+    A journal on a PostgreSQL server is backed up as an export (restored by `import`)."""
+    from journal.storage.integrity import check_chain
+
+    if journal.store.engine.dialect.name == "postgresql":
+        count = export_to(journal, target, None)
+        with open(target, encoding="utf-8") as written:
+            return count, json.loads(written.readline())["head"]
+
+    with _new_file(target) as partial:
+        online_backup(journal.store.path, partial)
+        with closing(sqlite3.connect(sqlite_uri(partial, "ro"), uri=True)) as copy:
+            rows = copy.execute(f"SELECT {EVENT_COLUMNS} FROM events ORDER BY seq")
+            state, damage = check_chain(rows)
+        if damage is not None:
+            raise BadInput("backup_damaged", seq=damage.seq)
+    return state.seq, state.head
+
+
+def _new_file(target: Path) -> Any:
+    """A private file that appears at `target` only once complete, and never overwrites
+    (see `journal.storage.files.new_file`); SQLite errors while writing it are one clear line."""
+    return _translated(files.new_file(target), target)
+
+
+@contextmanager
+def _translated(inner: Any, target: Path) -> Iterator[Path]:
+    with inner as partial:
+        try:
+            yield partial
+        except sqlite3.Error as exc:  # a full disk, a vanished memory card, ...
+            raise BadInput("file_unusable", path=str(target), detail=str(exc)) from None
+
+
+def _write_nofollow(path: str, flags: int) -> int:
+    """`open()` opener for the partial file just created: never through a symlink."""
+    return os.open(path, flags | getattr(os, "O_NOFOLLOW", 0), 0o600)

@@ -1,0 +1,73 @@
+"""`journal config`: where each file is and the settings in effect, read the way every
+command reads them (so what it shows is what the journal does)."""
+
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+
+def duration_text(span: timedelta) -> str:
+    """`24h`, `3h`, `90m`, `7d`: the form the config file takes."""
+    minutes = int(span.total_seconds() // 60)
+    if minutes and minutes % 1440 == 0 and minutes >= 2880:
+        return f"{minutes // 1440}d"
+    if minutes % 60 == 0:
+        return f"{minutes // 60}h"
+    return f"{minutes}m"
+
+
+def in_effect(db: Path | str) -> dict[str, Any]:
+    from journal.settings import config_path, language, load_config, user_tz
+    from scheduler.daemon import lock_path
+    from scheduler.install import log_place, service_file
+    from scheduler.plan import lateness_from_config, warnings_from_config
+
+    config = load_config()
+    zone = user_tz()
+    from journal.core.deadlines import KIND_SPECS
+
+    warnings = warnings_from_config(config.reminders, KIND_SPECS, zone)
+    from journal.storage.engines import mask
+
+    cfg = config_path()
+    on_file = isinstance(db, Path)
+    return {
+        "journal": str(db) if on_file else mask(db),
+        "journal_exists": db.exists() if on_file else None,
+        "config": str(cfg),
+        "config_exists": cfg.is_file(),
+        "lock": str(lock_path(db)) if on_file else None,
+        "service": str(service_file()),
+        "log": log_place(),
+        "timezone": str(zone),
+        "language": language(),
+        "notifier": config.notifier.get("kind") or "desktop",
+        "lateness": duration_text(lateness_from_config(config.notifier)),
+        "reminders": [duration_text(o) for o in warnings.default],
+        "overdue_reminder_at": warnings.overdue_at.strftime("%H:%M")
+        if warnings.overdue_at
+        else None,
+    }
+
+
+def config_lines(data: dict[str, Any]) -> str:
+    from journal.text import table
+    from journal.text.messages import render
+
+    def yes_no(exists: bool | None) -> str:
+        return "" if exists is not False else render("config_missing")
+
+    rows = [
+        [render("config_journal"), data["journal"] + yes_no(data["journal_exists"])],
+        [render("config_file"), data["config"] + yes_no(data["config_exists"])],
+        [render("config_lock"), data["lock"] or "-"],
+        [render("config_service"), data["service"]],
+        [render("config_log"), data["log"]],
+        [render("config_timezone"), data["timezone"]],
+        [render("config_language"), data["language"]],
+        [render("config_notifier"), data["notifier"]],
+        [render("config_reminders"), ", ".join(data["reminders"])],
+        [render("config_overdue"), data["overdue_reminder_at"] or "off"],
+        [render("config_lateness"), data["lateness"]],
+    ]
+    return table.render([render("config_what"), render("config_value")], rows)

@@ -1,0 +1,315 @@
+"""The deadlines as an iCalendar (RFC 5545) file, for phones and calendar apps. Pure.
+
+Everything here is a function of the log and `now`: `entries_of` replays one trade's events
+step by step and tells, per deadline kind, its current due time and how often and when it
+last changed; `calendar_text` turns those entries into the file. Nothing reads a clock, a
+database or the config, so the command and (later) the daemon produce the same bytes from
+the same log, and a file that is regenerated when nothing changed stays identical.
+
+Written by hand: the subset needed is small (one VEVENT with VALARMs per deadline), and the
+command path stays free of a dependency. The tests parse the output with `icalendar`.
+
+Identity and revisions, per (journal, trade, kind):
+- `UID` = journal id (from the first event's hash) + trade + kind: a re-import or a
+  re-subscription updates the event instead of adding a second one.
+- `SEQUENCE` counts the events of the trade that changed what the event says (due time,
+  effect, title, or open → met/gone); `LAST-MODIFIED` (and `DTSTAMP`, which RFC 5545 makes
+  equal to it in a file without METHOD) is when the last of them was recorded.
+- a deadline met, voided or dropped by the trade's end stays `STATUS:CANCELLED` for
+  `CANCELLED_FOR` after that, so calendars that imported it drop it; then it leaves the file.
+"""
+
+import os
+import re
+import secrets
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from journal.core.clock import fmt_time
+from journal.core.deadlines import compute
+from journal.core.errors import BadInput, JournalError
+from journal.core.events import ANYTIME_TYPES, VOID_TYPE, Event
+from journal.core.rules import RuleBook
+from journal.core.trade import Trade, apply, fold, new_trade
+
+PRODID = "-//trade-journal//deadlines//EN"
+CANCELLED_FOR = timedelta(days=7)
+EVENT_LENGTH = timedelta(minutes=15)
+REFRESH = "PT1H"  # a hint to subscribing apps; they choose their own interval anyway
+UID_DOMAIN = "trade-journal"
+_FOLD_AT = 75  # octets per line, CRLF excluded (RFC 5545 §3.1)
+
+Alarms = Callable[[str], Iterable[timedelta]]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One deadline of one trade, with its revision history summarized."""
+
+    trade: str
+    kind: str
+    title: str
+    due: datetime
+    effect: str
+    effect_ja: str
+    sequence: int  # events that changed it since it first appeared
+    created: datetime  # when the event that made it appear was recorded
+    modified: datetime  # when the event that last changed it was recorded
+    gone_at: datetime | None  # when it was met, voided or dropped; None while open
+    trade_finished: bool  # the trade's current state (an overdue step no longer awaited)
+
+
+def journal_id(first_hash: str | None) -> str:
+    """A journal's identity: its first event's chain hash (kept by backup, export/import)."""
+    return first_hash[:20] if first_hash else "empty"
+
+
+def uid(journal: str, trade: str, kind: str) -> str:
+    return f"{journal}-{trade}-{kind}@{UID_DOMAIN}"
+
+
+# -- from the log ----------------------------------------------------------------------------
+def entries_of(events: Sequence[Event], book: RuleBook) -> list[Entry]:
+    """Every deadline this trade ever had, as it stands now, from its events in order.
+
+    The trade is replayed one event at a time (voids refold the prefix, as `fold` would),
+    and its deadlines are recomputed after each step; comparing consecutive states tells
+    which event moved, met or removed which deadline.
+    """
+    state: dict[str, dict] = {}
+    trade: Trade | None = None
+    for index, event in enumerate(events):
+        try:
+            if trade is None:
+                trade = new_trade(event)
+            elif event.type == VOID_TYPE:
+                trade = fold(list(events[: index + 1]))
+            elif event.type in ANYTIME_TYPES:
+                continue
+            else:
+                apply(trade, event)
+        except JournalError:
+            trade = fold(list(events[: index + 1]))  # as the projection replays it
+        if trade is None:
+            continue
+        stamp = event.recorded_at or event.occurred_at
+        _step(state, trade, book, stamp)
+    if trade is None:
+        return []
+    return [
+        Entry(
+            trade=trade.id,
+            kind=kind,
+            title=s["title"],
+            due=s["due"],
+            effect=s["effect"],
+            effect_ja=_effect_ja(book, trade.platform, kind, s["effect"]),
+            sequence=s["sequence"],
+            created=s["created"],
+            modified=s["modified"],
+            gone_at=s["gone_at"],
+            trade_finished=trade.finished,
+        )
+        for kind, s in state.items()
+    ]
+
+
+def _step(state: dict[str, dict], trade: Trade, book: RuleBook, stamp: datetime) -> None:
+    # Open: not met, and still awaited (a finished trade no longer waits for a step that
+    # was already overdue when it ended; its later ones, like the message window, remain).
+    now_open = {
+        d.kind: d
+        for d in compute(trade, book)
+        if d.met_at is None and not (trade.finished and d.due <= stamp)
+    }
+    for kind in now_open.keys() | state.keys():
+        d = now_open.get(kind)
+        seen = state.get(kind)
+        if d is None:
+            if seen is not None and seen["gone_at"] is None:
+                seen.update(gone_at=stamp, modified=stamp, sequence=seen["sequence"] + 1)
+            continue
+        facts = {"due": d.due, "effect": d.effect, "title": trade.title}
+        if seen is None:
+            state[kind] = {**facts, "sequence": 0, "created": stamp, "modified": stamp}
+            state[kind]["gone_at"] = None
+        elif seen["gone_at"] is not None or any(seen[k] != v for k, v in facts.items()):
+            seen.update(facts, gone_at=None, modified=stamp, sequence=seen["sequence"] + 1)
+
+
+def _effect_ja(book: RuleBook, platform: str, kind: str, effect: str) -> str:
+    for rule in book.versions(platform, kind):
+        if rule.effect == effect and rule.effect_ja:
+            return rule.effect_ja
+    return ""
+
+
+# -- to the file -----------------------------------------------------------------------------
+def shown(entry: Entry, now: datetime, within: timedelta | None) -> str | None:
+    """'CONFIRMED', 'CANCELLED' or None (not in the file) for this entry at `now`."""
+    if within is not None and entry.due > now + within:
+        return None
+    if entry.gone_at is not None:
+        return "CANCELLED" if now - entry.gone_at < CANCELLED_FOR else None
+    if entry.due > now or not entry.trade_finished:
+        return "CONFIRMED"  # open, or overdue while the trade still waits for the step
+    return None
+
+
+def calendar_text(
+    entries: Iterable[Entry],
+    now: datetime,
+    language: str,
+    alarms: Alarms,
+    journal: str,
+    within: timedelta | None = None,
+) -> str:
+    """The iCalendar file (CRLF lines, folded at 75 octets) of the entries shown at `now`.
+
+    `alarms(kind)` gives the reminder offsets before the due time of a deadline kind
+    (`scheduler.plan.Warnings.for_kind`); `language` is "en" or "ja".
+    """
+    from journal.text.messages import render_in
+
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        f"PRODID:{PRODID}",
+        "CALSCALE:GREGORIAN",
+        f"X-WR-CALNAME:{escape(render_in(language, 'calendar_name'))}",
+        f"REFRESH-INTERVAL;VALUE=DURATION:{REFRESH}",
+        f"X-PUBLISHED-TTL:{REFRESH}",
+    ]
+    chosen = [(e, status) for e in entries if (status := shown(e, now, within)) is not None]
+    chosen.sort(key=lambda item: (item[0].due, item[0].trade, item[0].kind))
+    for entry, status in chosen:
+        lines.extend(_vevent(entry, status, language, alarms, journal))
+    lines.append("END:VCALENDAR")
+    return "".join(fold_line(line) + "\r\n" for line in lines)
+
+
+def _vevent(entry: Entry, status: str, language: str, alarms: Alarms, journal: str) -> list[str]:
+    from journal.text.messages import render_in
+
+    summary = render_in(
+        language,
+        "calendar_summary",
+        kind=render_in(language, f"kind_{entry.kind}"),
+        trade=entry.trade,
+        title=entry.title,
+    )
+    description = render_in(language, f"todo_{entry.kind}")
+    effect = (entry.effect_ja or entry.effect) if language == "ja" else entry.effect
+    if effect:
+        description += "\n" + render_in(language, "calendar_effect", effect=effect)
+    modified = _stamp(entry.modified)
+    summary = escape(summary)
+    lines = [
+        "BEGIN:VEVENT",
+        f"UID:{escape(uid(journal, entry.trade, entry.kind))}",
+        f"DTSTAMP:{modified}",
+        f"CREATED:{_stamp(entry.created)}",
+        f"LAST-MODIFIED:{modified}",
+        f"SEQUENCE:{entry.sequence}",
+        f"DTSTART:{_stamp(entry.due)}",
+        f"DTEND:{_stamp(entry.due + EVENT_LENGTH)}",
+        f"SUMMARY:{summary}",
+        f"DESCRIPTION:{escape(description)}",
+        f"STATUS:{status}",
+        "TRANSP:TRANSPARENT",
+    ]
+    if status != "CANCELLED":
+        for offset in sorted(set(alarms(entry.kind)), reverse=True):
+            lines += [
+                "BEGIN:VALARM",
+                "ACTION:DISPLAY",
+                f"DESCRIPTION:{summary}",
+                f"TRIGGER:{duration(-offset)}",
+                "END:VALARM",
+            ]
+    lines.append("END:VEVENT")
+    return lines
+
+
+def count_events(text: str) -> int:
+    """How many VEVENTs a `calendar_text` holds (values are escaped: no line starts so)."""
+    return text.count("\r\nBEGIN:VEVENT\r\n")
+
+
+def _stamp(moment: datetime) -> str:
+    """UTC date-time form: 20261122T143000Z."""
+    return fmt_time(moment).replace("-", "").replace(":", "")
+
+
+def duration(delta: timedelta) -> str:
+    """RFC 5545 DURATION: -P1DT2H30M, PT0S."""
+    seconds = int(delta.total_seconds())
+    sign = "-" if seconds < 0 else ""
+    seconds = abs(seconds)
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    time_part = "".join(f"{n}{u}" for n, u in ((hours, "H"), (minutes, "M"), (secs, "S")) if n)
+    text = f"{sign}P" + (f"{days}D" if days else "") + (f"T{time_part}" if time_part else "")
+    return text if text not in ("P", "-P") else "PT0S"
+
+
+def escape(text: str) -> str:
+    """A TEXT value: backslash, semicolon, comma and newlines escaped; other controls dropped."""
+    text = text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
+    return _CONTROLS.sub(" ", text)
+
+
+_CONTROLS = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")  # all but TAB (newlines are gone)
+
+
+def fold_line(line: str) -> str:
+    """Fold a content line at 75 octets (CRLF + space), never inside a UTF-8 character."""
+    data = line.encode("utf-8")
+    if len(data) <= _FOLD_AT:
+        return line
+    parts: list[bytes] = []
+    start, limit = 0, _FOLD_AT
+    while len(data) - start > limit:
+        cut = start + limit
+        while data[cut] & 0xC0 == 0x80:  # a continuation byte: cut before its character
+            cut -= 1
+        parts.append(data[start:cut])
+        start, limit = cut, _FOLD_AT - 1  # the leading space counts
+    parts.append(data[start:])
+    return b"\r\n ".join(parts).decode("utf-8")
+
+
+# -- the file --------------------------------------------------------------------------------
+def write_file(path: Path, text: str) -> bool:
+    """Replace `path` with `text` atomically; False (nothing written) if it already holds it.
+
+    A private temporary file in the same folder (O_EXCL, O_NOFOLLOW, mode 0600) is written,
+    flushed to disk and renamed over the target, so a synced folder or a reader never sees
+    a half-written calendar, and a symlink planted at the temporary name is not followed.
+    """
+    data = text.encode("utf-8")
+    try:
+        if path.read_bytes() == data:
+            return False
+    except OSError:
+        pass  # absent or unreadable: write it (errors that matter surface below)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(temporary, flags | getattr(os, "O_CLOEXEC", 0), 0o600)
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(temporary, path)
+        except BaseException:
+            temporary.unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise BadInput("file_unusable", path=str(path), detail=exc.strerror or str(exc)) from None
+    return True

@@ -1,0 +1,58 @@
+"""Rendering the sentences the journal says to a person.
+
+The sentences live in the gettext catalogs (`journal/locale/{en,ja}/LC_MESSAGES/`), one per
+message key; `render(key, **params)` speaks to the reader the edge named with `use(locale)`
+(English and UTC until it does).
+A new key goes into the English `.po`; `python -m journal.text.catalogs` carries it into the
+Japanese one (the tests fail until it is translated) and compiles both.
+"""
+
+from datetime import datetime
+from typing import Any
+
+from journal.core.errors import JournalError
+from journal.text.i18n import Locale, catalog
+
+_reader = Locale()
+
+
+def use(locale: Locale) -> None:
+    """Name the reader of this process's messages (the edge does, once it knows them)."""
+    global _reader
+    _reader = locale
+
+
+def reader() -> Locale:
+    return _reader
+
+
+def render(key: str, **params: Any) -> str:
+    """The sentence of `key` for this process's reader."""
+    return render_for(_reader, key, **params)
+
+
+def render_in(lang: str, key: str, **params: Any) -> str:
+    """`render` in a given language ("en" or "ja"), for output that is not for this session."""
+    return render_for(Locale(lang, _reader.zone), key, **params)
+
+
+def render_for(loc: Locale, key: str, **params: Any) -> str:
+    template = catalog(loc.language).gettext(key)
+    shown = {k: _show(v, loc) for k, v in params.items()}
+    try:
+        return template.format(**shown)
+    except (KeyError, IndexError, ValueError):
+        return f"{key}: {params}"
+
+
+def _show(value: Any, loc: Locale) -> Any:
+    if isinstance(value, JournalError):  # a refusal given as the reason of another
+        return render_for(loc, value.key, **value.params)
+    if isinstance(value, datetime):
+        from journal.text.display import when
+
+        return when(value, loc)
+    return value
+
+
+JournalError.renderer = render  # errors say themselves in the reader's language from now on

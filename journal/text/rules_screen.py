@@ -1,0 +1,87 @@
+"""`journal rules` as text: per app, a table of every version of every rule, then its notes
+and the app's other facts, in the reader's language (the JSON keeps `Rule.describe`)."""
+
+from datetime import time
+
+from journal.core.rules import Rule, RuleBook
+from journal.text.labels import label
+from journal.text.screens import Screen
+from journal.text.views import UNKNOWN_START
+
+
+def rule_value(rule: Rule, lang: str) -> str:
+    """What a rule's value means, in the reader's language (JSON keeps `Rule.describe`)."""
+    if rule.kind == "fee" and rule.tiers:  # the tiers themselves are in the JSON `value`
+        low = min(r for _, _, r in rule.tiers)
+        if lang != "ja":
+            return f"{rule.rate:g} %, down to {low:g} % by the previous period's sales"
+        return f"販売価格の {rule.rate:g}%（前の期間の取引完了で最低 {low:g}% まで）"
+    if lang != "ja":
+        return rule.describe()
+    if rule.kind == "fee":
+        text = f"販売価格の {rule.rate:g}%"
+        if rule.premium_rate is not None:
+            text += f"、プレミアム会員は {rule.premium_rate:g}%"
+        return text
+    if rule.ship_days:
+        return f"出品の発送日数（既定 {rule.default_ship_days} 日）、分単位"
+    if rule.on_date is not None:
+        return f"{rule.on_date.isoformat()} {rule.at or time(0, 0):%H:%M}（日本時間）"
+    units = ((rule.months, "か月"), (rule.days, "日"), (rule.hours, "時間"), (rule.minutes, "分"))
+    span = "".join(f"{n}{unit}" for n, unit in units if n)
+    if rule.at is not None:
+        text = f"{span}後の {rule.at:%H:%M}（暦日、日本時間）"
+    else:
+        text = f"{span}後" if span else "—"
+    if rule.user_until:
+        text = "指定した日時" + (f"、なければ{text}" if span else "")
+    if rule.before:
+        text = f"{text}（{label('kind', rule.before, lang)}の時刻が上限）"
+    return text
+
+
+def rules_screen(book: RuleBook, names: list[str], screen: Screen) -> str:
+    """`journal rules`: per app, a table of every version of every rule (what it is, what it
+    counts from, what happens when it passes, since when, how sure, the source), then the
+    notes and the app's other facts."""
+    lang, lines = screen.lang, []
+    for name in names:
+        pack = book.packs[name]
+        lines.append(f"{pack.name} [{pack.platform}]")
+        rows, notes = [], []
+        for kind, versions in pack.rules.items():
+            for rule in versions:
+                row, note = _rule_row(kind, rule, screen)
+                rows.append(row)
+                if note:
+                    notes.append(f"  {screen.say('rules_note', note=f'{row[0]}: {note}')}")
+        names_ = ("kind", "value", "anchor", "effect", "since", "confidence", "source")
+        lines.append(screen.table(names_, rows, "effect"))
+        lines.extend(notes)
+        for info in pack.info:
+            topic = info.get("topic_ja") if lang == "ja" else None
+            text = info.get("text_ja") if lang == "ja" else None
+            topic, text = topic or info.get("topic"), text or info.get("text")
+            lines.append(f"  ({topic}) {text} · {info.get('source')}")
+        lines.append("")
+    return "\n".join(lines).rstrip()
+
+
+def _rule_row(kind: str, rule: Rule, screen: Screen) -> tuple[list[str], str]:
+    lang = screen.lang
+    name = label("kind", kind, lang) + ("" if rule.enabled else f" ({screen.say('rules_off')})")
+    effect = rule.effect_ja if lang == "ja" and rule.effect_ja else rule.effect
+    note = rule.note_ja if lang == "ja" and rule.note_ja else rule.note
+    since = ""
+    if rule.effective_from.isoformat() != UNKNOWN_START:  # a date is known only when given
+        since = screen.say("rules_since", date=rule.effective_from.isoformat())
+    row = [
+        name,
+        rule_value(rule, lang),
+        "/".join(label("anchor", a, lang) for a in rule.counted_from) or "-",
+        effect,
+        since,
+        label("confidence", rule.confidence, lang),
+        rule.source,
+    ]
+    return row, note

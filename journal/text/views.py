@@ -1,0 +1,115 @@
+"""Turning results into JSON-ready data and into text for a terminal."""
+
+from datetime import datetime
+from typing import Any
+
+from journal.core.deadlines import Deadline, is_overdue
+from journal.core.events import VOID_TYPE, Event
+from journal.core.rules import RuleBook, effect_text
+from journal.core.trade import Trade
+
+# The effective date of a rule version whose start is not known (the packs' default).
+UNKNOWN_START = "2000-01-01"
+
+
+def _voided(events: list[Event]) -> set[int]:
+    return {e.payload["seq"] for e in events if e.type == VOID_TYPE}
+
+
+def events_json(events: list[Event]) -> list[dict[str, Any]]:
+    voided = _voided(events)
+    out = []
+    for e in events:
+        item: dict[str, Any] = {
+            "seq": e.seq,
+            "trade": e.stream,
+            "version": e.version,
+            "type": e.type,
+            "occurred_at": e.occurred_at,
+            "recorded_at": e.recorded_at,
+            "voided": e.seq in voided,
+        }
+        for key, value in e.payload.items():
+            item.setdefault(key, value)
+        out.append(item)
+    return out
+
+
+def deadline_json(d: Deadline, now: datetime, finished: bool, lang: str) -> dict[str, Any]:
+    effect = effect_text(d.effect, lang)  # in the reader's language, like all text
+    return {
+        "kind": d.kind,
+        "due": d.due,
+        "status": d.status(now),
+        "effect": effect,
+        "overdue": is_overdue(d, now, finished),
+    }
+
+
+def trade_json(
+    trade: Trade,
+    events: list[Event],
+    deadlines: list[Deadline],
+    now: datetime,
+    lang: str,
+    money: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": trade.id,
+        "platform": trade.platform,
+        "role": trade.role,
+        "title": trade.title,
+        "price": trade.price,
+        "state": trade.state,
+        "kind": trade.kind,
+        "buyer": trade.buyer,
+        "request_required": trade.request_required,
+        "ship_days": trade.ship_days,
+        "hold": _hold(trade),
+        "offer": trade.offer,
+        "bundled_into": trade.bundled_into,
+        "bundled_from": trade.bundled_from,
+        "item": trade.item,
+        "money": money,
+        "events": events_json(events),
+        "deadlines": [deadline_json(d, now, trade.finished, lang) for d in deadlines],
+    }
+    return data
+
+
+def _hold(trade: Trade) -> dict[str, Any] | None:
+    if not trade.hold:
+        return None
+    return {
+        "buyer": trade.hold["buyer"],
+        "until": trade.hold["until"],
+        "active": trade.hold["active"],
+    }
+
+
+def rules_json(book: RuleBook, names: list[str], lang: str) -> list[dict[str, Any]]:
+    out = []
+    for name in names:
+        pack = book.packs[name]
+        rules = []
+        for kind, versions in pack.rules.items():
+            for rule in versions:
+                rules.append(
+                    {
+                        "kind": kind,
+                        "value": rule.describe(),
+                        "counted_from": list(rule.counted_from),
+                        "effect": _effect(rule, lang),
+                        "effective_from": rule.effective_from.isoformat(),
+                        "source": rule.source,
+                        "confidence": rule.confidence,
+                        "note": rule.note,
+                        "enabled": rule.enabled,
+                    }
+                )
+        out.append({"platform": name, "name": pack.name, "rules": rules, "info": list(pack.info)})
+    return out
+
+
+def _effect(rule, lang: str) -> str:
+    return rule.effect_ja if lang == "ja" and rule.effect_ja else rule.effect
