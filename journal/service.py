@@ -22,7 +22,6 @@ from journal.core.rules import RuleBook, rulebook_from_config
 from journal.core.trade import Trade, fold
 from journal.settings import load_config
 from journal.storage import projections, queries
-from journal.storage.rebuild import rebuild
 from journal.storage.store import Store, parse_time
 
 _RETRIES = 5
@@ -231,6 +230,8 @@ class Journal:
 
     def rebuild(self) -> int:
         with self.store.write() as conn:
+            from journal.storage.rebuild import rebuild  # a rare command: its machinery waits
+
             return rebuild(conn, self.store, self.book)
 
     def last_seq(self) -> int:

@@ -7,6 +7,7 @@ by `len()` breaks every column after them. Pure functions: the caller decides th
 
 import unicodedata
 from collections.abc import Sequence
+from functools import lru_cache
 
 ELLIPSIS = "…"
 GAP = "  "
@@ -16,6 +17,7 @@ COLOURS = {"red": "\x1b[31m", "yellow": "\x1b[33m", "bold": "\x1b[1m"}
 RESET = "\x1b[0m"
 
 
+@lru_cache(maxsize=4096)
 def char_width(ch: str) -> int:
     """Cells one character takes: 2 for wide/full-width, 0 for combining and controls."""
     if unicodedata.combining(ch) or unicodedata.category(ch) in ("Cc", "Cf", "Mn", "Me"):
@@ -24,7 +26,9 @@ def char_width(ch: str) -> int:
 
 
 def width(text: str) -> int:
-    return sum(char_width(ch) for ch in text)
+    if text.isascii() and text.isprintable():  # most cells: one cell per character
+        return len(text)
+    return sum(map(char_width, text))
 
 
 def cut(text: str, cells: int) -> str:
