@@ -13,6 +13,7 @@ PURE = (
     "journal.core.trade",
     "journal.core.decide",
     "journal.core.deadlines",
+    "journal.core.kinds",
     "journal.core.rules",
     "journal.core.timeparse",
     "journal.core.clock",

@@ -11,29 +11,13 @@ from importlib import resources
 from typing import Any
 
 from journal.core.errors import BadInput
+from journal.core.kinds import KIND_SPECS
 
 PACK_NAMES = ("rakuma", "mercari", "yahoo-auction", "yahoo-flea", "custom")
 PLATFORMS = PACK_NAMES[:4]
 # Platforms without purchase requests (購入申請): `--request-required` and `request` are refused.
 NO_PURCHASE_REQUESTS = ("mercari",)
-DEADLINE_KINDS = (
-    "respond_request",
-    "payment",
-    "payment_number",
-    "remove_winner",
-    "ship",
-    "buyer_may_cancel",
-    "auto_complete",
-    "receipt_followup",
-    "rate",
-    "message_window",
-    "proceeds",
-    "hold_expiry",
-    "dedicated_expiry",
-    "confirmation_cleanup",
-    "inspect",
-    "delist",
-)
+DEADLINE_KINDS = tuple(KIND_SPECS)  # named once, in journal/core/kinds.py
 CONFIDENCES = ("official", "several-sources", "single-source", "custom")
 _OVERRIDABLE = {
     "counted_from",

@@ -1,0 +1,44 @@
+"""The deadline kinds, named once: who has each, which steps meet it, whether the app acts
+on it itself. The rule packs give each kind its times per platform (`journal.core.rules`),
+`journal.core.deadlines` computes them."""
+
+from dataclasses import dataclass
+
+from journal.core.steps import Kind
+
+BOTH = ("seller", "buyer")
+
+
+@dataclass(frozen=True)
+class KindSpec:
+    """What a deadline kind means, the same on every platform: who has it, what meets it."""
+
+    roles: tuple[str, ...]
+    met_by: tuple[str, ...]
+    trade_kind: str | None = None  # only for listings of this kind
+    by_app: bool = False  # the app itself acts when it passes (e.g. completes the trade)
+
+
+KIND_SPECS: dict[str, KindSpec] = {
+    "respond_request": KindSpec(("seller",), ("approval", "decline")),
+    "payment": KindSpec(BOTH, ("payment",)),
+    "payment_number": KindSpec(("seller",), ("payment",)),
+    "remove_winner": KindSpec(("seller",), ("payment", "cancellation")),
+    "ship": KindSpec(BOTH, ("shipping",)),
+    "buyer_may_cancel": KindSpec(BOTH, ("shipping",)),
+    "auto_complete": KindSpec(BOTH, ("receipt", "completion"), by_app=True),
+    "receipt_followup": KindSpec(("seller",), ("receipt", "completion")),
+    "rate": KindSpec(("seller",), ("our_rating", "completion")),
+    "message_window": KindSpec(BOTH, ()),
+    "proceeds": KindSpec(("seller",), ()),
+    "hold_expiry": KindSpec(("seller",), ("hold_end",)),
+    "dedicated_expiry": KindSpec(("seller",), ("request", "purchase"), Kind.DEDICATED),
+    "confirmation_cleanup": KindSpec(("seller",), ("delisting",), Kind.CONFIRMATION),
+    "inspect": KindSpec(("buyer",), ("receipt", "completion")),
+    # another listing of the same item was taken: take this one down (journal/core/items.py)
+    "delist": KindSpec(("seller",), ("delisting", "cancellation")),
+}
+# A deadline is overdue when it has passed and the trade still waits for the step it asks
+# for: a kind met by a step, not one the app acts on itself (auto-complete) and not a
+# window that simply closes (messages, proceeds).
+OVERDUE_KINDS = frozenset(k for k, spec in KIND_SPECS.items() if spec.met_by and not spec.by_app)
