@@ -98,7 +98,8 @@ def load_config() -> Config:
 
 
 def resolve_db_path(option: str | None) -> Path | str:
-    """A journal file's path, or a `postgresql://` URL kept as written (see journal.engines)."""
+    """A journal file's path, or a `postgresql://` URL kept as written (see
+    journal.storage.engines)."""
     from journal.storage.engines import is_url
 
     chosen = option or os.environ.get("JOURNAL_DB") or load_config().raw.get("database")

@@ -55,7 +55,7 @@ def test_a_built_wheel_carries_the_command_rules_and_migrations(tmp_path):
         "JOURNAL_TZ": "UTC",
     }
     probe = (
-        "import sys, cli, journal, journal.store as s; "
+        "import sys, cli, journal, journal.storage.store as s; "
         "print(journal.__file__); print(s.migrations_dir()); sys.exit(cli.main(sys.argv[1:]))"
     )
     out = subprocess.run(

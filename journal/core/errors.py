@@ -13,7 +13,7 @@ class JournalError(Exception):
     """Base class: carries a message key from `journal.text.messages` and its parameters."""
 
     exit_code = 2
-    renderer: ClassVar[Callable[..., str] | None] = None  # set by journal.messages
+    renderer: ClassVar[Callable[..., str] | None] = None  # set by journal.text.messages
 
     def __init__(self, key: str, **params: Any) -> None:
         super().__init__(key)
