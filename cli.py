@@ -68,6 +68,7 @@ class Ctx:
         self.db: str | None = None
         self.json = False
         self.now = None  # read once, on first use (`_now`)
+        self.app = None  # the composition root, built once, on first use (`_app`)
 
 
 def _common(func):
@@ -102,15 +103,23 @@ def _opts() -> Ctx:
     return click.get_current_context().ensure_object(Ctx)
 
 
+def _app():
+    """This command's config, rule book and journal location, read once (`journal.app`)."""
+    opts = _opts()
+    if opts.app is None:
+        from journal.app import App
+
+        opts.app = App.from_settings(opts.db)
+    return opts.app
+
+
 def _journal(must_exist: bool = False):
     """Open the journal; `must_exist` for commands that only make sense on an existing one
     (verify, backup, export), so a mistyped --db is not silently a new, empty journal."""
-    from journal.service import Journal
-    from journal.settings import resolve_db_path, user_tz
+    from journal.settings import user_tz
 
     user_tz()  # a bad timezone is refused before anything is written, not after
-    path = resolve_db_path(_opts().db)
-    return Journal(path, create=not must_exist)
+    return _app().journal(create=not must_exist)
 
 
 def _now():
@@ -473,10 +482,9 @@ def calendar(within: str | None, output: str | None) -> None:
 
         window = parse_duration(within)
     from journal.core.deadlines import KIND_SPECS
-    from journal.settings import load_config
     from scheduler.plan import warnings_from_config
 
-    alarms = warnings_from_config(load_config().reminders, KIND_SPECS).for_kind
+    alarms = warnings_from_config(_app().config.reminders, KIND_SPECS).for_kind
     text = _journal().calendar(_now(), window, _locale().language, alarms)
     if output is None:
         raw = getattr(sys.stdout, "buffer", None)
@@ -829,13 +837,13 @@ def import_(file: str) -> None:
 
     from journal.core.validate import file_path
     from journal.service import Journal
-    from journal.settings import resolve_db_path, user_tz
+    from journal.settings import user_tz
     from journal.storage.portable import import_file, source_size
     from journal.text.messages import render
 
     source = Path(file_path(file)).expanduser()
     size = source_size(source)
-    target = resolve_db_path(_opts().db)
+    target = _app().location
     stderr = sys.stderr
 
     def restore(journal) -> tuple[int, str]:
@@ -870,12 +878,10 @@ def rules(platform: str | None) -> None:
     Example:
       journal rules mercari
     """
-    from journal.core.rules import rulebook_from_config
-    from journal.settings import load_config
     from journal.text import views
     from journal.text.rules_screen import rules_screen
 
-    book = rulebook_from_config(load_config())
+    book = _app().book
     names = [platform] if platform else [*PLATFORM_CHOICES, "custom"]
     data = views.rules_json(book, names, _locale().language)
     _emit(data, None if _opts().json else rules_screen(book, names, _screen()))
@@ -956,18 +962,19 @@ def daemon(
 
     if as_of is not None and not once:
         raise click.UsageError(render("as_of_needs_once"))
-    from journal.settings import language, load_config, resolve_db_path
+    from journal.settings import language
     from scheduler import notify, run
     from scheduler.leader import lock_for
 
     run.log_to_stderr(language(), verbose)
-    chosen = notify.choose(load_config().notifier, notifier, program, urls)
-    keep = run.calendar_keeper(load_config().calendar)
+    config = _app().config
+    chosen = notify.choose(config.notifier, notifier, program, urls)
+    keep = run.calendar_keeper(config.calendar)
     moment = _when(as_of)
     if dry_run or moment is not None:
         _daemon_preview(moment or _now())
         return
-    path = resolve_db_path(_opts().db)
+    path = _app().location
     journal = _journal()
     lock = lock_for(path)
     try:
@@ -1008,7 +1015,7 @@ def _daemon_preview(moment) -> None:
 
     journal = _journal(must_exist=True)
     try:
-        works = Reminders(journal).preview(moment)
+        works = Reminders(journal, config=_app().config).preview(moment)
     finally:
         journal.close()
     delivered = [w for w in works if not w.summary]
@@ -1058,11 +1065,10 @@ def daemon_install() -> None:
     """
     from pathlib import Path
 
-    from journal.settings import resolve_db_path
     from journal.text.messages import render
     from scheduler.install import install, journal_command, source_checkout
 
-    path, enable = install(resolve_db_path(_opts().db))
+    path, enable = install(_app().location)
     program = journal_command()[0]
     source = source_checkout(Path(program))
     lines = [render("daemon_installed", path=str(path), command=enable)]
@@ -1110,11 +1116,10 @@ def daemon_status() -> None:
     """
     from pathlib import Path
 
-    from journal.settings import resolve_db_path
     from journal.text.messages import render
     from scheduler.install import running_daemon, service_file, service_program, source_checkout
 
-    db = resolve_db_path(_opts().db)
+    db = _app().location
     path = service_file()
     program = service_program(path) if path.is_file() else None
     pid = running_daemon(db)
@@ -1153,10 +1158,9 @@ def config_() -> None:
     Example:
       journal config --json
     """
-    from journal.settings import resolve_db_path
     from journal.text.config_view import config_lines, in_effect
 
-    data = in_effect(resolve_db_path(_opts().db))
+    data = in_effect(_app().location)
     _emit(data, config_lines(data))
 
 
@@ -1200,7 +1204,7 @@ def reminders(within: str, as_of: str | None) -> None:
 
     window = parse_duration(within)
     moment = _when(as_of) or _now()
-    data = Reminders(_journal()).listing(moment, window)
+    data = Reminders(_journal(), config=_app().config).listing(moment, window)
     _emit(data, None if _opts().json else screens.reminders_screen(data, moment, _screen()))
 
 

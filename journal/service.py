@@ -31,12 +31,20 @@ class Journal:
     """One journal file with its rule book."""
 
     def __init__(
-        self, path: Path | str, book: RuleBook | None = None, *, create: bool = True
+        self,
+        path: Path | str,
+        book: RuleBook | None = None,
+        *,
+        create: bool = True,
+        money: Any = None,
     ) -> None:
+        """`book` and `money` come from the composition root (`journal.app.App`); without them
+        (a library caller, a test) they are read from the config."""
         from journal.storage.engines import open_store
 
         self.store = open_store(path, create=create)
         self.book = book or rulebook_from_config(load_config())
+        self._money = money
 
     @classmethod
     @contextmanager
@@ -164,6 +172,8 @@ class Journal:
     def money_settings(self):
         from journal.core.money import MoneySettings
 
+        if self._money is not None:
+            return self._money
         return MoneySettings(**load_config().money)
 
     def money(self, trade: Trade) -> dict[str, Any]:

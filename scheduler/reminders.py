@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from journal.core.deadlines import KIND_SPECS
 from journal.service import Journal
-from journal.settings import load_config, user_tz
+from journal.settings import Config, load_config, user_tz
 from journal.storage import queries as reads
 from scheduler.due_work import DueWork
 from scheduler.listing import Listing
@@ -35,9 +35,14 @@ class Reminders(DueWork, SentBook, Listing):
     """Reminders of one journal under one configuration."""
 
     def __init__(
-        self, journal: Journal, warnings: Warnings | None = None, lateness: timedelta | None = None
+        self,
+        journal: Journal,
+        warnings: Warnings | None = None,
+        lateness: timedelta | None = None,
+        *,
+        config: Config | None = None,
     ) -> None:
-        config = load_config()
+        config = config or load_config()
         self.journal = journal
         self.warnings = warnings or warnings_from_config(config.reminders, KIND_SPECS, user_tz())
         self.lateness = lateness if lateness is not None else lateness_from_config(config.notifier)
