@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 from journal.core.errors import BadInput, JournalError
 from journal.core.validate import stored_event
 from journal.storage import files, queries
-from journal.storage.engines import driver_sql, duplicate_errors
+from journal.storage.engines import driver_sql
 from journal.storage.engines.sqlite import online_backup, sqlite_uri
 from journal.storage.integrity import ChainCheck, stored_rows
 from journal.storage.rebuild import rebuild
@@ -85,7 +85,7 @@ def import_file(
             with journal.store.write() as conn:
                 if queries.checkpoint(conn) or journal.store.last_seq(conn):
                     raise BadInput("import_not_empty", path=str(journal.store.path))
-                state = _insert_all(conn, handle, source, progress)
+                state = _insert_all(conn, handle, source, progress, journal.store.duplicate)
                 if state.seq != header["events"] or (state.seq and state.head != header["head"]):
                     raise BadInput("import_truncated", path=str(source))
                 try:
@@ -102,12 +102,17 @@ def import_file(
 
 
 def _insert_all(
-    conn: Any, handle: BinaryIO, source: Path, progress: Callable[[int], None] | None
+    conn: Any,
+    handle: BinaryIO,
+    source: Path,
+    progress: Callable[[int], None] | None,
+    duplicate: tuple[type[Exception], ...],
 ) -> ChainCheck:
-    """Check and insert the event lines in batches; the chain is checked as they stream."""
+    """Check and insert the event lines in batches; the chain is checked as they stream.
+    `duplicate`: the store's exceptions for an event id seen before."""
     state = ChainCheck()
     cursor = conn.connection.dbapi_connection.cursor()
-    insert, duplicate = driver_sql(conn, _INSERT), duplicate_errors(conn)
+    insert = driver_sql(conn, _INSERT)
     batch: list[tuple] = []
     numbers: list[int] = []
     done = reported = 0

@@ -176,7 +176,8 @@ class Store:
         store.path = path
         store._open(created=False)
 
-    #: The driver's exceptions for a broken UNIQUE constraint (an event id seen before).
+    #: The exceptions for a broken UNIQUE constraint (an event id seen before), whether the
+    #: statement ran through the store's connection or the driver's own cursor.
     duplicate: tuple[type[Exception], ...] = (sqlite3.IntegrityError,)
 
     def _open(self, created: bool) -> None:

@@ -51,14 +51,3 @@ def driver_sql(conn: Any, sql: str) -> str:
 
         return to_postgres(sql)
     return sql
-
-
-def duplicate_errors(conn: Any) -> tuple[type[Exception], ...]:
-    """The driver's exceptions for a broken UNIQUE constraint, on this connection."""
-    import sqlite3
-
-    if conn.dialect.name == "postgresql":
-        import psycopg
-
-        return (sqlite3.IntegrityError, psycopg.IntegrityError)
-    return (sqlite3.IntegrityError,)

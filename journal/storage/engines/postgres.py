@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import psycopg
 from sqlalchemy import Connection, create_engine, event
 from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError
 from sqlalchemy.pool import NullPool
@@ -78,7 +79,9 @@ def _first_line(exc: BaseException) -> str:
 class PgStore(Store):
     """One journal in a PostgreSQL database (the database's tables are the journal)."""
 
-    duplicate = (IntegrityError,)
+    # SQLAlchemy's wrapper for statements through it; psycopg's own for the import's bulk
+    # insert on the driver's cursor.
+    duplicate = (IntegrityError, psycopg.IntegrityError)
 
     def __init__(self, url: str, *, create: bool = True) -> None:
         self.url = url
