@@ -181,7 +181,7 @@ class Store:
     duplicate: tuple[type[Exception], ...] = (sqlite3.IntegrityError,)
 
     def _open(self, created: bool) -> None:
-        self.engine = Engine(connector(self.path, "rw"))
+        self.engine = Engine(connector(self.path, "rw"), KNOWN_REVISIONS)
         self._ensure_schema(created)
 
     # -- transactions -------------------------------------------------------------------

@@ -95,19 +95,21 @@ class Connection:
 
 
 class Engine:
-    """Opens connections with `opener` (replaceable: the daemon pins its file through it)."""
+    """Opens connections with `opener` (replaceable: the daemon pins its file through it);
+    `known` are the schema revisions this program may switch to WAL (see `prepare`)."""
 
     dialect = Dialect()
 
-    def __init__(self, opener: Callable[[], sqlite3.Connection]) -> None:
+    def __init__(self, opener: Callable[[], sqlite3.Connection], known: Sequence[str]) -> None:
         self.opener = opener
+        self.known = known
 
     @contextmanager
     def transaction(self, begin: str = "BEGIN") -> Iterator[Connection]:
         """A transaction on a fresh connection: committed when the block ends, else undone."""
         raw = self.opener()
         try:
-            prepare(raw)
+            prepare(raw, self.known)
             raw.execute(begin)
             try:
                 yield Connection(raw)
@@ -124,7 +126,7 @@ class Engine:
         """A connection outside any transaction (schema checks)."""
         raw = self.opener()
         try:
-            prepare(raw)
+            prepare(raw, self.known)
             yield Connection(raw)
         finally:
             raw.close()
@@ -133,7 +135,7 @@ class Engine:
         """Nothing is pooled: every transaction closes its connection."""
 
 
-def prepare(raw: sqlite3.Connection, known: Sequence[str] = ()) -> None:
+def prepare(raw: sqlite3.Connection, known: Sequence[str]) -> None:
     """Set a new connection up: our own transactions, a busy timeout, WAL for a journal.
 
     Only a journal (or a file being made into one) is switched to WAL: another program's
@@ -144,19 +146,13 @@ def prepare(raw: sqlite3.Connection, known: Sequence[str] = ()) -> None:
     cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     try:
         mode = cursor.execute("PRAGMA journal_mode").fetchone()[0]
-        if mode != "wal" and _ours_or_new(cursor, known or _known()):
+        if mode != "wal" and _ours_or_new(cursor, known):
             cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = NORMAL")
     except sqlite3.OperationalError:
         pass  # a read-only file can still be read; writes will say so clearly
     finally:
         cursor.close()
-
-
-def _known() -> Sequence[str]:
-    from journal.storage.store import KNOWN_REVISIONS
-
-    return KNOWN_REVISIONS
 
 
 def _ours_or_new(cursor: sqlite3.Cursor, known: Sequence[str]) -> bool:
