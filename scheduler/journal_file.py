@@ -11,9 +11,9 @@ import logging
 import os
 import sqlite3
 from pathlib import Path
-from urllib.parse import quote
 
 from journal.service import Journal
+from journal.storage.engines.sqlite import sqlite_uri
 from scheduler import notify
 
 log = logging.getLogger("journal.daemon")
@@ -49,11 +49,6 @@ def _identity(path: Path) -> tuple[int, int] | None:
 UNKNOWN = (-1, -1)
 
 
-def _uri(path: Path) -> str:
-    """An SQLite URI that opens the file read-write and never creates it."""
-    return f"file:{quote(str(os.path.abspath(path)), safe='/')}?mode=rw"
-
-
 def pin(journal: Journal) -> tuple[int, int] | None:
     """Make every new connection of `store` open this very file, never create one.
 
@@ -84,7 +79,7 @@ class FollowsFile:
     def _watch(self) -> int:
         if self.watcher is not None:
             self.watcher.close()
-        self.watcher = sqlite3.connect(_uri(self.path), uri=True, isolation_level=None)
+        self.watcher = sqlite3.connect(sqlite_uri(self.path, "rw"), uri=True, isolation_level=None)
         return self._data_version()
 
     def _data_version(self) -> int:

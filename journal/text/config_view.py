@@ -18,8 +18,8 @@ def duration_text(span: timedelta) -> str:
 
 def in_effect(db: Path | str) -> dict[str, Any]:
     from journal.settings import config_path, language, load_config, user_tz
-    from scheduler.daemon import lock_path
     from scheduler.install import log_place, service_file
+    from scheduler.lock import lock_path
     from scheduler.plan import lateness_from_config, warnings_from_config
 
     config = load_config()
