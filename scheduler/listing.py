@@ -17,7 +17,7 @@ class Listing:
         since = now - within
         with self.journal.reading() as conn:
             end = now + within + self.warnings.longest
-            rows = reads.open_deadlines(conn, now - self.lookback, end)
+            rows = [d[:3] for d in reads.due_after(conn, now - self.lookback, end)]
             sent_rows = reads.sent_since(conn, since)
             sent = reads.sent_keys(conn, now - self.lookback)
             titles = reads.titles(conn, {r[0] for r in rows} | {r[0] for r in sent_rows})

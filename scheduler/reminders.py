@@ -65,7 +65,7 @@ class Reminders(DueWork, SentBook, Listing):
         """Reminders firing after `now` and by `until`, soonest first (the first `limit`)."""
         end = until + self.warnings.longest if until is not None else None
         with self.journal.reading() as conn:
-            rows = reads.open_deadlines(conn, now, end, trades)
+            rows = [d[:3] for d in reads.due_after(conn, now, end, trades)]
             late = [(t, k, due) for t, k, due, _ in reads.overdue_deadlines(conn, now, trades)]
         found = itertools.chain(
             (r for r in reminders_of(rows, self.warnings, until) if r.at > now),

@@ -203,14 +203,20 @@ def overdue(conn: Connection, now: datetime) -> list[Due]:
     return [Due(r[0], r[1], parse_time(r[2]), r[3]) for r in rows]
 
 
-def due_after(conn: Connection, now: datetime, until: datetime | None) -> list[Due]:
-    """Open deadlines with `now < due <= until`, soonest first."""
+def due_after(
+    conn: Connection,
+    now: datetime,
+    until: datetime | None,
+    trades: Collection[str] | None = None,
+) -> list[Due]:
+    """Open deadlines with `now < due <= until` (no `until`: all later ones), optionally of
+    some trades only; soonest first (within each chunk of trades, when some are given)."""
     sql = "SELECT trade, kind, due, effect FROM deadlines WHERE met_at IS NULL AND due > ?"
     params: tuple = (fmt_time(now),)
     if until is not None:
         sql += " AND due <= ?"
         params += (fmt_time(until),)
-    rows = conn.exec_driver_sql(sql + " ORDER BY due, trade, kind", params)
+    rows = _chunked(conn, sql, params, trades, tail=" ORDER BY due, trade, kind")
     return [Due(r[0], r[1], parse_time(r[2]), r[3]) for r in rows]
 
 
@@ -253,21 +259,6 @@ def streams_since(conn: Connection, seq: int) -> list[str]:
 
 
 # -- reminders: open deadlines with what was sent of them -------------------------------------
-
-
-def open_deadlines(
-    conn: Connection,
-    start: datetime,
-    end: datetime | None,
-    trades: Collection[str] | None = None,
-) -> list[tuple[str, str, datetime]]:
-    """Open deadlines with `start < due <= end`, optionally of some trades only."""
-    sql = "SELECT trade, kind, due FROM deadlines WHERE met_at IS NULL AND due > ?"
-    base: tuple = (fmt_time(start),)
-    if end is not None:
-        sql += " AND due <= ?"
-        base += (fmt_time(end),)
-    return [(r[0], r[1], parse_time(r[2])) for r in _chunked(conn, sql, base, trades)]
 
 
 def overdue_deadlines(
