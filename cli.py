@@ -159,10 +159,9 @@ def _screen():
 
 def _locale():
     """The reader (language, timezone), from the settings: a bad timezone is refused here."""
-    from journal.settings import language, user_tz
-    from journal.text.i18n import Locale
+    from journal.settings import reader
 
-    return Locale(language(), user_tz())
+    return reader(strict=True)
 
 
 def _emit(data: Any, human: str | None = None) -> None:

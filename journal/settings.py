@@ -142,14 +142,16 @@ def _system_tz() -> tzinfo:
     return datetime.now().astimezone().tzinfo or ZoneInfo("UTC")
 
 
-def reader() -> Locale:
-    """The reader's language and timezone, for the edge to pass down (UTC if the configured
-    zone is unusable: the command that needs it refuses it in words)."""
+def reader(strict: bool = False) -> Locale:
+    """The reader's language and timezone, for the edge to pass down. An unusable configured
+    zone is refused when `strict`, else UTC (for saying that very error in words)."""
     from datetime import UTC
 
     try:
         zone = user_tz()
     except BadInput:
+        if strict:
+            raise
         zone = UTC
     return Locale(language(), zone)
 
