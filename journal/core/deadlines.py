@@ -80,6 +80,8 @@ def compute(trade: Trade, book: RuleBook) -> list[Deadline]:
             continue
         if ended_at is not None and deadline.met_at is None and deadline.due >= ended_at:
             continue  # the trade ended first: this deadline no longer applies
+        # One due before the end stays (what `show` tells), closed on the finished trade:
+        # `is_closed` there, `queries._NOT_CLOSED` in the read models' reads.
         found[kind] = deadline
     return sorted(found.values(), key=lambda d: (d.due, d.kind))
 
