@@ -288,7 +288,7 @@ def _next_deadline(trade, deadlines, now):
     late = [d for d in deadlines if is_overdue(d, now, trade.finished)]
     if late:
         return late[0], True
-    upcoming = [d for d in deadlines if d.status(now) == "open"]
+    upcoming = [d for d in deadlines if d.status(now, trade.finished) == "open"]
     return (upcoming[0], False) if upcoming else None
 
 

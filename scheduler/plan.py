@@ -2,8 +2,9 @@
 
 Nothing here reads a clock, a database or a scheduler, so planning and delivery decisions
 are tested datetime-in, datetime-out. A reminder's identity is (trade, kind, due, offset):
-a deadline whose due time moves gets new reminders, and a met deadline simply drops out of
-the plan because it is no longer among the open deadlines handed in.
+a deadline whose due time moves gets new reminders, and a met deadline (or one closed with
+its finished trade) simply drops out of the plan because it is no longer among the open
+deadlines handed in.
 """
 
 from collections.abc import Iterable, Iterator, Mapping

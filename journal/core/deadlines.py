@@ -10,7 +10,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from journal.core.kinds import BOTH, KIND_SPECS, OVERDUE_KINDS, KindSpec  # noqa: F401 - their home
+from journal.core.kinds import (  # noqa: F401 - their home
+    AWAITED_KINDS,
+    BOTH,
+    KIND_SPECS,
+    OVERDUE_KINDS,
+    KindSpec,
+)
 from journal.core.rules import Rule, RuleBook
 from journal.core.trade import Trade
 
@@ -31,15 +37,25 @@ class Deadline:
     effect: str
     met_at: datetime | None = None
 
-    def status(self, now: datetime) -> str:
+    def status(self, now: datetime, finished: bool = False) -> str:
         """'met' if met in time, 'missed' if met late or past due, else 'open'; for a kind
-        the app handles itself (auto-complete), 'done_by_app' once its time has come."""
+        the app handles itself (auto-complete), 'done_by_app' once its time has come;
+        'closed' if the trade is finished without the step it waited for (`is_closed`)."""
         if self.met_at is not None and self.met_at <= self.due:
             return "met"
+        if is_closed(self, finished):
+            return "closed"
         if self.met_at is None and self.due > now:
             return "open"
         spec = KIND_SPECS.get(self.kind)
         return "done_by_app" if spec is not None and spec.by_app else "missed"
+
+
+def is_closed(deadline: Deadline, finished: bool) -> bool:
+    """Unmet, waiting for a step, on a finished trade: that step will never come, so nothing
+    is due any more (no reminder, not open, not overdue). The read models' queries say the
+    same in SQL (`journal.storage.queries`): trades.active = 0 and the kind awaited."""
+    return finished and deadline.met_at is None and deadline.kind in AWAITED_KINDS
 
 
 def is_overdue(deadline: Deadline, now: datetime, finished: bool) -> bool:
@@ -64,6 +80,8 @@ def compute(trade: Trade, book: RuleBook) -> list[Deadline]:
             continue
         if ended_at is not None and deadline.met_at is None and deadline.due >= ended_at:
             continue  # the trade ended first: this deadline no longer applies
+        # One due before the end stays (what `show` tells), closed on the finished trade:
+        # `is_closed` there, `queries._NOT_CLOSED` in the read models' reads.
         found[kind] = deadline
     return sorted(found.values(), key=lambda d: (d.due, d.kind))
 
@@ -75,16 +93,12 @@ def _one(
     # The latest version says what the deadline counts from (and whether it is on at all).
     if not versions or not versions[-1].enabled:
         return None
-    anchors = trade.anchors
-    anchor = None
-    for name in versions[-1].counted_from:
-        anchor = anchors.get(name)
-        if anchor is not None:
-            break
+    counted = next((n for n in versions[-1].counted_from if n in trade.anchors), None)
+    anchor = trade.anchors[counted] if counted is not None else None
     cap = found.get(versions[-1].before) if versions[-1].before else None
     if anchor is None and cap is not None:
         # Not counted yet (the parcel has not arrived): the cap alone is the deadline.
-        return Deadline(trade.id, kind, cap.due, versions[-1].effect, _met(spec, anchors, None))
+        return Deadline(trade.id, kind, cap.due, versions[-1].effect, _met(spec, trade, None))
     if anchor is None:
         return None
     if len(versions) == 1:
@@ -94,18 +108,30 @@ def _one(
     if rule is None:
         return None
     due = _due(trade, rule, anchor, found)
-    return Deadline(trade.id, kind, due, rule.effect, _met(spec, anchors, anchor))
+    return Deadline(trade.id, kind, due, rule.effect, _met(spec, trade, counted))
 
 
-def _met(spec: KindSpec, anchors: dict[str, datetime], anchor: datetime | None) -> datetime | None:
+def _met(spec: KindSpec, trade: Trade, counted: str | None) -> datetime | None:
+    """When the deadline counted from the anchor `counted` was met: by the first step that
+    meets it recorded after the step it counts from (a decline before a new request, a hold
+    ended before a new hold, does not meet the new one, even in the same second)."""
     met_at = None
     for name in spec.met_by:
-        moment = anchors.get(name)
-        if moment is None or (anchor is not None and moment < anchor):
+        moment = trade.anchors.get(name)
+        if moment is None or (counted is not None and _earlier(trade, name, counted)):
             continue
         if met_at is None or moment < met_at:
             met_at = moment
     return met_at
+
+
+def _earlier(trade: Trade, name: str, counted: str) -> bool:
+    """Whether anchor `name` was set before anchor `counted`: in the log's order, or by time
+    for a trade built by hand without that order."""
+    first, then = trade.marked.get(name), trade.marked.get(counted)
+    if first is not None and then is not None:
+        return first < then
+    return trade.anchors[name] < trade.anchors[counted]
 
 
 def _due(trade: Trade, rule: Rule, anchor: datetime, found: dict[str, Deadline]) -> datetime:

@@ -177,7 +177,7 @@ def _dedicated_has_buyer(payload: dict[str, Any]) -> str | None:
 
 
 def _rated(trade: "Trade", event: "Event") -> None:
-    trade.anchors["completion"] = event.occurred_at  # both rated: the app completes it
+    trade.mark("completion", event.occurred_at)  # both rated: the app completes it
 
 
 def _cancelled(trade: "Trade", event: "Event") -> None:
@@ -224,9 +224,9 @@ def _item_alarm(trade: "Trade", event: "Event") -> None:
     else:
         trade.item_taken.pop(event.payload["by"], None)
     if trade.item_taken:
-        trade.anchors["item_taken"] = min(trade.item_taken.values())
+        trade.mark("item_taken", min(trade.item_taken.values()))
     else:
-        trade.anchors.pop("item_taken", None)
+        trade.unmark("item_taken")
 
 
 def hold_active(trade: "Trade") -> bool:
@@ -235,7 +235,7 @@ def hold_active(trade: "Trade") -> bool:
 
 def end_hold(trade: "Trade", event: "Event") -> None:
     if hold_active(trade):
-        trade.anchors["hold_end"] = event.occurred_at
+        trade.mark("hold_end", event.occurred_at)
         trade.hold["active"] = False  # type: ignore[index]
 
 

@@ -45,6 +45,8 @@ class Trade:
     buyer: str | None = None
     until: datetime | None = None
     anchors: dict[str, datetime] = field(default_factory=dict)
+    marked: dict[str, int] = field(default_factory=dict)  # anchor → `seen` when last set
+    seen: int = 0  # events folded so far: the log's order within the trade
     last_step_at: datetime | None = None
     cancel_reason: str | None = None
     hold: dict[str, Any] | None = None
@@ -64,6 +66,17 @@ class Trade:
     @property
     def finished(self) -> bool:
         return self.state in FINISHED_STATES
+
+    def mark(self, anchor: str, moment: datetime) -> None:
+        """Set an anchor, remembering which of the trade's events set it: a deadline is met
+        only by a step recorded after the one it counts from, in the log's order (two steps
+        may share a second; a step that keeps the state may even be dated earlier)."""
+        self.anchors[anchor] = moment
+        self.marked[anchor] = self.seen
+
+    def unmark(self, anchor: str) -> None:
+        self.anchors.pop(anchor, None)
+        self.marked.pop(anchor, None)
 
     def copy(self) -> "Trade":
         return copy.deepcopy(self)
@@ -94,7 +107,7 @@ def new_trade(event: Event) -> Trade:
         bundled_from=list(p.get("from", [])),
         item=p.get("item"),
     )
-    trade.anchors[move.anchor] = event.occurred_at  # type: ignore[index]
+    trade.mark(move.anchor, event.occurred_at)  # type: ignore[arg-type]
     trade.last_step_at = event.occurred_at
     _count(trade, event)
     return trade
@@ -136,7 +149,7 @@ def _evolve(trade: Trade, event: Event, step: Step, move: Move | None) -> None:
         trade.state = move.to
         trade.last_step_at = event.occurred_at
     if move is not None and move.anchor:
-        trade.anchors[move.anchor] = event.occurred_at
+        trade.mark(move.anchor, event.occurred_at)
     for name in step.copies:
         setattr(trade, name, event.payload.get(name, getattr(trade, name)))
     if step.evolve:
@@ -170,6 +183,7 @@ def warnings(trade: Trade, step: str) -> list[str]:
 
 
 def _count(trade: Trade, event: Event) -> None:
+    trade.seen += 1
     if event.version is not None:
         trade.version = event.version
     if event.seq is not None:

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from itertools import groupby
 from typing import Any, NamedTuple
 
-from journal.core.deadlines import OVERDUE_KINDS, Deadline
+from journal.core.deadlines import AWAITED_KINDS, OVERDUE_KINDS, Deadline
 from journal.core.events import Event
 from journal.storage.engines import Connection
 from journal.storage.store import EVENT_COLUMNS, fmt_time, parse_time, row_to_event
@@ -39,6 +39,12 @@ class Listed(NamedTuple):
 
 
 _CHUNK = 500  # SQLite caps the number of parameters of one statement
+# Not closed (`journal.core.deadlines.is_closed`): a finished trade waits for no step, so
+# its unmet deadlines of those kinds are neither open nor reminded; its windows stay. The
+# kinds are the code's own ids, written into the statement. `d` is deadlines, `t` trades.
+_NOT_CLOSED = "(t.active = 1 OR d.kind NOT IN ({}))".format(
+    ",".join(f"'{kind}'" for kind in sorted(AWAITED_KINDS))
+)
 
 
 def payloads(conn: Connection, streams: list[str]) -> Iterator[tuple[str, str]]:
@@ -171,7 +177,7 @@ def listed(conn: Connection, include_all: bool, now: datetime) -> list[Listed]:
     moment = fmt_time(now)
     next_due = (
         "(SELECT kind || '|' || due FROM deadlines d WHERE d.trade = t.id"
-        " AND d.met_at IS NULL AND d.due > ? ORDER BY due LIMIT 1)"
+        f" AND d.met_at IS NULL AND d.due > ? AND {_NOT_CLOSED} ORDER BY due LIMIT 1)"
     )
     cols = (
         f"t.id AS id, t.platform AS platform, t.title AS title, t.state AS state,"
@@ -211,7 +217,10 @@ def due_after(
 ) -> list[Due]:
     """Open deadlines with `now < due <= until` (no `until`: all later ones), optionally of
     some trades only; soonest first (within each chunk of trades, when some are given)."""
-    sql = "SELECT trade, kind, due, effect FROM deadlines WHERE met_at IS NULL AND due > ?"
+    sql = (
+        "SELECT trade, kind, due, effect FROM deadlines d JOIN trades t ON t.id = d.trade"
+        f" WHERE d.met_at IS NULL AND d.due > ? AND {_NOT_CLOSED}"
+    )
     params: tuple = (fmt_time(now),)
     if until is not None:
         sql += " AND due <= ?"
@@ -310,9 +319,10 @@ def unsent_rows(
     one indexed scan with no large sets in memory)."""
     sql = (
         "SELECT d.trade, d.kind, d.due, group_concat(s.offset_s) FROM deadlines d"
+        " JOIN trades t ON t.id = d.trade"
         " LEFT JOIN reminders_sent s"
         " ON s.trade = d.trade AND s.kind = d.kind AND s.due = d.due"
-        " WHERE d.met_at IS NULL AND d.due > ? AND d.due <= ?"
+        f" WHERE d.met_at IS NULL AND d.due > ? AND d.due <= ? AND {_NOT_CLOSED}"
     )
     return _chunked(
         conn, sql, window, trades, column="d.trade", tail=" GROUP BY d.trade, d.kind, d.due"

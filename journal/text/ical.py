@@ -28,7 +28,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from journal.core.clock import fmt_time
-from journal.core.deadlines import compute
+from journal.core.deadlines import compute, is_closed
 from journal.core.errors import BadInput, JournalError
 from journal.core.events import ANYTIME_TYPES, VOID_TYPE, Event
 from journal.core.rules import RuleBook
@@ -117,12 +117,14 @@ def entries_of(events: Sequence[Event], book: RuleBook) -> list[Entry]:
 
 
 def _step(state: dict[str, dict], trade: Trade, book: RuleBook, stamp: datetime) -> None:
-    # Open: not met, and still awaited (a finished trade no longer waits for a step that
-    # was already overdue when it ended; its later ones, like the message window, remain).
+    # Open: not met, and still awaited (a finished trade waits for no step: those deadlines
+    # are closed; its windows, like the message window, remain until they pass).
     now_open = {
         d.kind: d
         for d in compute(trade, book)
-        if d.met_at is None and not (trade.finished and d.due <= stamp)
+        if d.met_at is None
+        and not is_closed(d, trade.finished)
+        and not (trade.finished and d.due <= stamp)
     }
     for kind in now_open.keys() | state.keys():
         d = now_open.get(kind)

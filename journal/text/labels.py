@@ -25,6 +25,7 @@ STATUSES: dict[str, str] = {
     "met": "済み",
     "missed": "期限切れ（未対応）",
     "done_by_app": "アプリが処理",
+    "closed": "不要（取引終了）",
     "overdue": "期限超過",
     "planned": "予定",
 }

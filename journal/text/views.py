@@ -40,7 +40,7 @@ def deadline_json(d: Deadline, now: datetime, finished: bool, lang: str) -> dict
     return {
         "kind": d.kind,
         "due": d.due,
-        "status": d.status(now),
+        "status": d.status(now, finished),
         "effect": effect,
         "overdue": is_overdue(d, now, finished),
     }
