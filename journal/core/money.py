@@ -100,8 +100,25 @@ class Sale:
     price: int
 
 
+class Tally:
+    """Completed sales counted once per app and sales period (count, amount), so finding a
+    sale's tier is one lookup instead of a scan of every sale (`money` and the CSV price
+    every trade: a scan each made them quadratic)."""
+
+    def __init__(self, sales: Iterable[Sale] = ()) -> None:
+        self._totals: dict[tuple[str, datetime], tuple[int, int]] = {}
+        for sale in sales:
+            key = (sale.platform, period_of(sale.completed_at)[0])
+            count, amount = self._totals.get(key, (0, 0))
+            self._totals[key] = (count + 1, amount + sale.price)
+
+    def totals(self, platform: str, start: datetime) -> tuple[int, int]:
+        """The count and amount of the app's sales completed in the period from `start`."""
+        return self._totals.get((platform, start), (0, 0))
+
+
 def rate_for(
-    trade: Trade, book: RuleBook, sales: Sequence[Sale], settings: MoneySettings
+    trade: Trade, book: RuleBook, sales: Tally | Sequence[Sale], settings: MoneySettings
 ) -> float | None:
     """The fee rate (percent) in force for this sale, or None when it cannot be known yet."""
     moment = sold_at(trade)
@@ -114,14 +131,16 @@ def rate_for(
         return rule.premium_rate
     if not rule.tiers:
         return rule.rate
-    start, end = previous_period(moment)
-    before = [s for s in sales if s.platform == trade.platform and start <= s.completed_at < end]
-    count = len(before) + settings.rakuma_outside_count
-    amount = sum(s.price for s in before) + settings.rakuma_outside_amount
+    tally = sales if isinstance(sales, Tally) else Tally(sales)
+    count, amount = tally.totals(trade.platform, previous_period(moment)[0])
+    count += settings.rakuma_outside_count
+    amount += settings.rakuma_outside_amount
     return tier_rate(rule, count, amount)
 
 
-def money_of(trade: Trade, book: RuleBook, sales: Sequence[Sale], settings: MoneySettings) -> Money:
+def money_of(
+    trade: Trade, book: RuleBook, sales: Tally | Sequence[Sale], settings: MoneySettings
+) -> Money:
     """A trade's money; a field that is not known is None (a listing not sold has no fee)."""
     cost = _sum(trade.cost, trade.extra_cost)
     if trade.role == "buyer":  # what was paid is the purchase (仕入れ) of an item to resell
@@ -134,12 +153,13 @@ def money_of(trade: Trade, book: RuleBook, sales: Sequence[Sale], settings: Mone
     return Money(trade.price, fee, rate, trade.shipping, cost, profit)
 
 
-def sales_of(trades: Iterable[Trade]) -> list[Sale]:
-    return [
+def sales_of(trades: Iterable[Trade]) -> Tally:
+    """The completed sales of these trades, counted per app and period."""
+    return Tally(
         Sale(t.platform, moment, t.price)
         for t in trades
         if t.role == "seller" and (moment := completed_at(t)) is not None
-    ]
+    )
 
 
 def _sum(*values: int | None) -> int | None:
