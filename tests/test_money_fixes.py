@@ -4,12 +4,15 @@ and Rakuma's tier of a purchase is the one of its calendar month (the month-end 
 
 import csv
 import io
+from datetime import UTC, datetime
 
 import pytest
 from freezegun import freeze_time
 
+from bench.generate import generate
 from journal import settings
-from journal.core.money import MoneySettings
+from journal.core import money as money_module
+from journal.core.money import MoneySettings, Sale
 from journal.service import Journal
 
 NOW = "2027-03-01T03:00:00+00:00"  # every --at below is in the past
@@ -205,3 +208,36 @@ def test_money_and_the_csv_price_a_month_end_sale_at_its_months_rate(run, ok) ->
         text = run("export", "--format", "csv", "--year", "2026").out
     found = [r for r in csv.reader(io.StringIO(text.lstrip("\ufeff"))) if r[0] == trade]
     assert found[0][9:11] == ["900", "9.0"]
+
+
+# -- `money` and the CSV read each completed sale a bounded number of times -------------------
+
+
+class CountingSale(Sale):
+    """A completed sale that counts how often its fields are read (the tier lookup once
+    scanned every sale for every trade: quadratic)."""
+
+    made = 0
+    reads = 0
+
+    def __new__(cls, *args, **kwargs):
+        CountingSale.made += 1
+        return super().__new__(cls)
+
+    def __getattribute__(self, name: str):
+        if name in ("platform", "completed_at", "price"):
+            CountingSale.reads += 1
+        return object.__getattribute__(self, name)
+
+
+@pytest.mark.parametrize(
+    "command", [("money", "--year", "2026", "--json"), ("export", "--format", "csv")]
+)
+def test_money_and_the_csv_are_linear_in_the_sales(run, tmp_path, monkeypatch, command) -> None:
+    db = tmp_path / "generated.sqlite"
+    generate(db, 3_000, seed=11, now=datetime(2026, 11, 22, 3, tzinfo=UTC))
+    monkeypatch.setattr(money_module, "Sale", CountingSale)
+    CountingSale.made = CountingSale.reads = 0
+    assert run("--db", str(db), *command).code == 0
+    assert CountingSale.made > 100  # hundreds of completed sales, Rakuma's among them
+    assert CountingSale.reads <= 4 * CountingSale.made
