@@ -327,6 +327,33 @@ def rows_bulk(b: Bench, db: Path, meta: Meta, label: str) -> list[Row]:
     return out
 
 
+def rows_money(b: Bench, db: Path, meta: Meta, label: str) -> list[Row]:
+    """`journal money` for the journal's last year and the CSV export of every trade: both
+    fold every trade of the log (like rebuild, without its writes), so their throughput is
+    judged against the same scan. A lookup per trade that reads every sale (the Rakuma tier
+    once did) shows here as a collapse at 1M events."""
+    runs = max(1, min(b.runs, 3))
+    scan_once = b.inner(floors.SCAN, str(db))
+    commands = {
+        f"`journal money --year {meta.now[:4]}` at {label}": ("money", "--year", meta.now[:4]),
+        f"`journal export --format csv` at {label}": ("export", "--format", "csv"),
+    }
+    out = []
+    for figure, argv in commands.items():
+
+        def measure(figure: str = figure, argv: tuple[str, ...] = argv) -> Row:
+            seconds, scan = b.median(b.wall(b.j(db, *argv)), scan_once, runs=runs)
+            return throughput_row(
+                figure, meta.events, seconds, scan, 0.25, "sqlite3 scan + json.loads"
+            )
+
+        if b.available(*argv[:1]):
+            out.append(guarded(figure, "≥ 0.25 × scan", measure))
+        else:
+            out.append(pending(figure, "≥ 0.25 × scan"))
+    return out
+
+
 def row_import(b: Bench, db: Path, meta: Meta, label: str, runs: int) -> Row:
     export = b.work / f"export-{meta.events}.jsonl"
     with export.open("wb") as sink:
@@ -441,6 +468,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         notes: list[str] = []
         steps: list[Callable[[], list[Row]]] = [
             lambda: rows_bulk(b, *journals[big], label),
+            lambda: rows_money(b, *journals[big], label),
             *(
                 (lambda s=s: rows_reads(b, journals["1k"], journals[s], events(journals[s][1])))
                 for s in sizes[1:] or sizes

@@ -53,6 +53,7 @@ class Journal:
         only if the block succeeds (see `Store.new`); refused if one appeared meanwhile."""
         journal = cls.__new__(cls)
         journal.book = book or rulebook_from_config(load_config())
+        journal._money = None  # read from the config when asked, as `__init__` leaves it
         try:
             with Store.new(path) as store:
                 journal.store = store

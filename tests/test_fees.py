@@ -72,12 +72,19 @@ def test_rakuma_period_edges_are_the_25th_and_26th_in_japan_time() -> None:
     trade = sale("rakuma", "2026-11-10T12:00")
     assert rate_for(trade, BOOK, last_minute, MoneySettings()) == 9.0
     assert rate_for(trade, BOOK, next_period, MoneySettings()) == 10.0
-    # bought at 11/26 00:00 the previous period is 10/26–11/25: now the other one counts
+    # "8月の販売手数料は、6月26日〜7月25日の販売実績によって、7月26日に確定する" (Impress
+    # Watch 2023-06-15, https://watch.impress.co.jp/docs/news/1509077.html): the rate fixed
+    # on 11/26 is December's. Bought at 11/26 00:00 it is still November, whose rate comes
+    # from 9/26–10/25; from 12/1 00:00 the other period counts.
     later = sale("rakuma", "2026-11-26T00:00")
-    assert rate_for(later, BOOK, next_period, MoneySettings()) == 9.0
-    assert rate_for(later, BOOK, last_minute, MoneySettings()) == 10.0
-    # 11/25 23:59 (UTC 14:59) is still in the period of 10/26
+    assert rate_for(later, BOOK, last_minute, MoneySettings()) == 9.0
+    assert rate_for(later, BOOK, next_period, MoneySettings()) == 10.0
+    december = sale("rakuma", "2026-12-01T00:00")
+    assert rate_for(december, BOOK, next_period, MoneySettings()) == 9.0
+    assert rate_for(december, BOOK, last_minute, MoneySettings()) == 10.0
+    # 11/25 23:59 (UTC 14:59) and 11/30 23:59 are still November
     assert previous_period(jst("2026-11-25T23:59"))[0] == jst("2026-09-26T00:00")
+    assert previous_period(jst("2026-11-30T23:59"))[0] == jst("2026-09-26T00:00")
 
 
 def test_rakuma_counts_sales_made_outside_the_journal() -> None:
@@ -131,6 +138,7 @@ def test_profit_is_price_less_fee_shipping_and_cost() -> None:
         "shipping": 210,
         "cost": 800,
         "profit": 1240,
+        "sold": True,
     }
 
 

@@ -59,6 +59,7 @@ def test_money_facts_are_events_and_show_has_the_profit(run, ok) -> None:
             "shipping": 210,
             "cost": 800,
             "profit": 1060,
+            "sold": True,
         }
         complete(ok, trade, shipping=230)
         ok("add", "cost", trade, "--cost", "700", "--extra", "40", "--note", "梱包材")

@@ -15,6 +15,7 @@ from journal.core.events import CREATION_TYPES, VOID_TYPE, Event
 from journal.core.rules import NO_PURCHASE_REQUESTS
 from journal.core.steps import BUNDLED_TYPE, Kind
 from journal.core.trade import Trade, apply, fold, new_trade
+from journal.core.validate import MAX_PRICE
 
 # How far in the future an `--at` may be (clock skew between devices), not more.
 FUTURE_SLACK = timedelta(minutes=5)
@@ -93,6 +94,7 @@ def _bundle(step: Step, trades: Mapping[str, Trade | None], new_id: str | None) 
         "request_required": sources[0].platform not in NO_PURCHASE_REQUESTS,
     }
     payload["title"] = payload["title"][:200]
+    payload.update(_carried_money(sources))
     created = _event(step, trade_id, "bundle", payload, 0)
     _check_until(new_trade(created), step)
     events = [created]
@@ -101,6 +103,17 @@ def _bundle(step: Step, trades: Mapping[str, Trade | None], new_id: str | None) 
         apply(source.copy(), event)
         events.append(event)
     return events
+
+
+def _carried_money(sources: list[Trade]) -> dict[str, int]:
+    """What the set carries from its listings: their costs (goods and extra) and shipping
+    estimates, summed, so the set's profit and the stock still listed keep them; a sum
+    none of them has is left out."""
+    sums = {
+        "cost": [v for t in sources for v in (t.cost, t.extra_cost) if v is not None],
+        "shipping": [t.shipping for t in sources if t.shipping is not None],
+    }
+    return {key: min(sum(values), MAX_PRICE) for key, values in sums.items() if values}
 
 
 def decide_void(

@@ -4,22 +4,25 @@ Pure: trades, the fee rules and the settings are passed in.
 profit = price − fee − shipping − cost (cost of goods plus extra costs such as packaging).
 The fee is the platform's rate, in force when the item was bought (the purchase or, for
 request listings, the approval), applied to the final price and rounded down to the yen.
-Rakuma's rate since 2023-08-01 depends on the seller's completed sales in the previous
-period (26th to 25th, Japan time): counted here from the journal's own completed Rakuma
-sales, plus what the config says was sold outside the journal.
+Rakuma's rate since 2023-08-01 depends on the seller's completed sales in a sales period
+(26th to 25th, Japan time): the rate of a calendar month comes from the period that ended on
+the 25th of the month before. Counted here from the journal's own completed Rakuma sales,
+plus what the config says was sold outside the journal.
 """
 
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from journal.core.rules import Rule, RuleBook
+from journal.core.steps import State
 from journal.core.trade import Trade
 
 JST = ZoneInfo("Asia/Tokyo")
 PERIOD_START_DAY = 26  # Rakuma's sales periods run from the 26th to the 25th
+NO_SALE = frozenset({State.CANCELLED, State.DELISTED, State.BUNDLED})  # sold or not, no sale
 
 
 @dataclass(frozen=True)
@@ -39,8 +42,9 @@ class Money:
     shipping: int | None
     cost: int | None
     profit: int | None
+    sold: bool | None = None  # a sale that went through; None for a purchase (仕入れ)
 
-    def as_dict(self) -> dict[str, int | float | None]:
+    def as_dict(self) -> dict[str, int | float | bool | None]:
         return {
             "price": self.price,
             "fee": self.fee,
@@ -48,12 +52,19 @@ class Money:
             "shipping": self.shipping,
             "cost": self.cost,
             "profit": self.profit,
+            "sold": self.sold,
         }
 
 
 def sold_at(trade: Trade) -> datetime | None:
     """When the item was bought: the purchase, or the approval of a request."""
     return trade.anchors.get("purchase") or trade.anchors.get("approval")
+
+
+def went_through(trade: Trade) -> bool:
+    """A sale that was bought and stands: not a listing still waiting, nor one cancelled,
+    withdrawn or bundled (no fee and no profit for those)."""
+    return trade.role == "seller" and sold_at(trade) is not None and trade.state not in NO_SALE
 
 
 def completed_at(trade: Trade) -> datetime | None:
@@ -73,8 +84,15 @@ def period_of(moment: datetime) -> tuple[datetime, datetime]:
 
 
 def previous_period(moment: datetime) -> tuple[datetime, datetime]:
-    start, _ = period_of(moment)
-    return period_of(start - timedelta(seconds=1))
+    """The sales period whose sales fix Rakuma's rate for a purchase at `moment`.
+
+    The rate of calendar month M (Japan time) is fixed on the 26th of M-1 from the sales of
+    the 26th of M-2 to the 25th of M-1 ("8月の販売手数料は、6月26日〜7月25日の販売実績に
+    よって、7月26日に確定する", Impress Watch 2023-06-15): a purchase on the 26th to 31st still
+    pays its own month's rate, not the one just fixed for the next month."""
+    local = moment.astimezone(JST)
+    year, month = (local.year - 1, 12) if local.month == 1 else (local.year, local.month - 1)
+    return period_of(datetime.combine(date(year, month, PERIOD_START_DAY - 1), time(0), JST))
 
 
 def tier_rate(rule: Rule, count: int, amount: int) -> float:
@@ -100,8 +118,25 @@ class Sale:
     price: int
 
 
+class Tally:
+    """Completed sales counted once per app and sales period (count, amount), so finding a
+    sale's tier is one lookup instead of a scan of every sale (`money` and the CSV price
+    every trade: a scan each made them quadratic)."""
+
+    def __init__(self, sales: Iterable[Sale] = ()) -> None:
+        self._totals: dict[tuple[str, datetime], tuple[int, int]] = {}
+        for sale in sales:
+            key = (sale.platform, period_of(sale.completed_at)[0])
+            count, amount = self._totals.get(key, (0, 0))
+            self._totals[key] = (count + 1, amount + sale.price)
+
+    def totals(self, platform: str, start: datetime) -> tuple[int, int]:
+        """The count and amount of the app's sales completed in the period from `start`."""
+        return self._totals.get((platform, start), (0, 0))
+
+
 def rate_for(
-    trade: Trade, book: RuleBook, sales: Sequence[Sale], settings: MoneySettings
+    trade: Trade, book: RuleBook, sales: Tally | Sequence[Sale], settings: MoneySettings
 ) -> float | None:
     """The fee rate (percent) in force for this sale, or None when it cannot be known yet."""
     moment = sold_at(trade)
@@ -114,32 +149,38 @@ def rate_for(
         return rule.premium_rate
     if not rule.tiers:
         return rule.rate
-    start, end = previous_period(moment)
-    before = [s for s in sales if s.platform == trade.platform and start <= s.completed_at < end]
-    count = len(before) + settings.rakuma_outside_count
-    amount = sum(s.price for s in before) + settings.rakuma_outside_amount
+    tally = sales if isinstance(sales, Tally) else Tally(sales)
+    count, amount = tally.totals(trade.platform, previous_period(moment)[0])
+    count += settings.rakuma_outside_count
+    amount += settings.rakuma_outside_amount
     return tier_rate(rule, count, amount)
 
 
-def money_of(trade: Trade, book: RuleBook, sales: Sequence[Sale], settings: MoneySettings) -> Money:
-    """A trade's money; a field that is not known is None (a listing not sold has no fee)."""
+def money_of(
+    trade: Trade, book: RuleBook, sales: Tally | Sequence[Sale], settings: MoneySettings
+) -> Money:
+    """A trade's money; a field that is not known is None (a listing not sold, or a sale
+    cancelled, has no fee and no profit)."""
     cost = _sum(trade.cost, trade.extra_cost)
     if trade.role == "buyer":  # what was paid is the purchase (仕入れ) of an item to resell
         return Money(trade.price, None, None, trade.shipping, None, None)
+    if not went_through(trade):
+        return Money(trade.price, None, None, trade.shipping, cost, None, sold=False)
     rate = rate_for(trade, book, sales, settings)
     fee = fee_of(trade.price, rate) if rate is not None else None
     profit = None
     if fee is not None:
         profit = trade.price - fee - (trade.shipping or 0) - (cost or 0)
-    return Money(trade.price, fee, rate, trade.shipping, cost, profit)
+    return Money(trade.price, fee, rate, trade.shipping, cost, profit, sold=True)
 
 
-def sales_of(trades: Iterable[Trade]) -> list[Sale]:
-    return [
+def sales_of(trades: Iterable[Trade]) -> Tally:
+    """The completed sales of these trades, counted per app and period."""
+    return Tally(
         Sale(t.platform, moment, t.price)
         for t in trades
         if t.role == "seller" and (moment := completed_at(t)) is not None
-    ]
+    )
 
 
 def _sum(*values: int | None) -> int | None:

@@ -278,6 +278,8 @@ def money_line(money: dict[str, Any] | None, screen: Screen) -> str | None:
     """`show`'s money: price − fee − shipping − cost = profit."""
     if not money or money.get("price") is None:
         return None
+    if money.get("sold") is False:  # listed, cancelled, withdrawn: no fee, no profit
+        return screen.say("show_money_unsold", price=yen(money["price"]), cost=yen(money["cost"]))
     rate = money.get("fee_rate")
     return screen.say(
         "show_money",
