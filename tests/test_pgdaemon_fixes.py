@@ -172,3 +172,38 @@ def _wait_file(path: Path, text: str, daemon: DaemonProcess, timeout: float = 20
         assert daemon.proc.poll() is None, daemon.stderr()
         assert time.monotonic() < deadline, f"{path} has no {text!r}: {daemon.stderr()}"
         time.sleep(0.05)
+
+
+def test_a_stale_session_of_the_same_daemon_is_ended_never_taken_for_another_daemon(pg_url):
+    """After a network break the server may still hold the lock for the daemon's old
+    session: the daemon ends that session and leads; a real other daemon is respected."""
+    import psycopg
+
+    from journal.storage.engines.postgres import libpq_url
+    from scheduler.leader import take_seat
+
+    old = take_seat(pg_url)
+    assert old.try_lock() is True
+    new = take_seat(pg_url)
+    try:
+        assert new.try_lock() is None  # ours, from before the break: being ended
+        deadline = time.monotonic() + 10
+        while not new.try_lock():
+            assert time.monotonic() < deadline, "the stale session still holds the lock"
+            time.sleep(0.1)
+        with pytest.raises(psycopg.OperationalError):
+            old.conn.execute("SELECT 1")
+    finally:
+        new.close()
+        old.close()
+    other = psycopg.connect(libpq_url(pg_url), application_name="another daemon")
+    try:
+        other.execute("SELECT pg_advisory_lock(%s)", (new.key,))
+        third = take_seat(pg_url)
+        try:
+            assert third.try_lock() is False  # another daemon's: left alone
+            assert other.execute("SELECT 1").fetchone() == (1,)
+        finally:
+            third.close()
+    finally:
+        other.close()
