@@ -753,12 +753,12 @@ def copy_(to: str) -> None:
     source = _journal(must_exist=True)
     target = resolve_db_path(to)
     try:
-        events, head = copy_journal(source, target)
+        events, head, sent = copy_journal(source, target)
     finally:
         source.close()
     _emit(
-        {"to": shown(target), "events": events, "head": head},
-        render("copy_done", events=events, path=shown(target), head=head),
+        {"to": shown(target), "events": events, "head": head, "reminders_sent": sent},
+        render("copy_done", events=events, path=shown(target), head=head, reminders=sent),
     )
 
 
@@ -845,7 +845,7 @@ def import_(file: str) -> None:
     target = _app().location
     stderr = sys.stderr
 
-    def restore(journal) -> tuple[int, str]:
+    def restore(journal) -> tuple[int, str, int]:
         if size >= _BIG_IMPORT or stderr.isatty():
             with click.progressbar(length=size, label=render("importing"), file=stderr) as bar:
                 return import_file(journal, source, bar.update)
@@ -856,15 +856,18 @@ def import_(file: str) -> None:
         # An existing (empty) journal: the import is one transaction, all of it or nothing.
         journal = _journal()
         try:
-            events, head = restore(journal)
+            events, head, sent = restore(journal)
         finally:
             journal.close()
     else:
         # A new journal appears at the path only once the whole import is in it; a failed
         # or killed import leaves nothing there, and never removes anyone else's journal.
         with Journal.new(target) as journal:
-            events, head = restore(journal)
-    _emit({"events": events, "head": head}, render("import_done", events=events, head=head))
+            events, head, sent = restore(journal)
+    _emit(
+        {"events": events, "head": head, "reminders_sent": sent},
+        render("import_done", events=events, head=head, reminders=sent),
+    )
 
 
 @cli.command()

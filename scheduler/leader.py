@@ -1,39 +1,119 @@
 """The daemon for a journal shared on a PostgreSQL server: one leader delivers, others wait.
 
 Several machines may run `journal daemon` on one shared journal. Exactly one of them
-delivers: the one holding the session advisory lock `LEADER_LOCK`, taken with
+delivers: the one holding the journal's session advisory lock (`lock_key`), taken with
 `pg_try_advisory_lock` on a dedicated connection. The others stand by, trying again every
 `STANDBY_POLL` seconds; the server releases the lock as soon as the leader's connection
 ends (the process stopped, was killed, or its machine went away), so a standby takes over
 within seconds, well under 30. The sent-reminder records are in the shared database, so
-the new leader does not repeat what the old one recorded.
+the new leader does not repeat what the old one recorded. A standby keeps its own files
+(the calendar) all the same: they are read from the journal, never written into it.
 
-The leader learns of new events by LISTEN on `CHANNEL` (every append NOTIFYs it in its
-own transaction, see `journal.storage.engines.postgres`) instead of SQLite's change counter; the
-daemon's loop only drains the notifications the connection has already received.
+Two journals may share a database, each in its own schema: the lock key and the NOTIFY
+channel are derived from the schema (`journal.storage.engines.postgres.IDENTITY_SQL`), so
+each journal has its own leader.
+
+The leader learns of new events by LISTEN on the journal's channel (every append NOTIFYs
+it in its own transaction, see `journal.storage.engines.postgres`) instead of SQLite's change
+counter; the daemon's loop only drains the notifications the connection has already
+received. When that connection breaks (the server restarted, the network went away) the
+leader stops delivering and reconnects with backoff, for as long as it takes; it exits only
+when another daemon holds the lock by then.
 """
 
 import contextlib
+import hashlib
 import logging
+import os
 import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from journal.core.errors import Refused
 from journal.storage.engines import mask
-from journal.storage.engines.postgres import CHANNEL
-from scheduler.daemon import Daemon
+from journal.storage.engines.postgres import IDENTITY_SQL
+from scheduler.daemon import STOP_GRACE, Daemon
+from scheduler.wakeups import REFRESH
 
 log = logging.getLogger("journal.daemon")
 
-LEADER_LOCK = 0x6A6F75726E616C + 1  # one delivering daemon per shared journal
+# The key of a journal in the `public` schema: the one key every journal had before keys
+# were per journal, so a daemon of an earlier version and this one never both lead.
+LEADER_LOCK = 0x6A6F75726E616C + 1
 STANDBY_POLL = 1.0  # seconds between a standby's attempts to lead
+UNREACHABLE_POLL = 5.0  # seconds between a standby's attempts to reach the server
+BACKOFF_FIRST = 0.5  # a leader that lost its connection retries after this, doubling…
+BACKOFF_MAX = 5.0  # …up to this many seconds between attempts
+SAY_EVERY = 60.0  # seconds between "still cannot reach" lines during a long outage
+REFRESH_S = REFRESH.total_seconds()  # a standby's files follow the clock this often too
 
+# Tells this process's sessions from other daemons' (a stale session of our own may hold
+# the lock for a while after a network break; it is ended, never mistaken for a rival).
+SESSION_TAG = f"journal daemon {os.getpid()} {uuid.uuid4().hex[:12]}"
 
 # TCP keepalives on both ends of the leader's connection: if the leader's machine vanishes
 # (power off, network gone), the server ends its session, and so frees the lock, within
 # about 10 + 5 * 3 = 25 s; the leader too notices a dead server within that time.
 KEEPALIVE = {"keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 5}
 KEEPALIVE_COUNT = 3
+
+
+def lock_key(schema: str) -> int:
+    """The leader lock of the journal in `schema`: `LEADER_LOCK` in `public`, else a key
+    derived from the schema's name (advisory locks are per database already)."""
+    if schema == "public":
+        return LEADER_LOCK
+    digest = hashlib.sha256(f"trade-journal leader {schema}".encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
+
+
+@dataclass
+class Seat:
+    """A connection to the server, with the journal's lock key and channel there."""
+
+    conn: Any
+    key: int
+    channel: str
+
+    def try_lock(self) -> bool | None:
+        """Take the leader lock: True, or False when another daemon holds it. None: a
+        session of this process left over from a broken connection held it, and is being
+        ended; try again shortly (it is never mistaken for another daemon)."""
+        if self._try():
+            return True
+        holders = self.conn.execute(_HOLDER, (self.key >> 32 & 0xFFFFFFFF, self.key & 0xFFFFFFFF))
+        stale = [pid for pid, tag in holders.fetchall() if tag == SESSION_TAG]
+        for pid in stale:
+            self.conn.execute("SELECT pg_terminate_backend(%s)", (pid,))
+        return None if stale else False
+
+    def _try(self) -> bool:
+        return bool(self.conn.execute("SELECT pg_try_advisory_lock(%s)", (self.key,)).fetchone()[0])
+
+    def listen(self) -> None:
+        self.conn.execute(f"LISTEN {self.channel}")  # [a-z0-9_] only: see CHANNEL_SQL
+
+    def drain(self, timeout: float = 0) -> int:
+        """How many notifications arrived (waiting up to `timeout` seconds for the first)."""
+        count = 0
+        for _ in self.conn.notifies(timeout=timeout, stop_after=None if not timeout else 1):
+            count += 1
+        return count
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self.conn.close()
+
+
+_HOLDER = (
+    "SELECT a.pid, a.application_name FROM pg_locks l JOIN pg_stat_activity a USING (pid)"
+    " WHERE l.locktype = 'advisory' AND l.granted AND l.database = ("
+    "SELECT oid FROM pg_database WHERE datname = current_database())"
+    " AND l.classid::int8 = %s AND l.objid::int8 = %s AND l.objsubid = 1"
+)
 
 
 def _connect(url: str) -> Any:
@@ -46,6 +126,7 @@ def _connect(url: str) -> Any:
         autocommit=True,
         connect_timeout=CONNECT_TIMEOUT_S,
         keepalives_count=KEEPALIVE_COUNT,
+        application_name=SESSION_TAG,
         **KEEPALIVE,
     )
     for name, value in (
@@ -57,33 +138,50 @@ def _connect(url: str) -> Any:
     return conn
 
 
-def _try_lock(conn: Any) -> bool:
-    return bool(conn.execute("SELECT pg_try_advisory_lock(%s)", (LEADER_LOCK,)).fetchone()[0])
+def take_seat(url: str) -> Seat:
+    """Connect, and learn which journal of the database this URL names (its schema)."""
+    conn = _connect(url)
+    try:
+        schema, channel = conn.execute(IDENTITY_SQL).fetchone()
+    except BaseException:
+        conn.close()
+        raise
+    return Seat(conn, lock_key(schema), channel)
 
 
-def wait_to_lead(url: str, stop: threading.Event) -> Any | None:
-    """Block until this process holds the leader lock (its connection is returned), or
-    until `stop` is set (None). Connection failures are logged and retried."""
+def wait_to_lead(
+    url: str, stop: threading.Event, standby: Callable[[], None] | None = None
+) -> Seat | None:
+    """Block until this process holds the leader lock (its seat is returned), or until
+    `stop` is set (None). Connection failures are logged and retried. While standing by,
+    `standby()` is called at first, whenever the journal changed and every `REFRESH`."""
     said = False
     while not stop.is_set():
         try:
-            conn = _connect(url)
+            seat = take_seat(url)
         except Exception as exc:  # noqa: BLE001 - a server away for a while: keep trying
             log.error("cannot reach %s: %s", mask(url), _line(exc))
-            stop.wait(STANDBY_POLL * 5)
+            stop.wait(UNREACHABLE_POLL)
             continue
         try:
+            seat.listen()  # a standby follows the journal too, for its own files
+            kept = None
             while not stop.is_set():
-                if _try_lock(conn):
+                held = seat.try_lock()
+                if held:
                     log.info("leading: this daemon delivers the reminders of %s", mask(url))
-                    return conn
-                if not said:
+                    return seat
+                if held is False and not said:
                     log.info("standing by: another daemon delivers for %s", mask(url))
                     said = True
-                stop.wait(STANDBY_POLL)
+                if standby is not None and (kept is None or time.monotonic() - kept > REFRESH_S):
+                    kept = time.monotonic()
+                    standby()
+                if seat.drain(STANDBY_POLL) and standby is not None:
+                    standby()
         except Exception as exc:  # noqa: BLE001 - the connection broke: start again
             log.error("lost the connection to %s: %s", mask(url), _line(exc))
-        conn.close()
+        seat.close()
     return None
 
 
@@ -96,17 +194,19 @@ class SharedDaemon(Daemon):
     """The daemon on a PostgreSQL journal: leads or stands by, follows the log by LISTEN.
 
     The connection holding the leader lock is also the one listening, so a broken
-    connection is noticed at the next check (within `POLL`): the daemon then takes the lock
-    again at once, or, if another daemon leads by then, stops delivering and exits with
-    status 1 (a service manager restarts it, as a standby).
+    connection is noticed at the next check (within `POLL`): the daemon then stops
+    delivering (its wake-ups paused) and takes the lock again on a new connection, at once
+    and then with backoff while the server is away. If another daemon leads by then, it
+    exits with status 1 (a service manager restarts it, as a standby).
     """
 
     def __init__(self, url: str, *args: Any, **kwargs: Any) -> None:
         self.url = url
         self.notified = 0
-        self.leader: Any = None
+        self.seat: Seat | None = None
         self.lost = False
         self.stop_event = threading.Event()
+        self.away: _Away | None = None
         super().__init__(*args, **kwargs)
 
     def _pin(self, journal: Any) -> None:
@@ -114,56 +214,132 @@ class SharedDaemon(Daemon):
 
     def run(self, stop: threading.Event) -> None:
         self.stop_event = stop
-        self.leader = wait_to_lead(self.url, stop)
-        if self.leader is None:
+        keep = self._keep if self.after_change is not None else None
+        self.seat = wait_to_lead(self.url, stop, keep)
+        if self.seat is None:
+            self._stop_keeping()
             log.info("stopped")
             return
         try:
             super().run(stop)
         finally:
-            self.leader.close()
+            self.seat.close()
         if self.lost:
             raise Refused("leadership_lost", path=mask(self.url))
 
+    def _stop_keeping(self) -> None:
+        """A standby stopping: a calendar being written is finished, not torn."""
+        self.stopping.set()
+        if self._keeper is not None:
+            self._keeper.join(STOP_GRACE)
+
     def _watch(self) -> int:
-        self.watcher = self.leader
-        self.watcher.execute(f"LISTEN {CHANNEL}")
+        assert self.seat is not None
+        self.watcher = self.seat.conn
+        self.seat.listen()
         return self._data_version()
 
     def _data_version(self) -> int:
         """How many notifications have arrived: a new number means the log moved."""
         if self.watcher is None:
-            return -1
+            if self.away is not None:
+                self._reconnect()
+            return self.notified
         try:
-            for _ in self.watcher.notifies(timeout=0):
-                self.notified += 1
+            assert self.seat is not None
+            self.notified += self.seat.drain()
         except Exception as exc:  # noqa: BLE001 - the leader's connection broke
-            self._relead(exc)
-            return -1
+            self._lost(exc)
         return self.notified
 
-    def _relead(self, exc: BaseException) -> None:
-        """Take the lock again on a new connection, or stop so only one daemon delivers."""
+    def _lost(self, exc: BaseException) -> None:
+        """Stop delivering (another daemon may lead meanwhile) and start reconnecting."""
         log.warning("lost the connection to %s: %s", mask(self.url), _line(exc))
-        with contextlib.suppress(Exception):
-            self.leader.close()
-        try:
-            conn = _connect(self.url)
-            if _try_lock(conn):
-                self.leader = conn
-                self._watch()
-                log.info("leading again: this daemon delivers for %s", mask(self.url))
-                return
-            conn.close()
-        except Exception as again:  # noqa: BLE001 - the server is away: stop delivering
-            log.error("cannot reach %s: %s", mask(self.url), _line(again))
-        log.error("no longer the leader for %s: stopping its deliveries", mask(self.url))
+        if self.seat is not None:
+            self.seat.close()
         self.watcher = None
-        self.lost = True
-        self.stop_event.set()
+        with contextlib.suppress(Exception):
+            self.scheduler.pause()  # no wake-up delivers until the lock is ours again
+        self.away = _Away()
+        self._reconnect()
+
+    def _reconnect(self) -> None:
+        """One attempt to take the lock again, when the backoff allows."""
+        away = self.away
+        assert away is not None
+        if time.monotonic() < away.next_try:
+            return
+        try:
+            seat = take_seat(self.url)
+        except Exception as exc:  # noqa: BLE001 - the server is still away
+            away.failed(self.url, exc)
+            return
+        try:
+            held = seat.try_lock()
+            if held:
+                seat.listen()
+        except Exception as exc:  # noqa: BLE001 - broke again at once
+            seat.close()
+            away.failed(self.url, exc)
+            return
+        if held is None:  # our own session from before the break: being ended
+            seat.close()
+            away.next_try = time.monotonic() + BACKOFF_FIRST
+            return
+        if not held:
+            seat.close()
+            log.error("no longer the leader for %s: stopping its deliveries", mask(self.url))
+            self.lost = True
+            self.stop_event.set()
+            return
+        self._lead_again(seat, away)
+
+    def _lead_again(self, seat: Seat, away: "_Away") -> None:
+        self.seat, self.away, self.watcher = seat, None, seat.conn
+        self.notified += 1  # notifications may have been missed: the loop re-reads the log
+        with contextlib.suppress(Exception):
+            self.scheduler.resume()
+        if away.attempts:
+            log.info("reached %s again after %d s", mask(self.url), away.seconds())
+        log.info("leading again: this daemon delivers for %s", mask(self.url))
+        self._safely(self.refresh)  # deliver what fell due while the server was away
 
     def _file_changed(self) -> bool:
         return False  # a database is not deleted or replaced under us like a file
+
+
+class _Away:
+    """A leader's outage: when it began, when to try again, what was said."""
+
+    def __init__(self) -> None:
+        self.since = time.monotonic()
+        self.next_try = 0.0  # at once: a server restarting quickly is caught at once
+        self.delay = BACKOFF_FIRST
+        self.attempts = 0
+        self.said = 0.0
+
+    def seconds(self) -> int:
+        return round(time.monotonic() - self.since)
+
+    def failed(self, url: str, exc: BaseException) -> None:
+        now = time.monotonic()
+        self.attempts += 1
+        self.next_try = now + self.delay
+        self.delay = min(self.delay * 2, BACKOFF_MAX)
+        if self.attempts == 1:
+            log.error(
+                "cannot reach %s: %s; nothing is delivered until it is back (trying again"
+                " every %d s at most)",
+                mask(url),
+                _line(exc),
+                BACKOFF_MAX,
+            )
+            self.said = now
+        elif now - self.said >= SAY_EVERY:
+            log.warning(
+                "still cannot reach %s after %d s: %s", mask(url), self.seconds(), _line(exc)
+            )
+            self.said = now
 
 
 class _NoLock:

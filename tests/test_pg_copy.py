@@ -35,7 +35,7 @@ def test_copy_sqlite_to_postgres_and_back(pg_url, tmp_path):
     head = json.loads(ok(local, "verify", "--json"))["head"]
 
     there = json.loads(ok(local, "copy", "--to", pg_url, "--json"))
-    assert there == {"to": pg_url, "events": 5, "head": head}
+    assert there == {"to": pg_url, "events": 5, "head": head, "reminders_sent": 0}
     assert [r[:10] for r in pg_rows(pg_url)] == [r[:10] for r in sqlite_rows(local)]
     assert [r[-1] for r in pg_rows(pg_url)][-1] == head
     assert json.loads(ok(pg_url, "verify", "--json"))["head"] == head

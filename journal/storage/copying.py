@@ -3,7 +3,9 @@ PostgreSQL database), chain and hashes intact.
 
 The log goes through the export format (written to a private temporary file, then imported
 in one transaction), so a copy is checked exactly as an import is: every hash re-computed,
-the chain re-linked, the read models rebuilt, all or nothing.
+the chain re-linked, the read models rebuilt, all or nothing. The sent-reminder records go
+with it (see `journal.storage.sent_export`): a daemon on the copy does not remind again of
+what was delivered.
 """
 
 import tempfile
@@ -23,8 +25,9 @@ def shown(target: Path | str) -> str:
     return mask(target) if isinstance(target, str) else str(target)
 
 
-def copy_journal(source: "Journal", target: Path | str) -> tuple[int, str]:
-    """Copy every event of `source` into the empty journal at `target`; (events, head)."""
+def copy_journal(source: "Journal", target: Path | str) -> tuple[int, str, int]:
+    """Copy every event and sent-reminder record of `source` into the empty journal at
+    `target`; (events, head, records)."""
     from journal.service import Journal
 
     with tempfile.TemporaryDirectory(prefix="journal-copy-") as folder:

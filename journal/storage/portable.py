@@ -1,8 +1,10 @@
 """Taking the log out and putting it back: backup, export to JSON lines, import (restore).
 
 An export is the log itself, every stored column of every event, so the hash chain can be
-rechecked anywhere; its first line is a header with the event count and the head hash, so
-a file cut short is refused too. Import restores such a file into an *empty* journal only:
+rechecked anywhere, then the sent-reminder records (`journal.storage.sent_export`), so a
+restored or copied journal does not remind again of what was delivered; its first line is a
+header with the event count, the head hash and the record count, so a file cut short is
+refused too. Import restores such a file into an *empty* journal only:
 merging two logs would renumber events and change every hash after the first merged one,
 which is exactly what the chain exists to reveal. Import is one transaction: all of it or
 nothing.
@@ -19,7 +21,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from journal.core.errors import BadInput, JournalError
 from journal.core.validate import stored_event
-from journal.storage import files, queries
+from journal.storage import files, queries, sent_export
 from journal.storage.engines import driver_sql
 from journal.storage.engines.sqlite import online_backup, sqlite_uri
 from journal.storage.integrity import ChainCheck, stored_rows
@@ -30,7 +32,8 @@ if TYPE_CHECKING:
     from journal.service import Journal
 
 FORMAT = "trade-journal-events"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: the sent-reminder records follow the events
+READABLE_VERSIONS = (1, 2)  # version 1 (events only) still imports
 COLUMNS = tuple(c.strip() for c in EVENT_COLUMNS.split(","))
 _INTS = frozenset({"seq", "version", "schema_version"})
 _BATCH = 5000
@@ -45,16 +48,26 @@ def _dumps(value: Any) -> str:
 
 
 def export_lines(journal: "Journal") -> Iterator[str]:
-    """The header, then one JSON object per event in seq order, all from one snapshot."""
+    """The header, then one JSON object per event in seq order, then one per sent-reminder
+    record, all from one snapshot."""
     with journal.store.read() as conn:
         count, head = conn.exec_driver_sql(
             "SELECT count(*), (SELECT hash FROM events ORDER BY seq DESC LIMIT 1) FROM events"
         ).one()
+        sent = queries.sent_records(conn)
         yield _dumps(
-            {"format": FORMAT, "version": FORMAT_VERSION, "events": count, "head": head or ""}
+            {
+                "format": FORMAT,
+                "version": FORMAT_VERSION,
+                "events": count,
+                "head": head or "",
+                "reminders_sent": len(sent),
+            }
         )
         for row in stored_rows(conn):
             yield _dumps(dict(zip(COLUMNS, row, strict=True)))
+        for record in sent:
+            yield _dumps(sent_export.line_of(record))
 
 
 def export_to(journal: "Journal", target: Path | None, write: Callable[[str], Any]) -> int:
@@ -74,20 +87,26 @@ def export_to(journal: "Journal", target: Path | None, write: Callable[[str], An
 
 def import_file(
     journal: "Journal", source: Path, progress: Callable[[int], None] | None = None
-) -> tuple[int, str]:
-    """Restore an export into this (empty) journal; returns (events, head hash).
+) -> tuple[int, str, int]:
+    """Restore an export into this (empty) journal; returns (events, head hash, records of
+    sent reminders).
 
     `progress(n)` is told of every n more bytes of the file checked and inserted.
     """
     with _open_source(source) as handle:
         header = _header(handle.readline(MAX_LINE), source)
+        sent: list[tuple] | None = [] if header["version"] >= 2 else None
         try:
             with journal.store.write() as conn:
                 if queries.checkpoint(conn) or journal.store.last_seq(conn):
                     raise BadInput("import_not_empty", path=str(journal.store.path))
-                state = _insert_all(conn, handle, source, progress, journal.store.duplicate)
+                duplicate = journal.store.duplicate
+                state = _insert_all(conn, handle, source, progress, duplicate, sent)
                 if state.seq != header["events"] or (state.seq and state.head != header["head"]):
                     raise BadInput("import_truncated", path=str(source))
+                if sent is not None and len(sent) != header["reminders_sent"]:
+                    raise BadInput("import_truncated", path=str(source))
+                sent_export.insert(conn, sent or [], duplicate, str(source))
                 try:
                     rebuild(conn, journal.store, journal.book)
                 except JournalError as exc:
@@ -98,7 +117,7 @@ def import_file(
             raise BadInput(
                 "import_damaged", path=str(source), line="?", why="duplicate event id"
             ) from None
-    return state.seq, state.head
+    return state.seq, state.head, len(sent or [])
 
 
 def _insert_all(
@@ -107,9 +126,11 @@ def _insert_all(
     source: Path,
     progress: Callable[[int], None] | None,
     duplicate: tuple[type[Exception], ...],
+    sent: list[tuple] | None = None,
 ) -> ChainCheck:
     """Check and insert the event lines in batches; the chain is checked as they stream.
-    `duplicate`: the store's exceptions for an event id seen before."""
+    `duplicate`: the store's exceptions for an event id seen before. Sent-reminder record
+    lines are checked and gathered into `sent` (None: the format has none)."""
     state = ChainCheck()
     cursor = conn.connection.dbapi_connection.cursor()
     insert = driver_sql(conn, _INSERT)
@@ -143,7 +164,11 @@ def _insert_all(
                 raise BadInput("import_damaged", path=str(source), line=number, why=why)
             if not line.strip():
                 continue
-            batch.append(_row(line, number, source))
+            item = _parsed(line, number, source)
+            if sent is not None and sent_export.is_record(item):
+                sent.append(sent_export.record_row(item, number, str(source)))
+                continue
+            batch.append(_row(item, number, source))
             numbers.append(number)
             if len(batch) >= _BATCH:
                 done = handle.tell()
@@ -159,11 +184,21 @@ _PICK = operator.itemgetter(*COLUMNS)
 _TYPES = tuple(int if c in _INTS else str for c in COLUMNS)
 
 
-def _row(line: bytes, number: int, source: Path) -> tuple:
-    """One export line as a stored row, its column types checked."""
+def _parsed(line: bytes, number: int, source: Path) -> Any:
+    """One export line's JSON value."""
     try:
-        row = _PICK(json.loads(line))
-    except (ValueError, KeyError, TypeError, RecursionError):
+        return json.loads(line)
+    except (ValueError, RecursionError):
+        raise BadInput(
+            "import_damaged", path=str(source), line=number, why="not an event line"
+        ) from None
+
+
+def _row(item: Any, number: int, source: Path) -> tuple:
+    """One export line (parsed) as a stored row, its column types checked."""
+    try:
+        row = _PICK(item)
+    except (KeyError, TypeError):
         raise BadInput(
             "import_damaged", path=str(source), line=number, why="not an event line"
         ) from None
@@ -185,12 +220,13 @@ def _header(line: bytes, source: Path) -> dict[str, Any]:
             header.get("format") == FORMAT
             and type(header.get("events")) is int
             and isinstance(header.get("head"), str)
+            and (header.get("version") != 2 or type(header.get("reminders_sent")) is int)
         )
     except (ValueError, AttributeError, RecursionError):
         ok = False
     if not ok:
         raise BadInput("import_not_export", path=str(source))
-    if header.get("version") != FORMAT_VERSION:
+    if type(header.get("version")) is not int or header["version"] not in READABLE_VERSIONS:
         raise BadInput("import_newer", path=str(source), version=header.get("version"))
     return header
 

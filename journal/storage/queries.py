@@ -340,6 +340,15 @@ def sent_since(conn: Connection, since: datetime) -> list[Any]:
     )
 
 
+def sent_records(conn: Connection) -> list[tuple]:
+    """Every sent-reminder record (for an export), sorted in Python by its key: the same
+    order on every engine (a server's collation may sort text differently from SQLite)."""
+    rows = conn.exec_driver_sql(
+        "SELECT trade, kind, due, offset_s, sent_at, how, notifier FROM reminders_sent"
+    )
+    return sorted(tuple(r) for r in rows)
+
+
 def _chunked(
     conn: Connection,
     sql: str,

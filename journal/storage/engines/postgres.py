@@ -28,6 +28,21 @@ APPEND_LOCK = 0x6A6F75726E616C  # "journal"
 CONNECT_TIMEOUT_S = 10
 CHANNEL = "journal_events"  # NOTIFY on every append; the daemon LISTENs (scheduler.leader)
 
+# A journal is the set of tables in one schema: two journals may share a database, each in
+# its own schema (`?options=-csearch_path%3Dalpha`). The schema holding `events` (else the
+# one new tables would go to) is the journal's identity there; its NOTIFY channel is
+# `CHANNEL` in `public` (where every journal was before channels were per journal, so
+# earlier versions' writers and daemons still meet) and `CHANNEL_<digest>` elsewhere.
+SCHEMA_SQL = (
+    "coalesce((SELECT relnamespace::regnamespace::text FROM pg_class"
+    " WHERE oid = to_regclass('events')), current_schema(), '')"
+)
+CHANNEL_SQL = (
+    f"CASE WHEN {SCHEMA_SQL} = 'public' THEN '{CHANNEL}'"
+    f" ELSE '{CHANNEL}_' || left(md5({SCHEMA_SQL}), 16) END"
+)
+IDENTITY_SQL = f"SELECT {SCHEMA_SQL}, {CHANNEL_SQL}"
+
 _PLACEHOLDER = re.compile(r"'[^']*'|\?")
 _NOCASE = re.compile(r"(\w+) = \? COLLATE NOCASE")
 _SCALAR_MAX = re.compile(r"\bmax\((\w+), \?\)")
@@ -140,7 +155,7 @@ class PgStore(Store):
         """Append (see Store.append), and tell listening daemons once this commits."""
         stored = super().append(conn, pending, recorded_at)
         if stored:
-            conn.exec_driver_sql(f"NOTIFY {CHANNEL}")
+            conn.exec_driver_sql(f"SELECT pg_notify({CHANNEL_SQL}, '')")
         return stored
 
     # -- schema ---------------------------------------------------------------------------
