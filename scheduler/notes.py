@@ -7,6 +7,7 @@ from journal.settings import reader
 from journal.text.display import iso, remaining, span, when
 from journal.text.i18n import Locale
 from journal.text.messages import render_for
+from journal.text.table import clean
 from scheduler.notify import Note
 from scheduler.plan import Delivery, Reminder
 
@@ -14,8 +15,9 @@ SUMMARY_TRADES = 50  # trade ids named in a summary's JOURNAL_TRADE / console li
 
 
 def reminder_note(item: Delivery, title: str, now: datetime, loc: Locale | None = None) -> Note:
-    """The note of one reminder for `loc`'s reader (by default the one the settings name at
-    delivery time: the daemon follows a changed language without a restart)."""
+    """The note of one reminder for `loc`'s reader (by default the one the settings name;
+    the daemon reads its config once, so a changed language or zone takes effect when it
+    is restarted)."""
     r = item.reminder
     loc = loc or reader()
 
@@ -34,7 +36,8 @@ def reminder_note(item: Delivery, title: str, now: datetime, loc: Locale | None 
     elif item.late:
         body = render("reminder_late", body=body, late=span(now - r.at, loc.language))
     return Note(
-        title=render("reminder_title", trade=r.trade, title=title) if title else r.trade,
+        # stored text from any client: no escape reaches a desktop, and no NUL an argv
+        title=render("reminder_title", trade=r.trade, title=clean(title)) if title else r.trade,
         message=body,
         trade=r.trade,
         kind=r.kind,

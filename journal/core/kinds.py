@@ -35,8 +35,10 @@ KIND_SPECS: dict[str, KindSpec] = {
     "dedicated_expiry": KindSpec(("seller",), ("request", "purchase"), Kind.DEDICATED),
     "confirmation_cleanup": KindSpec(("seller",), ("delisting",), Kind.CONFIRMATION),
     "inspect": KindSpec(("buyer",), ("receipt", "completion")),
-    # another listing of the same item was taken: take this one down (journal/core/items.py)
-    "delist": KindSpec(("seller",), ("delisting", "cancellation")),
+    # another listing of the same item was taken: take this one down (journal/core/items.py);
+    # once this one sells too there is nothing to take down: that is a double sale, said
+    # as such when it is recorded (`double_sale`), never "delist" a sold listing
+    "delist": KindSpec(("seller",), ("delisting", "cancellation", "purchase", "approval")),
 }
 # A deadline is overdue when it has passed and the trade still waits for the step it asks
 # for: a kind met by a step, not one the app acts on itself (auto-complete) and not a
