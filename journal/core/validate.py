@@ -258,7 +258,7 @@ def _stored_problem(row: tuple) -> str | None:
         if key not in required and key not in optional:
             return f"bad payload ({_short(key)})"
         if not _FIELDS[key](value):
-            shown = " (control characters)" if _has_controls(value) else ""
+            shown = " (control characters)" if _has_controls(key, value) else ""
             return f"bad payload {key}{shown}"
     for key in required:
         if key not in fields:
@@ -268,5 +268,5 @@ def _stored_problem(row: tuple) -> str | None:
     return None
 
 
-def _has_controls(value: Any) -> bool:
-    return type(value) is str and not printable(value, multiline=True)
+def _has_controls(key: str, value: Any) -> bool:
+    return type(value) is str and not printable(value, multiline=key in ("note", "reason"))
