@@ -257,6 +257,21 @@ def test_the_delist_alarm_names_the_app_and_where_it_sold(ok, run, monkeypatch) 
     ]
 
 
+def test_the_daemons_delist_note_names_the_app_and_where_it_sold(ok, run, monkeypatch) -> None:
+    monkeypatch.setenv("JOURNAL_LANG", "ja")
+    with freeze_time(NOW):
+        first, second = _two_listings(ok)
+        ok("add", "sold", first, "--buyer", "かな")
+        result = run("daemon", "--once", "--notifier", "console")
+    assert result.code == 0, result.err
+    delist = [line for line in result.out.splitlines() if line.startswith(f"{second} delist")]
+    assert len(delist) == 1
+    assert (
+        f"メルカリの {second} を今すぐ取り下げてください（Yahoo!フリマの {first} で売れました）"
+        in delist[0]
+    )
+
+
 def test_a_second_sale_of_one_item_is_a_double_sale(ok, run, monkeypatch) -> None:
     monkeypatch.setenv("JOURNAL_LANG", "ja")
     with freeze_time(NOW):
