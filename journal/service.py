@@ -140,7 +140,7 @@ class Journal:
         with self.store.read() as conn:
             pairs = queries.items(conn)
             trades = {t: self._fold(conn, t) for _, t in pairs}
-        from journal.core.items import sold_twice, taken
+        from journal.core.items import sold, sold_twice
 
         twice = sold_twice(pairs, trades)
         out: dict[str, list[dict[str, Any]]] = {}
@@ -149,7 +149,7 @@ class Journal:
             if t is None:
                 continue
             row = {"id": t.id, "platform": t.platform, "title": t.title, "state": t.state}
-            delist = bool(t.item_taken) and not t.finished and not taken(t)
+            delist = bool(t.item_taken) and not t.finished and not sold(t)
             row |= {"delist": delist, "double_sale": t.id in twice and not t.finished}
             out.setdefault(item, []).append(row)
         return [{"item": item, "listings": rows} for item, rows in out.items()]

@@ -309,6 +309,19 @@ def test_a_double_sale_is_a_warning_in_json(ok, run) -> None:
     assert "DOUBLE SALE" in warning["message"]
 
 
+def test_selling_while_another_listing_is_held_is_the_delist_alarm_not_a_double_sale(ok, run):
+    with freeze_time(NOW):
+        first, second = _two_listings(ok)
+        ok("add", "hold", first, "--buyer", "ゆき", "--until", "+2d")
+        data = run("add", "sold", second, "--buyer", "けん", "--json").json()
+        assert data["warnings"] == []
+        listings = run("items", "--json").json()[0]["listings"]
+        assert [(x["id"], x["delist"], x["double_sale"]) for x in listings] == [
+            (first, True, False),
+            (second, False, False),
+        ]
+
+
 def test_cancelling_one_of_the_two_ends_the_double_sale(ok, run) -> None:
     with freeze_time(NOW):
         first, second = _two_listings(ok)

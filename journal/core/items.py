@@ -28,20 +28,27 @@ def taken(trade: Trade | None) -> bool:
     return trade.state in TAKEN_STATES or (trade.state in OPEN_STATES and hold_active(trade))
 
 
+def sold(trade: Trade | None) -> bool:
+    """Is this listing's item sold (approved, bundled, or further), not only held?"""
+    return taken(trade) and trade is not None and trade.state in TAKEN_STATES
+
+
 def double_sold(before: Trade | None, after: Trade | None, others: Iterable[Trade]) -> list[Trade]:
-    """The other listings of the item that were already taken when this one was taken too
-    (二重販売: two buyers for one item; one of the trades must be cancelled)."""
-    if after is None or not taken(after) or taken(before):
+    """The other listings of the item already sold when this one is sold too (二重販売: two
+    buyers for one item; one of the trades must be cancelled). A hold is not a sale: selling
+    a listing while another is held is the delist alarm's case."""
+    if not sold(after) or sold(before):
         return []
-    return [o for o in others if o.id != after.id and o.id in after.item_taken and taken(o)]
+    assert after is not None
+    return [o for o in others if o.id != after.id and o.item == after.item and sold(o)]
 
 
 def sold_twice(pairs: Iterable[tuple[str, str]], trades: dict[str, Trade | None]) -> set[str]:
-    """The listings taken while another listing of their item is too; `pairs` are
+    """The listings sold while another listing of their item is too; `pairs` are
     (item, listing id), `trades` the listings by id."""
     by_item: dict[str, set[str]] = {}
     for item, trade_id in pairs:
-        if taken(trades.get(trade_id)):
+        if sold(trades.get(trade_id)):
             by_item.setdefault(item, set()).add(trade_id)
     return set().union(*(ids for ids in by_item.values() if len(ids) > 1))
 
@@ -52,7 +59,7 @@ def double_sales(
     listings_of: Callable[[str], list[str]],
 ) -> list[tuple[Trade, Trade]]:
     """(listing, other) for each listing that the `stored` events (one command, numbered)
-    took while `other`, another listing of its item, was already taken. `history(stream)`
+    sold while `other`, another listing of its item, was already sold. `history(stream)`
     gives a stream's stored events, `listings_of(item)` the ids of an item's listings."""
     first, last = stored[0].seq or 0, stored[-1].seq or 0
     found: list[tuple[Trade, Trade]] = []
