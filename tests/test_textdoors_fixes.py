@@ -86,6 +86,25 @@ def test_import_refuses_control_characters_as_add_does(
     assert not target.exists()
 
 
+def test_an_unknown_payload_key_is_quoted_escaped(ok, run, tmp_path) -> None:
+    lines = _export(ok, tmp_path)
+    forged = _forged(lines, tmp_path, "listed", "\x07k\x1b]0;x\x07", "v")
+    result = run("import", forged, "--db", tmp_path / "new.sqlite")
+    assert result.code == 2
+    assert "bad payload (\\x07k\\x1b]0;x\\x07)" in result.err
+    assert not FORBIDDEN.search(result.err)
+
+
+def test_an_event_id_no_program_could_hash_is_refused_not_a_crash(ok, run, tmp_path) -> None:
+    lines = _export(ok, tmp_path)
+    event = json.loads(lines[1])
+    event["event_id"] = "\ud800"  # a lone surrogate: JSON can say it, UTF-8 cannot
+    source = tmp_path / "odd.jsonl"
+    source.write_text(f"{lines[0]}\n{json.dumps(event)}\n", encoding="utf-8")
+    result = run("import", source, "--db", tmp_path / "new.sqlite")
+    assert result.code == 2 and "#1 T1 listed: bad event_id" in result.err
+
+
 def test_add_refuses_what_import_refuses(run) -> None:
     result = run("add", "listed", "--platform", "mercari", "--title", HOSTILE, "--price", "1")
     assert result.code == 2 and "control characters" in result.err

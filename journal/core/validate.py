@@ -256,7 +256,7 @@ def _stored_problem(row: tuple) -> str | None:
     required, optional = shape
     for key, value in fields.items():
         if key not in required and key not in optional:
-            return f"bad payload ({_short(key)})"
+            return f"bad payload ({_short(_escaped(key))})"
         if not _FIELDS[key](value):
             shown = " (control characters)" if _has_controls(key, value) else ""
             return f"bad payload {key}{shown}"
@@ -270,3 +270,10 @@ def _stored_problem(row: tuple) -> str | None:
 
 def _has_controls(key: str, value: Any) -> bool:
     return type(value) is str and not printable(value, multiline=key in ("note", "reason"))
+
+
+def _escaped(value: str) -> str:
+    """Text from a file as a message may quote it: controls and lone surrogates escaped."""
+    if value.isprintable():
+        return value
+    return value.encode("unicode_escape", "backslashreplace").decode("ascii")
