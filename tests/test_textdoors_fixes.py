@@ -412,3 +412,19 @@ def test_undo_on_a_terminal_asks_on_stderr_so_json_stays_json(tmp_path) -> None:
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["voided"] == 2
     assert "[y/N]" in done.stderr
+
+
+def test_a_changed_language_is_followed_from_the_next_start(ok, run, monkeypatch, tmp_path):
+    """What scheduler/notes.py promises: the language of the config in force when the daemon
+    starts (it is read once per process, so a change needs a restart)."""
+    monkeypatch.delenv("JOURNAL_LANG")
+    config = Path(os.environ["JOURNAL_CONFIG"])
+    with freeze_time(NOW):
+        ok("add", "listed", "--platform", "mercari", "--title", "ニット", "--price", "900")
+        ok("add", "hold", "T1", "--buyer", "ゆき", "--until", "+1d")
+        config.write_text('language = "ja"\n', encoding="utf-8")
+        japanese = run("daemon", "--dry-run")
+        config.write_text('language = "en"\n', encoding="utf-8")
+        english = run("daemon", "--dry-run")
+    assert japanese.code == 0 and english.code == 0
+    assert "取り置き" in japanese.out and "hold" in english.out and "取り置き" not in english.out
