@@ -308,7 +308,7 @@ def _item_notices(journal, stored) -> list[dict[str, Any]]:
 
 
 def _double_sales(journal, stored) -> list[dict[str, Any]]:
-    """二重販売: the step took a listing whose item another listing had already taken."""
+    """二重販売: the step sold a listing whose item another listing had already sold."""
     from journal.text.labels import label
     from journal.text.messages import render
     from journal.text.table import clean

@@ -155,8 +155,8 @@ class Journal:
         return [{"item": item, "listings": rows} for item, rows in out.items()]
 
     def double_sales(self, stored: Sequence[Event]) -> list[tuple[Trade, Trade]]:
-        """(listing, other): each listing the recorded step took while another listing of
-        its item was already taken (journal/core/items.py)."""
+        """(listing, other): each listing the recorded step sold while another listing of
+        its item was already sold, a double sale (journal/core/items.py)."""
         from journal.core.items import double_sales
 
         if not stored or stored[0].seq is None:

@@ -30,7 +30,7 @@ def taken(trade: Trade | None) -> bool:
 
 def sold(trade: Trade | None) -> bool:
     """Is this listing's item sold (approved, bundled, or further), not only held?"""
-    return taken(trade) and trade is not None and trade.state in TAKEN_STATES
+    return trade is not None and taken(trade) and trade.state in TAKEN_STATES
 
 
 def double_sold(before: Trade | None, after: Trade | None, others: Iterable[Trade]) -> list[Trade]:
