@@ -7,6 +7,8 @@ journal writes `item-taken` into each of them, in the same transaction as the st
 their `delist` deadline is due at once (overdue until delisted or cancelled). When the
 taking is undone (the sale cancelled, the hold ended, the step voided), `item-released`
 withdraws the alarm. The facts stay in the log, so a rebuild gives the same alarms.
+When a listing whose item is already sold elsewhere sells too, nothing is left to take
+down: that is a double sale (二重販売), which `add` says as a warning (`double_sold`).
 """
 
 from collections.abc import Callable, Iterable, Sequence
