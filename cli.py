@@ -253,6 +253,7 @@ def _report(journal, type_: str, stored) -> tuple[dict[str, Any], list[str]]:
     state_trade, _events, deadlines = journal.trade(subject)
     now = _now()
     notes = [{"code": key, "message": render(key)} for key in warnings(state_trade, type_)]
+    notes += _double_sales(journal, stored)
     for note in notes:
         click.echo(f"journal: {note['message']}", err=True)
     nxt = _next_deadline(state_trade, deadlines, now)
@@ -265,12 +266,9 @@ def _report(journal, type_: str, stored) -> tuple[dict[str, Any], list[str]]:
         "notices": [],
     }
     lines = [_step_line(state_trade, type_, stored[0].seq, nxt, now)]
-    for kind in ("item-taken", "item-released"):
-        others = [e.stream for e in stored if e.type == kind]
-        if others:  # the double-listing alarm (journal/core/items.py), said at once
-            notice = render(f"notice_{kind.replace('-', '_')}", trades=", ".join(others))
-            data["notices"].append({"code": kind, "message": notice, "trades": others})
-            lines.append(notice)
+    for notice in _item_notices(journal, stored):  # the double-listing alarm, said at once
+        data["notices"].append(notice)
+        lines.append(notice["message"])
     if type_ in ("completed", "rated") and state_trade.state == "completed":
         window = next((d for d in deadlines if d.kind == "message_window"), None)
         if window and state_trade.role == "seller":
@@ -278,6 +276,59 @@ def _report(journal, type_: str, stored) -> tuple[dict[str, Any], list[str]]:
             data["notices"].append({"code": "personal_info", "message": notice})
             lines.append(notice)
     return data, lines
+
+
+def _item_notices(journal, stored) -> list[dict[str, Any]]:
+    """The double-listing alarm (journal/core/items.py): which listing to take down on which
+    app, and where the item went; or which alarms are withdrawn."""
+    from journal.text.labels import label
+    from journal.text.messages import render
+
+    lang = _locale().language
+    out: list[dict[str, Any]] = []
+    for event in (e for e in stored if e.type == "item-taken"):
+        target, by = journal.trade(event.stream)[0], journal.trade(event.payload["by"])[0]
+        message = render(
+            "notice_item_taken",
+            trade=target.id,
+            platform=label("platform", target.platform, lang),
+            by=by.id,
+            by_platform=label("platform", by.platform, lang),
+            how=render(f"taken_{event.payload['step']}"),
+        )
+        out.append(
+            {"code": "item-taken", "message": message, "trades": [target.id]}
+            | {"platform": target.platform, "by": by.id, "by_platform": by.platform}
+        )
+    released = [e.stream for e in stored if e.type == "item-released"]
+    if released:
+        message = render("notice_item_released", trades=", ".join(released))
+        out.append({"code": "item-released", "message": message, "trades": released})
+    return out
+
+
+def _double_sales(journal, stored) -> list[dict[str, Any]]:
+    """二重販売: the step sold a listing whose item another listing had already sold."""
+    from journal.text.labels import label
+    from journal.text.messages import render
+    from journal.text.table import clean
+
+    lang = _locale().language
+    out = []
+    for this, other in journal.double_sales(stored):
+        message = render(
+            "double_sale",
+            item=clean(this.item),
+            trade=this.id,
+            platform=label("platform", this.platform, lang),
+            other=other.id,
+            other_platform=label("platform", other.platform, lang),
+        )
+        listings = [{"id": t.id, "platform": t.platform} for t in (this, other)]
+        out.append(
+            {"code": "double_sale", "message": message, "item": this.item, "trades": listings}
+        )
+    return out
 
 
 def _next_deadline(trade, deadlines, now):
@@ -297,10 +348,11 @@ def _step_line(trade, type_: str, seq: int, nxt, now) -> str:
     from journal.text.display import remaining, short_when
     from journal.text.labels import label
     from journal.text.messages import render
+    from journal.text.table import clean
 
     loc = _locale()
     lang = loc.language
-    head = render("add_line", trade=trade.id, seq=seq, title=trade.title)
+    head = render("add_line", trade=trade.id, seq=seq, title=clean(trade.title))
     step = label("step", type_, lang)
     if nxt is None:
         return render(
@@ -646,7 +698,8 @@ def undo(yes: bool, reason: str | None) -> None:
     if not yes:
         if not sys.stdin.isatty():
             raise BadInput("undo_needs_yes", what=what)
-        if not click.confirm(render("undo_confirm", what=what), default=False):
+        # the question goes to stderr: stdout holds only the answer (`--json` stays JSON)
+        if not click.confirm(render("undo_confirm", what=what), default=False, err=True):
             _emit({"voided": None}, render("undo_kept"))
             return
     stored = journal.void(target.seq, reason or "undo", now=_now())
@@ -964,11 +1017,11 @@ def daemon(
 
     if as_of is not None and not once:
         raise click.UsageError(render("as_of_needs_once"))
-    from journal.settings import language
+    from journal.settings import reader
     from scheduler import notify, run
     from scheduler.leader import lock_for
 
-    run.log_to_stderr(language(), verbose)
+    run.log_to_stderr(reader(), verbose)
     config = _app().config
     chosen = notify.choose(config.notifier, notifier, program, urls)
     keep = run.calendar_keeper(config.calendar)

@@ -141,14 +141,30 @@ class Journal:
         with self.store.read() as conn:
             pairs = queries.items(conn)
             trades = {t: self._fold(conn, t) for _, t in pairs}
+        from journal.core.items import sold, sold_twice
+
+        twice = sold_twice(pairs, trades)
         out: dict[str, list[dict[str, Any]]] = {}
         for item, trade_id in pairs:
             t = trades[trade_id]
             if t is None:
                 continue
             row = {"id": t.id, "platform": t.platform, "title": t.title, "state": t.state}
-            out.setdefault(item, []).append(row | {"delist": bool(t.item_taken) and not t.finished})
+            delist = bool(t.item_taken) and not t.finished and not sold(t)
+            row |= {"delist": delist, "double_sale": t.id in twice and not t.finished}
+            out.setdefault(item, []).append(row)
         return [{"item": item, "listings": rows} for item, rows in out.items()]
+
+    def double_sales(self, stored: Sequence[Event]) -> list[tuple[Trade, Trade]]:
+        """(listing, other): each listing the recorded step sold while another listing of
+        its item was already sold, a double sale (journal/core/items.py)."""
+        from journal.core.items import double_sales
+
+        if not stored or stored[0].seq is None:
+            return []  # a retried command: it was said the first time
+        with self.store.read() as conn:
+            history = partial(self.store.stream, conn)
+            return double_sales(stored, history, partial(queries.item_listings, conn))
 
     def all_trades(self) -> list[Trade]:
         """Trades folded from the log (`money`, the CSV export), in creation order."""

@@ -90,12 +90,17 @@ class DueWork:
         deliveries, summarize = due_now(reminders, set(), now, self.lateness, known)
         del reminders, known
         titles = reads.titles(conn, {d.reminder.trade for d in deliveries})
+        places = _delist_places(
+            conn, {d.reminder.trade for d in deliveries if d.reminder.kind == "delist"}
+        )
         works = []
         for item in deliveries:
             how = "late" if item.late else "on_time"
+            trade = item.reminder.trade
+            where = places.get(trade) if item.reminder.kind == "delist" else None
             works.append(
                 Work(
-                    reminder_note(item, titles.get(item.reminder.trade, ""), now),
+                    reminder_note(item, titles.get(trade, ""), now, where=where),
                     [(item.reminder, how), *((r, "superseded") for r in item.superseded)],
                 )
             )
@@ -133,3 +138,21 @@ class DueWork:
                 if int(r.offset.total_seconds()) not in sent:
                     found.append(r)
         return found
+
+
+def _delist_places(conn: Connection, ids: set[str]) -> dict[str, tuple[str, str, str, str]]:
+    """For a delist reminder, where to go and why: (the listing's app, the listing that took
+    the item first, its app, how it took it), so the note names the app to open."""
+    if not ids:
+        return {}
+    from journal.core.items import how_taken
+    from journal.core.trade import fold
+
+    listings = [t for t in map(fold, reads.streams(conn, sorted(ids))) if t and t.item_taken]
+    first = {t.id: min(t.item_taken, key=t.item_taken.__getitem__) for t in listings}
+    takers = {t.id: t for t in map(fold, reads.streams(conn, sorted(set(first.values())))) if t}
+    return {
+        t.id: (t.platform, by.id, by.platform, how_taken(by))
+        for t in listings
+        if (by := takers.get(first[t.id])) is not None
+    }

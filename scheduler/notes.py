@@ -6,16 +6,25 @@ from datetime import datetime, timedelta
 from journal.settings import reader
 from journal.text.display import iso, remaining, span, when
 from journal.text.i18n import Locale
+from journal.text.labels import label
 from journal.text.messages import render_for
+from journal.text.table import clean
 from scheduler.notify import Note
 from scheduler.plan import Delivery, Reminder
 
 SUMMARY_TRADES = 50  # trade ids named in a summary's JOURNAL_TRADE / console line
 
 
-def reminder_note(item: Delivery, title: str, now: datetime, loc: Locale | None = None) -> Note:
-    """The note of one reminder for `loc`'s reader (by default the one the settings name at
-    delivery time: the daemon follows a changed language without a restart)."""
+def reminder_note(
+    item: Delivery,
+    title: str,
+    now: datetime,
+    loc: Locale | None = None,
+    where: tuple[str, str, str, str] | None = None,
+) -> Note:
+    """The note of one reminder for `loc`'s reader (by default the one the settings name;
+    the daemon reads its config once, so a changed language or zone takes effect when it
+    is restarted)."""
     r = item.reminder
     loc = loc or reader()
 
@@ -25,7 +34,7 @@ def reminder_note(item: Delivery, title: str, now: datetime, loc: Locale | None 
     body = render(
         "reminder_body",
         kind=render(f"kind_{r.kind}"),
-        todo=render(f"todo_{r.kind}"),
+        todo=_todo(r, where, loc),
         due=when(r.due, loc),
         left=remaining(r.due, now, loc.language),
     )
@@ -34,11 +43,30 @@ def reminder_note(item: Delivery, title: str, now: datetime, loc: Locale | None 
     elif item.late:
         body = render("reminder_late", body=body, late=span(now - r.at, loc.language))
     return Note(
-        title=render("reminder_title", trade=r.trade, title=title) if title else r.trade,
+        # stored text from any client: no escape reaches a desktop, and no NUL an argv
+        title=render("reminder_title", trade=r.trade, title=clean(title)) if title else r.trade,
         message=body,
         trade=r.trade,
         kind=r.kind,
         due=iso(r.due, loc.zone),
+    )
+
+
+def _todo(r: Reminder, where: tuple[str, str, str, str] | None, loc: Locale) -> str:
+    """What to do; for a delist alarm, `where` = (the listing's app, the listing that took
+    the item, its app, how), so the note names the app to open:
+    `メルカリの T20 を今すぐ取り下げてください（Yahoo!フリマの T19 で売れました）`."""
+    if where is None:
+        return render_for(loc, f"todo_{r.kind}")
+    platform, by, by_platform, how = where
+    return render_for(
+        loc,
+        "notice_item_taken",
+        trade=r.trade,
+        platform=label("platform", platform, loc.language),
+        by=by,
+        by_platform=label("platform", by_platform, loc.language),
+        how=render_for(loc, f"taken_{how}"),
     )
 
 

@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from journal.text.i18n import Locale
 from scheduler.notify import Notifier
 from scheduler.reminders import Reminders
 from scheduler.work import Outcome
@@ -19,12 +20,14 @@ from scheduler.work import Outcome
 Keeper = Callable[[Reminders], None]
 
 
-def log_to_stderr(lang: str, verbose: bool) -> None:
-    """The daemon's log on stderr, in the reader's language (journal/text/logtext.py)."""
+def log_to_stderr(reader: Locale, verbose: bool) -> None:
+    """The daemon's log on stderr, in the reader's language and timezone
+    (journal/text/logtext.py)."""
     from journal.text.logtext import TranslatingFormatter
 
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(TranslatingFormatter(lang, "%(asctime)s journal daemon: %(message)s"))
+    line = "%(asctime)s journal daemon: %(message)s"
+    handler.setFormatter(TranslatingFormatter(reader.language, line, reader.zone))
     logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, handlers=[handler])
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
 

@@ -58,7 +58,7 @@ def test_cancelling_the_sale_withdraws_the_alarm(run, ok, platform) -> None:
     with freeze_time(NOW):
         first, second = listed(ok, "mercari"), listed(ok, platform)
         out = ok("add", "sold", first, "--buyer", "けん")
-        assert f"listed as {second}: delist it there now" in out
+        assert f"delist {second} on {platform} now" in out and f"sold on mercari as {first}" in out
         assert delists(run) == [(second, True)]
         ok("add", "cancelled", first, "--reason", "連絡なし")
         assert delists(run) == []

@@ -7,13 +7,15 @@ journal writes `item-taken` into each of them, in the same transaction as the st
 their `delist` deadline is due at once (overdue until delisted or cancelled). When the
 taking is undone (the sale cancelled, the hold ended, the step voided), `item-released`
 withdraws the alarm. The facts stay in the log, so a rebuild gives the same alarms.
+When a listing whose item is already sold elsewhere sells too, nothing is left to take
+down: that is a double sale (二重販売), which `add` says as a warning (`double_sold`).
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 
-from journal.core.events import Event
-from journal.core.trade import Trade, apply, hold_active, new_trade
+from journal.core.events import ITEM_TYPES, Event
+from journal.core.trade import Trade, apply, fold, hold_active, new_trade
 
 OPEN_STATES = frozenset({"listed", "requested"})
 TAKEN_STATES = frozenset(
@@ -28,7 +30,54 @@ def taken(trade: Trade | None) -> bool:
     return trade.state in TAKEN_STATES or (trade.state in OPEN_STATES and hold_active(trade))
 
 
-def _how(trade: Trade) -> str:
+def sold(trade: Trade | None) -> bool:
+    """Is this listing's item sold (approved, bundled, or further), not only held?"""
+    return trade is not None and taken(trade) and trade.state in TAKEN_STATES
+
+
+def double_sold(before: Trade | None, after: Trade | None, others: Iterable[Trade]) -> list[Trade]:
+    """The other listings of the item already sold when this one is sold too (二重販売: two
+    buyers for one item; one of the trades must be cancelled). A hold is not a sale: selling
+    a listing while another is held is the delist alarm's case."""
+    if not sold(after) or sold(before):
+        return []
+    assert after is not None
+    return [o for o in others if o.id != after.id and o.item == after.item and sold(o)]
+
+
+def sold_twice(pairs: Iterable[tuple[str, str]], trades: dict[str, Trade | None]) -> set[str]:
+    """The listings sold while another listing of their item is too; `pairs` are
+    (item, listing id), `trades` the listings by id."""
+    by_item: dict[str, set[str]] = {}
+    for item, trade_id in pairs:
+        if sold(trades.get(trade_id)):
+            by_item.setdefault(item, set()).add(trade_id)
+    return set().union(*(ids for ids in by_item.values() if len(ids) > 1))
+
+
+def double_sales(
+    stored: Sequence[Event],
+    history: Callable[[str], list[Event]],
+    listings_of: Callable[[str], list[str]],
+) -> list[tuple[Trade, Trade]]:
+    """(listing, other) for each listing that the `stored` events (one command, numbered)
+    sold while `other`, another listing of its item, was already sold. `history(stream)`
+    gives a stream's stored events, `listings_of(item)` the ids of an item's listings."""
+    first, last = stored[0].seq or 0, stored[-1].seq or 0
+    found: list[tuple[Trade, Trade]] = []
+    for stream in dict.fromkeys(e.stream for e in stored if e.type not in ITEM_TYPES):
+        events = [e for e in history(stream) if (e.seq or 0) <= last]
+        after = fold(events)
+        if after is None or not after.item:
+            continue
+        before = fold([e for e in events if (e.seq or 0) < first])
+        others = [t for t in map(fold, map(history, listings_of(after.item))) if t is not None]
+        found.extend((after, other) for other in double_sold(before, after, others))
+    return found
+
+
+def how_taken(trade: Trade) -> str:
+    """How a listing took its item: sold, approved, bundled or hold."""
     if trade.state == "bundled":
         return "bundled"
     if trade.state in OPEN_STATES:
@@ -60,7 +109,7 @@ def follow(
     elif now and not was:
         for other in others:
             if other.state in OPEN_STATES and not other.finished:
-                out.append(_alarm(other, "item-taken", subject, at, _how(after)))
+                out.append(_alarm(other, "item-taken", subject, at, how_taken(after)))
     elif was and not now:
         for other in others:
             if not other.finished and subject.id in other.item_taken:

@@ -35,8 +35,10 @@ KIND_SPECS: dict[str, KindSpec] = {
     "dedicated_expiry": KindSpec(("seller",), ("request", "purchase"), Kind.DEDICATED),
     "confirmation_cleanup": KindSpec(("seller",), ("delisting",), Kind.CONFIRMATION),
     "inspect": KindSpec(("buyer",), ("receipt", "completion")),
-    # another listing of the same item was taken: take this one down (journal/core/items.py)
-    "delist": KindSpec(("seller",), ("delisting", "cancellation")),
+    # another listing of the same item was taken: take this one down (journal/core/items.py);
+    # once this one sells too there is nothing to take down: that is a double sale, said
+    # as such when it is recorded (`double_sale`), never "delist" a sold listing
+    "delist": KindSpec(("seller",), ("delisting", "cancellation", "purchase", "approval")),
 }
 # The kinds that wait for a step: once the trade is finished (cancelled, completed, taken
 # down, bundled) one still unmet is closed, since that step will never come; the windows

@@ -50,13 +50,25 @@ def text(value: str, what: str, limit: int = MAX_TEXT, multiline: bool = True) -
         raise BadInput("empty_text", what=what)
     if len(cleaned) > limit:
         raise BadInput("text_too_long", what=what, limit=limit, length=len(cleaned))
-    allowed = {"\n", "\t"} if multiline else set()
-    for char in cleaned:
-        if unicodedata.category(char) in ("Cc", "Cf", "Cs") and char not in allowed:
-            if char in ("\u200d", "\ufe0f"):  # emoji joiners and variation selectors
-                continue
-            raise BadInput("control_chars", what=what)
+    if not printable(cleaned, multiline):
+        raise BadInput("control_chars", what=what)
     return cleaned
+
+
+_LINE_BREAKS = frozenset({"\n", "\t"})
+_JOINERS = frozenset({"\u200d", "\ufe0f"})  # emoji joiners and variation selectors
+
+
+def printable(value: str, multiline: bool = False) -> bool:
+    """No control, format or surrogate character (Cc, Cf, Cs) but emoji joiners, and in
+    multi-line text newlines and tabs: the one rule for text from a person or from a file,
+    since such characters move a terminal's cursor, forge table rows and break notifiers."""
+    if value.isprintable():  # the usual case, at C speed: no Cc, Cf or Cs in it
+        return True
+    allowed = _LINE_BREAKS | _JOINERS if multiline else _JOINERS
+    return not any(
+        unicodedata.category(char) in ("Cc", "Cf", "Cs") and char not in allowed for char in value
+    )
 
 
 def choice(value: str, option: str, choices: tuple[str, ...]) -> str:
@@ -152,8 +164,12 @@ def _short(value: str | None) -> str:
 # --- events from outside (an import file): the payloads this program writes, and no other --
 
 
-def _is_text(limit: int):
-    return lambda v: type(v) is str and 0 < len(v) <= limit
+def _is_text(limit: int, multiline: bool = False):
+    """Text as `text()` accepts it from a person: a door that skipped this check (an
+    import, a copy) would let through what `add` refuses."""
+    return lambda v: (
+        type(v) is str and 0 < len(v) <= limit and v.strip() != "" and printable(v, multiline)
+    )
 
 
 def _is_int(low: int, high: int):
@@ -183,8 +199,8 @@ _FIELDS = {
     "shipping": _is_int(0, MAX_PRICE),
     "cost": _is_int(0, MAX_PRICE),
     "buyer": _is_text(MAX_NAME),
-    "note": _is_text(MAX_TEXT),
-    "reason": _is_text(MAX_TEXT),
+    "note": _is_text(MAX_TEXT, multiline=True),
+    "reason": _is_text(MAX_TEXT, multiline=True),
     "until": _is_instant,
     "kind": lambda v: v in KINDS,
     "ship_days": lambda v: v in SHIP_DAYS,
@@ -207,10 +223,23 @@ _PAYLOADS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 
 
 def stored_event(row: tuple) -> str | None:
-    """What is wrong with a stored event row from outside (None: nothing). `row` holds the
-    stored columns in order; a chain can be consistent and still carry a payload that no
-    version of this program wrote (a price that is text), which would break `show` later."""
-    _seq, _event_id, stream, _version, type_, _schema, payload, occurred, recorded = row[:9]
+    """What is wrong with a stored event row from outside (None: nothing), naming the event
+    (`#3 T1 listed: bad payload title (control characters)`). `row` holds the stored
+    columns in order; a chain can be consistent and still carry a payload that no version
+    of this program wrote (a price that is text, a title with terminal escapes), which
+    would break `show` later or reach a terminal."""
+    why = _stored_problem(row)
+    if why is None:
+        return None
+    seq, _event_id, stream, _version, type_ = row[:5]
+    named = [f"#{seq}"] + [stream] * _is_id(stream) + [type_] * (type_ in _PAYLOADS)
+    return f"{' '.join(named)}: {why}"
+
+
+def _stored_problem(row: tuple) -> str | None:
+    _seq, event_id, stream, _version, type_, _schema, payload, occurred, recorded = row[:9]
+    if not (0 < len(event_id) <= MAX_NAME and printable(event_id)):
+        return "bad event_id"
     if not _is_id(stream):
         return "bad stream"
     shape = _PAYLOADS.get(type_)
@@ -227,12 +256,24 @@ def stored_event(row: tuple) -> str | None:
     required, optional = shape
     for key, value in fields.items():
         if key not in required and key not in optional:
-            return f"bad payload ({_short(key)})"
+            return f"bad payload ({_short(_escaped(key))})"
         if not _FIELDS[key](value):
-            return f"bad payload {key}"
+            shown = " (control characters)" if _has_controls(key, value) else ""
+            return f"bad payload {key}{shown}"
     for key in required:
         if key not in fields:
             return f"bad payload (no {key})"
     if type_ == "price" and not fields:
         return "bad payload (no price or title)"
     return None
+
+
+def _has_controls(key: str, value: Any) -> bool:
+    return type(value) is str and not printable(value, multiline=key in ("note", "reason"))
+
+
+def _escaped(value: str) -> str:
+    """Text from a file as a message may quote it: controls and lone surrogates escaped."""
+    if value.isprintable():
+        return value
+    return value.encode("unicode_escape", "backslashreplace").decode("ascii")

@@ -9,6 +9,8 @@ what was delivered.
 """
 
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,7 +32,7 @@ def copy_journal(source: "Journal", target: Path | str) -> tuple[int, str, int]:
     `target`; (events, head, records)."""
     from journal.service import Journal
 
-    with tempfile.TemporaryDirectory(prefix="journal-copy-") as folder:
+    with tempfile.TemporaryDirectory(prefix="journal-copy-") as folder, _named(source):
         staged = Path(folder) / "events.jsonl"
         export_to(source, staged, None)
         if is_url(target) or Path(target).exists():
@@ -44,3 +46,15 @@ def copy_journal(source: "Journal", target: Path | str) -> tuple[int, str, int]:
                 into.close()
         with Journal.new(Path(target)) as into:
             return import_file(into, staged)
+
+
+@contextmanager
+def _named(source: "Journal") -> Iterator[None]:
+    """An event the import refuses is named in the source journal, not in the temporary
+    file it went through (an event another client wrote on a shared server, say)."""
+    try:
+        yield
+    except BadInput as exc:
+        if exc.key != "import_damaged":
+            raise
+        raise BadInput("copy_damaged", path=shown(source.location), why=exc.params["why"]) from None

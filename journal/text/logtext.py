@@ -6,14 +6,25 @@ arguments are put in. Lower layers log as before and never read the language.
 """
 
 import logging
+from datetime import UTC, datetime, tzinfo
 
 from journal.text.i18n import translate
 
 
 class TranslatingFormatter(logging.Formatter):
-    def __init__(self, lang: str, fmt: str) -> None:
+    """Each line in the reader's language, stamped in the reader's timezone with its offset
+    (`2026-12-05 01:37:51,696+09:00`), so it matches `journal reminders` and the
+    notifications, whatever zone the machine runs in."""
+
+    def __init__(self, lang: str, fmt: str, zone: tzinfo = UTC) -> None:
         super().__init__(fmt)
         self.lang = lang
+        self.zone = zone
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:  # noqa: N802 - logging's name
+        moment = datetime.fromtimestamp(record.created, self.zone)
+        offset = moment.strftime("%z")
+        return f"{moment:%Y-%m-%d %H:%M:%S},{int(record.msecs):03d}{offset[:3]}:{offset[3:]}"
 
     def format(self, record: logging.LogRecord) -> str:
         if self.lang != "en" and isinstance(record.msg, str):

@@ -229,14 +229,16 @@ def trade_screen(data: dict[str, Any], events: list[Event], now: datetime, scree
         label("state", data["state"], lang),
     ]
     if data.get("buyer"):
-        facts.append(data["buyer"])
-    lines = [f"{data['id']}  {data['title']}", "  " + " · ".join(facts)]
+        facts.append(table.clean(data["buyer"]))
+    lines = [f"{data['id']}  {table.clean(data['title'])}", "  " + " · ".join(facts)]
     money = money_line(data.get("money"), screen)
     if money:
         lines.append("  " + money)
     hold = data.get("hold")
     if hold and hold["active"]:
-        lines.append("  " + screen.say("show_hold", buyer=hold["buyer"], until=hold["until"]))
+        lines.append(
+            "  " + screen.say("show_hold", buyer=table.clean(hold["buyer"]), until=hold["until"])
+        )
     if data.get("bundled_into"):
         lines.append("  " + screen.say("show_bundled_into", trade=data["bundled_into"]))
     if data.get("bundled_from"):
@@ -257,6 +259,8 @@ def items_screen(data: list[dict[str, Any]], screen: Screen) -> str:
     for entry in data:
         for n, listing in enumerate(entry["listings"]):
             mark = screen.say("item_delist") if listing["delist"] else ""
+            if listing.get("double_sale"):
+                mark = screen.say("item_double_sale")
             rows.append(
                 [
                     entry["item"] if n == 0 else "",
@@ -266,7 +270,7 @@ def items_screen(data: list[dict[str, Any]], screen: Screen) -> str:
                     listing["title"],
                 ]
             )
-            colours.append("red" if listing["delist"] else None)
+            colours.append("red" if mark else None)
     return screen.table(("item", "id", "platform", "state", "title"), rows, "title", colours)
 
 

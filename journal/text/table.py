@@ -25,6 +25,33 @@ def char_width(ch: str) -> int:
     return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
 
 
+_ZWJ = "\u200d"  # joins emoji into one picture (families, flags): kept
+
+
+@lru_cache(maxsize=4096)
+def _visible(ch: str) -> str:
+    category = unicodedata.category(ch)
+    if ch == "\t" or category in ("Zl", "Zp"):
+        return " "
+    if category == "Cc":
+        code = ord(ch)
+        if code < 0x20:
+            return chr(0x2400 + code)  # ␛ ␍ ␊ ␇ ␀: Unicode's pictures of C0 controls
+        return "\u2421" if code == 0x7F else "\ufffd"
+    if category in ("Cf", "Cs") and ch != _ZWJ:
+        return "\ufffd"
+    return ch
+
+
+def clean(text: str) -> str:
+    """Stored text as a screen may print it: control, format and surrogate characters
+    become visible marks, so a title written by another client (an import, a shared
+    server) cannot move the cursor, set the window title or forge a table row."""
+    if text.isprintable():
+        return text
+    return "".join(map(_visible, text))
+
+
 def width(text: str) -> int:
     if text.isascii() and text.isprintable():  # most cells: one cell per character
         return len(text)
@@ -64,7 +91,7 @@ def render(
     (default: the last) is cut with `…` so no row wraps; other columns are cut only if
     that is not enough. Without it (piped), nothing is cut."""
     cols = len(header)
-    table = [list(header)] + [[str(c) for c in r] for r in rows]
+    table = [list(map(clean, header))] + [[clean(str(c)) for c in r] for r in rows]
     widths = [max(width(r[i]) for r in table) for i in range(cols)]
     if max_width is not None:
         widths = _fit(widths, max_width - width(indent), cols if shrink is None else shrink)

@@ -29,6 +29,8 @@ def events_json(events: list[Event]) -> list[dict[str, Any]]:
             "recorded_at": e.recorded_at,
             "voided": e.seq in voided,
         }
+        if e.type == VOID_TYPE:  # its payload's `seq` would clash with the event's own
+            item["voids"] = e.payload["seq"]
         for key, value in e.payload.items():
             item.setdefault(key, value)
         out.append(item)
