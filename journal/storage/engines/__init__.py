@@ -32,6 +32,27 @@ def mask(url: str) -> str:
     return re.sub(r"([?&]password=)[^&]*", r"\1***", url, flags=re.IGNORECASE)
 
 
+def without_password(url: str) -> str:
+    """The URL with its password left out (userinfo and `password=`), for a place others
+    can read, like a service's command line; libpq then takes it from ~/.pgpass."""
+    url = re.sub(r"^([^:/]+://[^:/@]*):[^/]*@", r"\1@", url)
+    url = re.sub(r"([?&])(ssl)?password=[^&]*(&|$)", r"\1", url, flags=re.IGNORECASE)
+    return url.rstrip("?&")
+
+
+def scrub(text: str, url: str) -> str:
+    """`text` (a driver's message about `url`) with every piece of the URL's password
+    masked: a password holding `@`, `:` or `/` is cut there by the driver, and a piece
+    may come back inside its message (`failed to resolve host 'Secret@host'`)."""
+    secrets = re.findall(r"^[^:/]+://[^:/@]*:([^/]*)@", url)
+    secrets += re.findall(r"[?&]password=([^&]*)", url, flags=re.IGNORECASE)
+    pieces = {p for s in secrets for p in (s, *re.split(r"[@:/?#&=]", s)) if p}
+    for piece in sorted(pieces, key=len, reverse=True):
+        if piece in text:
+            text = text.replace(piece, "***") if len(piece) >= 4 else "***"
+    return text
+
+
 def open_store(location: str | Path, *, create: bool = True) -> Any:
     """The store for this location: SQLite for a path, PostgreSQL for a URL."""
     if is_url(location):
