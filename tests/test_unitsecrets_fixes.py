@@ -146,18 +146,27 @@ def test_a_database_password_holding_an_at_sign_is_not_in_the_drivers_detail(env
 
 
 def verify(unit: Path) -> None:
-    """systemd's own reading of the unit, when systemd-analyze is here."""
-    analyze = shutil.which("systemd-analyze")
-    if analyze is None:
-        return
-    done = subprocess.run([analyze, "verify", str(unit)], capture_output=True, text=True)
+    """systemd's own reading of the unit (the callers skip without systemd-analyze)."""
+    done = subprocess.run(
+        [ANALYZE or "systemd-analyze", "verify", str(unit)], capture_output=True, text=True
+    )
     assert done.returncode == 0, done.stderr
     assert "Unbalanced" not in done.stderr and "ignoring" not in done.stderr
 
 
-def test_systemd_analyze_is_here_to_check_the_units() -> None:
-    if shutil.which("systemd-analyze") is None:
-        pytest.skip("systemd-analyze is not installed")
+ANALYZE = shutil.which("systemd-analyze")
+needs_analyze = pytest.mark.skipif(ANALYZE is None, reason="systemd-analyze is not installed")
+
+
+@needs_analyze
+@pytest.mark.parametrize(
+    "name", ["o'brien.sqlite", 'say "hi" 100%h $HOME \\.sqlite', "日記.sqlite"]
+)
+def test_systemd_analyze_verifies_the_written_unit(env, tmp_path, name) -> None:
+    env["JOURNAL_DB"] = str(tmp_path / name)
+    done = journal(env, "daemon", "install")
+    assert done.returncode == 0, done.stderr
+    verify(unit_of(env))
 
 
 def test_a_journal_path_with_quote_specifier_variable_and_backslash(env, tmp_path) -> None:
@@ -170,7 +179,6 @@ def test_a_journal_path_with_quote_specifier_variable_and_backslash(env, tmp_pat
     expected = str(tmp_path / "o'brien 100%%h$$HOME \\\\x.sqlite")
     assert command.endswith(f' daemon --db "{expected}"'), command
     assert "RestartPreventExitStatus=2" in unit.read_text()
-    verify(unit)
     status = journal(env, "daemon", "status", "--json")
     assert status.returncode == 0, status.stderr
     data = json.loads(status.stdout)
@@ -205,7 +213,6 @@ def test_the_language_is_written_as_the_language_in_force(env) -> None:
     assert done.returncode == 0, done.stderr
     text = unit_of(env).read_text()
     assert 'Environment="JOURNAL_LANG=en"\n' in text and "ExecStartPre" not in text
-    verify(unit_of(env))
 
 
 # --- 18. daemon status on any unit ---------------------------------------------------------
