@@ -89,7 +89,7 @@ def exec_program(raw: bytes) -> str | None:
     program = first[len(prefixes) :].replace("%%", "%")
     if ":" not in prefixes:
         program = program.replace("$$", "$")
-    if not program or _UNWRITABLE.search(program):
+    if not program or not program.isprintable():  # nothing to run, or to show
         raise UnitUnreadable("no_command")
     return program
 
