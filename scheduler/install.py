@@ -129,7 +129,7 @@ def pgpass_hint(db: Path | str) -> str | None:
         port = str(parts.port or 5432)
     except ValueError:
         port = "*"
-    fields = [parts.hostname or "localhost", port, parts.path.lstrip("/") or "*"]
+    fields = [parts.hostname or "localhost", port, unquote(parts.path.lstrip("/")) or "*"]
     return ":".join([*fields, unquote(parts.username or "*"), "PASSWORD"])
 
 
