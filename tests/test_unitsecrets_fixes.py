@@ -90,6 +90,23 @@ def test_install_never_copies_a_database_password(env, place) -> None:
     assert unit_of(env).is_file()  # the unit was among the files searched
 
 
+def test_a_server_journals_password_is_nowhere_but_where_it_was_put(env, pg_url) -> None:
+    """The test server trusts its loopback logins, so any password logs in: planted here,
+    it must not come out of any command, log (`-v` included) or file."""
+    assert pg_url.startswith("postgresql://journal@"), pg_url
+    env["JOURNAL_DB"] = pg_url.replace("journal@", "journal:TopSecret9@", 1)
+    done = [
+        journal(env, "add", "listed", "--platform", "mercari", "--title", "x", "--price", "9"),
+        journal(env, "daemon", "--once", "-v", "--notifier", "console"),
+        journal(env, "daemon", "install"),
+        journal(env, "daemon", "status", "--json"),
+        journal(env, "config", "--json"),
+    ]
+    assert [d.returncode for d in done] == [0] * 5, [d.stderr for d in done]
+    assert "TopSecret9" not in everything_written(env, *done)
+    assert f"--db {pg_url}\n" in unit_of(env).read_text()
+
+
 class _Sink(BaseHTTPRequestHandler):
     def do_POST(self) -> None:  # noqa: N802 - the http.server name
         self.rfile.read(int(self.headers.get("Content-Length", 0)))
