@@ -862,6 +862,10 @@ def _export_csv(journal, target, year: int | None) -> None:
     from journal.text.csv_export import COLUMNS
     from journal.text.messages import render
 
+    if year is not None:
+        from journal.core.money_report import checked_year
+
+        checked_year(year)  # the same years as `money`'s periods
     header = [render(f"csv_{name}") for name in COLUMNS]
     text = journal.csv(header, user_tz(), year)
     if target is None:
@@ -1121,12 +1125,15 @@ def daemon_install() -> None:
     from pathlib import Path
 
     from journal.text.messages import render
-    from scheduler.install import install, journal_command, source_checkout
+    from scheduler.install import install, journal_command, pgpass_hint, source_checkout
 
     path, enable = install(_app().location)
     program = journal_command()[0]
     source = source_checkout(Path(program))
     lines = [render("daemon_installed", path=str(path), command=enable)]
+    pgpass = pgpass_hint(_app().location)  # the password stays out of the unit: say where
+    if pgpass:
+        lines.append(render("daemon_pgpass", line=pgpass))
     if source:
         click.echo(f"journal: {render('daemon_in_source', folder=str(source))}", err=True)
     _emit(
@@ -1135,6 +1142,7 @@ def daemon_install() -> None:
             "enable": enable,
             "program": program,
             "inside_source_folder": source and str(source),
+            "pgpass": pgpass,
         },
         "\n".join(lines),
     )
@@ -1172,30 +1180,34 @@ def daemon_status() -> None:
     from pathlib import Path
 
     from journal.text.messages import render
-    from scheduler.install import running_daemon, service_file, service_program, source_checkout
+    from scheduler import install as service
 
     db = _app().location
-    path = service_file()
-    program = service_program(path) if path.is_file() else None
-    pid = running_daemon(db)
-    source = source_checkout(Path(program)) if program else None
+    path = service.service_file()
+    program, problem = service.read_service(path)
+    pid = service.running_daemon(db)
+    source = service.source_checkout(Path(program)) if program else None
     from journal.storage.engines import mask
 
     data = {
         "journal": str(db) if isinstance(db, Path) else mask(db),
         "service": str(path) if path.is_file() else None,
         "program": program,
-        "program_exists": bool(program and Path(program).exists()),
+        "program_exists": bool(program and service.program_exists(program)),
         "inside_source_folder": str(source) if source else None,
+        "service_unreadable": problem,
         "running": pid is not None,
         "pid": pid or None,
     }
     lines = [render("status_journal", path=data["journal"])]
-    lines.append(
-        render("status_service", path=str(path), program=program)
-        if program
-        else render("status_no_service")
-    )
+    if problem:
+        lines.append(render(f"status_unit_{problem}", path=str(path)))
+    else:
+        lines.append(
+            render("status_service", path=str(path), program=program)
+            if program
+            else render("status_no_service")
+        )
     if program and not data["program_exists"]:
         lines.append(render("status_program_missing", program=program))
     if source:

@@ -9,13 +9,15 @@ import os
 import shlex
 import sys
 from pathlib import Path
-from xml.sax.saxutils import escape
+from urllib.parse import unquote, urlsplit
+from xml.sax.saxutils import escape, unescape
 
 from journal.core.errors import BadInput
+from journal.storage.engines import without_password
+from scheduler.unitfile import UnitUnreadable, checked, environment, exec_program, exec_word
 
 UNIT_NAME = "trade-journal.service"
 AGENT_LABEL = "jp.trade-journal.daemon"
-_PASSED_ENV = ("JOURNAL_CONFIG", "JOURNAL_TZ", "JOURNAL_LANG")
 
 
 def journal_command() -> list[str]:
@@ -30,10 +32,21 @@ def journal_command() -> list[str]:
 def source_checkout(program: Path) -> Path | None:
     """The source folder whose virtual environment holds `program`, if it is one (a folder
     with pyproject.toml above the environment): deleting or moving it breaks the service."""
-    for folder in program.resolve().parents:
-        if (folder / "pyproject.toml").is_file() and (folder / "cli.py").is_file():
-            return folder
+    try:
+        for folder in program.resolve().parents:
+            if (folder / "pyproject.toml").is_file() and (folder / "cli.py").is_file():
+                return folder
+    except (OSError, RuntimeError, ValueError):  # a name too long, a symlink loop
+        return None
     return None
+
+
+def program_exists(program: str) -> bool:
+    """Whether the service's program is still there (any name a unit can hold)."""
+    try:
+        return Path(program).exists()
+    except (OSError, ValueError):
+        return False
 
 
 def service_file(platform: str | None = None, home: Path | None = None) -> Path:
@@ -74,17 +87,68 @@ def uninstall(platform: str | None = None, home: Path | None = None) -> tuple[Pa
 
 
 def service_program(path: Path) -> str | None:
-    """The program a written service file starts (its first argument)."""
+    """The program a written service file starts (its first argument); None without one.
+
+    Raises UnitUnreadable when the file is there but neither systemd nor we can read its
+    command (not UTF-8, unbalanced quotes, an empty `ExecStart=`).
+    """
     try:
-        text = path.read_text("utf-8")
+        raw = path.read_bytes()
     except OSError:
         return None
+    if path.suffix != ".plist":
+        return exec_program(raw)
+    text = raw.decode("utf-8", "replace")
     for line in text.splitlines():
-        if line.startswith("ExecStart="):
-            return shlex.split(line.removeprefix("ExecStart="))[0]
         if "<string>" in line and "ProgramArguments" not in line and "Label" not in line:
-            return line.strip().removeprefix("<string>").removesuffix("</string>")
+            program = unescape(line.strip().removeprefix("<string>").removesuffix("</string>"))
+            if not program or not program.isprintable():
+                raise UnitUnreadable("no_command")
+            return program
     return None
+
+
+def read_service(path: Path) -> tuple[str | None, str | None]:
+    """(the program the service file runs, why it cannot be read): (None, None) when there
+    is no service file; a reason (a catalog key's tail) is said in words, never a crash."""
+    if not path.is_file():
+        return None, None
+    try:
+        return service_program(path), None
+    except UnitUnreadable as exc:
+        return None, exc.reason
+
+
+def pgpass_hint(db: Path | str) -> str | None:
+    """For a server URL that holds a password: the ~/.pgpass line the service needs (with
+    `PASSWORD` in its place), since the unit is written without it; else None."""
+    if not isinstance(db, str) or without_password(db) == db:
+        return None
+    parts = urlsplit(without_password(db))
+    try:
+        port = str(parts.port or 5432)
+    except ValueError:
+        port = "*"
+    fields = [parts.hostname or "localhost", port, unquote(parts.path.lstrip("/")) or "*"]
+    return ":".join([*fields, unquote(parts.username or "*"), "PASSWORD"])
+
+
+def _service_env() -> dict[str, str]:
+    """The display settings passed on to the service, each checked first: a zone it could
+    not use would make it fail and restart forever."""
+    env = {}
+    if os.environ.get("JOURNAL_CONFIG"):
+        env["JOURNAL_CONFIG"] = str(Path(os.environ["JOURNAL_CONFIG"]).expanduser().absolute())
+    if os.environ.get("JOURNAL_TZ"):
+        from journal.settings import user_tz
+
+        user_tz()  # refuses an unknown zone (exit 2) before anything is written
+        env["JOURNAL_TZ"] = os.environ["JOURNAL_TZ"]
+    if os.environ.get("JOURNAL_LANG"):
+        from journal.settings import language
+
+        env["JOURNAL_LANG"] = language()  # "ja" or "en", whatever was written
+    return env
 
 
 def install(
@@ -93,9 +157,10 @@ def install(
     """Write the service file; return its path and the one command that enables it."""
     platform = platform or sys.platform
     home = home or Path.home()
-    where = db if isinstance(db, str) else str(db.resolve())  # a server's URL as given
+    # A server's URL as given, but never its password: a command line is public (`ps`).
+    where = without_password(db) if isinstance(db, str) else str(db.resolve())
     argv = [*journal_command(), "daemon", "--db", where]
-    env = {k: os.environ[k] for k in _PASSED_ENV if os.environ.get(k)}
+    env = _service_env()
     path = service_file(platform, home)
     if platform.startswith("linux"):
         text = systemd_unit(argv, env)
@@ -148,28 +213,30 @@ def write_private(path: Path, text: str) -> None:
 
 
 def systemd_unit(argv: list[str], env: dict[str, str]) -> str:
-    def quote(arg: str) -> str:
-        return '"' + arg.replace("\\", "\\\\").replace('"', '\\"') + '"' if " " in arg else arg
-
+    """The user unit; every value escaped for systemd (scheduler/unitfile.py)."""
+    words = [exec_word(a) for a in argv]
     lines = [
         "[Unit]",
         "Description=trade-journal deadline reminders",
         "After=graphical-session.target",
         "",
         "[Service]",
-        "ExecStart=" + " ".join(quote(a) for a in argv),
+        "ExecStart=" + " ".join(words),
         "Restart=on-failure",
         "RestartSec=10",
+        # exit 2 is bad input or settings: restarting cannot mend it, only repeat it
+        "RestartPreventExitStatus=2",
     ]
-    lines += [f'Environment="{k}={v}"' for k, v in sorted(env.items())]
+    lines += [environment(k, v) for k, v in sorted(env.items())]
     lines += ["", "[Install]", "WantedBy=default.target", ""]
     return "\n".join(lines)
 
 
 def launchd_plist(argv: list[str], env: dict[str, str], log: Path) -> str:
-    args = "\n".join(f"    <string>{escape(a)}</string>" for a in argv)
+    args = "\n".join(f"    <string>{escape(checked(a))}</string>" for a in argv)
     env_items = "\n".join(
-        f"    <key>{escape(k)}</key><string>{escape(v)}</string>" for k, v in sorted(env.items())
+        f"    <key>{escape(k)}</key><string>{escape(checked(v))}</string>"
+        for k, v in sorted(env.items())
     )
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">

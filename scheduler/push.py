@@ -16,6 +16,10 @@ from scheduler.notify import Note, Notifier
 log = logging.getLogger("journal.daemon")
 # apprise logs parts of the URLs it reads (users, token fragments): only our masked lines
 logging.getLogger("apprise").setLevel(logging.CRITICAL + 1)
+# the HTTP libraries under it log each request's path at DEBUG (`daemon -v`): for json://,
+# Telegram, Discord and Slack URLs that path is the token
+for _name in ("urllib3", "requests"):
+    logging.getLogger(_name).setLevel(logging.WARNING)
 
 
 def _plugin(url: str):
@@ -30,13 +34,21 @@ def _plugin(url: str):
 def mask(url: str) -> str:
     """What may be shown of a push URL: its kind and, when it is a host name or address,
     its server; never a user, password, token, topic or path (`ntfy://ntfy.sh/…`,
-    `tgram://…`: a Telegram "host" is the bot token)."""
+    `tgram://…`: a Telegram "host" is the bot token).
+
+    The server is shown only when it is unambiguous: an `@` after the first `/`, `?` or
+    `#` means a password holding one of those (`mailto://me:pa/ss@host`), so where the
+    password ends is unknown and only the kind is shown.
+    """
     scheme, _, rest = url.partition("://")
     if not rest:
         return "?://…"
-    host = rest.split("/", 1)[0].rsplit("@", 1)[-1].split("?", 1)[0]
-    name = host.rsplit(":", 1)[0]
-    shown = host if ("." in name or name == "localhost") and len(name) < 100 else "…"
+    end = min((i for i in (rest.find(c) for c in "/?#") if i >= 0), default=len(rest))
+    host = rest[:end].rsplit("@", 1)[-1]
+    name, colon, port = host.rpartition(":") if ":" in host else (host, "", "")
+    readable = "@" not in rest[end:] and (not colon or port.isdigit())
+    plain = ("." in name or name == "localhost") and len(name) < 100
+    shown = host if readable and plain and name.isprintable() else "…"
     return f"{scheme[:20]}://{shown}/…"
 
 

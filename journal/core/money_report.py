@@ -29,6 +29,15 @@ class Period:
         return datetime.combine(self.last + timedelta(days=1), time(0), JST)
 
 
+def checked_year(year: int) -> int:
+    """A year every period option takes (`--year`, `--month`, `--from/--to`, the CSV's
+    `--year`): the dates the journal supports, 2000 to 2100."""
+    if not 2000 <= year <= 2100:
+        shown = year if abs(year) < 10**6 else f"{str(year)[:8]}…"
+        raise BadInput("bad_year", value=shown)
+    return year
+
+
 def period(
     year: int | None,
     month: str | None,
@@ -45,15 +54,15 @@ def period(
             start = datetime.strptime(month, "%Y-%m").date()
         except ValueError:
             raise BadInput("bad_month", value=month) from None
+        checked_year(start.year)
         following = date(start.year + start.month // 12, start.month % 12 + 1, 1)
         return Period(start, following - timedelta(days=1))
     if first is not None or last is not None:
         if first is None or last is None or last < first:
             raise BadInput("money_from_to")
+        checked_year(first.year), checked_year(last.year)
         return Period(first, last)
-    chosen = year if year is not None else today.year
-    if not 2000 <= chosen <= 2100:
-        raise BadInput("bad_year", value=chosen)
+    chosen = checked_year(year if year is not None else today.year)
     return Period(date(chosen, 1, 1), date(chosen, 12, 31))
 
 

@@ -20,7 +20,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError
 from sqlalchemy.pool import NullPool
 
 from journal.core.errors import BadInput
-from journal.storage.engines import mask
+from journal.storage.engines import mask, scrub
 from journal.storage.store import HEAD_REVISION, KNOWN_REVISIONS, Store, upgrade_schema
 
 # One key for every journal writer on the server: pg_advisory_xact_lock(APPEND_LOCK).
@@ -86,9 +86,11 @@ def driver_url(url: str) -> str:
     return re.sub(r"^postgres(ql)?(\+psycopg)?://", "postgresql+psycopg://", url, flags=re.I)
 
 
-def _first_line(exc: BaseException) -> str:
+def _first_line(exc: BaseException, url: str) -> str:
+    """The driver's first line, with no piece of the password in it."""
     text = str(getattr(exc, "orig", exc) or exc).strip().splitlines()
-    return re.sub(r"password=\S+", "password=***", text[0] if text else type(exc).__name__)
+    line = re.sub(r"password=\S+", "password=***", text[0] if text else type(exc).__name__)
+    return scrub(line, url)
 
 
 class PgStore(Store):
@@ -108,7 +110,7 @@ class PgStore(Store):
                 connect_args={"connect_timeout": CONNECT_TIMEOUT_S, "application_name": "journal"},
             )
         except (ValueError, ArgumentError) as exc:  # a port that is no number, a lone `[`…
-            raise BadInput("db_bad_url", path=self.path, detail=_first_line(exc)) from None
+            raise BadInput("db_bad_url", path=self.path, detail=_first_line(exc, url)) from None
         event.listen(self.engine, "before_cursor_execute", _before_execute, retval=True)
         self._ensure_schema_pg(create)
 
@@ -139,7 +141,7 @@ class PgStore(Store):
 
     def _translate_pg(self, exc: DBAPIError) -> BadInput:
         """One clear line: unreachable server, refused login, missing database, or else."""
-        text = _first_line(exc)
+        text = _first_line(exc, self.url)
         lowered = text.lower()
         if "password" in lowered or "authentication" in lowered or "role" in lowered:
             return BadInput("db_login_refused", path=self.path, detail=text)
