@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from journal.core.errors import Refused
-from journal.storage.engines import mask
+from journal.storage.engines import mask, scrub
 from journal.storage.engines.postgres import IDENTITY_SQL
 from scheduler.daemon import STOP_GRACE, Daemon
 from scheduler.wakeups import REFRESH
@@ -160,7 +160,7 @@ def wait_to_lead(
         try:
             seat = take_seat(url)
         except Exception as exc:  # noqa: BLE001 - a server away for a while: keep trying
-            log.error("cannot reach %s: %s", mask(url), _line(exc))
+            log.error("cannot reach %s: %s", mask(url), _line(exc, url))
             stop.wait(UNREACHABLE_POLL)
             continue
         try:
@@ -180,14 +180,15 @@ def wait_to_lead(
                 if seat.drain(STANDBY_POLL) and standby is not None:
                     standby()
         except Exception as exc:  # noqa: BLE001 - the connection broke: start again
-            log.error("lost the connection to %s: %s", mask(url), _line(exc))
+            log.error("lost the connection to %s: %s", mask(url), _line(exc, url))
         seat.close()
     return None
 
 
-def _line(exc: BaseException) -> str:
+def _line(exc: BaseException, url: str) -> str:
+    """The driver's first line, with any piece of the URL's password masked in it."""
     text = str(exc).strip().splitlines()
-    return text[0] if text else type(exc).__name__
+    return scrub(text[0], url) if text else type(exc).__name__
 
 
 class SharedDaemon(Daemon):
@@ -254,7 +255,7 @@ class SharedDaemon(Daemon):
 
     def _lost(self, exc: BaseException) -> None:
         """Stop delivering (another daemon may lead meanwhile) and start reconnecting."""
-        log.warning("lost the connection to %s: %s", mask(self.url), _line(exc))
+        log.warning("lost the connection to %s: %s", mask(self.url), _line(exc, self.url))
         if self.seat is not None:
             self.seat.close()
         self.watcher = None
@@ -331,13 +332,13 @@ class _Away:
                 "cannot reach %s: %s; nothing is delivered until it is back (trying again"
                 " every %d s at most)",
                 mask(url),
-                _line(exc),
+                _line(exc, url),
                 BACKOFF_MAX,
             )
             self.said = now
         elif now - self.said >= SAY_EVERY:
             log.warning(
-                "still cannot reach %s after %d s: %s", mask(url), self.seconds(), _line(exc)
+                "still cannot reach %s after %d s: %s", mask(url), self.seconds(), _line(exc, url)
             )
             self.said = now
 
