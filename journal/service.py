@@ -179,12 +179,12 @@ class Journal:
     def money(self, trade: Trade) -> dict[str, Any]:
         """`show`'s money. Rakuma's tiers need the completed Rakuma sales of the period
         before the sale: only trades completed in it are read, never the whole journal."""
-        from journal.core.money import JST, money_of, previous_period, sales_of, sold_at
+        from journal.core.money import fee_rule, money_of, previous_period, sales_of, sold_at
 
         history: list[Trade] = []
         moment = sold_at(trade)
-        rule = moment and self.book.rule_for(trade.platform, "fee", moment.astimezone(JST).date())
-        if trade.role == "seller" and rule is not None and rule.tiers:
+        rule = fee_rule(trade, self.book)
+        if trade.role == "seller" and moment is not None and rule is not None and rule.tiers:
             start, end = previous_period(moment)
             with self.store.read() as conn:
                 ids = queries.completed_between(conn, trade.platform, start, end)

@@ -26,6 +26,8 @@ KIND_SPECS: dict[str, KindSpec] = {
     "remove_winner": KindSpec(("seller",), ("payment", "cancellation")),
     "ship": KindSpec(BOTH, ("shipping",)),
     "buyer_may_cancel": KindSpec(BOTH, ("shipping",)),
+    # Yahoo!フリマ: not shipped within 14 days of payment, the app cancels and refunds the buyer
+    "unshipped_cancel": KindSpec(BOTH, ("shipping",), by_app=True),
     "auto_complete": KindSpec(BOTH, ("receipt", "completion"), by_app=True),
     "receipt_followup": KindSpec(("seller",), ("receipt", "completion")),
     "rate": KindSpec(("seller",), ("our_rating", "completion")),

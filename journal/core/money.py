@@ -26,7 +26,7 @@ PERIOD_START_DAY = 26  # Rakuma's sales periods run from the 26th to the 25th
 class MoneySettings:
     """`[money]` in the config."""
 
-    yahoo_premium: bool = False  # ヤフオク premium member: 8.8 % before 2024-06-04
+    yahoo_premium: bool = False  # ヤフオク premium member, for listings that do not say
     rakuma_outside_count: int = 0  # Rakuma sales per period made outside this journal
     rakuma_outside_amount: int = 0
 
@@ -100,17 +100,37 @@ class Sale:
     price: int
 
 
+def fee_rule(trade: Trade, book: RuleBook) -> Rule | None:
+    """The fee version in force for this sale. Each version is judged by the moment it counts
+    from (Rakuma's 6.6 % from 2021-01-13 by the payment; the tiers by the purchase), that
+    moment being the purchase while it is not recorded yet; the latest version whose start
+    that moment has reached wins, the first one covering everything before."""
+    moment = sold_at(trade)
+    if moment is None:
+        return None
+    chosen = None
+    for version in book.versions(trade.platform, "fee"):
+        at = next((trade.anchors[a] for a in version.counted_from if a in trade.anchors), moment)
+        if chosen is None or version.starts <= at:
+            chosen = version
+    return chosen if chosen is not None and chosen.enabled else None
+
+
+def is_premium(trade: Trade, settings: MoneySettings) -> bool:
+    """A ヤフオク premium sale: the membership when listed (`listed --premium` or
+    `--no-premium`), else the config's `[money] yahoo_premium`."""
+    return settings.yahoo_premium if trade.premium is None else trade.premium
+
+
 def rate_for(
     trade: Trade, book: RuleBook, sales: Sequence[Sale], settings: MoneySettings
 ) -> float | None:
     """The fee rate (percent) in force for this sale, or None when it cannot be known yet."""
     moment = sold_at(trade)
-    if moment is None:
+    rule = fee_rule(trade, book)
+    if moment is None or rule is None:
         return None
-    rule = book.rule_for(trade.platform, "fee", moment.astimezone(JST).date())
-    if rule is None:
-        return None
-    if rule.premium_rate is not None and settings.yahoo_premium:
+    if rule.premium_rate is not None and is_premium(trade, settings):
         return rule.premium_rate
     if not rule.tiers:
         return rule.rate

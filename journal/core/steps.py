@@ -48,7 +48,7 @@ class Kind:
 
 
 KINDS = (Kind.NORMAL, Kind.DEDICATED, Kind.CONFIRMATION)
-SHIP_DAYS = ("1-2", "2-3", "4-7")
+SHIP_DAYS = ("1-2", "2-3", "4-7", "3-7", "8-14")  # the apps' choices; any N-M (validate.py)
 
 
 class Check:
@@ -61,6 +61,7 @@ class Check:
     SHIP_DAYS = "ship_days"
     KIND = "kind"
     FLAG = "flag"
+    SWITCH = "switch"  # `--NAME/--no-NAME`: True, False, or not given
     WHEN = "when"  # a moment, already read by the command line
     NAME = "name"  # a buyer
     ITEM = "item"
@@ -167,10 +168,11 @@ def _offer_open(trade: "Trade", event: "Event") -> str | None:
     return None if trade.offer else "no_offer"
 
 
-def _dedicated_has_buyer(payload: dict[str, Any]) -> str | None:
+def _listed_payload(payload: dict[str, Any]) -> str | None:
     if payload.get("kind") == Kind.DEDICATED and "buyer" not in payload:
         return "dedicated_needs_buyer"
-    return None
+    premium = "premium" in payload and payload.get("platform") != "yahoo-auction"
+    return "premium_yahoo_only" if premium else None  # the premium fee is ヤフオク's alone
 
 
 # --- evolve: what a step changes besides the state and its anchor ----------------------
@@ -262,7 +264,7 @@ _NOTE = Field("note", Check.TEXT, required=True, metavar="TEXT")
 _LISTED_FIELDS = (  # in the order they are checked
     _PLATFORM, _TITLE, _PRICE,
     Field("id", Check.ID, metavar="ID", help="Choose the id (default: T1, T2, …)."),
-    Field("ship_days", Check.SHIP_DAYS, help="発送日の目安 / 発送までの日数."),
+    Field("ship_days", Check.SHIP_DAYS, metavar="N-M", help="発送日の目安 / 発送までの日数."),
     Field("request_required", Check.FLAG, help="Buyers must ask first (購入申請あり)."),
     Field("kind", Check.KIND),
     Field("until", Check.WHEN, metavar="WHEN",
@@ -272,9 +274,10 @@ _LISTED_FIELDS = (  # in the order they are checked
     Field("buyer", Check.NAME, metavar="NAME", help="For a dedicated listing (〇〇様専用)."),
     Field("item", Check.ITEM, metavar="KEY",
           help="The same physical item listed elsewhere (double-listing alarm)."),
+    Field("premium", Check.SWITCH, help="ヤフオク: listed as a premium member (or not)."),
 )
-_LISTED_OPTIONS = ("platform", "title", "price", "id", "request_required", "ship_days",
-                   "shipping", "cost", "kind", "buyer", "until", "item")  # as --help lists them
+_LISTED_OPTIONS = ("platform", "title", "price", "id", "request_required", "ship_days",  # --help
+                   "shipping", "cost", "kind", "buyer", "until", "item", "premium")
 # fmt: on
 _LISTED_STORED = tuple(f.name for f in _LISTED_FIELDS if not f.required and f.check != Check.ID)
 _FOR_SALE = {S.LISTED, S.REQUESTED}
@@ -292,11 +295,11 @@ CATALOGUE: tuple[Step, ...] = (
     Step("listed", "You listed an item (出品).",
          'journal add listed --platform mercari --title "ニット" --price 2500 --ship-days 2-3',
          fields=_LISTED_FIELDS, options=_LISTED_OPTIONS, creates=True,
-         seller=Move((), S.LISTED, "listing"), check_payload=_dedicated_has_buyer),
+         seller=Move((), S.LISTED, "listing"), check_payload=_listed_payload),
     Step("bought", "You bought an item (buyer side).",
          'journal add bought --platform rakuma --title "ワンピース" --price 1800 --ship-days 2-3',
          fields=(_PLATFORM, _TITLE, _PRICE, Field("id", Check.ID, metavar="ID"),
-                 Field("ship_days", Check.SHIP_DAYS,
+                 Field("ship_days", Check.SHIP_DAYS, metavar="N-M",
                        help="The seller's 発送日の目安 / 発送までの日数 on the listing."),
                  Field("shipping", Check.YEN_OR_ZERO, metavar="YEN",
                        help="The shipping you paid.")),

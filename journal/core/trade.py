@@ -57,6 +57,7 @@ class Trade:
     carrier: str | None = None
     tracking: str | None = None
     item: str | None = None  # the physical item (`listed --item`) this listing sells
+    premium: bool | None = None  # ヤフオク: listed as a premium member (None: not said)
     item_taken: dict[str, datetime] = field(default_factory=dict)  # by which listing, when
     version: int = 0
     last_seq: int = 0
@@ -93,6 +94,7 @@ def new_trade(event: Event) -> Trade:
         until=as_time(p.get("until")),
         bundled_from=list(p.get("from", [])),
         item=p.get("item"),
+        premium=p.get("premium"),
     )
     trade.anchors[move.anchor] = event.occurred_at  # type: ignore[index]
     trade.last_step_at = event.occurred_at

@@ -104,6 +104,7 @@ CONFIDENCE: dict[str, str] = {
     "official": "公式",
     "several-sources": "複数の情報源",
     "single-source": "単一の情報源",
+    "assumed": "推定（出典なし）",
     "custom": "独自設定",
 }
 

@@ -74,7 +74,9 @@ def _rule_row(kind: str, rule: Rule, screen: Screen) -> tuple[list[str], str]:
     note = rule.note_ja if lang == "ja" and rule.note_ja else rule.note
     since = ""
     if rule.effective_from.isoformat() != UNKNOWN_START:  # a date is known only when given
-        since = screen.say("rules_since", date=rule.effective_from.isoformat())
+        start = rule.effective_from.isoformat()
+        start += f" {rule.effective_at:%H:%M}" if rule.effective_at is not None else ""
+        since = screen.say("rules_since", date=start)
     row = [
         name,
         rule_value(rule, lang),

@@ -101,6 +101,7 @@ def rules_json(book: RuleBook, names: list[str], lang: str) -> list[dict[str, An
                         "counted_from": list(rule.counted_from),
                         "effect": _effect(rule, lang),
                         "effective_from": rule.effective_from.isoformat(),
+                        "effective_at": rule.effective_at and f"{rule.effective_at:%H:%M}",
                         "source": rule.source,
                         "confidence": rule.confidence,
                         "note": rule.note,
