@@ -25,6 +25,7 @@ PURE = (
     "journal.core.search",
     "journal.core.payloads",
     "journal.core.steps",
+    "journal.core.step_fields",
     "journal.text.table",
     "journal.core.names",
     "journal.core.validate",

@@ -13,6 +13,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from journal.core.step_fields import KINDS as KINDS  # named there, read here too
+from journal.core.step_fields import SHIP_DAYS as SHIP_DAYS
+from journal.core.step_fields import Check, Field, Kind
+
 if TYPE_CHECKING:
     from journal.core.events import Event
     from journal.core.trade import Trade
@@ -37,52 +41,6 @@ STATES = tuple(v for k, v in vars(State).items() if k.isupper())
 FINISHED_STATES = frozenset({State.COMPLETED, State.CANCELLED, State.BUNDLED, State.DELISTED})
 UNFINISHED_STATES = frozenset(STATES) - FINISHED_STATES
 SIDES = ("seller", "buyer")
-
-
-class Kind:
-    """The kinds of listing (`listed --kind`)."""
-
-    NORMAL = "normal"
-    DEDICATED = "dedicated"  # 〇〇様専用: waits for one buyer
-    CONFIRMATION = "confirmation"  # a listing that only asks a question (確認用)
-
-
-KINDS = (Kind.NORMAL, Kind.DEDICATED, Kind.CONFIRMATION)
-SHIP_DAYS = ("1-2", "2-3", "4-7", "3-7", "8-14")  # the apps' choices; any N-M (validate.py)
-
-
-class Check:
-    """How a field's typed value is checked (`journal.core.validate.field` does it)."""
-
-    PLATFORM = "platform"
-    TITLE = "title"
-    YEN = "yen"  # a price: at least 1 yen
-    YEN_OR_ZERO = "yen_or_zero"  # a cost: may be free
-    SHIP_DAYS = "ship_days"
-    KIND = "kind"
-    FLAG = "flag"
-    SWITCH = "switch"  # `--NAME/--no-NAME`: True, False, or not given
-    WHEN = "when"  # a moment, already read by the command line
-    NAME = "name"  # a buyer
-    ITEM = "item"
-    LINE = "line"  # one line of text (a carrier, a tracking number)
-    TEXT = "text"  # free text (a note, a reason)
-    ID = "id"  # the id of a trade (`--id`): not part of the payload
-
-
-@dataclass(frozen=True)
-class Field:
-    """One field of a step's payload, typed as the option `--NAME` (`_` as `-`)."""
-
-    name: str
-    check: str  # a `Check`
-    required: bool = False  # absent: the check refuses the empty value (a WHEN: missing)
-    metavar: str | None = None
-    help: str | None = None
-
-    @property
-    def option(self) -> str:
-        return "--" + self.name.replace("_", "-")
 
 
 @dataclass(frozen=True)
