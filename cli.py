@@ -361,6 +361,7 @@ def _option(field):
         check.KIND: {"type": click.Choice(steps.KINDS), "default": None},
         check.FLAG: {"is_flag": True},
         check.SWITCH: {"default": None},
+        check.BANK: {"type": click.Choice(steps.BANKS)},
     }.get(field.check, {})
     dest = "trade_id" if field.check == check.ID else field.name
     switch = f"{field.option}/--no-{field.option[2:]}" if field.check == check.SWITCH else None

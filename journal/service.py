@@ -201,7 +201,15 @@ class Journal:
         trades: dict[str, Trade | None] = {i: self._fold(conn, i) for i in ids}
         new_id = self._allocate(conn) if needs_new_id(step) else None
         events = decide(step, trades, new_id, now)
-        return events + self._alarms(conn, events, trades, step.command_id)
+        events += self._alarms(conn, events, trades, step.command_id)
+        return events + self._withdrawn(conn, events, step.command_id)
+
+    def _withdrawn(self, conn, events: list[Event], command_id: str) -> list[Event]:
+        """A withdrawal of the balance meets the open proceeds deadlines it draws from
+        (journal/core/withdrawals.py)."""
+        from journal.core.withdrawals import marks_for
+
+        return marks_for(events, partial(queries.open_proceeds, conn), command_id)
 
     def _alarms(
         self, conn, events: list[Event], before: dict, command_id: str, after: dict | None = None

@@ -38,6 +38,7 @@ SAMPLE = {
     "by": "T5",
     "step": "sold",
     "seq": 1,
+    "amount": 12000,
     "voided_type": "note",
     "from": ["T2", "T3"],
     "kind": "dedicated",
@@ -174,6 +175,9 @@ KNOWN = [
     ("seller", "item-released", "bundled", "trade_finished"),
     ("seller", "listed", "listed", "already_exists"),
     ("seller", "bundle", "listed", "already_exists"),
+    ("seller", "withdrawal", "completed", "already_exists"),
+    ("seller", "proceeds-withdrawn", "completed", "completed"),
+    ("buyer", "proceeds-withdrawn", "cancelled", "cancelled"),
     ("buyer", "bought", "awaiting_payment", "already_exists"),
     ("buyer", "paid", "awaiting_payment", "awaiting_shipment"),
     ("buyer", "shipped", "awaiting_shipment", "shipped"),
@@ -200,7 +204,7 @@ def test_every_step_a_user_adds_is_in_the_catalogue_in_this_order() -> None:
         *("listed", "bought", "request", "sold", "approved", "declined", "request-expired"),
         *("payment-number", "paid", "shipped", "received", "rated", "completed", "delisted"),
         *("cancelled", "hold", "hold-ended", "defect", "message", "note", "cost", "return"),
-        *("offer", "offer-declined", "offer-accepted", "price", "bundle"),
+        *("offer", "offer-declined", "offer-accepted", "price", "bundle", "withdrawal"),
     )
     assert by_hand == ADDABLE_TYPES
     assert list(cli.add.commands) == list(ADDABLE_TYPES)
@@ -273,6 +277,10 @@ TYPED = {
     "carrier": "ネコポス",
     "tracking": "1234",
     "premium": True,
+    "amount": "12,000",
+    "fee": "0",
+    "bank": "rakuten",
+    "partial": True,
 }
 
 

@@ -32,7 +32,8 @@ KIND_SPECS: dict[str, KindSpec] = {
     "receipt_followup": KindSpec(("seller",), ("receipt", "completion")),
     "rate": KindSpec(("seller",), ("our_rating", "completion")),
     "message_window": KindSpec(BOTH, ()),
-    "proceeds": KindSpec(("seller",), ()),
+    # met by a withdrawal of the balance (journal/core/withdrawals.py)
+    "proceeds": KindSpec(("seller",), ("withdrawal",)),
     "hold_expiry": KindSpec(("seller",), ("hold_end",)),
     "dedicated_expiry": KindSpec(("seller",), ("request", "purchase"), Kind.DEDICATED),
     "confirmation_cleanup": KindSpec(("seller",), ("delisting",), Kind.CONFIRMATION),

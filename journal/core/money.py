@@ -16,6 +16,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from journal.core.rules import Rule, RuleBook
+from journal.core.steps import Kind
 from journal.core.trade import Trade
 
 JST = ZoneInfo("Asia/Tokyo")
@@ -57,7 +58,32 @@ def sold_at(trade: Trade) -> datetime | None:
 
 
 def completed_at(trade: Trade) -> datetime | None:
-    return trade.anchors.get("completion") if trade.state == "completed" else None
+    """When a sale completed, or proceeds were withdrawn (the day a cost counts)."""
+    if trade.state != "completed":
+        return None
+    return trade.anchors.get("completion") or trade.anchors.get("withdrawal")
+
+
+def is_withdrawal(trade: Trade) -> bool:
+    return trade.kind == Kind.WITHDRAWAL
+
+
+def transfer_fee(trade: Trade, book: RuleBook) -> int | None:
+    """A withdrawal's fee: as typed (`--fee`), else the platform's rule in force then (a fee
+    per withdrawal, free from an amount or to some banks where the rule says so)."""
+    moment = trade.anchors.get("withdrawal")
+    if trade.transfer_fee is not None or moment is None:
+        return trade.transfer_fee
+    rule = None
+    for version in book.versions(trade.platform, "transfer_fee"):
+        if rule is None or version.starts <= moment:
+            rule = version
+    if rule is None or not rule.enabled:
+        return None
+    bank_free = not rule.free_banks or trade.bank in rule.free_banks
+    amount_free = rule.free_from is None or trade.price >= rule.free_from
+    has_free = rule.free_from is not None or bool(rule.free_banks)
+    return 0 if has_free and bank_free and amount_free else rule.yen
 
 
 def period_of(moment: datetime) -> tuple[datetime, datetime]:
@@ -144,6 +170,9 @@ def rate_for(
 def money_of(trade: Trade, book: RuleBook, sales: Sequence[Sale], settings: MoneySettings) -> Money:
     """A trade's money; a field that is not known is None (a listing not sold has no fee)."""
     cost = _sum(trade.cost, trade.extra_cost)
+    if is_withdrawal(trade):  # not a sale: its transfer fee is a cost
+        fee = transfer_fee(trade, book)
+        return Money(None, fee, None, None, None, None if fee is None else -fee)
     if trade.role == "buyer":  # what was paid is the purchase (仕入れ) of an item to resell
         return Money(trade.price, None, None, trade.shipping, None, None)
     rate = rate_for(trade, book, sales, settings)
@@ -158,7 +187,7 @@ def sales_of(trades: Iterable[Trade]) -> list[Sale]:
     return [
         Sale(t.platform, moment, t.price)
         for t in trades
-        if t.role == "seller" and (moment := completed_at(t)) is not None
+        if t.role == "seller" and not is_withdrawal(t) and (moment := completed_at(t)) is not None
     ]
 
 

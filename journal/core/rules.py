@@ -69,6 +69,9 @@ class Rule:
     tiers: tuple[tuple[int, int, float], ...] = ()  # (sales count, amount, rate) reached
     premium_rate: float | None = None  # a member's rate (ヤフオク premium)
     effective_at: time | None = None  # the time of day it took effect (JST), when known
+    yen: int = 0  # kind "transfer_fee": the fee of one withdrawal
+    free_from: int | None = None  # … free from this amount withdrawn
+    free_banks: tuple[str, ...] = ()  # … free to these (`withdrawal --bank`)
 
     @property
     def starts(self) -> datetime:
@@ -77,6 +80,8 @@ class Rule:
 
     def describe(self) -> str:
         """A short human description of the value, e.g. '2 days later at 23:59 JST'."""
+        if self.kind == "transfer_fee":
+            return f"¥{self.yen:,} a withdrawal" + _free(self.free_from, self.free_banks)
         if self.kind == "fee":
             text = f"{self.rate:g} % of the price"
             if self.tiers:
@@ -108,6 +113,13 @@ class Rule:
         if self.before:
             text = f"{text}, capped at the {self.before} time"
         return text
+
+
+def _free(free_from: int | None, banks: tuple[str, ...]) -> str:
+    if free_from is None and not banks:
+        return ""
+    amount = f" from ¥{free_from:,}" if free_from is not None else ""
+    return f"; free{amount}" + (f" to {' or '.join(banks)}" if banks else "")
 
 
 def _count(number: int, unit: str) -> str:
@@ -172,6 +184,8 @@ def _build_rule(data: dict[str, Any]) -> Rule:
             values[key] = _time(values[key])
     if values.get("on_date") is not None:
         values["on_date"] = _date(values["on_date"])
+    if "free_banks" in values:
+        values["free_banks"] = tuple(values["free_banks"])
     if "tiers" in values:
         values["tiers"] = tuple(
             (t["count"], t["amount"], float(t["rate"])) for t in values["tiers"]

@@ -11,9 +11,12 @@ class Kind:
     NORMAL = "normal"
     DEDICATED = "dedicated"  # 〇〇様専用: waits for one buyer
     CONFIRMATION = "confirmation"  # a listing that only asks a question (確認用)
+    WITHDRAWAL = "withdrawal"  # not a listing: proceeds withdrawn (`journal add withdrawal`)
 
 
 KINDS = (Kind.NORMAL, Kind.DEDICATED, Kind.CONFIRMATION)
+# Where proceeds go (`withdrawal --bank`): 楽天銀行, PayPay (a charge or PayPay銀行), another.
+BANKS = ("rakuten", "paypay", "other")
 SHIP_DAYS = ("1-2", "2-3", "4-7", "3-7", "8-14")  # the apps' choices; any N-M (validate.py)
 
 
@@ -27,6 +30,7 @@ class Check:
     SHIP_DAYS = "ship_days"
     KIND = "kind"
     FLAG = "flag"
+    BANK = "bank"
     SWITCH = "switch"  # `--NAME/--no-NAME`: True, False, or not given
     WHEN = "when"  # a moment, already read by the command line
     NAME = "name"  # a buyer

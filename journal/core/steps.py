@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from journal.core.step_fields import BANKS as BANKS
 from journal.core.step_fields import KINDS as KINDS  # named there, read here too
 from journal.core.step_fields import SHIP_DAYS as SHIP_DAYS
 from journal.core.step_fields import Check, Field, Kind
@@ -189,6 +190,14 @@ def _item_alarm(trade: "Trade", event: "Event") -> None:
         trade.anchors.pop("item_taken", None)
 
 
+def _withdrawn(trade: "Trade", event: "Event") -> None:
+    """A withdrawal of the balance took this sale's proceeds: its proceeds deadline is met
+    (by the first withdrawal after the sale completed)."""
+    done, moment = trade.anchors.get("completion"), trade.anchors.get("withdrawal")
+    if done is not None and event.occurred_at >= done:
+        trade.anchors["withdrawal"] = min(moment or event.occurred_at, event.occurred_at)
+
+
 def hold_active(trade: "Trade") -> bool:
     return bool(trade.hold and trade.hold["active"])
 
@@ -212,6 +221,7 @@ S = State
 VOID_TYPE = "voided"
 BUNDLED_TYPE = "bundled"
 ITEM_TAKEN, ITEM_RELEASED = "item-taken", "item-released"
+WITHDRAWN = "proceeds-withdrawn"
 
 # fmt: off
 _PLATFORM = Field("platform", Check.PLATFORM, required=True)
@@ -343,6 +353,17 @@ CATALOGUE: tuple[Step, ...] = (
          seller=Move((), S.LISTED, "listing"), creates=True, bundles=True,
          stored=(("platform", "title", "price", "buyer", "from", "kind", "request_required"),
                  _LISTED_STORED)),
+    # proceeds withdrawn (振込申請): a stream of its own, finished at once, whose transfer fee
+    # is a cost (journal/core/money.py)
+    Step("withdrawal", "You withdrew proceeds (振込申請); its transfer fee is a cost.",
+         "journal add withdrawal --platform rakuma --amount 12000 --bank rakuten",
+         fields=(_PLATFORM, Field("amount", Check.YEN, required=True, metavar="YEN"),
+                 Field("fee", Check.YEN_OR_ZERO, metavar="YEN",
+                       help="The transfer fee charged (default: the platform's rule)."),
+                 Field("bank", Check.BANK, help="Where to: rakuten (楽天銀行), paypay, other."),
+                 Field("partial", Check.FLAG,
+                       help="Part of the balance only: the proceeds deadlines stay open.")),
+         seller=Move((), S.COMPLETED, "withdrawal"), creates=True),
     # written by the journal itself: `bundled` into a bundle's originals; `item-taken` and
     # `item-released` into the other listings of an item (`listed --item`) when one of them
     # is taken or free again; `voided` for a correction (checked against the whole history)
@@ -352,6 +373,8 @@ CATALOGUE: tuple[Step, ...] = (
          addable=False, stored=(("item", "by", "step"), ())),
     Step(ITEM_RELEASED, **_both(UNFINISHED_STATES, None, None, None), evolve=_item_alarm,
          addable=False, stored=(("item", "by"), ())),
+    # into each sale whose proceeds a withdrawal of the balance took (journal/core/withdrawals.py)
+    Step(WITHDRAWN, anytime=True, addable=False, evolve=_withdrawn, stored=(("by",), ())),
     Step(VOID_TYPE, anytime=True, addable=False, stored=(("seq", "reason", "voided_type"), ())),
 )
 # fmt: on

@@ -9,7 +9,7 @@ from typing import Any
 from journal.core.errors import BadInput
 from journal.core.names import nfkc
 from journal.core.rules import PLATFORMS
-from journal.core.steps import CATALOGUE, KINDS, SHIP_DAYS, Check
+from journal.core.steps import BANKS, CATALOGUE, KINDS, SHIP_DAYS, Check
 
 MAX_PRICE = 99_999_999
 MAX_TITLE = 200
@@ -116,6 +116,7 @@ _CHECKS: dict[str, Any] = {
     Check.KIND: lambda v, _key: choice(v, "--kind", KINDS),
     Check.FLAG: lambda _v, _key: True,
     Check.SWITCH: lambda v, _key: v is True,
+    Check.BANK: lambda v, _key: choice(v, "--bank", BANKS),
     Check.WHEN: lambda v, _key: v,  # read by the command line already
     Check.NAME: lambda v, _key: name(v),
     Check.ITEM: lambda v, _key: item(v),
@@ -211,6 +212,10 @@ _FIELDS = {
     "kind": lambda v: v in KINDS,
     "ship_days": ship_days_ok,
     "premium": lambda v: type(v) is bool,
+    "amount": _is_int(1, MAX_PRICE),
+    "fee": _is_int(0, MAX_PRICE),
+    "bank": lambda v: v in BANKS,
+    "partial": lambda v: v is True,
     "request_required": lambda v: type(v) is bool,
     "from": lambda v: type(v) is list and 0 < len(v) <= 1000 and all(map(_is_id, v)),
     "into": _is_id,

@@ -69,6 +69,8 @@ STEPS: dict[str, str] = {
     "bundle": "おまとめ",
     "bundled": "おまとめ済み",
     "voided": "取り消し",
+    "withdrawal": "売上金の振込申請",
+    "proceeds-withdrawn": "売上金を引き出し済み",
 }
 
 PLATFORMS: dict[str, str] = {
@@ -99,6 +101,7 @@ ANCHORS: dict[str, str] = {
     "receipt": "受取評価",
     "request": "購入申請",
     "shipping": "発送",
+    "withdrawal": "振込申請",
 }
 CONFIDENCE: dict[str, str] = {
     "official": "公式",

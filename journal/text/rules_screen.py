@@ -18,6 +18,10 @@ def rule_value(rule: Rule, lang: str) -> str:
         return f"販売価格の {rule.rate:g}%（前の期間の取引完了で最低 {low:g}% まで）"
     if lang != "ja":
         return rule.describe()
+    if rule.kind == "transfer_fee":
+        free = f"{rule.free_from:,}円以上" if rule.free_from is not None else ""
+        free += f"{'・'.join(rule.free_banks)}へ" if rule.free_banks else ""
+        return f"振込1回 ¥{rule.yen:,}" + (f"（{free}は無料）" if free else "")
     if rule.kind == "fee":
         text = f"販売価格の {rule.rate:g}%"
         if rule.premium_rate is not None:
