@@ -49,8 +49,9 @@ class Rule:
     counted_from: tuple[str, ...]
     effect: str
     effective_from: date
-    source: str
+    source: str  # page URLs; for `assumed`, the reason no page is cited
     confidence: str
+    source_ja: str = ""  # an `assumed` rule's reason in Japanese
     effect_ja: str = ""
     note: str = ""
     note_ja: str = ""
