@@ -156,3 +156,13 @@ def test_the_transfer_fee_rules_are_shown_with_their_eras(run):
     assert "¥200 a withdrawal" in text and "in force since 2019-04-23 15:00" in text
     assert "https://dime.jp/genre/991998" in text
     assert "¥210 a withdrawal; free from ¥10,000 to rakuten" in run("rules", "rakuma").out
+
+
+def test_a_rebuild_keeps_the_proceeds_met_by_a_withdrawal(ok, run):
+    with freeze_time("2026-12-11T12:00:00+09:00"):
+        a = _sale(ok, "rakuma", 3000, "2026-11-20T10:00")
+        withdraw(ok, "rakuma", 2700, "2026-12-05T10:00")
+        assert _proceeds(run, a)["status"] == "met"
+        ok("rebuild")
+        assert _proceeds(run, a)["status"] == "met"
+        assert run("verify").code == 0
