@@ -17,6 +17,7 @@ class KindSpec:
     met_by: tuple[str, ...]
     trade_kind: str | None = None  # only for listings of this kind
     by_app: bool = False  # the app itself acts when it passes (e.g. completes the trade)
+    closes: bool = False  # a window that simply closes: met in time or not, never overdue
 
 
 KIND_SPECS: dict[str, KindSpec] = {
@@ -33,7 +34,7 @@ KIND_SPECS: dict[str, KindSpec] = {
     "rate": KindSpec(("seller",), ("our_rating", "completion")),
     "message_window": KindSpec(BOTH, ()),
     # met by a withdrawal of the balance (journal/core/withdrawals.py)
-    "proceeds": KindSpec(("seller",), ("withdrawal",)),
+    "proceeds": KindSpec(("seller",), ("withdrawal",), closes=True),
     "hold_expiry": KindSpec(("seller",), ("hold_end",)),
     "dedicated_expiry": KindSpec(("seller",), ("request", "purchase"), Kind.DEDICATED),
     "confirmation_cleanup": KindSpec(("seller",), ("delisting",), Kind.CONFIRMATION),
@@ -44,4 +45,6 @@ KIND_SPECS: dict[str, KindSpec] = {
 # A deadline is overdue when it has passed and the trade still waits for the step it asks
 # for: a kind met by a step, not one the app acts on itself (auto-complete) and not a
 # window that simply closes (messages, proceeds).
-OVERDUE_KINDS = frozenset(k for k, spec in KIND_SPECS.items() if spec.met_by and not spec.by_app)
+OVERDUE_KINDS = frozenset(
+    k for k, spec in KIND_SPECS.items() if spec.met_by and not spec.by_app and not spec.closes
+)
