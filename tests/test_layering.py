@@ -26,6 +26,7 @@ PURE = (
     "journal.core.payloads",
     "journal.core.steps",
     "journal.core.step_fields",
+    "journal.core.withdrawals",
     "journal.text.table",
     "journal.core.names",
     "journal.core.validate",
