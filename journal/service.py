@@ -179,7 +179,8 @@ class Journal:
     def money(self, trade: Trade) -> dict[str, Any]:
         """`show`'s money. Rakuma's tiers need the completed Rakuma sales of the period
         before the sale: only trades completed in it are read, never the whole journal."""
-        from journal.core.money import fee_rule, money_of, previous_period, sales_of, sold_at
+        from journal.core.fees import fee_rule
+        from journal.core.money import money_of, previous_period, sales_of, sold_at
 
         history: list[Trade] = []
         moment = sold_at(trade)

@@ -27,6 +27,7 @@ PURE = (
     "journal.core.steps",
     "journal.core.step_fields",
     "journal.core.withdrawals",
+    "journal.core.fees",
     "journal.text.table",
     "journal.core.names",
     "journal.core.validate",
