@@ -42,9 +42,12 @@ KIND_SPECS: dict[str, KindSpec] = {
     # another listing of the same item was taken: take this one down (journal/core/items.py)
     "delist": KindSpec(("seller",), ("delisting", "cancellation")),
 }
+# The kinds that wait for a step: once the trade is finished (cancelled, completed, taken
+# down, bundled) one still unmet is closed, since that step will never come; the windows
+# that simply close (messages, proceeds) stay as they are, even where a step meets them
+# (a withdrawal meets proceeds): `closes`.
+AWAITED_KINDS = frozenset(k for k, spec in KIND_SPECS.items() if spec.met_by and not spec.closes)
 # A deadline is overdue when it has passed and the trade still waits for the step it asks
 # for: a kind met by a step, not one the app acts on itself (auto-complete) and not a
 # window that simply closes (messages, proceeds).
-OVERDUE_KINDS = frozenset(
-    k for k, spec in KIND_SPECS.items() if spec.met_by and not spec.by_app and not spec.closes
-)
+OVERDUE_KINDS = frozenset(k for k in AWAITED_KINDS if not KIND_SPECS[k].by_app)
