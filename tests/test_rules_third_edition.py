@@ -111,6 +111,7 @@ def test_yahoo_premium_is_a_fact_of_each_listing(ok, run, tmp_path):
         said_no = sale(ok, "yahoo-auction", "2020-06-01T12:00", None, "--no-premium")
         unsaid = sale(ok, "yahoo-auction", "2020-06-01T12:00", None)
         assert fee(run, said_no) == (1000, 10.0)  # non-member: 10 %
+        assert (show(run, said_no)["premium"], show(run, unsaid)["premium"]) == (False, None)
         assert fee(run, unsaid) == (880, 8.8)  # follows the config
         (tmp_path / "config.toml").write_text("[money]\nyahoo_premium = false\n")
         said_yes = sale(ok, "yahoo-auction", "2020-06-01T12:00", None, "--premium")

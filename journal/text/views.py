@@ -70,6 +70,7 @@ def trade_json(
         "bundled_into": trade.bundled_into,
         "bundled_from": trade.bundled_from,
         "item": trade.item,
+        "premium": trade.premium,  # ヤフオク: listed as a premium member (null: not said)
         "money": money,
         "events": events_json(events),
         "deadlines": [deadline_json(d, now, trade.finished, lang) for d in deadlines],
