@@ -399,18 +399,26 @@ def _add_command(step) -> None:
     add.command(step.name, help=doc)(decorated)
 
 
+def _complete_ship_days(ctx: click.Context, param: click.Parameter, incomplete: str) -> list:
+    """The usual 発送までの日数 for Tab; any range N-M is accepted (journal/core/validate.py)."""
+    return [c for c in steps.SHIP_DAYS if c.startswith(incomplete)]
+
+
 def _option(field):
     """The `--NAME` option of one field of a step; its check says what may be typed."""
     check = steps.Check
     typed: dict[str, Any] = {
         check.PLATFORM: {"type": _Choice(PLATFORM_CHOICES)},
-        check.SHIP_DAYS: {"type": _Choice(steps.SHIP_DAYS)},
+        check.SHIP_DAYS: {"shell_complete": _complete_ship_days},
         check.KIND: {"type": click.Choice(steps.KINDS), "default": None},
         check.FLAG: {"is_flag": True},
+        check.SWITCH: {"default": None},
+        check.BANK: {"type": click.Choice(steps.BANKS)},
     }.get(field.check, {})
     dest = "trade_id" if field.check == check.ID else field.name
+    switch = f"{field.option}/--no-{field.option[2:]}" if field.check == check.SWITCH else None
     return click.option(
-        field.option,
+        switch or field.option,
         dest,
         metavar=field.metavar,
         help=field.help,

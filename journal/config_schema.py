@@ -160,7 +160,11 @@ class _Table:
 
 def _rule_fields() -> dict[str, _Check]:
     from journal.core.rules import CONFIDENCES
-    from journal.core.trade import SHIP_DAYS
+    from journal.core.steps import SHIP_DAYS
+    from journal.core.validate import ship_days_ok
+
+    def ship_days(value: Any) -> _Wrong:
+        return None if ship_days_ok(value) else _choices(SHIP_DAYS)
 
     return {
         "counted_from": _anchors,
@@ -169,7 +173,7 @@ def _rule_fields() -> dict[str, _Check]:
         "minutes": _integer(0, 3650 * 24 * 60),
         "months": _integer(0, 120),
         "at": _time_of_day,
-        "default_ship_days": _one_of(*SHIP_DAYS),
+        "default_ship_days": ship_days,
         "effect": _text(),
         "effect_ja": _text(),
         "note": _text(2000, multiline=True),
@@ -197,7 +201,7 @@ def _schema() -> _Table:
                 names=("default", *DEADLINE_KINDS),
                 each=_durations,
             ),
-            "mercari": _Table(keys={"identity_verified": _boolean}),
+            "mercari": _Table(keys={"identity_verified": _boolean, "bank_registered": _boolean}),
             "notifier": _Table(
                 keys={
                     "kind": _one_or_list(_one_of(*NOTIFIERS)),

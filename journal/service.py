@@ -196,12 +196,13 @@ class Journal:
     def money(self, trade: Trade) -> dict[str, Any]:
         """`show`'s money. Rakuma's tiers need the completed Rakuma sales of the period
         before the sale: only trades completed in it are read, never the whole journal."""
-        from journal.core.money import JST, money_of, previous_period, sales_of, sold_at
+        from journal.core.fees import fee_rule
+        from journal.core.money import money_of, previous_period, sales_of, sold_at
 
         history: list[Trade] = []
         moment = sold_at(trade)
-        rule = moment and self.book.rule_for(trade.platform, "fee", moment.astimezone(JST).date())
-        if trade.role == "seller" and rule is not None and rule.tiers:
+        rule = fee_rule(trade, self.book)
+        if trade.role == "seller" and moment is not None and rule is not None and rule.tiers:
             start, end = previous_period(moment)
             with self.store.read() as conn:
                 ids = queries.completed_between(conn, trade.platform, start, end)
@@ -218,7 +219,15 @@ class Journal:
         trades: dict[str, Trade | None] = {i: self._fold(conn, i) for i in ids}
         new_id = self._allocate(conn) if needs_new_id(step) else None
         events = decide(step, trades, new_id, now)
-        return events + self._alarms(conn, events, trades, step.command_id)
+        events += self._alarms(conn, events, trades, step.command_id)
+        return events + self._withdrawn(conn, events, step.command_id)
+
+    def _withdrawn(self, conn, events: list[Event], command_id: str) -> list[Event]:
+        """A withdrawal of the balance meets the open proceeds deadlines it draws from
+        (journal/core/withdrawals.py)."""
+        from journal.core.withdrawals import marks_for
+
+        return marks_for(events, partial(queries.open_proceeds, conn), command_id)
 
     def _alarms(
         self, conn, events: list[Event], before: dict, command_id: str, after: dict | None = None

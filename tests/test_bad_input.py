@@ -205,10 +205,10 @@ CASES = [
             "--price",
             "1",
             "--ship-days",
-            "9-9",
+            "9-3",  # any range N-M is taken (ヤフオク's 8-14), not one backwards
         ],
         BAD,
-        "'9-9' is not one of",
+        "bad value '9-3' for --ship-days",
         {},
     ),
     ("unknown-command", ["frobnicate"], BAD, "No such command", {}),

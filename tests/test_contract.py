@@ -257,7 +257,7 @@ def test_log_and_void(run, ok, listed):
                 "--price",
                 "1",
                 "--ship-days",
-                "3-5",
+                "5-3",
             ],
             2,
         ),

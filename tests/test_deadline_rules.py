@@ -213,7 +213,8 @@ def test_yahoo_flea_rules_and_one_way_ratings():
     )
     assert due(trade, "ship") == jst("2026-11-22T21:05")  # 発送までの日数 1-2 by default
     assert due(trade, "buyer_may_cancel") == jst("2026-11-27T00:00")
-    assert due(trade, "auto_complete") == jst("2026-12-05T12:00")
+    # third edition: "支払いから14日経てば自動的に売上金になります" (knowledge-x.com/archives/3366)
+    assert due(trade, "auto_complete") == jst("2026-12-04T21:05")
     assert "payment" not in kinds(trade)  # no known payment rule for Yahoo!フリマ
     received = trade_of(
         "yahoo-flea",
@@ -302,7 +303,7 @@ def test_buyer_inspects_before_auto_complete_until_arrival_is_recorded():
     # Second edition: inspect counts from arrival; before it, the auto-complete time only.
     assert due(bought("mercari"), "inspect") == jst("2026-11-30T13:00")
     assert "inspect" not in {d.kind for d in compute(bought("rakuma"), BOOK)}
-    assert due(bought("yahoo-flea"), "inspect") == jst("2026-12-05T12:00")
+    assert due(bought("yahoo-flea"), "inspect") == jst("2026-12-04T10:05")  # paid + 14 days
 
 
 def test_overrides_change_values_and_mark_them_custom():
@@ -341,4 +342,10 @@ def test_every_rule_carries_its_evidence():
         for versions in pack.rules.values():
             for rule in versions:
                 assert rule.source and rule.effect and rule.counted_from
-                assert rule.confidence in ("official", "several-sources", "single-source", "custom")
+                assert rule.confidence in (
+                    "official",
+                    "several-sources",
+                    "single-source",
+                    "assumed",
+                    "custom",
+                )

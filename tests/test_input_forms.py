@@ -399,7 +399,7 @@ _LISTED = ("add", "listed", "--platform", "mercari", "--title", "x", "--price", 
         (("upcoming", "--within", "999999日"), "too long"),
         (("reminders", "--within", "1.5日"), "bad duration"),
         (("add", "listed", "--platform", "ヤフー", "--title", "x", "--price", "1"), "--platform"),
-        ((*_LISTED, "--ship-days", "1〜2"), "--ship-days"),
+        ((*_LISTED, "--ship-days", "2〜1"), "--ship-days"),  # 1〜2 is read as 1-2
         (("show", "ｔ９"), "unknown trade 'T9'"),
     ],
 )

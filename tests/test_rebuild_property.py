@@ -23,6 +23,8 @@ from journal.service import Journal
 from journal.storage import projections
 
 START = datetime(2026, 1, 28, 0, 0, tzinfo=UTC)
+# a withdrawal is not a step on a trade but a stream of its own
+ON_A_TRADE = tuple(t for t in ADDABLE_TYPES if t != "withdrawal")
 PLATFORMS = ["rakuma", "mercari", "yahoo-auction", "yahoo-flea"]
 LIKELY = {
     ("seller", "listed"): [
@@ -86,7 +88,7 @@ def play(journal: Journal, rng: random.Random, length: int) -> int:
             elif roll < 0.95:
                 step = "void"
             else:
-                step = rng.choice(ADDABLE_TYPES)
+                step = rng.choice(ON_A_TRADE)
             fields = {
                 "buyer": "b",
                 "reason": "r",

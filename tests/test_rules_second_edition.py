@@ -208,9 +208,9 @@ def test_d4_rakuma_inspect_after_arrival_not_before(ok, run):
         ("mercari", "2026-12-10T08:00", "2026-12-11T13:00:00+09:00"),  # capped
         # ヤフオク: auto-complete 14 days after payment (12-15 10:05).
         ("yahoo-auction", "2026-12-14T09:00", "2026-12-15T10:05:00+09:00"),
-        # Yahoo!フリマ: 15 days after purchase at noon (12-16 12:00).
+        # Yahoo!フリマ: 14 days after payment, to the minute (12-15 10:05; third edition).
         ("yahoo-flea", "2026-12-05T19:00", "2026-12-07T19:00:00+09:00"),
-        ("yahoo-flea", "2026-12-15T12:00", "2026-12-16T12:00:00+09:00"),
+        ("yahoo-flea", "2026-12-14T08:00", "2026-12-15T10:05:00+09:00"),
     ],
 )
 def test_d4_inspect_two_days_after_arrival_capped_at_auto_complete(
@@ -358,10 +358,18 @@ def test_d10_mercari_180_days_from_2018_09_27(ok, run, completed, expected):
 _URL = re.compile(r"https://[^\s;]+[^\s;.,)]")
 
 
-def _cited(source: str) -> bool:
-    if source == "journal default" or source.startswith("the seed article "):
-        return True
-    return all(_URL.fullmatch(part) for part in source.split("; "))
+def _cited(source: str, confidence: str) -> bool:
+    """Third edition: page URLs (a site root is not a page), or `assumed` with a reason."""
+    if confidence == "assumed":
+        return bool(source) and "\n" not in source and "https://" not in source
+    return all(_URL.fullmatch(part) and _is_page(part) for part in source.split("; "))
+
+
+def _is_page(url: str) -> bool:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return bool(parts.netloc) and bool(parts.path.strip("/") or parts.query)
 
 
 def test_d11_every_rule_in_every_pack_has_a_full_url_or_named_local_source():
@@ -369,12 +377,12 @@ def test_d11_every_rule_in_every_pack_has_a_full_url_or_named_local_source():
     for name in PACK_NAMES:
         for kind, versions in book.packs[name].rules.items():
             for rule in versions:
-                assert _cited(rule.source), (name, kind, rule.source)
+                assert _cited(rule.source, rule.confidence), (name, kind, rule.source)
                 single = rule.source.count("https://") == 1
                 if single:  # one URL cannot be more than a single source
                     assert rule.confidence in ("single-source", "official"), (name, kind)
                 if not rule.source.startswith("https://"):
-                    assert rule.confidence in ("custom", "single-source"), (name, kind)
+                    assert rule.confidence == "assumed", (name, kind)
 
 
 def test_d11_journal_rules_prints_every_rule_with_its_source(ok, run):
@@ -382,7 +390,7 @@ def test_d11_journal_rules_prints_every_rule_with_its_source(ok, run):
     data = run("rules", "--json").json()
     for pack in data:
         for rule in pack["rules"]:
-            assert _cited(rule["source"])
+            assert _cited(rule["source"], rule["confidence"])
             assert rule["source"] in text
 
 

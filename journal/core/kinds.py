@@ -17,6 +17,7 @@ class KindSpec:
     met_by: tuple[str, ...]
     trade_kind: str | None = None  # only for listings of this kind
     by_app: bool = False  # the app itself acts when it passes (e.g. completes the trade)
+    closes: bool = False  # a window that simply closes: met in time or not, never overdue
 
 
 KIND_SPECS: dict[str, KindSpec] = {
@@ -26,11 +27,14 @@ KIND_SPECS: dict[str, KindSpec] = {
     "remove_winner": KindSpec(("seller",), ("payment", "cancellation")),
     "ship": KindSpec(BOTH, ("shipping",)),
     "buyer_may_cancel": KindSpec(BOTH, ("shipping",)),
+    # Yahoo!フリマ: not shipped within 14 days of payment, the app cancels and refunds the buyer
+    "unshipped_cancel": KindSpec(BOTH, ("shipping",), by_app=True),
     "auto_complete": KindSpec(BOTH, ("receipt", "completion"), by_app=True),
     "receipt_followup": KindSpec(("seller",), ("receipt", "completion")),
     "rate": KindSpec(("seller",), ("our_rating", "completion")),
     "message_window": KindSpec(BOTH, ()),
-    "proceeds": KindSpec(("seller",), ()),
+    # met by a withdrawal of the balance (journal/core/withdrawals.py)
+    "proceeds": KindSpec(("seller",), ("withdrawal",), closes=True),
     "hold_expiry": KindSpec(("seller",), ("hold_end",)),
     "dedicated_expiry": KindSpec(("seller",), ("request", "purchase"), Kind.DEDICATED),
     "confirmation_cleanup": KindSpec(("seller",), ("delisting",), Kind.CONFIRMATION),
@@ -42,8 +46,9 @@ KIND_SPECS: dict[str, KindSpec] = {
 }
 # The kinds that wait for a step: once the trade is finished (cancelled, completed, taken
 # down, bundled) one still unmet is closed, since that step will never come; the windows
-# that simply close (messages, proceeds) stay as they are.
-AWAITED_KINDS = frozenset(k for k, spec in KIND_SPECS.items() if spec.met_by)
+# that simply close (messages, proceeds) stay as they are, even where a step meets them
+# (a withdrawal meets proceeds): `closes`.
+AWAITED_KINDS = frozenset(k for k, spec in KIND_SPECS.items() if spec.met_by and not spec.closes)
 # A deadline is overdue when it has passed and the trade still waits for the step it asks
 # for: a kind met by a step, not one the app acts on itself (auto-complete) and not a
 # window that simply closes (messages, proceeds).

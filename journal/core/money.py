@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
+from journal.core.fees import fee_rule, is_premium, is_withdrawal, transfer_fee
 from journal.core.rules import Rule, RuleBook
 from journal.core.steps import State
 from journal.core.trade import Trade
@@ -29,7 +30,7 @@ NO_SALE = frozenset({State.CANCELLED, State.DELISTED, State.BUNDLED})  # sold or
 class MoneySettings:
     """`[money]` in the config."""
 
-    yahoo_premium: bool = False  # ヤフオク premium member: 8.8 % before 2024-06-04
+    yahoo_premium: bool = False  # ヤフオク premium member, for listings that do not say
     rakuma_outside_count: int = 0  # Rakuma sales per period made outside this journal
     rakuma_outside_amount: int = 0
 
@@ -68,7 +69,10 @@ def went_through(trade: Trade) -> bool:
 
 
 def completed_at(trade: Trade) -> datetime | None:
-    return trade.anchors.get("completion") if trade.state == "completed" else None
+    """When a sale completed, or proceeds were withdrawn (the day a cost counts)."""
+    if trade.state != "completed":
+        return None
+    return trade.anchors.get("completion") or trade.anchors.get("withdrawal")
 
 
 def period_of(moment: datetime) -> tuple[datetime, datetime]:
@@ -140,12 +144,10 @@ def rate_for(
 ) -> float | None:
     """The fee rate (percent) in force for this sale, or None when it cannot be known yet."""
     moment = sold_at(trade)
-    if moment is None:
+    rule = fee_rule(trade, book)
+    if moment is None or rule is None:
         return None
-    rule = book.rule_for(trade.platform, "fee", moment.astimezone(JST).date())
-    if rule is None:
-        return None
-    if rule.premium_rate is not None and settings.yahoo_premium:
+    if rule.premium_rate is not None and is_premium(trade, settings.yahoo_premium):
         return rule.premium_rate
     if not rule.tiers:
         return rule.rate
@@ -162,6 +164,9 @@ def money_of(
     """A trade's money; a field that is not known is None (a listing not sold, or a sale
     cancelled, has no fee and no profit)."""
     cost = _sum(trade.cost, trade.extra_cost)
+    if is_withdrawal(trade):  # not a sale: its transfer fee is a cost
+        fee = transfer_fee(trade, book)
+        return Money(None, fee, None, None, None, None if fee is None else -fee)
     if trade.role == "buyer":  # what was paid is the purchase (仕入れ) of an item to resell
         return Money(trade.price, None, None, trade.shipping, None, None)
     if not went_through(trade):
@@ -179,7 +184,7 @@ def sales_of(trades: Iterable[Trade]) -> Tally:
     return Tally(
         Sale(t.platform, moment, t.price)
         for t in trades
-        if t.role == "seller" and (moment := completed_at(t)) is not None
+        if t.role == "seller" and not is_withdrawal(t) and (moment := completed_at(t)) is not None
     )
 
 

@@ -118,7 +118,7 @@ def report(
 
 def _totals(rows: Sequence[dict[str, Any]]) -> dict[str, int]:
     return {
-        "count": len(rows),
+        "count": sum(1 for r in rows if r["price"] is not None),  # sales, not withdrawals
         "sales": sum(r["price"] or 0 for r in rows),
         "fees": sum(r["fee"] or 0 for r in rows),
         "shipping": sum(r["shipping"] or 0 for r in rows),

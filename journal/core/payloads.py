@@ -14,10 +14,11 @@ from journal.core.steps import STEPS, Check, Step
 
 def build_payload(type_: str, fields: dict[str, Any]) -> dict[str, Any]:
     """Validate the fields a step needs and return its payload (absent options left out)."""
-    f = {k: v for k, v in fields.items() if v is not None and v is not False}
     step = STEPS.get(type_)
     if step is None or not step.addable:
         return {}
+    switches = {field.name for field in step.fields if field.check == Check.SWITCH}
+    f = {k: v for k, v in fields.items() if v is not None and (v is not False or k in switches)}
     if step.needs and not any(name in f for name in step.needs[1:]):
         raise BadInput(step.needs[0])
     payload = {field.name: _checked(field, f) for field in _given(step, f)}

@@ -5,10 +5,11 @@ The packs are TOML files in `journal/rulepacks/`; code here only interprets them
 
 import tomllib
 from dataclasses import dataclass, field, fields, replace
-from datetime import date, time
+from datetime import date, datetime, time
 from functools import cache
 from importlib import resources
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from journal.core.errors import BadInput
 from journal.core.kinds import KIND_SPECS
@@ -18,7 +19,9 @@ PLATFORMS = PACK_NAMES[:4]
 # Platforms without purchase requests (購入申請): `--request-required` and `request` are refused.
 NO_PURCHASE_REQUESTS = ("mercari",)
 DEADLINE_KINDS = tuple(KIND_SPECS)  # named once, in journal/core/kinds.py
-CONFIDENCES = ("official", "several-sources", "single-source", "custom")
+# `official`: the platform's own page; `assumed`: no page says it, the source is the reason.
+CONFIDENCES = ("official", "several-sources", "single-source", "assumed", "custom")
+JST = ZoneInfo("Asia/Tokyo")
 _OVERRIDABLE = {
     "counted_from",
     "days",
@@ -46,8 +49,9 @@ class Rule:
     counted_from: tuple[str, ...]
     effect: str
     effective_from: date
-    source: str
+    source: str  # page URLs; for `assumed`, the reason no page is cited
     confidence: str
+    source_ja: str = ""  # an `assumed` rule's reason in Japanese
     effect_ja: str = ""
     note: str = ""
     note_ja: str = ""
@@ -65,9 +69,20 @@ class Rule:
     rate: float = 0.0  # kind "fee": percent of the price
     tiers: tuple[tuple[int, int, float], ...] = ()  # (sales count, amount, rate) reached
     premium_rate: float | None = None  # a member's rate (ヤフオク premium)
+    effective_at: time | None = None  # the time of day it took effect (JST), when known
+    yen: int = 0  # kind "transfer_fee": the fee of one withdrawal
+    free_from: int | None = None  # … free from this amount withdrawn
+    free_banks: tuple[str, ...] = ()  # … free to these (`withdrawal --bank`)
+
+    @property
+    def starts(self) -> datetime:
+        """The moment this version took effect, Japan time (00:00 unless a time is known)."""
+        return datetime.combine(self.effective_from, self.effective_at or time(0), JST)
 
     def describe(self) -> str:
         """A short human description of the value, e.g. '2 days later at 23:59 JST'."""
+        if self.kind == "transfer_fee":
+            return f"¥{self.yen:,} a withdrawal" + _free(self.free_from, self.free_banks)
         if self.kind == "fee":
             text = f"{self.rate:g} % of the price"
             if self.tiers:
@@ -99,6 +114,13 @@ class Rule:
         if self.before:
             text = f"{text}, capped at the {self.before} time"
         return text
+
+
+def _free(free_from: int | None, banks: tuple[str, ...]) -> str:
+    if free_from is None and not banks:
+        return ""
+    amount = f" from ¥{free_from:,}" if free_from is not None else ""
+    return f"; free{amount}" + (f" to {' or '.join(banks)}" if banks else "")
 
 
 def _count(number: int, unit: str) -> str:
@@ -158,10 +180,13 @@ def _build_rule(data: dict[str, Any]) -> Rule:
     values = {k: v for k, v in data.items() if k in known}
     values["counted_from"] = tuple(values.get("counted_from", ()))
     values["effective_from"] = _date(values.get("effective_from", "2000-01-01"))
-    if values.get("at") is not None:
-        values["at"] = _time(values["at"])
+    for key in ("at", "effective_at"):
+        if values.get(key) is not None:
+            values[key] = _time(values[key])
     if values.get("on_date") is not None:
         values["on_date"] = _date(values["on_date"])
+    if "free_banks" in values:
+        values["free_banks"] = tuple(values["free_banks"])
     if "tiers" in values:
         values["tiers"] = tuple(
             (t["count"], t["amount"], float(t["rate"])) for t in values["tiers"]
@@ -203,22 +228,23 @@ def load_rulebook(overrides: dict[str, Any] | None = None) -> RuleBook:
 
 def rulebook_from_config(config: Any) -> RuleBook:
     """The rule book for the user's config: `[rules.…]` overrides, plus the settings that
-    switch a rule off. `[mercari] identity_verified = true`: a seller who completed the
-    in-app identity check (アプリでかんたん本人確認) has no proceeds deadline on Mercari."""
+    switch a rule off. On Mercari, a seller who completed the in-app identity check
+    (`[mercari] identity_verified`) or registered a bank account for メルペイ
+    (`[mercari] bank_registered`) keeps proceeds as balance with no deadline."""
     overrides = {k: dict(v) if isinstance(v, dict) else v for k, v in config.rules.items()}
     mercari = config.raw.get("mercari", {})
-    verified = mercari.get("identity_verified", False) if isinstance(mercari, dict) else None
-    if not isinstance(verified, bool):
-        raise BadInput("bad_setting", where="mercari.identity_verified", expected="true or false")
-    if verified:
-        platform = overrides.setdefault("mercari", {})
+    for key in ("identity_verified", "bank_registered"):
+        value = mercari.get(key, False) if isinstance(mercari, dict) else None
+        if not isinstance(value, bool):
+            raise BadInput("bad_setting", where=f"mercari.{key}", expected="true or false")
+        platform = overrides.setdefault("mercari", {}) if value else None
         if isinstance(platform, dict):
             proceeds = platform.get("proceeds", {})
             if isinstance(proceeds, dict):
                 platform["proceeds"] = {
                     **proceeds,
                     "enabled": False,
-                    "note": "off: [mercari] identity_verified = true in your config",
+                    "note": f"off: [mercari] {key} = true in your config",
                 }
     return load_rulebook(overrides)
 

@@ -13,6 +13,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from journal.core.step_fields import BANKS as BANKS
+from journal.core.step_fields import KINDS as KINDS  # named there, read here too
+from journal.core.step_fields import SHIP_DAYS as SHIP_DAYS
+from journal.core.step_fields import Check, Field, Kind
+
 if TYPE_CHECKING:
     from journal.core.events import Event
     from journal.core.trade import Trade
@@ -37,51 +42,6 @@ STATES = tuple(v for k, v in vars(State).items() if k.isupper())
 FINISHED_STATES = frozenset({State.COMPLETED, State.CANCELLED, State.BUNDLED, State.DELISTED})
 UNFINISHED_STATES = frozenset(STATES) - FINISHED_STATES
 SIDES = ("seller", "buyer")
-
-
-class Kind:
-    """The kinds of listing (`listed --kind`)."""
-
-    NORMAL = "normal"
-    DEDICATED = "dedicated"  # 〇〇様専用: waits for one buyer
-    CONFIRMATION = "confirmation"  # a listing that only asks a question (確認用)
-
-
-KINDS = (Kind.NORMAL, Kind.DEDICATED, Kind.CONFIRMATION)
-SHIP_DAYS = ("1-2", "2-3", "4-7")
-
-
-class Check:
-    """How a field's typed value is checked (`journal.core.validate.field` does it)."""
-
-    PLATFORM = "platform"
-    TITLE = "title"
-    YEN = "yen"  # a price: at least 1 yen
-    YEN_OR_ZERO = "yen_or_zero"  # a cost: may be free
-    SHIP_DAYS = "ship_days"
-    KIND = "kind"
-    FLAG = "flag"
-    WHEN = "when"  # a moment, already read by the command line
-    NAME = "name"  # a buyer
-    ITEM = "item"
-    LINE = "line"  # one line of text (a carrier, a tracking number)
-    TEXT = "text"  # free text (a note, a reason)
-    ID = "id"  # the id of a trade (`--id`): not part of the payload
-
-
-@dataclass(frozen=True)
-class Field:
-    """One field of a step's payload, typed as the option `--NAME` (`_` as `-`)."""
-
-    name: str
-    check: str  # a `Check`
-    required: bool = False  # absent: the check refuses the empty value (a WHEN: missing)
-    metavar: str | None = None
-    help: str | None = None
-
-    @property
-    def option(self) -> str:
-        return "--" + self.name.replace("_", "-")
 
 
 @dataclass(frozen=True)
@@ -167,10 +127,11 @@ def _offer_open(trade: "Trade", event: "Event") -> str | None:
     return None if trade.offer else "no_offer"
 
 
-def _dedicated_has_buyer(payload: dict[str, Any]) -> str | None:
+def _listed_payload(payload: dict[str, Any]) -> str | None:
     if payload.get("kind") == Kind.DEDICATED and "buyer" not in payload:
         return "dedicated_needs_buyer"
-    return None
+    premium = "premium" in payload and payload.get("platform") != "yahoo-auction"
+    return "premium_yahoo_only" if premium else None  # the premium fee is ヤフオク's alone
 
 
 # --- evolve: what a step changes besides the state and its anchor ----------------------
@@ -229,6 +190,14 @@ def _item_alarm(trade: "Trade", event: "Event") -> None:
         trade.unmark("item_taken")
 
 
+def _withdrawn(trade: "Trade", event: "Event") -> None:
+    """A withdrawal of the balance took this sale's proceeds: its proceeds deadline is met
+    (by the first withdrawal after the sale completed)."""
+    done, moment = trade.anchors.get("completion"), trade.anchors.get("withdrawal")
+    if done is not None and event.occurred_at >= done:
+        trade.anchors["withdrawal"] = min(moment or event.occurred_at, event.occurred_at)
+
+
 def hold_active(trade: "Trade") -> bool:
     return bool(trade.hold and trade.hold["active"])
 
@@ -252,6 +221,7 @@ S = State
 VOID_TYPE = "voided"
 BUNDLED_TYPE = "bundled"
 ITEM_TAKEN, ITEM_RELEASED = "item-taken", "item-released"
+WITHDRAWN = "proceeds-withdrawn"
 
 # fmt: off
 _PLATFORM = Field("platform", Check.PLATFORM, required=True)
@@ -262,7 +232,7 @@ _NOTE = Field("note", Check.TEXT, required=True, metavar="TEXT")
 _LISTED_FIELDS = (  # in the order they are checked
     _PLATFORM, _TITLE, _PRICE,
     Field("id", Check.ID, metavar="ID", help="Choose the id (default: T1, T2, …)."),
-    Field("ship_days", Check.SHIP_DAYS, help="発送日の目安 / 発送までの日数."),
+    Field("ship_days", Check.SHIP_DAYS, metavar="N-M", help="発送日の目安 / 発送までの日数."),
     Field("request_required", Check.FLAG, help="Buyers must ask first (購入申請あり)."),
     Field("kind", Check.KIND),
     Field("until", Check.WHEN, metavar="WHEN",
@@ -272,9 +242,10 @@ _LISTED_FIELDS = (  # in the order they are checked
     Field("buyer", Check.NAME, metavar="NAME", help="For a dedicated listing (〇〇様専用)."),
     Field("item", Check.ITEM, metavar="KEY",
           help="The same physical item listed elsewhere (double-listing alarm)."),
+    Field("premium", Check.SWITCH, help="ヤフオク: listed as a premium member (or not)."),
 )
-_LISTED_OPTIONS = ("platform", "title", "price", "id", "request_required", "ship_days",
-                   "shipping", "cost", "kind", "buyer", "until", "item")  # as --help lists them
+_LISTED_OPTIONS = ("platform", "title", "price", "id", "request_required", "ship_days",  # --help
+                   "shipping", "cost", "kind", "buyer", "until", "item", "premium")
 # fmt: on
 _LISTED_STORED = tuple(f.name for f in _LISTED_FIELDS if not f.required and f.check != Check.ID)
 _FOR_SALE = {S.LISTED, S.REQUESTED}
@@ -292,11 +263,11 @@ CATALOGUE: tuple[Step, ...] = (
     Step("listed", "You listed an item (出品).",
          'journal add listed --platform mercari --title "ニット" --price 2500 --ship-days 2-3',
          fields=_LISTED_FIELDS, options=_LISTED_OPTIONS, creates=True,
-         seller=Move((), S.LISTED, "listing"), check_payload=_dedicated_has_buyer),
+         seller=Move((), S.LISTED, "listing"), check_payload=_listed_payload),
     Step("bought", "You bought an item (buyer side).",
          'journal add bought --platform rakuma --title "ワンピース" --price 1800 --ship-days 2-3',
          fields=(_PLATFORM, _TITLE, _PRICE, Field("id", Check.ID, metavar="ID"),
-                 Field("ship_days", Check.SHIP_DAYS,
+                 Field("ship_days", Check.SHIP_DAYS, metavar="N-M",
                        help="The seller's 発送日の目安 / 発送までの日数 on the listing."),
                  Field("shipping", Check.YEN_OR_ZERO, metavar="YEN",
                        help="The shipping you paid.")),
@@ -382,6 +353,17 @@ CATALOGUE: tuple[Step, ...] = (
          seller=Move((), S.LISTED, "listing"), creates=True, bundles=True,
          stored=(("platform", "title", "price", "buyer", "from", "kind", "request_required"),
                  _LISTED_STORED)),
+    # proceeds withdrawn (振込申請): a stream of its own, finished at once, whose transfer fee
+    # is a cost (journal/core/money.py)
+    Step("withdrawal", "You withdrew proceeds (振込申請); its transfer fee is a cost.",
+         "journal add withdrawal --platform rakuma --amount 12000 --bank rakuten",
+         fields=(_PLATFORM, Field("amount", Check.YEN, required=True, metavar="YEN"),
+                 Field("fee", Check.YEN_OR_ZERO, metavar="YEN",
+                       help="The transfer fee charged (default: the platform's rule)."),
+                 Field("bank", Check.BANK, help="Where to: rakuten (楽天銀行), paypay, other."),
+                 Field("partial", Check.FLAG,
+                       help="Part of the balance only: the proceeds deadlines stay open.")),
+         seller=Move((), S.COMPLETED, "withdrawal"), creates=True),
     # written by the journal itself: `bundled` into a bundle's originals; `item-taken` and
     # `item-released` into the other listings of an item (`listed --item`) when one of them
     # is taken or free again; `voided` for a correction (checked against the whole history)
@@ -391,6 +373,8 @@ CATALOGUE: tuple[Step, ...] = (
          addable=False, stored=(("item", "by", "step"), ())),
     Step(ITEM_RELEASED, **_both(UNFINISHED_STATES, None, None, None), evolve=_item_alarm,
          addable=False, stored=(("item", "by"), ())),
+    # into each sale whose proceeds a withdrawal of the balance took (journal/core/withdrawals.py)
+    Step(WITHDRAWN, anytime=True, addable=False, evolve=_withdrawn, stored=(("by",), ())),
     Step(VOID_TYPE, anytime=True, addable=False, stored=(("seq", "reason", "voided_type"), ())),
 )
 # fmt: on

@@ -16,6 +16,7 @@ from journal.core.steps import KINDS as KINDS  # named in the catalogue; read he
 from journal.core.steps import SHIP_DAYS as SHIP_DAYS
 from journal.core.steps import hold_active as hold_active
 
+WITHDRAWAL_STEP, WITHDRAWAL_TITLE = "withdrawal", "振込申請"  # a withdrawal's stream, as listed
 # Read from the catalogue (journal/core/steps.py) for those who ask by side: the anchor each
 # step that moves a trade marks, and (states it may follow, state it leads to or None).
 _ANCHORS = {
@@ -59,6 +60,9 @@ class Trade:
     carrier: str | None = None
     tracking: str | None = None
     item: str | None = None  # the physical item (`listed --item`) this listing sells
+    premium: bool | None = None  # ヤフオク: listed as a premium member (None: not said)
+    bank: str | None = None  # a withdrawal's destination (`withdrawal --bank`)
+    transfer_fee: int | None = None  # a withdrawal's fee as typed (`--fee`), else the rule's
     item_taken: dict[str, datetime] = field(default_factory=dict)  # by which listing, when
     version: int = 0
     last_seq: int = 0
@@ -93,11 +97,11 @@ def new_trade(event: Event) -> Trade:
         id=event.stream,
         platform=p["platform"],
         role=role,
-        title=p["title"],
-        price=p["price"],
+        title=p.get("title", WITHDRAWAL_TITLE),
+        price=p.get("price", p.get("amount", 0)),
         state=move.to,
         created_at=event.occurred_at,
-        kind=p.get("kind", Kind.DEDICATED if step.bundles else Kind.NORMAL),
+        kind=p.get("kind", _kind_of(step)),
         request_required=bool(p.get("request_required", step.bundles)),
         ship_days=p.get("ship_days"),
         shipping=p.get("shipping"),
@@ -106,11 +110,20 @@ def new_trade(event: Event) -> Trade:
         until=as_time(p.get("until")),
         bundled_from=list(p.get("from", [])),
         item=p.get("item"),
+        premium=p.get("premium"),
+        bank=p.get("bank"),
+        transfer_fee=p.get("fee"),
     )
     trade.mark(move.anchor, event.occurred_at)  # type: ignore[arg-type]
     trade.last_step_at = event.occurred_at
     _count(trade, event)
     return trade
+
+
+def _kind_of(step: Step) -> str:
+    if step.name == WITHDRAWAL_STEP:
+        return Kind.WITHDRAWAL
+    return Kind.DEDICATED if step.bundles else Kind.NORMAL
 
 
 def apply(trade: Trade, event: Event) -> None:

@@ -7,8 +7,9 @@ from datetime import datetime
 from typing import Any
 
 from journal.core.errors import BadInput
+from journal.core.names import nfkc
 from journal.core.rules import PLATFORMS
-from journal.core.steps import CATALOGUE, KINDS, SHIP_DAYS, Check
+from journal.core.steps import BANKS, CATALOGUE, KINDS, SHIP_DAYS, Check
 
 MAX_PRICE = 99_999_999
 MAX_TITLE = 200
@@ -79,6 +80,26 @@ def choice(value: str, option: str, choices: tuple[str, ...]) -> str:
     return value
 
 
+# ヤフオク is said to offer 3-7 and 8-14 days too (no stored source confirms it), so any range
+# N-M of whole days is taken as typed; the ship deadline counts to its end, M days, to the minute.
+MAX_SHIP_DAYS = 30
+_SHIP_RANGE = re.compile(r"([0-9]{1,2})-([0-9]{1,2})")
+
+
+def ship_days_ok(value: object) -> bool:
+    """A 発送までの日数 range as stored: `N-M` days, 1 <= N <= M <= MAX_SHIP_DAYS."""
+    found = _SHIP_RANGE.fullmatch(value) if type(value) is str else None
+    return found is not None and 1 <= int(found[1]) <= int(found[2]) <= MAX_SHIP_DAYS
+
+
+def ship_days(value: str) -> str:
+    """発送までの日数 as typed (`8-14`, `８〜１４`): stored as `N-M`."""
+    cleaned = nfkc(str(value)).strip().replace("〜", "-").replace("~", "-")
+    if not ship_days_ok(cleaned):
+        raise BadInput("bad_ship_days", value=_short(str(value)), usual=", ".join(SHIP_DAYS))
+    return cleaned
+
+
 def title(value: str) -> str:
     return text(value, "title", MAX_TITLE, multiline=False)
 
@@ -103,9 +124,11 @@ _CHECKS: dict[str, Any] = {
     Check.TITLE: lambda v, _key: title(v),
     Check.YEN: lambda v, key: yen(v, key),
     Check.YEN_OR_ZERO: lambda v, key: yen(v, key, allow_zero=True),
-    Check.SHIP_DAYS: lambda v, _key: choice(v, "--ship-days", SHIP_DAYS),
+    Check.SHIP_DAYS: lambda v, _key: ship_days(v),
     Check.KIND: lambda v, _key: choice(v, "--kind", KINDS),
     Check.FLAG: lambda _v, _key: True,
+    Check.SWITCH: lambda v, _key: v is True,
+    Check.BANK: lambda v, _key: choice(v, "--bank", BANKS),
     Check.WHEN: lambda v, _key: v,  # read by the command line already
     Check.NAME: lambda v, _key: name(v),
     Check.ITEM: lambda v, _key: item(v),
@@ -203,7 +226,12 @@ _FIELDS = {
     "reason": _is_text(MAX_TEXT, multiline=True),
     "until": _is_instant,
     "kind": lambda v: v in KINDS,
-    "ship_days": lambda v: v in SHIP_DAYS,
+    "ship_days": ship_days_ok,
+    "premium": lambda v: type(v) is bool,
+    "amount": _is_int(1, MAX_PRICE),
+    "fee": _is_int(0, MAX_PRICE),
+    "bank": lambda v: v in BANKS,
+    "partial": lambda v: v is True,
     "request_required": lambda v: type(v) is bool,
     "from": lambda v: type(v) is list and 0 < len(v) <= 1000 and all(map(_is_id, v)),
     "into": _is_id,

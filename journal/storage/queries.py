@@ -75,6 +75,17 @@ def items(conn: Connection) -> list[tuple[str, str]]:
     return [(row[0], row[1]) for row in conn.exec_driver_sql(sql)]
 
 
+def open_proceeds(conn: Connection, platforms: tuple[str, ...]) -> list[str]:
+    """The sales on these apps whose proceeds deadline is not met (a withdrawal meets it)."""
+    marks = ",".join("?" * len(platforms))
+    sql = (
+        "SELECT DISTINCT d.trade FROM deadlines d JOIN trades t ON t.id = d.trade"
+        f" WHERE d.kind = 'proceeds' AND d.met_at IS NULL AND t.platform IN ({marks})"
+        " ORDER BY d.trade"
+    )
+    return [row[0] for row in conn.exec_driver_sql(sql, platforms)]
+
+
 def newest_events(conn: Connection, count: int) -> list[Event]:
     """The last `count` events, newest first."""
     sql = f"SELECT {EVENT_COLUMNS} FROM events ORDER BY seq DESC LIMIT ?"

@@ -70,6 +70,8 @@ STEPS: dict[str, str] = {
     "bundle": "おまとめ",
     "bundled": "おまとめ済み",
     "voided": "取り消し",
+    "withdrawal": "売上金の振込申請",
+    "proceeds-withdrawn": "売上金を引き出し済み",
 }
 
 PLATFORMS: dict[str, str] = {
@@ -100,11 +102,13 @@ ANCHORS: dict[str, str] = {
     "receipt": "受取評価",
     "request": "購入申請",
     "shipping": "発送",
+    "withdrawal": "振込申請",
 }
 CONFIDENCE: dict[str, str] = {
     "official": "公式",
     "several-sources": "複数の情報源",
     "single-source": "単一の情報源",
+    "assumed": "推定（出典なし）",
     "custom": "独自設定",
 }
 

@@ -8,6 +8,8 @@ from journal.text.labels import label
 from journal.text.screens import Screen
 from journal.text.views import UNKNOWN_START
 
+_BANKS_JA = {"rakuten": "楽天銀行", "paypay": "PayPay・PayPay銀行"}  # `withdrawal --bank`
+
 
 def rule_value(rule: Rule, lang: str) -> str:
     """What a rule's value means, in the reader's language (JSON keeps `Rule.describe`)."""
@@ -18,6 +20,11 @@ def rule_value(rule: Rule, lang: str) -> str:
         return f"販売価格の {rule.rate:g}%（前の期間の取引完了で最低 {low:g}% まで）"
     if lang != "ja":
         return rule.describe()
+    if rule.kind == "transfer_fee":
+        banks = "・".join(_BANKS_JA.get(b, b) for b in rule.free_banks)
+        free = f"{banks}へ" if banks else ""
+        free += f" ¥{rule.free_from:,} 以上" if rule.free_from is not None else ""
+        return f"振込1回 ¥{rule.yen:,}" + (f"（{free.strip()}は無料）" if free else "")
     if rule.kind == "fee":
         text = f"販売価格の {rule.rate:g}%"
         if rule.premium_rate is not None:
@@ -62,7 +69,8 @@ def rules_screen(book: RuleBook, names: list[str], screen: Screen) -> str:
             topic = info.get("topic_ja") if lang == "ja" else None
             text = info.get("text_ja") if lang == "ja" else None
             topic, text = topic or info.get("topic"), text or info.get("text")
-            lines.append(f"  ({topic}) {text} · {info.get('source')}")
+            source = (info.get("source_ja") if lang == "ja" else None) or info.get("source")
+            lines.append(f"  ({topic}) {text} · {source}")
         lines.append("")
     return "\n".join(lines).rstrip()
 
@@ -74,7 +82,9 @@ def _rule_row(kind: str, rule: Rule, screen: Screen) -> tuple[list[str], str]:
     note = rule.note_ja if lang == "ja" and rule.note_ja else rule.note
     since = ""
     if rule.effective_from.isoformat() != UNKNOWN_START:  # a date is known only when given
-        since = screen.say("rules_since", date=rule.effective_from.isoformat())
+        start = rule.effective_from.isoformat()
+        start += f" {rule.effective_at:%H:%M}" if rule.effective_at is not None else ""
+        since = screen.say("rules_since", date=start)
     row = [
         name,
         rule_value(rule, lang),
@@ -82,6 +92,6 @@ def _rule_row(kind: str, rule: Rule, screen: Screen) -> tuple[list[str], str]:
         effect,
         since,
         label("confidence", rule.confidence, lang),
-        rule.source,
+        rule.source_ja if lang == "ja" and rule.source_ja else rule.source,
     ]
     return row, note

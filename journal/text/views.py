@@ -72,6 +72,7 @@ def trade_json(
         "bundled_into": trade.bundled_into,
         "bundled_from": trade.bundled_from,
         "item": trade.item,
+        "premium": trade.premium,  # ヤフオク: listed as a premium member (null: not said)
         "money": money,
         "events": events_json(events),
         "deadlines": [deadline_json(d, now, trade.finished, lang) for d in deadlines],
@@ -103,6 +104,7 @@ def rules_json(book: RuleBook, names: list[str], lang: str) -> list[dict[str, An
                         "counted_from": list(rule.counted_from),
                         "effect": _effect(rule, lang),
                         "effective_from": rule.effective_from.isoformat(),
+                        "effective_at": rule.effective_at and f"{rule.effective_at:%H:%M}",
                         "source": rule.source,
                         "confidence": rule.confidence,
                         "note": rule.note,

@@ -1,0 +1,55 @@
+"""The fields of the steps: how each typed value is checked (`Check`), a step's `Field`, the
+kinds of listing and the usual ship-day choices. Pure, the standard library only (the
+`--help` path imports it through `journal.core.steps`, which re-exports these names)."""
+
+from dataclasses import dataclass
+
+
+class Kind:
+    """The kinds of listing (`listed --kind`)."""
+
+    NORMAL = "normal"
+    DEDICATED = "dedicated"  # 〇〇様専用: waits for one buyer
+    CONFIRMATION = "confirmation"  # a listing that only asks a question (確認用)
+    WITHDRAWAL = "withdrawal"  # not a listing: proceeds withdrawn (`journal add withdrawal`)
+
+
+KINDS = (Kind.NORMAL, Kind.DEDICATED, Kind.CONFIRMATION)
+# Where proceeds go (`withdrawal --bank`): 楽天銀行, PayPay (a charge or PayPay銀行), another.
+BANKS = ("rakuten", "paypay", "other")
+SHIP_DAYS = ("1-2", "2-3", "4-7", "3-7", "8-14")  # the apps' choices; any N-M (validate.py)
+
+
+class Check:
+    """How a field's typed value is checked (`journal.core.validate.field` does it)."""
+
+    PLATFORM = "platform"
+    TITLE = "title"
+    YEN = "yen"  # a price: at least 1 yen
+    YEN_OR_ZERO = "yen_or_zero"  # a cost: may be free
+    SHIP_DAYS = "ship_days"
+    KIND = "kind"
+    FLAG = "flag"
+    BANK = "bank"
+    SWITCH = "switch"  # `--NAME/--no-NAME`: True, False, or not given
+    WHEN = "when"  # a moment, already read by the command line
+    NAME = "name"  # a buyer
+    ITEM = "item"
+    LINE = "line"  # one line of text (a carrier, a tracking number)
+    TEXT = "text"  # free text (a note, a reason)
+    ID = "id"  # the id of a trade (`--id`): not part of the payload
+
+
+@dataclass(frozen=True)
+class Field:
+    """One field of a step's payload, typed as the option `--NAME` (`_` as `-`)."""
+
+    name: str
+    check: str  # a `Check`
+    required: bool = False  # absent: the check refuses the empty value (a WHEN: missing)
+    metavar: str | None = None
+    help: str | None = None
+
+    @property
+    def option(self) -> str:
+        return "--" + self.name.replace("_", "-")
