@@ -194,8 +194,8 @@ def _withdrawn(trade: "Trade", event: "Event") -> None:
     """A withdrawal of the balance took this sale's proceeds: its proceeds deadline is met
     (by the first withdrawal after the sale completed)."""
     done, moment = trade.anchors.get("completion"), trade.anchors.get("withdrawal")
-    if done is not None and event.occurred_at >= done:
-        trade.anchors["withdrawal"] = min(moment or event.occurred_at, event.occurred_at)
+    if done is not None and event.occurred_at >= done and moment is None:
+        trade.mark("withdrawal", event.occurred_at)
 
 
 def hold_active(trade: "Trade") -> bool:
