@@ -45,6 +45,7 @@ class Journal:
         self.store = open_store(path, create=create)
         self.book = book or rulebook_from_config(load_config())
         self._money = money
+        self.on_rebuilt: Callable[[str], None] | None = None  # see `_rebuilt`
 
     @classmethod
     @contextmanager
@@ -53,6 +54,7 @@ class Journal:
         only if the block succeeds (see `Store.new`); refused if one appeared meanwhile."""
         journal = cls.__new__(cls)
         journal.book = book or rulebook_from_config(load_config())
+        journal.on_rebuilt = None
         try:
             with Store.new(path) as store:
                 journal.store = store
@@ -226,17 +228,27 @@ class Journal:
         for attempt in range(_RETRIES):
             try:
                 with self.store.write() as conn:
-                    projections.catch_up(conn, self.store, self.book)
-                    pending = plan(conn)
-                    if pending and self.store.has_event_id(conn, pending[0].event_id):
-                        return pending  # a retried command: it is in the log already
-                    stored = self.store.append(conn, pending, now)
-                    projections.refresh(conn, self.store, {e.stream for e in stored}, self.book)
-                    return stored
+                    rebuilt = projections.catch_up(conn, self.store, self.book)
+                    stored = self._append(conn, plan(conn), now)
+                self._rebuilt(rebuilt)  # said once it is committed, not by a rolled-back try
+                return stored
             except self.store.duplicate:
                 if attempt == _RETRIES - 1:
                     raise BadInput("conflict") from None
         raise AssertionError("unreachable")
+
+    def _append(self, conn, pending: list[Event], now: datetime) -> list[Event]:
+        if pending and self.store.has_event_id(conn, pending[0].event_id):
+            return pending  # a retried command: it is in the log already
+        stored = self.store.append(conn, pending, now)
+        projections.refresh(conn, self.store, {e.stream for e in stored}, self.book)
+        return stored
+
+    def _rebuilt(self, reason: str | None) -> None:
+        """The read models were rebuilt for this program or this rule book ("program",
+        "settings"): the command line says so in one line, once (`on_rebuilt`)."""
+        if reason is not None and self.on_rebuilt is not None:
+            self.on_rebuilt(reason)
 
     def rebuild(self) -> int:
         with self.store.write() as conn:
@@ -250,17 +262,23 @@ class Journal:
             return self.store.last_seq(conn)
 
     # -- reading ----------------------------------------------------------------------------
-    def catch_up(self) -> None:
-        """Public: bring lagging read models up to the log (verify does, after a crash)."""
-        self._fresh()
+    def catch_up(self, rebuild: bool = True) -> None:
+        """Public: bring the read models up to the log and to this rule book (verify does).
 
-    def _fresh(self) -> None:
-        """Repair the read models first if they lag the log (crash, or an append-only tool)."""
+        `rebuild=False` is for a follower (the running daemon): its rule book was read when it
+        started, so it never rebuilds read models that the commands built with a newer one.
+        """
+        self._fresh(rebuild)
+
+    def _fresh(self, rebuild: bool = True) -> None:
+        """Repair the read models first if they lag the log (crash, or an append-only tool),
+        or rebuild them if they were built with another rule book or by another release."""
         with self.store.read() as conn:
-            behind = projections.lagging(conn, self.store)
+            behind = projections.behind(conn, self.store, self.book, rebuild)
         if behind:
             with self.store.write() as conn:
-                projections.catch_up(conn, self.store, self.book)
+                rebuilt = projections.catch_up(conn, self.store, self.book, rebuild)
+            self._rebuilt(rebuilt)
 
     def trade(self, trade_id: str) -> tuple[Trade, list[Event], list[Deadline]]:
         self._fresh()

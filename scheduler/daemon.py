@@ -62,6 +62,7 @@ class Daemon(FollowsFile, WakeUps, Deliveries):
         self.jobs: dict[str, set[str]] = {}  # trade → wake-up job ids
         self.horizon_end = clock.now()
         self.last_seq = 0
+        self.built: tuple = ()  # the read models' stamp at the last full plan (wakeups.py)
         self.stopping = threading.Event()
         self.gone = False
         self.n_workers = workers
