@@ -49,7 +49,9 @@ def _windows(path: Path, timeout: float) -> list[dict]:
         time.sleep(0.05)
 
 
-def test_the_daemon_replans_what_a_command_rebuilt_and_keeps_it(tmp_path):
+@pytest.mark.parametrize("engine", ["sqlite", "postgresql"])
+def test_the_daemon_replans_what_a_command_rebuilt_and_keeps_it(tmp_path, request, engine):
+    """On PostgreSQL the rebuild NOTIFYs the listening daemon, as an append does."""
     script = tmp_path / "notify.py"
     script.write_text(NOTIFIER.format(python=sys.executable), encoding="utf-8")
     script.chmod(0o755)
@@ -60,7 +62,11 @@ def test_the_daemon_replans_what_a_command_rebuilt_and_keeps_it(tmp_path):
     )
     config.write_text(base, encoding="utf-8")
     env = {
-        "JOURNAL_DB": str(tmp_path / "journal.sqlite"),
+        "JOURNAL_DB": (
+            str(tmp_path / "journal.sqlite")
+            if engine == "sqlite"
+            else request.getfixturevalue("pg_url")
+        ),
         "JOURNAL_TZ": "Asia/Tokyo",
         "JOURNAL_LANG": "en",
         "JOURNAL_CONFIG": str(config),
