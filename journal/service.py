@@ -46,6 +46,7 @@ class Journal:
         self.book = book or rulebook_from_config(load_config())
         self._money = money
         self.on_rebuilt: Callable[[str], None] | None = None  # see `_rebuilt`
+        self.follows = False  # see `follow`
 
     @classmethod
     @contextmanager
@@ -55,6 +56,7 @@ class Journal:
         journal = cls.__new__(cls)
         journal.book = book or rulebook_from_config(load_config())
         journal.on_rebuilt = None
+        journal.follows = False
         try:
             with Store.new(path) as store:
                 journal.store = store
@@ -228,7 +230,7 @@ class Journal:
         for attempt in range(_RETRIES):
             try:
                 with self.store.write() as conn:
-                    rebuilt = projections.catch_up(conn, self.store, self.book)
+                    rebuilt = projections.catch_up(conn, self.store, self.book, not self.follows)
                     stored = self._append(conn, plan(conn), now)
                 self._rebuilt(rebuilt)  # said once it is committed, not by a rolled-back try
                 return stored
@@ -262,17 +264,20 @@ class Journal:
             return self.store.last_seq(conn)
 
     # -- reading ----------------------------------------------------------------------------
-    def catch_up(self, rebuild: bool = True) -> None:
-        """Public: bring the read models up to the log and to this rule book (verify does).
+    def catch_up(self) -> None:
+        """Public: bring the read models up to the log and to this rule book (verify does)."""
+        self._fresh()
 
-        `rebuild=False` is for a follower (the running daemon): its rule book was read when it
-        started, so it never rebuilds read models that the commands built with a newer one.
-        """
-        self._fresh(rebuild)
+    def follow(self) -> None:
+        """From now on, never rebuild read models built with another rule book: the running
+        daemon's book was read when it started, the commands' may be newer (a config change);
+        it follows what they built instead of rebuilding it back."""
+        self.follows = True
 
-    def _fresh(self, rebuild: bool = True) -> None:
+    def _fresh(self) -> None:
         """Repair the read models first if they lag the log (crash, or an append-only tool),
         or rebuild them if they were built with another rule book or by another release."""
+        rebuild = not self.follows
         with self.store.read() as conn:
             behind = projections.behind(conn, self.store, self.book, rebuild)
         if behind:

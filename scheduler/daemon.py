@@ -79,7 +79,8 @@ class Daemon(FollowsFile, WakeUps, Deliveries):
         """Run until `stop` is set (SIGTERM/SIGINT): deliver what downtime missed, then follow."""
         try:
             version = self._watch()
-            self.last_seq = self.reminders.fresh()
+            self.last_seq = self.reminders.fresh()  # built with the book just read, if need be
+            self.reminders.journal.follow()  # then never rebuilt with it (`Journal.follow`)
             self._start_workers()
             self.scheduler.start()
             log.info("watching %s (notifier: %s)", self.path, self.notifier.name)

@@ -50,10 +50,9 @@ class Reminders(DueWork, SentBook, Listing):
         super().__init__()  # the sent-reminder book
 
     # -- reading ------------------------------------------------------------------------
-    def fresh(self, rebuild: bool = True) -> int:
-        """Repair lagging read models (a crash, an append-only tool); returns the last seq.
-        `rebuild=False` while following: see `Journal.catch_up`."""
-        self.journal.catch_up(rebuild)
+    def fresh(self) -> int:
+        """Repair lagging read models (a crash, an append-only tool); returns the last seq."""
+        self.journal.catch_up()
         return self.journal.last_seq()
 
     def planned(

@@ -105,8 +105,7 @@ class WakeUps:
         with self.lock:
             if self.gone:
                 return
-            # a follower: the commands rebuild read models for a changed config, not the daemon
-            last = self.reminders.fresh(rebuild=False)
+            last = self.reminders.fresh()  # a follower: see `Journal.follow`
             if self._built() != self.built:  # rebuilt for another rule book: plan them all
                 self.last_seq = last
                 self.refresh()

@@ -59,6 +59,7 @@ def test_the_daemon_replans_what_a_command_rebuilt_and_keeps_it(tmp_path, reques
     base = (
         '[reminders]\nmessage_window = ["2h"]\n'
         f'[notifier]\nkind = "command"\ncommand = "{script}"\n'
+        f'[calendar]\npath = "{tmp_path / "deadlines.ics"}"\n'  # kept after every change
     )
     config.write_text(base, encoding="utf-8")
     env = {
@@ -95,11 +96,12 @@ def test_the_daemon_replans_what_a_command_rebuilt_and_keeps_it(tmp_path, reques
     finally:
         assert daemon.stop() == 0, daemon.stderr()
     assert "Traceback" not in daemon.stderr()
+    assert (tmp_path / "deadlines.ics").exists()  # the calendar was kept: it read, not rebuilt
 
 
 def test_a_follower_never_rebuilds_with_its_older_book(tmp_path):
-    """`catch_up(rebuild=False)` (the running daemon) leaves read models built with another
-    book as they are; a command's `catch_up()` rebuilds them."""
+    """A journal that follows (the running daemon) leaves read models built with another
+    book as they are, whatever it reads; a command's journal rebuilds them."""
     path = tmp_path / "journal.sqlite"
     newer = load_rulebook({"mercari": {"message_window": {"days": 30}}})
     older = load_rulebook()
@@ -112,11 +114,15 @@ def test_a_follower_never_rebuilds_with_its_older_book(tmp_path):
         now=datetime(2026, 11, 1, tzinfo=UTC),
     )
     follower = Journal(path, older)
-    follower.catch_up(rebuild=False)
+    follower.follow()
+    follower.catch_up()
+    follower.calendar(datetime(2026, 11, 2, tzinfo=UTC), None, "en", lambda _kind: ())
     with follower.reading() as conn:
         assert queries.projection_state(conn)["rule_book"] == projections.stamp(newer)["rule_book"]
-    follower.catch_up()
+    command = Journal(path, older)
+    command.catch_up()
     with follower.reading() as conn:
         assert queries.projection_state(conn)["rule_book"] == projections.stamp(older)["rule_book"]
+    command.close()
     with_newer.close()
     follower.close()
