@@ -13,7 +13,7 @@ def snapshot(conn: Any) -> tuple[list[tuple], list[tuple], list[tuple]]:
         list(
             conn.exec_driver_sql(
                 "SELECT * FROM projection_state"
-                " WHERE key NOT IN ('projection_version', 'rule_book') ORDER BY key"
+                " WHERE key NOT IN ('projection_version', 'rule_book', 'rule_packs') ORDER BY key"
             )
         ),
     )

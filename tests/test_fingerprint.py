@@ -4,12 +4,14 @@ that derives them differently rebuilds them on the next command, which says so o
 `verify` never reports it as damage. On a file and on a PostgreSQL server, in-process
 through the real command line."""
 
+import copy
 import threading
 
 import pytest
 from freezegun import freeze_time
 
 import cli
+from journal.core import rules
 from journal.storage import projections
 from tests.conftest import Result, journal_process
 
@@ -126,6 +128,27 @@ def test_a_release_that_derives_differently_rebuilds_once(run, config, monkeypat
     deadlines(run, PROGRAM)
     deadlines(run)
     verified(run)
+
+
+def test_a_release_with_other_rule_packs_says_so_not_that_the_settings_changed(
+    run, config, monkeypatch
+):
+    completed_mercari_sale(run)
+    before = deadlines(run)["message_window"]
+    packs = copy.deepcopy(rules._builtin())
+    for rule in packs["mercari"]["rules"]:
+        if rule["kind"] == "message_window":
+            rule["days"] += 3
+    monkeypatch.setattr(rules, "_builtin", lambda: packs)
+    projections._packs_hash.cache_clear()
+    try:
+        after = deadlines(run, PROGRAM)["message_window"]
+        assert after > before
+        config(VERIFIED)  # then a config change is told as one
+        deadlines(run, SETTINGS)
+        verified(run)
+    finally:
+        projections._packs_hash.cache_clear()
 
 
 def test_an_unchanged_config_rebuilds_nothing(run, config):

@@ -15,6 +15,7 @@ overrides and the settings that switch rules): `projection_state` keeps a stamp 
 import hashlib
 import re
 from collections.abc import Iterable
+from functools import cache
 
 from journal.core.deadlines import Deadline, compute
 from journal.core.rules import RuleBook
@@ -99,25 +100,34 @@ def stamp(book: RuleBook) -> dict[str, int]:
     global _last_stamp
     if _last_stamp is not None and _last_stamp[0] is book:
         return _last_stamp[1]
-    text = repr([(name, pack.rules) for name, pack in book.packs.items()])
-    digest = hashlib.sha256(text.encode()).digest()
-    found = {
-        "projection_version": PROJECTION_VERSION,
-        "rule_book": int.from_bytes(digest[:4], "big", signed=True),
-    }
+    found = {"projection_version": PROJECTION_VERSION, "rule_book": _rules_hash(book)}
     _last_stamp = (book, found)
     return found
 
 
+def _rules_hash(book: RuleBook) -> int:
+    text = repr([(name, pack.rules) for name, pack in book.packs.items()])
+    return int.from_bytes(hashlib.sha256(text.encode()).digest()[:4], "big", signed=True)
+
+
+@cache
+def _packs_hash() -> int:
+    """The built-in packs' own rules, without the config: kept beside the stamp only to tell
+    a new release's packs from a config change when the rule book moved (so: rarely)."""
+    from journal.core.rules import load_rulebook
+
+    return _rules_hash(load_rulebook())
+
+
 def stale(state: dict[str, int], book: RuleBook) -> str | None:
     """Why read models with this `projection_state` must be rebuilt for `book`: "program"
-    (another derivation, or built before read models were stamped), "settings" (another rule
-    book), or None."""
+    (another derivation or other built-in packs, or built before read models were stamped),
+    "settings" (the config changed the rule book), or None."""
     wanted = stamp(book)
     if state.get("projection_version") != wanted["projection_version"]:
         return "program"
     if state.get("rule_book") != wanted["rule_book"]:
-        return "settings"
+        return "program" if state.get("rule_packs") != _packs_hash() else "settings"
     return None
 
 
@@ -128,7 +138,7 @@ def mark(conn: Connection, book: RuleBook) -> None:
         "INSERT INTO projection_state (key, value) VALUES (?, ?)"
         " ON CONFLICT(key) DO UPDATE SET value = excluded.value"
     )
-    conn.exec_driver_sql(sql, list(stamp(book).items()))
+    conn.exec_driver_sql(sql, [*stamp(book).items(), ("rule_packs", _packs_hash())])
 
 
 def drop(conn: Connection, trade_id: str) -> None:
