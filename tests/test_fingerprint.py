@@ -17,7 +17,7 @@ from tests.conftest import Result, journal_process
 
 NOW = "2026-12-20T12:00:00+09:00"
 SETTINGS = "journal: your settings changed, so the deadlines were recomputed\n"
-PROGRAM = "journal: this version of journal computes deadlines anew: they were recomputed\n"
+PROGRAM = "journal: journal was updated, so the deadlines were recomputed\n"
 VERIFIED = "[mercari]\nidentity_verified = true\n"
 LONGER_WINDOW = "[rules.mercari.message_window]\ndays = 30\n"
 
