@@ -119,7 +119,17 @@ def _journal(must_exist: bool = False):
     from journal.settings import user_tz
 
     user_tz()  # a bad timezone is refused before anything is written, not after
-    return _app().journal(create=not must_exist)
+    journal = _app().journal(create=not must_exist)
+    journal.on_rebuilt = _say_rebuilt
+    return journal
+
+
+def _say_rebuilt(reason: str) -> None:
+    """One line on stderr when the deadlines were recomputed for a changed config
+    ("settings") or a new release ("program"); the next command finds them current."""
+    from journal.text.messages import render
+
+    click.echo(f"journal: {render(f'rebuilt_for_{reason}')}", err=True)
 
 
 def _now():

@@ -45,6 +45,8 @@ class Journal:
         self.store = open_store(path, create=create)
         self.book = book or rulebook_from_config(load_config())
         self._money = money
+        self.on_rebuilt: Callable[[str], None] | None = None  # see `_rebuilt`
+        self.follows = False  # see `follow`
 
     @classmethod
     @contextmanager
@@ -54,6 +56,8 @@ class Journal:
         journal = cls.__new__(cls)
         journal.book = book or rulebook_from_config(load_config())
         journal._money = None  # read from the config when asked, as `__init__` leaves it
+        journal.on_rebuilt = None
+        journal.follows = False
         try:
             with Store.new(path) as store:
                 journal.store = store
@@ -252,17 +256,27 @@ class Journal:
         for attempt in range(_RETRIES):
             try:
                 with self.store.write() as conn:
-                    projections.catch_up(conn, self.store, self.book)
-                    pending = plan(conn)
-                    if pending and self.store.has_event_id(conn, pending[0].event_id):
-                        return pending  # a retried command: it is in the log already
-                    stored = self.store.append(conn, pending, now)
-                    projections.refresh(conn, self.store, {e.stream for e in stored}, self.book)
-                    return stored
+                    rebuilt = projections.catch_up(conn, self.store, self.book, not self.follows)
+                    stored = self._append(conn, plan(conn), now)
+                self._rebuilt(rebuilt)  # said once it is committed, not by a rolled-back try
+                return stored
             except self.store.duplicate:
                 if attempt == _RETRIES - 1:
                     raise BadInput("conflict") from None
         raise AssertionError("unreachable")
+
+    def _append(self, conn, pending: list[Event], now: datetime) -> list[Event]:
+        if pending and self.store.has_event_id(conn, pending[0].event_id):
+            return pending  # a retried command: it is in the log already
+        stored = self.store.append(conn, pending, now)
+        projections.refresh(conn, self.store, {e.stream for e in stored}, self.book)
+        return stored
+
+    def _rebuilt(self, reason: str | None) -> None:
+        """The read models were rebuilt for this program or this rule book ("program",
+        "settings"): the command line says so in one line, once (`on_rebuilt`)."""
+        if reason is not None and self.on_rebuilt is not None:
+            self.on_rebuilt(reason)
 
     def rebuild(self) -> int:
         with self.store.write() as conn:
@@ -277,16 +291,25 @@ class Journal:
 
     # -- reading ----------------------------------------------------------------------------
     def catch_up(self) -> None:
-        """Public: bring lagging read models up to the log (verify does, after a crash)."""
+        """Public: bring the read models up to the log and to this rule book (verify does)."""
         self._fresh()
 
+    def follow(self) -> None:
+        """From now on, never rebuild read models built with another rule book: the running
+        daemon's book was read when it started, the commands' may be newer (a config change);
+        it follows what they built instead of rebuilding it back."""
+        self.follows = True
+
     def _fresh(self) -> None:
-        """Repair the read models first if they lag the log (crash, or an append-only tool)."""
+        """Repair the read models first if they lag the log (crash, or an append-only tool),
+        or rebuild them if they were built with another rule book or by another release."""
+        rebuild = not self.follows
         with self.store.read() as conn:
-            behind = projections.lagging(conn, self.store)
+            behind = projections.behind(conn, self.store, self.book, rebuild)
         if behind:
             with self.store.write() as conn:
-                projections.catch_up(conn, self.store, self.book)
+                rebuilt = projections.catch_up(conn, self.store, self.book, rebuild)
+            self._rebuilt(rebuilt)
 
     def trade(self, trade_id: str) -> tuple[Trade, list[Event], list[Deadline]]:
         self._fresh()

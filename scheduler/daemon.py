@@ -62,6 +62,7 @@ class Daemon(FollowsFile, WakeUps, Deliveries):
         self.jobs: dict[str, set[str]] = {}  # trade → wake-up job ids
         self.horizon_end = clock.now()
         self.last_seq = 0
+        self.built: tuple = ()  # the read models' stamp at the last full plan (wakeups.py)
         self.stopping = threading.Event()
         self.gone = False
         self.n_workers = workers
@@ -78,7 +79,8 @@ class Daemon(FollowsFile, WakeUps, Deliveries):
         """Run until `stop` is set (SIGTERM/SIGINT): deliver what downtime missed, then follow."""
         try:
             version = self._watch()
-            self.last_seq = self.reminders.fresh()
+            self.last_seq = self.reminders.fresh()  # built with the book just read, if need be
+            self.reminders.journal.follow()  # then never rebuilt with it (`Journal.follow`)
             self._start_workers()
             self.scheduler.start()
             log.info("watching %s (notifier: %s)", self.path, self.notifier.name)

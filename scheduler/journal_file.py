@@ -144,6 +144,7 @@ class FollowsFile:
             self.identity = pin(fresh.journal)
             self.gone = False
             self.last_seq = fresh.fresh()
+            fresh.journal.follow()  # as at the start (scheduler/daemon.py)
             self._watch()
             log.info("watching %s again", self.path)
         self._safely(self.refresh)

@@ -15,6 +15,7 @@ class Listing:
     def listing(self, now: datetime, within: timedelta) -> dict[str, list[dict[str, Any]]]:
         """`journal reminders`: unsent reminders up to `now + within`, and those sent lately."""
         since = now - within
+        self.journal.catch_up()  # read models built with another config are rebuilt first
         with self.journal.reading() as conn:
             end = now + within + self.warnings.longest
             rows = [d[:3] for d in reads.due_after(conn, now - self.lookback, end)]

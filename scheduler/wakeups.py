@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from journal.core import clock
-from journal.storage.queries import streams_since
+from journal.storage.queries import projection_state, streams_since
 from scheduler.journal_file import JournalMoved
 
 log = logging.getLogger("journal.daemon")
@@ -76,6 +76,7 @@ class WakeUps:
         with self.lock:
             if self.gone:
                 return
+            self.built = self._built()  # read before planning: a rebuild after it re-plans
             now = clock.now()
             planned = self.reminders.planned(now, now + HORIZON, limit=MAX_JOBS + 1)
             if len(planned) > MAX_JOBS:
@@ -104,15 +105,25 @@ class WakeUps:
         with self.lock:
             if self.gone:
                 return
-            last = self.reminders.fresh()
+            last = self.reminders.fresh()  # a follower: see `Journal.follow`
+            if self._built() != self.built:  # rebuilt for another rule book: plan them all
+                self.last_seq = last
+                self.refresh()
+                return
             if last == self.last_seq:
-                return  # our own sent-records, or a rebuild: the refresh timer covers those
+                return  # our own sent-records, or `journal rebuild`: the refresh timer covers those
             with self.reminders.journal.reading() as conn:
                 touched = set(streams_since(conn, self.last_seq))
             self.last_seq = last
             self.replan(touched)
             self.deliver(touched)
             self._keep()
+
+    def _built(self) -> tuple:
+        """The stamp of the stored read models: it moves when a command rebuilt them."""
+        with self.reminders.journal.reading() as conn:
+            state = projection_state(conn)
+        return state.get("projection_version"), state.get("rule_book")
 
     def replan(self, trades: Collection[str]) -> None:
         """Replace these trades' wake-ups: met or voided deadlines lose theirs here."""

@@ -5,7 +5,8 @@ A person may use their journal as evidence, so `journal verify` must be able to 
 over the log in sequence order (gapless numbering, the hash chain, contiguous per-trade
 versions, payload schemas this program can read), then a fresh fold of the log compared
 with the stored read models. It never touches the log; the only write it may cause is the
-catch-up of read models that lag the log, which every command does.
+catch-up of read models that lag the log, or their rebuild when they were built with another
+rule book (a config change) or by another release, which every command does: neither is damage.
 """
 
 import hashlib
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING
 from journal.core.events import SCHEMA_VERSION
 from journal.core.rules import RuleBook
 from journal.storage.engines import Connection
-from journal.storage.projections import next_number
+from journal.storage.projections import next_number, stale
 from journal.storage.queries import projection_state, seq_of_hash, stored_read_models
 from journal.storage.rebuild import project_all
 from journal.storage.store import EVENT_COLUMNS, GENESIS_HASH, canonical_content
@@ -148,7 +149,8 @@ def verify(journal: "Journal", log_only: bool = False, kept_head: str | None = N
     """Check the log, then (if it is sound) the read models against a fresh fold.
 
     A read model that merely lags the log (a crash between commit and projection) is caught
-    up first, as every command does; anything else that differs is reported, not repaired.
+    up first, as every command does, and one built with another rule book (the config
+    changed) is rebuilt first; anything else that differs is reported, not repaired.
     `kept_head` is a head hash noted earlier: a sound chain that does not contain it was
     rebuilt from scratch, so it is reported as damage too.
     """
@@ -165,8 +167,10 @@ def verify(journal: "Journal", log_only: bool = False, kept_head: str | None = N
                     report = Report(report.events, report.head, Damage(0, "kept_head", kept_head))
             if not report.ok or log_only:
                 return report
-            stored = projection_state(conn).get("checkpoint")
+            state = projection_state(conn)
+            stored = state.get("checkpoint")
             lagging = isinstance(stored, int) and stored < report.events
+            lagging = lagging or stale(state, journal.book) is not None
             if not lagging or attempt == 2:
                 try:
                     damage = check_read_models(conn, journal.book, report.events)
@@ -174,7 +178,7 @@ def verify(journal: "Journal", log_only: bool = False, kept_head: str | None = N
                     damage = Damage(0, "replay", str(exc))
                 return Report(report.events, report.head, damage)
         try:
-            journal.catch_up()  # read models that merely lag the log are caught up, then rechecked
+            journal.catch_up()  # lagging or built with another book: caught up, then rechecked
         except JournalError as exc:
             return Report(report.events, report.head, Damage(0, "replay", str(exc)))
     raise AssertionError("unreachable")

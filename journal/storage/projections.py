@@ -5,20 +5,35 @@ They are written in the same transaction as the events they reflect; `journal.st
 recomputes them from zero; `catch_up` repairs them when the checkpoint lags the log (a crash,
 or a journal written by a tool that only appends events). Their reads are in
 `journal.storage.queries`.
+
+They also depend on the code that derives them and on the rule book (the packs, the config's
+overrides and the settings that switch rules): `projection_state` keeps a stamp of both
+(`stamp`), and read models stamped otherwise are rebuilt by the next command that uses them
+(`catch_up`), so a config change or a new release never leaves stale deadlines behind.
 """
 
+import hashlib
 import re
 from collections.abc import Iterable
+from functools import cache
 
 from journal.core.deadlines import Deadline, compute
 from journal.core.rules import RuleBook
 from journal.core.trade import Trade, fold
 from journal.storage.engines import Connection
-from journal.storage.queries import checkpoint, streams_since
+from journal.storage.queries import projection_state, streams_since
 from journal.storage.store import Store, fmt_time
 
 _AUTO_ID = re.compile(r"^T(\d{1,12})$")
 _BATCH = 5000
+
+# The read models' derivation: bump when what they hold for the same log and the same rule
+# book changes: the fold (journal/core/trade.py), the deadlines (journal/core/deadlines.py,
+# journal/core/kinds.py, how journal/core/rules.py reads a rule), or the rows written here.
+# Every journal's read models are then rebuilt by the next command that uses them.
+PROJECTION_VERSION = 1
+
+_last_stamp: tuple[RuleBook, dict[str, int]] | None = None
 
 
 def trade_row(trade: Trade, created_seq: int) -> tuple:
@@ -73,6 +88,59 @@ def save(conn: Connection, trades: list[tuple[Trade, int]], book: RuleBook, seq:
     conn.exec_driver_sql("UPDATE projection_state SET value = ? WHERE key = 'checkpoint'", (seq,))
 
 
+def stamp(book: RuleBook) -> dict[str, int]:
+    """What read models built by this program with `book` are stamped with in
+    `projection_state`: `projection_version` and `rule_book`, a hash of the compiled rules.
+
+    The hash is of the rules as used (after the overrides), so any setting that changes a rule
+    changes it; it is 32 bits because `projection_state.value` is an INTEGER, 4 bytes on
+    PostgreSQL (a rule book change it missed would still be caught: `verify` refolds the log).
+    Computed once per book: about half a millisecond, from what was already read.
+    """
+    global _last_stamp
+    if _last_stamp is not None and _last_stamp[0] is book:
+        return _last_stamp[1]
+    found = {"projection_version": PROJECTION_VERSION, "rule_book": _rules_hash(book)}
+    _last_stamp = (book, found)
+    return found
+
+
+def _rules_hash(book: RuleBook) -> int:
+    text = repr([(name, pack.rules) for name, pack in book.packs.items()])
+    return int.from_bytes(hashlib.sha256(text.encode()).digest()[:4], "big", signed=True)
+
+
+@cache
+def _packs_hash() -> int:
+    """The built-in packs' own rules, without the config: kept beside the stamp only to tell
+    a new release's packs from a config change when the rule book moved (so: rarely)."""
+    from journal.core.rules import load_rulebook
+
+    return _rules_hash(load_rulebook())
+
+
+def stale(state: dict[str, int], book: RuleBook) -> str | None:
+    """Why read models with this `projection_state` must be rebuilt for `book`: "program"
+    (another derivation or other built-in packs, or built before read models were stamped),
+    "settings" (the config changed the rule book), or None."""
+    wanted = stamp(book)
+    if state.get("projection_version") != wanted["projection_version"]:
+        return "program"
+    if state.get("rule_book") != wanted["rule_book"]:
+        return "program" if state.get("rule_packs") != _packs_hash() else "settings"
+    return None
+
+
+def mark(conn: Connection, book: RuleBook) -> None:
+    """Stamp read models rebuilt from zero with `book` (a follower, the daemon, re-plans
+    everything when the stamp moves)."""
+    sql = (
+        "INSERT INTO projection_state (key, value) VALUES (?, ?)"
+        " ON CONFLICT(key) DO UPDATE SET value = excluded.value"
+    )
+    conn.exec_driver_sql(sql, [*stamp(book).items(), ("rule_packs", _packs_hash())])
+
+
 def drop(conn: Connection, trade_id: str) -> None:
     conn.exec_driver_sql("DELETE FROM trades WHERE id = ?", (trade_id,))
     conn.exec_driver_sql("DELETE FROM deadlines WHERE trade = ?", (trade_id,))
@@ -91,15 +159,31 @@ def refresh(conn: Connection, store: Store, streams: Iterable[str], book: RuleBo
     save(conn, items, book, store.last_seq(conn))
 
 
-def lagging(conn: Connection, store: Store) -> bool:
-    return checkpoint(conn) < store.last_seq(conn)
+def behind(conn: Connection, store: Store, book: RuleBook, rebuild: bool = True) -> bool:
+    """Whether `catch_up` has work: the read models lag the log, or (if `rebuild`) were built
+    with another derivation or rule book. One small read of `projection_state`."""
+    state = projection_state(conn)
+    if stale(state, book) is not None:
+        return rebuild
+    return state.get("checkpoint", 0) < store.last_seq(conn)
 
 
-def catch_up(conn: Connection, store: Store, book: RuleBook) -> int:
-    """Bring the read models up to the end of the log; returns how many events it applied."""
-    done = checkpoint(conn)
-    last = store.last_seq(conn)
-    if done >= last:
-        return 0
-    refresh(conn, store, streams_since(conn, done), book)
-    return last - done
+def catch_up(conn: Connection, store: Store, book: RuleBook, rebuild: bool = True) -> str | None:
+    """Bring the read models up to the end of the log and to `book` (in a write transaction).
+
+    Read models built otherwise are rebuilt from zero; the reason ("program", "settings") is
+    returned when that recomputed trades, for the one line that says so. With `rebuild=False`
+    (a follower whose rule book may be older than the commands') they are left as they are.
+    """
+    state = projection_state(conn)
+    reason = stale(state, book)
+    if reason is not None:
+        if not rebuild:
+            return None
+        from journal.storage.rebuild import rebuild as rebuild_all  # rare: its machinery waits
+
+        return reason if rebuild_all(conn, store, book) else None
+    done = state.get("checkpoint", 0)
+    if done < store.last_seq(conn):
+        refresh(conn, store, streams_since(conn, done), book)
+    return None

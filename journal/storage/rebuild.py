@@ -23,7 +23,7 @@ from journal.core.rules import RuleBook
 from journal.core.trade import fold
 from journal.storage.engines import Connection
 from journal.storage.engines.sqlite import sqlite_uri
-from journal.storage.projections import deadline_rows, next_number, trade_row
+from journal.storage.projections import deadline_rows, mark, next_number, trade_row
 from journal.storage.store import EVENT_COLUMNS, Store, row_to_event
 
 _BATCH = 5000
@@ -238,6 +238,8 @@ def rebuild(conn: Connection, store: Store, book: RuleBook) -> int:
         "UPDATE projection_state SET value = ? WHERE key = 'checkpoint'",
         (store.last_seq(conn),),
     )
+    mark(conn, book)  # built with this book: the next command needs no rebuild
+    store.announce(conn)
     return count
 
 

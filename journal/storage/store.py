@@ -209,6 +209,10 @@ class Store:
     def dispose(self) -> None:
         self.engine.dispose()
 
+    def announce(self, conn: Connection) -> None:
+        """Tell the journal's followers (the daemon) that the read models were rebuilt. A
+        file's see its `PRAGMA data_version` move at the commit; a server's are told."""
+
     # -- schema ---------------------------------------------------------------------------
     def _ensure_schema(self, created: bool) -> None:
         with self._guard(), self.engine.plain() as conn:

@@ -160,6 +160,10 @@ class PgStore(Store):
             conn.exec_driver_sql(f"SELECT pg_notify({CHANNEL_SQL}, '')")
         return stored
 
+    def announce(self, conn: Connection) -> None:
+        """A rebuild NOTIFYs the listening daemons too, so they re-plan at once."""
+        conn.exec_driver_sql(f"NOTIFY {CHANNEL}")
+
     # -- schema ---------------------------------------------------------------------------
     def _ensure_schema_pg(self, create: bool) -> None:
         with self._guard(), self.engine.connect() as conn:
