@@ -141,23 +141,12 @@ class Journal:
 
     def items(self) -> list[dict[str, Any]]:
         """`journal items`: each item with its listings (state, and whether to delist)."""
+        from journal.core.items import item_rows
+
         self._fresh()
         with self.store.read() as conn:
             pairs = queries.items(conn)
-            trades = {t: self._fold(conn, t) for _, t in pairs}
-        from journal.core.items import sold, sold_twice
-
-        twice = sold_twice(pairs, trades)
-        out: dict[str, list[dict[str, Any]]] = {}
-        for item, trade_id in pairs:
-            t = trades[trade_id]
-            if t is None:
-                continue
-            row = {"id": t.id, "platform": t.platform, "title": t.title, "state": t.state}
-            delist = bool(t.item_taken) and not t.finished and not sold(t)
-            row |= {"delist": delist, "double_sale": t.id in twice and not t.finished}
-            out.setdefault(item, []).append(row)
-        return [{"item": item, "listings": rows} for item, rows in out.items()]
+            return item_rows(pairs, {t: self._fold(conn, t) for _, t in pairs})
 
     def double_sales(self, stored: Sequence[Event]) -> list[tuple[Trade, Trade]]:
         """(listing, other): each listing the recorded step sold while another listing of
@@ -193,9 +182,7 @@ class Journal:
     def money_settings(self):
         from journal.core.money import MoneySettings
 
-        if self._money is not None:
-            return self._money
-        return MoneySettings(**load_config().money)
+        return self._money or MoneySettings(**load_config().money)
 
     def money(self, trade: Trade) -> dict[str, Any]:
         """`show`'s money. Rakuma's tiers need the completed Rakuma sales of the period
@@ -348,15 +335,8 @@ class Journal:
             elif nxt:
                 kind, due_text = nxt.split("|", 1)
                 deadline = {"kind": kind, "due": parse_time(due_text), "overdue": False}
-            result.append(
-                {
-                    "id": trade_id,
-                    "platform": platform,
-                    "title": title,
-                    "state": state,
-                    "next_deadline": deadline,
-                }
-            )
+            row = {"id": trade_id, "platform": platform, "title": title, "state": state}
+            result.append(row | {"next_deadline": deadline})
         return result
 
     def upcoming(self, as_of: datetime, within: timedelta | None) -> list[dict[str, Any]]:

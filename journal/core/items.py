@@ -13,6 +13,7 @@ down: that is a double sale (二重販売), which `add` says as a warning (`doub
 
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
+from typing import Any
 
 from journal.core.events import ITEM_TYPES, Event
 from journal.core.trade import Trade, apply, fold, hold_active, new_trade
@@ -53,6 +54,24 @@ def sold_twice(pairs: Iterable[tuple[str, str]], trades: dict[str, Trade | None]
         if sold(trades.get(trade_id)):
             by_item.setdefault(item, set()).add(trade_id)
     return set().union(*(ids for ids in by_item.values() if len(ids) > 1))
+
+
+def item_rows(
+    pairs: Sequence[tuple[str, str]], trades: dict[str, Trade | None]
+) -> list[dict[str, Any]]:
+    """`journal items`: each item with its listings, whether to take one down (another
+    sold and this one did not) and whether the item sold twice."""
+    twice = sold_twice(pairs, trades)
+    out: dict[str, list[dict[str, Any]]] = {}
+    for item, trade_id in pairs:
+        t = trades[trade_id]
+        if t is None:
+            continue
+        row = {"id": t.id, "platform": t.platform, "title": t.title, "state": t.state}
+        delist = bool(t.item_taken) and not t.finished and not sold(t)
+        row |= {"delist": delist, "double_sale": t.id in twice and not t.finished}
+        out.setdefault(item, []).append(row)
+    return [{"item": item, "listings": rows} for item, rows in out.items()]
 
 
 def double_sales(
