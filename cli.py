@@ -581,7 +581,7 @@ def money(
     span = period(year, month, day[0], day[1], now.astimezone(JST).date())
     journal = _journal()
     data = journal.money_report(span, by)
-    if chart:
+    if chart is not None:
         _money_chart(chart, data)
     _emit(data, None if _opts().json else screens.money_screen(data, by, _screen()))
 
