@@ -810,9 +810,13 @@ def _export_csv(journal, target, year: int | None) -> None:
 
     header = [render(f"csv_{name}") for name in COLUMNS]
     text = journal.csv(header, user_tz(), year)
-    if target is None:
-        sys.stdout.buffer.write(text.encode("utf-8"))
+    raw = getattr(sys.stdout, "buffer", None)  # none when stdout is a text-only stream
+    if target is None and raw is None:
+        sys.stdout.write(text)
+    elif target is None:
         sys.stdout.flush()
+        raw.write(text.encode("utf-8"))
+        raw.flush()
     else:
         write_new(target, text.encode("utf-8"))
 
