@@ -587,7 +587,7 @@ def money(
 
 
 def _money_chart(chart: str, data: dict[str, Any]) -> None:
-    from journal.storage.files import output_target
+    from journal.storage.files import output_file
     from journal.text import chart as charts
     from journal.text.messages import render
 
@@ -597,9 +597,7 @@ def _money_chart(chart: str, data: dict[str, Any]) -> None:
         "yen": render("money_yen"),
         "title": render("money_title", first=data["from"], last=data["to"]),
     }
-    target = output_target(chart, stdout=False)
-    assert target is not None  # `-` is refused without stdout
-    charts.write(target, data["groups"], labels)
+    charts.write(output_file(chart), data["groups"], labels)
 
 
 @cli.command()
@@ -724,12 +722,11 @@ def backup(path: str) -> None:
     Example:
       journal backup ~/journal-2026-11-22.sqlite
     """
-    from journal.storage.files import output_target
+    from journal.storage.files import output_file
     from journal.storage.portable import backup as copy
     from journal.text.messages import render
 
-    target = output_target(path, stdout=False)
-    assert target is not None  # `-` is refused without stdout
+    target = output_file(path)
     events, head = copy(_journal(must_exist=True), target)
     _emit(
         {"path": str(target), "events": events, "head": head},

@@ -28,10 +28,10 @@ def _file_name(value: Any) -> _Wrong:
     wrong = _text(4096)(value)
     if wrong is not None:
         return wrong
-    from journal.storage.files import output_target
+    from journal.storage.files import output_file
 
     try:
-        output_target(value, stdout=False)
+        output_file(value)
     except BadInput:
         return ("expect_file", {})
     return None

@@ -37,10 +37,9 @@ def calendar_keeper(section: dict[str, Any]) -> Keeper | None:
     from journal.core import clock
     from journal.core.timeparse import parse_duration
     from journal.settings import reader
-    from journal.storage.files import output_target, replace_file
+    from journal.storage.files import output_file, replace_file
 
-    target = output_target(section["path"], stdout=False)
-    assert target is not None  # `-` is refused without stdout
+    target = output_file(section["path"])
     within = parse_duration(section["within"]) if section.get("within") else None
 
     def keep(reminders: Reminders) -> None:

@@ -12,7 +12,7 @@ other file made beside the journal (the daemon's lock, a calendar file):
   beside `target` and appears at `target` only when complete, never replacing anything.
 - `partial_name(target)` / `remove_stale_partials(folder)`: the hidden partial names, and the
   clean-up of those left by a killed writer (dead process, or untouched for an hour).
-- every output of a command: `output_target(value)` (`-` is standard output), `write_new`
+- every output of a command: `output_target`/`output_file` (the path named), `write_new`
   (an export: a new file) and `replace_file` (the calendar, the chart: rewritten by design).
 
 Refusals are `BadInput` (one line, exit status 2).
@@ -240,16 +240,16 @@ def _same(one: os.stat_result, other: os.stat_result) -> bool:
     return (one.st_dev, one.st_ino) == (other.st_dev, other.st_ino)
 
 
-def output_target(value: str, *, stdout: bool = True) -> Path | None:
-    """The file an output option names; None for `-` (standard output) where `stdout`.
+def output_target(value: str) -> Path | None:
+    """The file an output option names; None for `-`, standard output (`output_file`)."""
+    return None if value == "-" else output_file(value)
 
-    Refused before anything is opened: no file name (``, `.`, `..`, `/`, a trailing `/`
-    that `Path` would drop), `-` without `stdout`, a NUL, a name too long to create.
-    """
+
+def output_file(value: str) -> Path:
+    """The file named to write, refused before anything is opened when it names no file
+    (``, `.`, `..`, `/`, `-`, a trailing `/` that `Path` would drop), has a NUL or is too long."""
     from journal.core.validate import file_path
 
-    if value == "-" and stdout:
-        return None
     if value.rsplit("/", 1)[-1] in ("", ".", "..") or value == "-" or "\0" in value:
         shown = value if len(value) <= 40 else value[:37] + "..."
         raise BadInput("output_no_name", path=shown)
