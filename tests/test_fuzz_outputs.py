@@ -13,7 +13,9 @@ climb: nothing outside the tmp folder is ever written.
 import json
 import os
 import shutil
+import signal
 import stat
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -98,6 +100,22 @@ def _unharmed(folder: Path, rewritten: bool = False) -> None:
     assert not (folder / "nowhere").exists()
 
 
+@contextmanager
+def _no_hang(seconds: int = 60):
+    """A command that blocks (the old writer opened a FIFO and waited) fails, not hangs."""
+
+    def expire(_signum, _frame):
+        raise TimeoutError(f"still running after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 DEEP = "/".join("abcdefgh")  # deeper than the `..` of any path drawn (20 characters at most)
 
 
@@ -117,7 +135,8 @@ DEEP = "/".join("abcdefgh")  # deeper than the `..` of any path drawn (20 charac
 def test_fuzz_output_paths(template, tmp_path, kind, path):
     folder = tmp_path / DEEP / "case"
     env, before = _case(template, folder)
-    code, out, err = run_in_process(OUTPUTS[kind](path), env)
+    with _no_hang():
+        code, out, err = run_in_process(OUTPUTS[kind](path), env)
     assert_clean(code, out, err, folder / "journal.sqlite", before)
     _unharmed(folder, rewritten=kind == "calendar")
 
@@ -132,7 +151,8 @@ def test_fuzz_the_calendar_path_of_the_config(template, tmp_path, path):
     folder = tmp_path / DEEP / "case"
     config = f"[calendar]\npath = {json.dumps(path)}\n"
     env, _before = _case(template, folder, config)
-    code, out, err = run_in_process(["daemon", "--once", "--notifier", "console"], env)
+    with _no_hang():
+        code, out, err = run_in_process(["daemon", "--once", "--notifier", "console"], env)
     assert code != 3 and "Traceback" not in err, err
     assert "internal error" not in err, err
     if code != 0:
