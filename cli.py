@@ -533,7 +533,10 @@ def upcoming(within: str, as_of: str | None) -> None:
     help="Only deadlines due this far ahead (48h, 7d, 2w; default: all).",
 )
 @click.option(
-    "--output", "-o", metavar="FILE", help="Write FILE, replaced atomically (default: stdout)."
+    "--output",
+    "-o",
+    metavar="FILE",
+    help="Write FILE, replaced atomically (default, or -: stdout).",
 )
 @_common
 def calendar(within: str | None, output: str | None) -> None:
@@ -551,11 +554,13 @@ def calendar(within: str | None, output: str | None) -> None:
 
         window = parse_duration(within)
     from journal.core.deadlines import KIND_SPECS
+    from journal.storage.files import output_target
     from scheduler.plan import warnings_from_config
 
+    target = None if output is None else output_target(output)
     alarms = warnings_from_config(_app().config.reminders, KIND_SPECS).for_kind
     text = _journal().calendar(_now(), window, _locale().language, alarms)
-    if output is None:
+    if target is None:
         raw = getattr(sys.stdout, "buffer", None)
         if raw is None:
             sys.stdout.write(text)
@@ -565,13 +570,10 @@ def calendar(within: str | None, output: str | None) -> None:
         raw.write(text.encode("utf-8"))
         raw.flush()
         return
-    from pathlib import Path
-
-    from journal.text.ical import write_file
+    from journal.storage.files import replace_file
     from journal.text.messages import render
 
-    target = Path(output).expanduser()
-    changed = write_file(target, text)
+    changed = replace_file(target, text.encode("utf-8"))
     events = count_events(text)
     _emit(
         {"path": str(target), "events": events, "changed": changed},
@@ -649,15 +651,13 @@ def money(
     span = period(year, month, day[0], day[1], now.astimezone(JST).date())
     journal = _journal()
     data = journal.money_report(span, by)
-    if chart:
+    if chart is not None:
         _money_chart(chart, data)
     _emit(data, None if _opts().json else screens.money_screen(data, by, _screen()))
 
 
 def _money_chart(chart: str, data: dict[str, Any]) -> None:
-    from pathlib import Path
-
-    from journal.core.validate import file_path
+    from journal.storage.files import output_file
     from journal.text import chart as charts
     from journal.text.messages import render
 
@@ -667,7 +667,7 @@ def _money_chart(chart: str, data: dict[str, Any]) -> None:
         "yen": render("money_yen"),
         "title": render("money_title", first=data["from"], last=data["to"]),
     }
-    charts.write(Path(file_path(chart)).expanduser(), data["groups"], labels)
+    charts.write(output_file(chart), data["groups"], labels)
 
 
 @cli.command()
@@ -793,13 +793,11 @@ def backup(path: str) -> None:
     Example:
       journal backup ~/journal-2026-11-22.sqlite
     """
-    from pathlib import Path
-
-    from journal.core.validate import file_path
+    from journal.storage.files import output_file
     from journal.storage.portable import backup as copy
     from journal.text.messages import render
 
-    target = Path(file_path(path)).expanduser()
+    target = output_file(path)
     events, head = copy(_journal(must_exist=True), target)
     _emit(
         {"path": str(target), "events": events, "head": head},
@@ -837,7 +835,7 @@ def copy_(to: str) -> None:
 @click.option(
     "--format", "format_", type=click.Choice(("jsonl", "csv")), default="jsonl", show_default=True
 )
-@click.option("--output", "-o", metavar="FILE", help="A new file (default: standard output).")
+@click.option("--output", "-o", metavar="FILE", help="A new file (default, or -: standard output).")
 @click.option("--year", type=int, metavar="YYYY", help="csv: the trades of this year only.")
 @_common
 def export(format_: str, output: str | None, year: int | None) -> None:
@@ -849,12 +847,10 @@ def export(format_: str, output: str | None, year: int | None) -> None:
       journal export --format jsonl -o journal.jsonl
       journal export --format csv --year 2026 -o 2026.csv
     """
-    from pathlib import Path
-
-    from journal.core.validate import file_path
+    from journal.storage.files import output_target
     from journal.storage.portable import export_to
 
-    target = Path(file_path(output)).expanduser() if output else None
+    target = None if output is None else output_target(output)
     journal = _journal(must_exist=True)
     if format_ == "csv":
         _export_csv(journal, target, year)
@@ -876,7 +872,7 @@ def export(format_: str, output: str | None, year: int | None) -> None:
 def _export_csv(journal, target, year: int | None) -> None:
     """`export --format csv`: UTF-8 with a BOM (Excel), the header in the reader's language."""
     from journal.settings import user_tz
-    from journal.text import ical
+    from journal.storage.files import write_new
     from journal.text.csv_export import COLUMNS
     from journal.text.messages import render
 
@@ -886,11 +882,15 @@ def _export_csv(journal, target, year: int | None) -> None:
         checked_year(year)  # the same years as `money`'s periods
     header = [render(f"csv_{name}") for name in COLUMNS]
     text = journal.csv(header, user_tz(), year)
-    if target is None:
-        sys.stdout.buffer.write(text.encode("utf-8"))
+    raw = getattr(sys.stdout, "buffer", None)  # none when stdout is a text-only stream
+    if target is None and raw is None:
+        sys.stdout.write(text)
+    elif target is None:
         sys.stdout.flush()
+        raw.write(text.encode("utf-8"))
+        raw.flush()
     else:
-        ical.write_file(target, text)
+        write_new(target, text.encode("utf-8"))
 
 
 # A file this large shows a progress bar even when stderr is not a terminal.

@@ -23,6 +23,20 @@ def _text(limit: int = 500, multiline: bool = False):
     return check
 
 
+def _file_name(value: Any) -> _Wrong:
+    """A file to write (`[calendar] path`): text that names a file, not a folder."""
+    wrong = _text(4096)(value)
+    if wrong is not None:
+        return wrong
+    from journal.storage.files import output_file
+
+    try:
+        output_file(value)
+    except BadInput:
+        return ("expect_file", {})
+    return None
+
+
 def _integer(low: int, high: int):
     def check(value: Any) -> _Wrong:
         ok = type(value) is int and low <= value <= high  # not bool: True is an int in Python
@@ -210,7 +224,7 @@ def _schema() -> _Table:
                     "urls": _list_of(_text(4096), 20),
                 }
             ),
-            "calendar": _Table(keys={"path": _text(4096), "within": _duration}),
+            "calendar": _Table(keys={"path": _file_name, "within": _duration}),
             "money": _Table(
                 keys={
                     "yahoo_premium": _boolean,

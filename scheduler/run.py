@@ -40,16 +40,16 @@ def calendar_keeper(section: dict[str, Any]) -> Keeper | None:
     from journal.core import clock
     from journal.core.timeparse import parse_duration
     from journal.settings import reader
-    from journal.text import ical
+    from journal.storage.files import output_file, replace_file
 
-    target = Path(section["path"]).expanduser()
+    target = output_file(section["path"])
     within = parse_duration(section["within"]) if section.get("within") else None
 
     def keep(reminders: Reminders) -> None:
         text = reminders.journal.calendar(
             clock.now(), within, reader().language, reminders.warnings.for_kind
         )
-        ical.write_file(target, text)
+        replace_file(target, text.encode("utf-8"))
 
     return keep
 

@@ -7,6 +7,8 @@ import pytest
 from freezegun import freeze_time
 from icalendar import Calendar
 
+from journal.core.errors import BadInput
+from journal.storage import files
 from journal.text import ical
 
 NOW = "2026-11-20T12:00:00+09:00"
@@ -286,12 +288,15 @@ def test_the_file_is_replaced_atomically_and_privately(tmp_path):
     target = tmp_path / "deadlines.ics"
     victim = tmp_path / "victim.txt"
     victim.write_text("keep me")
-    target.symlink_to(victim)  # a planted link is replaced, never written through
-    assert ical.write_file(target, "BEGIN:VCALENDAR\r\n") is True
-    assert victim.read_text() == "keep me"
-    assert not target.is_symlink() and target.read_bytes() == b"BEGIN:VCALENDAR\r\n"
+    target.symlink_to(victim)  # a planted link is refused, never written through nor replaced
+    with pytest.raises(BadInput, match="symbolic link"):
+        files.replace_file(target, b"BEGIN:VCALENDAR\r\n")
+    assert victim.read_text() == "keep me" and target.is_symlink()
+    target.unlink()
+    assert files.replace_file(target, b"BEGIN:VCALENDAR\r\n") is True
+    assert target.read_bytes() == b"BEGIN:VCALENDAR\r\n"
     assert (target.stat().st_mode & 0o777) == 0o600
-    assert ical.write_file(target, "BEGIN:VCALENDAR\r\n") is False  # unchanged: not rewritten
+    assert files.replace_file(target, b"BEGIN:VCALENDAR\r\n") is False  # unchanged: not rewritten
     assert sorted(p.name for p in tmp_path.iterdir()) == ["deadlines.ics", "victim.txt"]
 
 

@@ -217,9 +217,10 @@ def test_the_csv_export_opens_with_the_csv_module(run, ok, tmp_path, monkeypatch
     assert rows[0][:4] == ["ID", "アプリ", "立場", "タイトル"]
     assert rows[1][0] == a and rows[1][3] == "ニット" and rows[1][-1] == "2040"
     assert len(rows) == 2
+    earlier = tmp_path / "2025.csv"  # an export is a new file: 2026.csv is not overwritten
     with freeze_time(NOW):
-        assert run("export", "--format", "csv", "--year", "2025", "-o", str(target)).code == 0
-    assert len(list(csv.reader(io.StringIO(target.read_text("utf-8-sig"))))) == 1
+        assert run("export", "--format", "csv", "--year", "2025", "-o", str(earlier)).code == 0
+    assert len(list(csv.reader(io.StringIO(earlier.read_text("utf-8-sig"))))) == 1
 
 
 def test_the_csv_opens_in_libreoffice_without_mojibake(run, ok, tmp_path, monkeypatch) -> None:

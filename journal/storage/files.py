@@ -12,6 +12,8 @@ other file made beside the journal (the daemon's lock, a calendar file):
   beside `target` and appears at `target` only when complete, never replacing anything.
 - `partial_name(target)` / `remove_stale_partials(folder)`: the hidden partial names, and the
   clean-up of those left by a killed writer (dead process, or untouched for an hour).
+- every output of a command: `output_target`/`output_file` (the path named), `write_new`
+  (an export: a new file) and `replace_file` (the calendar, the chart: rewritten by design).
 
 Refusals are `BadInput` (one line, exit status 2).
 """
@@ -51,17 +53,19 @@ def _what(info: os.stat_result) -> str | None:
     return None
 
 
-def refuse_unsafe(path: Path) -> None:
-    """Refuse (exit 2) if something at `path` is a symlink, not a regular file, or not ours."""
+def refuse_unsafe(path: Path) -> os.stat_result | None:
+    """Refuse (exit 2) if something at `path` is a symlink, not a regular file, or not ours;
+    else what is there (None: nothing)."""
     try:
         info = os.lstat(path)
     except FileNotFoundError:
-        return
+        return None
     except OSError as exc:
         raise _unusable(path, exc) from None
     why = _what(info)
     if why is not None:
         raise BadInput("file_unsafe", path=str(path), why=why)
+    return info
 
 
 def private_dirs(folder: Path) -> None:
@@ -136,9 +140,7 @@ def publish(partial: Path, target: Path) -> None:
     """
     try:
         os.link(partial, target)
-    except FileExistsError:
-        raise
-    except OSError as exc:
+    except OSError as exc:  # FileExistsError (EEXIST) included: raised as it is
         if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK):
             raise
         _rename_noreplace(partial, target)  # a file system without hard links (FAT, exFAT)
@@ -211,12 +213,7 @@ def new_file(target: Path) -> Iterator[Path]:
     try:
         mine = os.fstat(fd)
         yield partial
-        try:
-            now = os.lstat(partial)
-        except OSError as exc:
-            raise _unusable(partial, exc) from None
-        if (now.st_dev, now.st_ino) != (mine.st_dev, mine.st_ino) or _what(now):
-            raise BadInput("file_unsafe", path=str(partial), why="replaced while being written")
+        _still_mine(partial, mine)
         os.fsync(fd)
         try:
             publish(partial, target)
@@ -227,6 +224,119 @@ def new_file(target: Path) -> Iterator[Path]:
     finally:
         os.close(fd)
         remove_own(partial)
+
+
+def _still_mine(partial: Path, mine: os.stat_result) -> None:
+    """Refuse to publish a partial file that was swapped for another while it was written."""
+    try:
+        now = os.lstat(partial)
+    except OSError as exc:
+        raise _unusable(partial, exc) from None
+    if not _same(now, mine) or _what(now):
+        raise BadInput("file_unsafe", path=str(partial), why="replaced while being written")
+
+
+def _same(one: os.stat_result, other: os.stat_result) -> bool:
+    return (one.st_dev, one.st_ino) == (other.st_dev, other.st_ino)
+
+
+def output_target(value: str) -> Path | None:
+    """The file an output option names; None for `-`, standard output (`output_file`)."""
+    return None if value == "-" else output_file(value)
+
+
+def output_file(value: str) -> Path:
+    """The file named to write, refused before anything is opened when it names no file
+    (``, `.`, `..`, `/`, `-`, a trailing `/` that `Path` would drop), has a NUL or is too long."""
+    from journal.core.validate import file_path
+
+    if value.rsplit("/", 1)[-1] in ("", ".", "..") or value == "-" or "\0" in value:
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        raise BadInput("output_no_name", path=shown)
+    return Path(file_path(value)).expanduser()
+
+
+def write_new(target: Path, data: bytes) -> None:
+    """`data` as a new private file at `target`; anything already there is refused."""
+    with new_file(target) as partial:
+        fd = os.open(partial, os.O_WRONLY | _NOFOLLOW | _CLOEXEC)
+        try:
+            _write_all(fd, data)
+        finally:
+            os.close(fd)
+
+
+def replace_file(target: Path, data: bytes) -> bool:
+    """Write `data` at `target` atomically; False (nothing written) if it already holds it.
+
+    Replaces only a regular file of ours (keeping its mode and group: a calendar a web
+    server reads); a symlink, FIFO, device or folder is refused, never opened or read. The
+    data goes to a private partial file beside it, renamed over the target once on disk.
+    """
+    old = refuse_unsafe(target)
+    if old is not None and _holds(target, old, data):
+        return False
+    remove_stale_partials(target.parent)
+    partial = partial_name(target)
+    try:
+        fd = create_new(partial)
+    except OSError as exc:
+        raise _unusable(target, exc) from None
+    try:
+        _write_all(fd, data)
+        if old is not None:
+            _keep_access(fd, old)
+        os.fsync(fd)
+        _still_mine(partial, os.fstat(fd))
+        refuse_unsafe(target)  # checked again just before the swap
+        os.replace(partial, target)
+        _sync_folder(target.parent)
+    except OSError as exc:
+        raise _unusable(target, exc) from None
+    finally:
+        os.close(fd)
+        remove_own(partial)
+    return True
+
+
+def _holds(target: Path, seen: os.stat_result, data: bytes) -> bool:
+    """Does the regular file `seen` at `target` hold exactly `data`? Read at most its size."""
+    if seen.st_size != len(data):
+        return False
+    try:
+        fd = os.open(target, os.O_RDONLY | _NOFOLLOW | _CLOEXEC | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return False
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or not _same(info, seen):
+            return False
+        chunks, left = [], len(data) + 1
+        while left > 0 and (chunk := os.read(fd, min(left, 1 << 20))):
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks) == data
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+
+
+def _keep_access(fd: int, old: os.stat_result) -> None:
+    """The old file's permission bits and group; its group's bits go if the group can't."""
+    mode = stat.S_IMODE(old.st_mode) & 0o777
+    if os.fstat(fd).st_gid != old.st_gid:
+        try:
+            os.fchown(fd, -1, old.st_gid)
+        except OSError:
+            mode &= ~0o070
+    os.fchmod(fd, mode)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
 
 
 def _alive(pid: int) -> bool:

@@ -4,7 +4,6 @@ Japanese labels render with the IPAex Gothic font that matplotlib-fontja ships (
 system font is needed), and an SVG keeps its text as text."""
 
 import io
-import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ def render(groups: Sequence[dict[str, Any]], labels: dict[str, str], fmt: str) -
     import matplotlib
 
     matplotlib.use("Agg")  # no screen needed
+    import matplotlib.patches
     import matplotlib.pyplot as plt
     import matplotlib_fontja  # noqa: F401 - registers the Japanese font and makes it the default
 
@@ -27,15 +27,20 @@ def render(groups: Sequence[dict[str, Any]], labels: dict[str, str], fmt: str) -
     spots = list(range(len(keys)))
     figure, axes = plt.subplots(figsize=(8, 4.5), dpi=120)
     try:
-        axes.bar([i - 0.2 for i in spots], [g["sales"] for g in groups], 0.4, label=labels["sales"])
-        axes.bar(
-            [i + 0.2 for i in spots], [g["profit"] for g in groups], 0.4, label=labels["profit"]
-        )
+        swatches = []
+        for shift, key, colour in ((-0.2, "sales", "C0"), (0.2, "profit", "C1")):
+            heights = [g[key] for g in groups]
+            axes.bar([i + shift for i in spots], heights, 0.4, color=colour)
+            # the legend's own swatch: a set of no bars would lend it the default colour
+            swatches.append(matplotlib.patches.Patch(facecolor=colour, label=labels[key]))
+        if not any(g["sales"] or g["profit"] for g in groups):
+            axes.set_ylim(0, 1000)  # nothing sold: a plain yen axis, not ticks of "0" and "-0"
+        axes.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
         axes.set_xticks(spots, keys)
         axes.set_title(labels["title"])
         axes.set_ylabel(labels["yen"])
         axes.yaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
-        axes.legend()
+        axes.legend(handles=swatches)
         figure.tight_layout()
         out = io.BytesIO()
         figure.savefig(out, format=fmt)
@@ -45,15 +50,12 @@ def render(groups: Sequence[dict[str, Any]], labels: dict[str, str], fmt: str) -
 
 
 def write(path: Path, groups: Sequence[dict[str, Any]], labels: dict[str, str]) -> None:
-    """Write the chart to `path` (its suffix says PNG or SVG), replaced atomically."""
+    """Write the chart to `path` (its suffix says PNG or SVG): a new private file, or an
+    earlier chart of ours replaced atomically (journal/storage/files.py `replace_file`)."""
+    from journal.storage.files import refuse_unsafe, replace_file
+
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
         raise BadInput("chart_format", path=str(path))
-    data = render(groups, labels, fmt)
-    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
-    try:
-        partial.write_bytes(data)
-        os.replace(partial, path)
-    except OSError as exc:
-        partial.unlink(missing_ok=True)
-        raise BadInput("file_unusable", path=str(path), detail=exc.strerror or str(exc)) from None
+    refuse_unsafe(path)  # before the drawing, which takes a while
+    replace_file(path, render(groups, labels, fmt))

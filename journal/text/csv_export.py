@@ -3,7 +3,6 @@ spreadsheet and for 確定申告. UTF-8 with a byte-order mark, so Excel in Japa
 UTF-8 (without one it guesses Shift_JIS and shows mojibake); the header is in the reader's
 language, the rest is data. Pure apart from the text it returns."""
 
-import csv
 import io
 from collections.abc import Sequence
 from datetime import datetime, tzinfo
@@ -48,13 +47,13 @@ def csv_text(
     sales = sales_of(trades)
     out = io.StringIO()
     out.write(BOM)
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(header)
+    _row(out, header)
     for trade in trades:
         if year is not None and not in_year(trade, year):
             continue
         money = money_of(trade, book, sales, settings)
-        writer.writerow(
+        _row(
+            out,
             [
                 trade.id,
                 trade.platform,
@@ -75,9 +74,29 @@ def csv_text(
                         money.profit,
                     )
                 ),
-            ]
+            ],
         )
     return out.getvalue()
+
+
+# A text cell starting so is a formula to Excel and LibreOffice (=HYPERLINK(…), DDE).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell(value: object) -> str:
+    """One field: a number as it is; text quoted where CSV needs it, and text a spreadsheet
+    would run as a formula made inert as OWASP advises (a leading `'`, the cell quoted)."""
+    if not isinstance(value, str):
+        return str(value)
+    inert = value.startswith(FORMULA_START) or value.lstrip().startswith(FORMULA_START[:4])
+    text = "'" + value if inert else value
+    if inert or any(c in text for c in ',"\r\n'):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def _row(out: io.StringIO, cells: Sequence[object]) -> None:
+    out.write(",".join(map(cell, cells)) + "\r\n")
 
 
 def _when(moment: datetime | None, zone: tzinfo) -> str:

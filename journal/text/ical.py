@@ -19,17 +19,14 @@ Identity and revisions, per (journal, trade, kind):
   `CANCELLED_FOR` after that, so calendars that imported it drop it; then it leaves the file.
 """
 
-import os
 import re
-import secrets
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from pathlib import Path
 
 from journal.core.clock import fmt_time
 from journal.core.deadlines import compute, is_closed
-from journal.core.errors import BadInput, JournalError
+from journal.core.errors import JournalError
 from journal.core.events import ANYTIME_TYPES, VOID_TYPE, Event
 from journal.core.rules import RuleBook
 from journal.core.trade import Trade, apply, fold, new_trade
@@ -283,35 +280,3 @@ def fold_line(line: str) -> str:
         start, limit = cut, _FOLD_AT - 1  # the leading space counts
     parts.append(data[start:])
     return b"\r\n ".join(parts).decode("utf-8")
-
-
-# -- the file --------------------------------------------------------------------------------
-def write_file(path: Path, text: str) -> bool:
-    """Replace `path` with `text` atomically; False (nothing written) if it already holds it.
-
-    A private temporary file in the same folder (O_EXCL, O_NOFOLLOW, mode 0600) is written,
-    flushed to disk and renamed over the target, so a synced folder or a reader never sees
-    a half-written calendar, and a symlink planted at the temporary name is not followed.
-    """
-    data = text.encode("utf-8")
-    try:
-        if path.read_bytes() == data:
-            return False
-    except OSError:
-        pass  # absent or unreadable: write it (errors that matter surface below)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
-    try:
-        fd = os.open(temporary, flags | getattr(os, "O_CLOEXEC", 0), 0o600)
-        try:
-            with os.fdopen(fd, "wb") as out:
-                out.write(data)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(temporary, path)
-        except BaseException:
-            temporary.unlink(missing_ok=True)
-            raise
-    except OSError as exc:
-        raise BadInput("file_unusable", path=str(path), detail=exc.strerror or str(exc)) from None
-    return True
