@@ -275,7 +275,19 @@ def _report(journal, type_: str, stored) -> tuple[dict[str, Any], list[str]]:
             notice = render("personal_info", until=window.due)
             data["notices"].append({"code": "personal_info", "message": notice})
             lines.append(notice)
-    return data, lines
+    return data, lines + _message_hint(state_trade, type_, data)
+
+
+def _message_hint(trade, type_: str, data: dict[str, Any]) -> list[str]:
+    """The trade message a step usually calls for: `→ journal message T1 発送連絡`."""
+    from journal.core.situations import after_step, shown_name
+    from journal.text.messages import render
+
+    situation = data["message"] = after_step(trade, type_)
+    if situation is None:
+        return []
+    name = shown_name(situation, _locale().language)
+    return [render("message_suggest", trade=trade.id, name=name)]
 
 
 def _item_notices(journal, stored) -> list[dict[str, Any]]:
@@ -1329,12 +1341,12 @@ def message(trade_id, situation, lang, to_clipboard: bool, record: bool, edit) -
 def _message_after(journal, trade_id: str, letter, to_clipboard: bool, record: bool) -> None:
     """What `journal message` does besides printing: name the blanks, copy, record."""
     from journal.text.clipboard import copy
-    from journal.text.messages import render
+    from journal.text.letters import field_names
+    from journal.text.messages import reader, render
 
     if letter.blanks:
-        click.echo(
-            f"journal: {render('message_blanks', fields=', '.join(letter.blanks))}", err=True
-        )
+        names = field_names(letter.blanks, reader().language)
+        click.echo(f"journal: {render('message_blanks', fields=names)}", err=True)
     if to_clipboard:
         tool = copy(letter.text)
         key = "message_copied" if tool else "message_no_clipboard"

@@ -87,6 +87,11 @@ def _key(text: str) -> str:
 _NAMES = {_key(name): s.id for s in SITUATIONS for name in (s.id, s.ja, s.en, *s.aliases)}
 
 
+def shown_name(situation: str, lang: str) -> str:
+    """How a situation is named to a reader of `lang` (the Japanese name, or the id)."""
+    return BY_ID[situation].ja if lang == "ja" else situation
+
+
 def find(name: str) -> str | None:
     """The situation id a typed name means (`発送連絡`, `shipped`, `お礼(購入)`), or None."""
     return _NAMES.get(_key(name))

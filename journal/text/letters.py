@@ -27,6 +27,35 @@ _WEEKDAYS = {"ja": "月火水木金土日", "en": ("Mon", "Tue", "Wed", "Thu", "
 _MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 
+_FIELD_NAMES_JA = {
+    "buyer": "購入者名",
+    "title": "商品名",
+    "price": "価格",
+    "platform": "アプリ",
+    "offer_price": "希望価格",
+    "carrier": "配送方法",
+    "tracking": "追跡番号",
+    "shipped_on": "発送日",
+    "arrival": "お届け予定",
+    "ship_by": "発送期限",
+    "payment_due": "支払い期限",
+    "hold_until": "取り置き期限",
+    "dedicated_until": "専用出品の期限",
+    "receipt_due": "自動完了の日時",
+    "message_until": "メッセージの期限",
+    "defect": "不良の内容",
+    "return_reason": "返品の理由",
+    "return_method": "返送方法",
+    "return_fee": "返送の送料",
+    "return_address": "返送先",
+}
+
+
+def field_names(keys: tuple[str, ...], lang: str) -> str:
+    """The blanks named for the reader: `追跡番号, 配送方法` / `tracking, carrier`."""
+    return ", ".join(_FIELD_NAMES_JA.get(k, k) if lang == "ja" else k for k in keys)
+
+
 @dataclass(frozen=True)
 class Letter:
     """A rendered message: its text, the fields left blank, the template it came from."""
@@ -155,7 +184,6 @@ def all_names(lang: str) -> str:
 
 
 def name_of(situation: str, lang: str) -> str:
-    from journal.core.situations import BY_ID
+    from journal.core.situations import shown_name
 
-    entry = BY_ID[situation]
-    return entry.ja if lang == "ja" else entry.id
+    return shown_name(situation, lang)
