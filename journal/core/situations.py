@@ -14,6 +14,7 @@ from journal.core.steps import State, hold_active
 from journal.core.trade import Trade
 
 S = State
+_BEFORE_SHIPPING = (S.LISTED, S.REQUESTED, S.AWAITING_PAYMENT, S.AWAITING_SHIPMENT)
 
 
 @dataclass(frozen=True)
@@ -100,14 +101,16 @@ def find(name: str) -> str | None:
 def fitting(trade: Trade, deadlines: list[Deadline], now: datetime) -> list[str]:
     """The situations that fit the trade as it stands, the most likely first."""
     state = trade.state
+    if trade.defects and state in _BEFORE_SHIPPING:
+        # story 1: apologise (and ask not to pay yet), then, should the next look find
+        # more, cancel; a defect puts thanks and payment reminders out of place
+        return ["defect-apology", "defect-cancel"] if trade.defects == 1 else ["defect-cancel"]
     found: list[str] = []
-    if trade.defects:
-        found.append("defect-apology" if trade.defects == 1 else "defect-cancel")
     if trade.return_requested and state in (S.SHIPPED, S.RECEIVED):
         found.append("return")
     found += _by_state(trade, deadlines, now)
-    if trade.defects == 1 and state in (S.REQUESTED, S.AWAITING_PAYMENT):
-        found.append("defect-cancel")  # the second step, should the next look find more
+    if trade.defects and state == S.CANCELLED:
+        found.append("defect-cancel")
     return list(dict.fromkeys(found))
 
 
