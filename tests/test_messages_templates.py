@@ -167,3 +167,30 @@ def test_the_everyday_commands_do_not_load_the_templates(shipped, tmp_path):
         line = [x for x in done.stderr.splitlines() if x.startswith("MODULES ")][-1]
         found = json.loads(line.removeprefix("MODULES "))
         assert found["code"] == 0 and "journal.text.letters" not in found["loaded"], args
+
+
+def test_a_sellers_payment_reminder_names_the_payment_request(run, ok, monkeypatch):
+    """Story 1's Rakuma trade, approved and unpaid: 3 h before the payment deadline the
+    reminder names 支払いのお願い; a buyer's own payment reminder names no message."""
+    monkeypatch.setenv("JOURNAL_LANG", "ja")
+    with freeze_time("2026-11-20T12:00:00+09:00") as frozen:
+        ok("add", "listed", "--platform", "rakuma", "--title", "ボトムス", "--price", "3000",
+           "--request-required")  # fmt: skip
+        ok("add", "request", "T1", "--buyer", "さくら")
+        ok("add", "approved", "T1")
+        ok("add", "bought", "--platform", "rakuma", "--title", "ワンピース", "--price", "1800")
+        frozen.move_to("2026-11-22T21:00:00+09:00")
+        result = run("daemon", "--once", "--notifier", "console")
+    assert result.code == 0, result.err
+    lines = result.out.strip().splitlines()
+    seller = [line for line in lines if "T1" in line]
+    buyer = [line for line in lines if "T2" in line]
+    assert seller and all("→ journal message T1 支払いのお願い" in line for line in seller)
+    assert buyer and not any("journal message" in line for line in buyer)
+
+
+def test_the_situations_module_is_pure() -> None:
+    from test_layering import FORBIDDEN, graph, reach
+
+    reached = reach(graph(top_level_only=False), "journal.core.situations")
+    assert [m for m in reached if m in FORBIDDEN or m.split(".")[0] in FORBIDDEN] == []

@@ -161,6 +161,19 @@ _AFTER_STEP = {
 }
 
 
+# The message a seller's reminder of a deadline kind names (`journal message T1 支払いのお願い`).
+_FOR_REMINDER = {
+    "payment": "payment-request",
+    "payment_number": "payment-request",
+    "receipt_followup": "rating-request",
+}
+
+
+def reminder_message(kind: str) -> str | None:
+    """The situation a seller's reminder of `kind` names, or None."""
+    return _FOR_REMINDER.get(kind)
+
+
 def after_step(trade: Trade, step: str) -> str | None:
     """The situation a seller usually writes about right after `step`, or None."""
     if trade.role != "seller":
