@@ -1357,11 +1357,14 @@ def _message_after(journal, trade_id: str, letter, to_clipboard: bool, record: b
 
 def _edit_template(situation: str, lang: str, user_dir) -> None:
     """`journal message --edit SITUATION`: the user's copy, opened in $EDITOR, then checked."""
+    import os
+
     from journal.text import letters
     from journal.text.messages import render
 
     path = letters.user_copy(situation, lang, user_dir)
-    click.edit(filename=str(path))
+    if sys.stdin.isatty() or os.environ.get("VISUAL") or os.environ.get("EDITOR"):
+        click.edit(filename=str(path))  # else no editor to wait for: the copy is made
     letters.load(path)  # a broken template is refused now, with its line, not when used
     click.echo(render("message_template_saved", path=str(path)))
 

@@ -194,3 +194,22 @@ def test_the_situations_module_is_pure() -> None:
 
     reached = reach(graph(top_level_only=False), "journal.core.situations")
     assert [m for m in reached if m in FORBIDDEN or m.split(".")[0] in FORBIDDEN] == []
+
+
+def test_edit_without_an_editor_or_terminal_makes_the_copy(shipped, run, monkeypatch):
+    monkeypatch.delenv("EDITOR", raising=False)
+    monkeypatch.delenv("VISUAL", raising=False)
+    result = run("message", "--edit", "受取評価のお願い", "--lang", "en")
+    mine = shipped / "en" / "rating-request.txt"
+    assert result.code == 0 and str(mine) in result.out
+    assert "receipt rating" in mine.read_text("utf-8")
+
+
+def test_a_purchase_of_yours_fits_no_message_but_one_may_be_named(run, ok, monkeypatch):
+    monkeypatch.setenv("JOURNAL_LANG", "ja")
+    with freeze_time(NOW):
+        ok("add", "bought", "--platform", "rakuma", "--title", "ワンピース", "--price", "1800")
+        none = run("message", "T1")
+        named = run("message", "T1", "取引完了のお礼")
+    assert none.code == 2 and none.out == "" and "T1" in none.err
+    assert named.code == 0 and "「ワンピース」" in named.out

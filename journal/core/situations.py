@@ -99,7 +99,10 @@ def find(name: str) -> str | None:
 
 
 def fitting(trade: Trade, deadlines: list[Deadline], now: datetime) -> list[str]:
-    """The situations that fit the trade as it stands, the most likely first."""
+    """The situations that fit the trade as it stands, the most likely first (the
+    messages are a seller's: a purchase of yours fits none, though any may be named)."""
+    if trade.role != "seller":
+        return []
     state = trade.state
     if trade.defects and state in _BEFORE_SHIPPING:
         # story 1: apologise (and ask not to pay yet), then, should the next look find
