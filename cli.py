@@ -1331,28 +1331,31 @@ def message(trade_id, situation, lang, to_clipboard: bool, record: bool, edit) -
     letter = letters.render(chosen, lang, facts, user_dir)
     data = {"trade": trade.id, "situation": chosen, "name": letters.name_of(chosen, lang)}
     data |= {"language": lang, "text": letter.text, "blanks": list(letter.blanks)}
-    data |= {"fits": fits, "template": str(letter.source)}
+    data |= {"fits": fits, "template": str(letter.source), "copied": None}
     names = [letters.name_of(s, lang) for s in fits]
     head = render("message_fits", trade=trade.id, names=" / ".join(names)) + "\n\n"
+    said = _message_after(journal, trade.id, letter, to_clipboard, record, data)
     _emit(data, ("" if situation else head) + letter.text.rstrip("\n"))
-    _message_after(journal, trade.id, letter, to_clipboard, record)
+    for line in said:  # after the message, so that on a terminal they are read last
+        click.echo(f"journal: {line}", err=True)
 
 
-def _message_after(journal, trade_id: str, letter, to_clipboard: bool, record: bool) -> None:
-    """What `journal message` does besides printing: name the blanks, copy, record."""
+def _message_after(journal, trade_id: str, letter, to_clipboard: bool, record: bool, data):
+    """What `journal message` does besides printing (copy, record) and the lines it says
+    about it and the blanks."""
     from journal.text.clipboard import copy
     from journal.text.letters import field_names
     from journal.text.messages import reader, render
 
+    said = []
     if letter.blanks:
-        names = field_names(letter.blanks, reader().language)
-        click.echo(f"journal: {render('message_blanks', fields=names)}", err=True)
+        said.append(render("message_blanks", fields=field_names(letter.blanks, reader().language)))
     if to_clipboard:
-        tool = copy(letter.text)
-        key = "message_copied" if tool else "message_no_clipboard"
-        click.echo(f"journal: {render(key, tool=tool)}", err=True)
+        data["copied"] = tool = copy(letter.text)
+        said.append(render("message_copied" if tool else "message_no_clipboard", tool=tool))
     if record:
         journal.add("message", trade_id, _now(), {"note": letter.text}, now=_now())
+    return said
 
 
 def _edit_template(situation: str, lang: str, user_dir) -> None:

@@ -98,6 +98,8 @@ def test_without_a_clipboard_a_clear_line_and_the_message_printed(shipped, run, 
         result = run("message", "T1", "shipped", "--copy")
     assert result.code == 0 and "Tracking number: 1234-5678" in result.out
     assert "journal: no clipboard here" in result.err
+    with freeze_time(NOW):
+        assert run("message", "T1", "shipped", "--copy", "--json").json()["copied"] is None
 
 
 @pytest.fixture
@@ -138,6 +140,7 @@ def test_copy_puts_the_message_on_a_real_clipboard(shipped, run, monkeypatch, x_
     )
     assert pasted.returncode == 0
     assert pasted.stdout.decode("utf-8") == result.json()["text"]
+    assert result.json()["copied"] == "xclip"
     assert "追跡番号：1234-5678" in pasted.stdout.decode("utf-8")
 
 
@@ -213,3 +216,12 @@ def test_a_purchase_of_yours_fits_no_message_but_one_may_be_named(run, ok, monke
         named = run("message", "T1", "取引完了のお礼")
     assert none.code == 2 and none.out == "" and "T1" in none.err
     assert named.code == 0 and "「ワンピース」" in named.out
+
+
+def test_edit_where_the_folder_cannot_be_made_is_one_line(shipped, run, monkeypatch):
+    shipped.parent.joinpath("messages").write_text("not a folder")  # in the way
+    monkeypatch.delenv("EDITOR", raising=False)
+    monkeypatch.delenv("VISUAL", raising=False)
+    result = run("message", "--edit", "shipped")
+    assert result.code == 2 and "Traceback" not in result.err
+    assert len(result.err.strip().splitlines()) == 1 and "messages" in result.err

@@ -160,9 +160,12 @@ def user_copy(situation: str, lang: str, user_dir: Path) -> Path:
     """The user's own template of `situation` (`journal message --edit`): made from the
     built-in one the first time, kept as it is after."""
     mine = user_dir / lang / f"{situation}.txt"
-    if not mine.exists():
-        mine.parent.mkdir(parents=True, exist_ok=True)
-        mine.write_text((BUILT_IN / lang / f"{situation}.txt").read_text("utf-8"), "utf-8")
+    try:
+        if not mine.exists():
+            mine.parent.mkdir(parents=True, exist_ok=True)
+            mine.write_text((BUILT_IN / lang / f"{situation}.txt").read_text("utf-8"), "utf-8")
+    except OSError as exc:
+        raise BadInput("message_template_unreadable", path=str(mine), detail=str(exc)) from None
     return mine
 
 
