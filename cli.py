@@ -285,7 +285,19 @@ def _report(journal, type_: str, stored) -> tuple[dict[str, Any], list[str]]:
             notice = render("personal_info", until=window.due)
             data["notices"].append({"code": "personal_info", "message": notice})
             lines.append(notice)
-    return data, lines
+    return data, lines + _message_hint(state_trade, type_, data)
+
+
+def _message_hint(trade, type_: str, data: dict[str, Any]) -> list[str]:
+    """The trade message a step usually calls for: `→ journal message T1 発送連絡`."""
+    from journal.core.situations import after_step, shown_name
+    from journal.text.messages import render
+
+    situation = data["message"] = after_step(trade, type_)
+    if situation is None:
+        return []
+    name = shown_name(situation, _locale().language)
+    return [render("message_suggest", trade=trade.id, name=name)]
 
 
 def _item_notices(journal, stored) -> list[dict[str, Any]]:
@@ -1291,6 +1303,83 @@ def reminders(within: str, as_of: str | None) -> None:
     moment = _when(as_of) or _now()
     data = Reminders(_journal(), config=_app().config).listing(moment, window)
     _emit(data, None if _opts().json else screens.reminders_screen(data, moment, _screen()))
+
+
+@cli.command()
+@click.argument("trade_id", metavar="[ID]", required=False, shell_complete=_complete_ids)
+@click.argument("situation", metavar="[SITUATION]", required=False)
+@click.option("--lang", type=click.Choice(("ja", "en")), help="The message's language.")
+@click.option("--copy", "to_clipboard", is_flag=True, help="Also put it on the clipboard.")
+@click.option("--record", is_flag=True, help="Record it in the trade's log as a message.")
+@click.option("--edit", metavar="SITUATION", help="Edit your own template in $EDITOR.")
+@_common
+def message(trade_id, situation, lang, to_clipboard: bool, record: bool, edit) -> None:
+    """A trade message (取引メッセージ) for the trade, filled in from the journal. Without
+    SITUATION: the ones that fit the trade, the most likely first, and that one.
+
+    \b
+    Example:
+      journal message T1 発送連絡 --copy
+    """
+    from journal.core.errors import BadInput
+    from journal.core.situations import about
+    from journal.settings import config_path
+    from journal.text import letters
+    from journal.text.messages import render
+
+    lang, user_dir = lang or _locale().language, config_path().parent / "messages"
+    if edit is not None:
+        _edit_template(letters.situation_of(edit), lang, user_dir)
+        return
+    if trade_id is None:
+        raise BadInput("message_needs_trade")
+    journal = _journal()
+    trade, fits, facts = about(*journal.trade(journal.resolve_id(trade_id)), _now())
+    chosen = letters.situation_of(situation) if situation else (fits or [None])[0]
+    if chosen is None:
+        raise BadInput("message_none_fits", trade=trade.id, names=letters.all_names(lang))
+    letter = letters.render(chosen, lang, facts, user_dir)
+    data = {"trade": trade.id, "situation": chosen, "name": letters.name_of(chosen, lang)}
+    data |= {"language": lang, "text": letter.text, "blanks": list(letter.blanks)}
+    data |= {"fits": fits, "template": str(letter.source), "copied": None}
+    names = [letters.name_of(s, lang) for s in fits]
+    head = render("message_fits", trade=trade.id, names=" / ".join(names)) + "\n\n"
+    said = _message_after(journal, trade.id, letter, to_clipboard, record, data)
+    _emit(data, ("" if situation else head) + letter.text.rstrip("\n"))
+    for line in said:  # after the message, so that on a terminal they are read last
+        click.echo(f"journal: {line}", err=True)
+
+
+def _message_after(journal, trade_id: str, letter, to_clipboard: bool, record: bool, data):
+    """What `journal message` does besides printing (copy, record) and the lines it says
+    about it and the blanks."""
+    from journal.text.clipboard import copy
+    from journal.text.letters import field_names
+    from journal.text.messages import reader, render
+
+    said = []
+    if letter.blanks:
+        said.append(render("message_blanks", fields=field_names(letter.blanks, reader().language)))
+    if to_clipboard:
+        data["copied"] = tool = copy(letter.text)
+        said.append(render("message_copied" if tool else "message_no_clipboard", tool=tool))
+    if record:
+        journal.add("message", trade_id, _now(), {"note": letter.text}, now=_now())
+    return said
+
+
+def _edit_template(situation: str, lang: str, user_dir) -> None:
+    """`journal message --edit SITUATION`: the user's copy, opened in $EDITOR, then checked."""
+    import os
+
+    from journal.text import letters
+    from journal.text.messages import render
+
+    path = letters.user_copy(situation, lang, user_dir)
+    if sys.stdin.isatty() or os.environ.get("VISUAL") or os.environ.get("EDITOR"):
+        click.edit(filename=str(path))  # else no editor to wait for: the copy is made
+    letters.load(path)  # a broken template is refused now, with its line, not when used
+    click.echo(render("message_template_saved", path=str(path)))
 
 
 # --- entry point ------------------------------------------------------------------------

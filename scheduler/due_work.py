@@ -90,6 +90,7 @@ class DueWork:
         deliveries, summarize = due_now(reminders, set(), now, self.lateness, known)
         del reminders, known
         titles = reads.titles(conn, {d.reminder.trade for d in deliveries})
+        sellers = reads.sellers(conn, {d.reminder.trade for d in deliveries})
         places = _delist_places(
             conn, {d.reminder.trade for d in deliveries if d.reminder.kind == "delist"}
         )
@@ -98,9 +99,10 @@ class DueWork:
             how = "late" if item.late else "on_time"
             trade = item.reminder.trade
             where = places.get(trade) if item.reminder.kind == "delist" else None
+            seller = trade in sellers
             works.append(
                 Work(
-                    reminder_note(item, titles.get(trade, ""), now, where=where),
+                    reminder_note(item, titles.get(trade, ""), now, where=where, seller=seller),
                     [(item.reminder, how), *((r, "superseded") for r in item.superseded)],
                 )
             )

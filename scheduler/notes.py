@@ -3,6 +3,7 @@ summary of the reminders missed too long ago to be told one by one."""
 
 from datetime import datetime, timedelta
 
+from journal.core.situations import reminder_message, shown_name
 from journal.settings import reader
 from journal.text.display import iso, remaining, span, when
 from journal.text.i18n import Locale
@@ -21,6 +22,7 @@ def reminder_note(
     now: datetime,
     loc: Locale | None = None,
     where: tuple[str, str, str, str] | None = None,
+    seller: bool = False,
 ) -> Note:
     """The note of one reminder for `loc`'s reader (by default the one the settings name;
     the daemon reads its config once, so a changed language or zone takes effect when it
@@ -42,6 +44,11 @@ def reminder_note(
         body = render("reminder_overdue", body=body)
     elif item.late:
         body = render("reminder_late", body=body, late=span(now - r.at, loc.language))
+    situation = reminder_message(r.kind) if seller else None
+    if situation is not None:  # the trade message that fits: `→ journal message T1 支払いのお願い`
+        body += " " + render(
+            "message_suggest", trade=r.trade, name=shown_name(situation, loc.language)
+        )
     return Note(
         # stored text from any client: no escape reaches a desktop, and no NUL an argv
         title=render("reminder_title", trade=r.trade, title=clean(title)) if title else r.trade,

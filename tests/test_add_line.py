@@ -19,7 +19,10 @@ def test_one_line_in_english_and_the_json_form(run, ok) -> None:
         ok("add", "listed", "--platform", "mercari", "--title", "knit", "--price", "3000")
         line = ok("add", "sold", "T1", "--buyer", "b")
         data = run("add", "paid", "T1", "--json").json()
-    assert line == "T1 #2 knit: sold → payment due Tue 11/24 23:59 (in 2 d 11 h)"
+    assert line.splitlines() == [
+        "T1 #2 knit: sold → payment due Tue 11/24 23:59 (in 2 d 11 h)",
+        "→ journal message T1 thanks",  # the message a sale calls for
+    ]
     assert data["next_deadline"] == {
         "kind": "ship",
         "due": "2026-11-24T12:00:00+09:00",
@@ -34,7 +37,8 @@ def test_a_backdated_step_whose_deadline_passed_says_so(run, ok) -> None:
            "--at", "-5d")  # fmt: skip
         ok("add", "sold", "T1", "--buyer", "b", "--at", "-4d")
         line = ok("add", "paid", "T1", "--at", "-4d")
-        assert line.endswith("OVERDUE already") and "ship was due" in line
+        first = line.splitlines()[0]  # then the message a payment calls for
+        assert first.endswith("OVERDUE already") and "ship was due" in first
         assert run("add", "note", "T1", "--note", "x", "--json").json()["next_deadline"]["overdue"]
 
 

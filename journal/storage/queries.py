@@ -146,6 +146,12 @@ def titles(conn: Connection, ids: Iterable[str]) -> dict[str, str]:
     return {r[0]: r[1] for r in _chunked(conn, sql, (), set(ids), column="id")}
 
 
+def sellers(conn: Connection, ids: Iterable[str]) -> set[str]:
+    """Those of these trades the user sells (a reminder may name the message to send)."""
+    sql = "SELECT id FROM trades WHERE role = 'seller'"
+    return {r[0] for r in _chunked(conn, sql, (), set(ids), column="id")}
+
+
 # -- the read models ------------------------------------------------------------------------
 
 
