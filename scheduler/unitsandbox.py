@@ -26,6 +26,7 @@ HARDENING = (
     "ProtectHome=read-only",
     "PrivateDevices=yes",
     "PrivateMounts=yes",
+    "PrivateUsers=yes",  # what a user manager implies for the settings above anyway
     "ProtectKernelTunables=yes",
     "ProtectKernelModules=yes",
     "ProtectKernelLogs=yes",
