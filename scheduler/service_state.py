@@ -7,6 +7,7 @@ ssh session without lingering, cron) it fails with "Failed to connect to bus". T
 "enabled" is read from those links.
 """
 
+import os
 import shutil
 import subprocess
 from collections.abc import Mapping
@@ -62,26 +63,39 @@ def enable_links(unit: Path) -> list[Path]:
     return links
 
 
+def managed(unit: Path) -> bool:
+    """Whether a user manager answers and has this very file as the unit: never ask it
+    about (or disable) a trade-journal.service written elsewhere (another
+    XDG_CONFIG_HOME, a test's)."""
+    done = systemctl("show", "--property=FragmentPath", "--value", UNIT_NAME)
+    if done is None or done.returncode != 0 or not done.stdout.strip():
+        return False
+    return os.path.realpath(done.stdout.strip()) == os.path.realpath(unit)
+
+
 def unit_state(unit: Path) -> dict[str, Any]:
-    """{"manager": whether a user manager answered, "enabled": systemctl's word (it reads
-    the links on disk even without a manager; without systemctl the links are read here),
-    "active": its word, None without a manager}."""
+    """{"manager": whether the user manager answered for this file, "enabled": its word
+    (without one: "enabled"/"disabled" from the links on disk), "active": its word or
+    None}."""
+    if not managed(unit):
+        enabled = "enabled" if enable_links(unit) else "disabled"
+        return {"manager": False, "enabled": enabled, "active": None}
     active = _answer(("is-active", UNIT_NAME), ACTIVE_WORDS)
     enabled = _answer(("is-enabled", UNIT_NAME), ENABLED_WORDS)
     if enabled is None:
         enabled = "enabled" if enable_links(unit) else "disabled"
-    return {"manager": active is not None, "enabled": enabled, "active": active}
+    return {"manager": True, "enabled": enabled, "active": active}
 
 
 def disable(unit: Path) -> tuple[bool, list[Path]]:
     """Disable and stop the unit while its file is still there: (whether the user manager
-    did it all, the enable links there were). Without a manager, `systemctl disable` still
-    removes the links (then fails to stop); any it left, or all without systemctl, are
-    removed here."""
+    did it, the enable links there were). Without a manager (or when it knows another
+    file by that name) the links are removed here, which is what `disable` does on disk."""
     links = enable_links(unit)
-    done = systemctl("disable", "--now", UNIT_NAME)
-    if done is not None and done.returncode == 0:
-        return True, links
+    if managed(unit):
+        done = systemctl("disable", "--now", UNIT_NAME)
+        if done is not None and done.returncode == 0:
+            return True, links
     for link in enable_links(unit):
         link.unlink(missing_ok=True)
     return False, links

@@ -214,6 +214,7 @@ unit="$XDG_CONFIG_HOME/systemd/user/trade-journal.service"
 if [ -f "$unit" ]; then there=file; else there=nofile; fi
 echo "$* $there" >> "$CALLS"
 case "$2" in
+  show) echo "${FRAGMENT-$unit}" ;;
   disable) rm -f "$XDG_CONFIG_HOME"/systemd/user/*.wants/trade-journal.service ;;
   is-enabled) echo enabled; exit 0 ;;
   is-active) echo "$ACTIVE"; [ "$ACTIVE" = active ] ;;
@@ -250,13 +251,28 @@ def test_uninstall_disables_while_the_unit_is_still_there_then_removes(env, tmp_
     assert done.returncode == 0, done.stderr
     calls = (tmp_path / "calls").read_text().splitlines()
     assert calls == [
+        "--user show --property=FragmentPath --value trade-journal.service file",
         "--user disable --now trade-journal.service file",
         "--user daemon-reload nofile",
     ]
     assert json.loads(done.stdout)["disabled_by_manager"] is True
     assert not link.is_symlink() and not (Path(env["XDG_CONFIG_HOME"]) / UNIT).exists()
     text = journal(env, "daemon", "uninstall").stdout  # nothing left: says so, calls nothing
-    assert "no service was installed" in text and len(calls) == 2
+    assert "no service was installed" in text and len(calls) == 3
+
+
+def test_uninstall_never_disables_a_unit_the_manager_has_from_another_file(env, tmp_path) -> None:
+    installed(env)
+    link = enable_link(env)
+    env = {**with_systemctl(env, tmp_path, FAKE_SYSTEMCTL), "FRAGMENT": "/elsewhere/x.service"}
+    done = journal(env, "daemon", "uninstall", "--json")
+    assert done.returncode == 0, done.stderr
+    calls = (tmp_path / "calls").read_text().splitlines()
+    assert [c.split()[1] for c in calls] == ["show"]  # no disable, no reload
+    assert json.loads(done.stdout)["disabled_by_manager"] is False and not link.is_symlink()
+    installed(env)
+    status = json.loads(journal(env, "daemon", "status", "--json").stdout)
+    assert status["systemd"] == {"manager": False, "enabled": "disabled", "active": None}
 
 
 def test_uninstall_without_systemctl_removes_the_enable_links_first(env, tmp_path) -> None:
