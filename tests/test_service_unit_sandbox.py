@@ -11,12 +11,16 @@ apply without systemd:
   write-and-execute mappings; systemd uses a seccomp filter), `ProtectSystem=strict` and
   `ProtectHome=read-only` (every mount but /proc, /sys and /dev remounted read-only in a
   private mount namespace, `unshare -m`, which is also `PrivateMounts=`), `PrivateTmp=`
-  (fresh tmpfs on /tmp and /var/tmp) and `ReadWritePaths=` (those folders bound writable
-  again);
-- not applied (no tool for them outside systemd here): the seccomp settings
-  (`SystemCallFilter=`, `SystemCallArchitectures=`, `SystemCallErrorNumber=`,
-  `RestrictAddressFamilies=`, `LockPersonality=`, `RestrictNamespaces=`,
-  `RestrictRealtime=`, `RestrictSUIDSGID=`), `PrivateUsers=`, `PrivateDevices=`, the
+  (fresh tmpfs on /tmp and /var/tmp), `ReadWritePaths=` (those folders bound writable
+  again), and through libseccomp (Debian's python3-seccomp, run by the system's python3
+  just before it execs the daemon) `SystemCallFilter=@system-service` (the names
+  `systemd-analyze syscall-filter` expands it to) with `SystemCallErrorNumber=EPERM`,
+  `SystemCallArchitectures=native`, `RestrictAddressFamilies=` (`socket()` of another
+  family fails, with EPERM where systemd says EAFNOSUPPORT) and `LockPersonality=`
+  (`personality()` only with the default or the query);
+- not applied (no tool for them outside systemd here): `RestrictNamespaces=`,
+  `RestrictRealtime=`, `RestrictSUIDSGID=` (seccomp argument filters not written here),
+  `PrivateUsers=`, `PrivateDevices=`, the
   `Protect{KernelTunables,KernelModules,KernelLogs,ControlGroups,Clock,Hostname,Proc}=`
   mounts, and the manager's own `RemoveIPC=`, `KeyringMode=`, `DevicePolicy=`.
 
@@ -51,23 +55,39 @@ ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="the systemd unit is Linux's")
 
 APPLIED = {
-    "UMask",
-    "NoNewPrivileges",
-    "MemoryDenyWriteExecute",
-    "ProtectSystem",
-    "ProtectHome",
-    "PrivateMounts",
-    "PrivateTmp",
-    "ReadWritePaths",
+    *("UMask", "NoNewPrivileges", "MemoryDenyWriteExecute", "ProtectSystem"),
+    *("ProtectHome", "PrivateMounts", "PrivateTmp", "ReadWritePaths"),
+    *("SystemCallFilter", "SystemCallErrorNumber", "SystemCallArchitectures"),
+    *("RestrictAddressFamilies", "LockPersonality"),
 }
 NOT_APPLIED = {
-    *("SystemCallFilter", "SystemCallArchitectures", "SystemCallErrorNumber"),
-    *("RestrictAddressFamilies", "LockPersonality", "RestrictNamespaces"),
-    *("RestrictRealtime", "RestrictSUIDSGID", "PrivateUsers", "PrivateDevices"),
+    *("RestrictNamespaces", "RestrictRealtime", "RestrictSUIDSGID"),
+    *("PrivateUsers", "PrivateDevices"),
     *("ProtectKernelTunables", "ProtectKernelModules", "ProtectKernelLogs"),
     *("ProtectControlGroups", "ProtectClock", "ProtectHostname", "ProtectProc"),
     *("RemoveIPC", "KeyringMode", "DevicePolicy"),
 }
+SYSTEM_PYTHON = "/usr/bin/python3"
+# Run by the system's python3 (python3-seccomp): load the filter, then exec the daemon.
+SECCOMP = r"""
+import errno, os, socket, sys
+import seccomp
+allowed, families, argv = sys.argv[1].split(), sys.argv[2].split(), sys.argv[3:]
+rules = seccomp.SyscallFilter(defaction=seccomp.ERRNO(errno.EPERM))  # native arch only
+for name in allowed:
+    if name in ("socket", "personality"):
+        continue  # allowed below with conditions
+    try:
+        rules.add_rule(seccomp.ALLOW, name)
+    except (RuntimeError, ValueError, OSError):
+        pass  # a name this libseccomp does not know
+for family in families:
+    rules.add_rule(seccomp.ALLOW, "socket", seccomp.Arg(0, seccomp.EQ, getattr(socket, family)))
+for persona in (0, 0xFFFFFFFF):  # LockPersonality: PER_LINUX, or asking
+    rules.add_rule(seccomp.ALLOW, "personality", seccomp.Arg(0, seccomp.EQ, persona))
+rules.load()
+os.execv(argv[0], argv)
+"""
 NOT_SANDBOX = {"ExecStart", "Restart", "RestartSec", "RestartPreventExitStatus", "Environment"}
 PR_SET_MDWE, PR_GET_MDWE, PR_MDWE_REFUSE_EXEC_GAIN = 65, 66, 1
 
@@ -98,6 +118,13 @@ def writes(folder):
         return True
     except OSError:
         return False
+def opens(family):
+    import socket
+    try:
+        socket.socket(family, socket.SOCK_DGRAM).close()
+        return True
+    except OSError:
+        return False
 status = open("/proc/self/status").read()
 print(json.dumps({
     "umask": os.umask(0o077),
@@ -106,6 +133,10 @@ print(json.dumps({
     "home_writable": writes(os.environ["HOME"]),
     "journal_folder_writable": writes(sys.argv[1]),
     "outer_tmp_seen": os.path.exists(sys.argv[2]),
+    "seccomp": "Seccomp:\t2" in status,
+    "netlink_socket": opens(16),
+    "unix_socket": opens(1),
+    "personality_changed": libc.personality(0x0008) != -1,
 }))
 """
 
@@ -128,13 +159,24 @@ def sandboxed(unit: str, argv: list[str], env: dict[str, str]) -> subprocess.Com
     unshare = ["unshare", "-m", "--propagation", "private"]
     if os.geteuid() != 0:
         unshare.append("--map-current-user")
+    filtered = [
+        SYSTEM_PYTHON,
+        "-c",
+        SECCOMP,
+        " ".join(sorted(syscalls(settings["SystemCallFilter"][0]))),
+        settings["RestrictAddressFamilies"][0],
+        *argv,
+    ]
+    assert settings["SystemCallErrorNumber"] == ["EPERM"]
+    assert settings["SystemCallArchitectures"] == ["native"]
+    assert settings["LockPersonality"] == ["yes"]
     extra = {
         "PRIVATE_TMP": settings.get("PrivateTmp", ["no"])[0],
         "WRITABLE": " ".join(writable),
         "UMASK": settings["UMask"][0],
     }
     return subprocess.run(
-        [*unshare, "sh", "-c", MOUNTS, "sandbox", *argv],
+        [*unshare, "sh", "-c", MOUNTS, "sandbox", *filtered],
         env={**env, **extra},
         capture_output=True,
         text=True,
@@ -143,12 +185,40 @@ def sandboxed(unit: str, argv: list[str], env: dict[str, str]) -> subprocess.Com
     )
 
 
+def syscalls(group: str, seen: set[str] | None = None) -> set[str]:
+    """The system calls a `SystemCallFilter=` group stands for, as systemd expands it."""
+    seen = seen if seen is not None else set()
+    out = subprocess.run(
+        ["systemd-analyze", "syscall-filter", group], capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    names: set[str] = set()
+    for line in out[1:]:
+        word = line.strip()
+        if word.startswith("@") and word not in seen:
+            seen.add(word)
+            names |= syscalls(word, seen)
+        elif word and not word.startswith(("#", "@")):
+            names.add(word)
+    return names
+
+
+def _has_seccomp() -> bool:
+    if not Path(SYSTEM_PYTHON).exists():
+        return False
+    probe = subprocess.run([SYSTEM_PYTHON, "-c", "import seccomp"], capture_output=True)
+    return probe.returncode == 0
+
+
 @pytest.fixture(scope="module")
 def session():
     """A folder outside /tmp with a desktop session in it: bus at run/bus, Xvfb, dunst."""
     missing = [p for p in (*NEEDED, "unshare", "setpriv", "mount") if shutil.which(p) is None]
     if missing:
         need("the sandbox harness needs " + ", ".join(missing) + " (.ci/run installs them)")
+    if shutil.which("systemd-analyze") is None or not _has_seccomp():
+        need(
+            "the sandbox harness needs systemd-analyze and python3-seccomp (.ci/run installs them)"
+        )
     if subprocess.run(["unshare", "-m", "true"], capture_output=True).returncode != 0:
         need("cannot make a private mount namespace here (unshare -m)")
     base = Path(tempfile.mkdtemp(prefix=".unit-sandbox-", dir=ROOT))
@@ -260,6 +330,10 @@ def test_the_hardened_units_daemon_delivers_a_desktop_notification(session) -> N
         "home_writable": False,  # ProtectSystem=strict / ProtectHome=read-only
         "journal_folder_writable": True,  # ReadWritePaths=
         "outer_tmp_seen": False,  # PrivateTmp=
+        "seccomp": True,  # a filter is loaded: SystemCallFilter=
+        "netlink_socket": False,  # RestrictAddressFamilies=
+        "unix_socket": True,
+        "personality_changed": False,  # LockPersonality=
     }
 
     command = shlex.split(service_settings(unit)["ExecStart"][0])
