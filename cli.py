@@ -1156,8 +1156,10 @@ def daemon_install() -> None:
 
     from journal.text.messages import render
     from scheduler.install import install, journal_command, pgpass_hint, source_checkout
+    from scheduler.service_state import notifier_problem
 
-    path, enable = install(_app().location)
+    config = _app().config
+    path, enable = install(_app().location, calendar=config.calendar.get("path"))
     program = journal_command()[0]
     source = source_checkout(Path(program))
     lines = [render("daemon_installed", path=str(path), command=enable)]
@@ -1166,6 +1168,9 @@ def daemon_install() -> None:
         lines.append(render("daemon_pgpass", line=pgpass))
     if source:
         click.echo(f"journal: {render('daemon_in_source', folder=str(source))}", err=True)
+    problem = notifier_problem(config.notifier)  # a service that cannot reach anyone
+    if problem:
+        click.echo(f"journal: {render(problem[0], **problem[1])}", err=True)
     _emit(
         {
             "path": str(path),
@@ -1173,6 +1178,7 @@ def daemon_install() -> None:
             "program": program,
             "inside_source_folder": source and str(source),
             "pgpass": pgpass,
+            "notifier_problem": problem and problem[0],
         },
         "\n".join(lines),
     )
@@ -1190,11 +1196,24 @@ def daemon_uninstall() -> None:
     from journal.text.messages import render
     from scheduler.install import uninstall
 
-    path, existed, stop = uninstall()
+    path, existed, stop, disabled = uninstall()
     key = "daemon_uninstalled" if existed else "daemon_not_installed"
+    lines = [render(key, path=str(path), command=stop)]
+    if disabled is not None:  # disabled first, then removed: said in that order
+        manager, links = disabled
+        first = "daemon_disabled" if manager else "daemon_disabled_offline"
+        lines = [
+            render(first, command=stop, links=len(links)),
+            render("daemon_removed", path=str(path)),
+        ]
     _emit(
-        {"path": str(path), "removed": existed, "stop": stop},
-        render(key, path=str(path), command=stop),
+        {
+            "path": str(path),
+            "removed": existed,
+            "stop": stop,
+            "disabled_by_manager": bool(disabled and disabled[0]),
+        },
+        "\n".join(lines),
     )
 
 
@@ -1242,8 +1261,27 @@ def daemon_status() -> None:
         lines.append(render("status_program_missing", program=program))
     if source:
         lines.append(render("daemon_in_source", folder=str(source)))
+    if data["service"] and sys.platform.startswith("linux"):
+        lines.append(_systemd_state(path, data))
     lines.append(render("status_running", pid=pid) if pid is not None else render("status_stopped"))
     _emit(data, "\n".join(lines))
+
+
+def _systemd_state(unit, data: dict) -> str:
+    """`daemon status`: whether systemd has the unit enabled and running (adds to `data`)."""
+    from journal.text.messages import render
+    from scheduler.service_state import unit_state
+
+    state = unit_state(unit)
+    data["systemd"] = state
+    words = {w: render(f"unit_word_{w}") for w in ("enabled", "disabled", "active", "inactive")}
+    words["failed"] = render("unit_word_failed")
+    enabled = words.get(state["enabled"], state["enabled"])
+    if not state["manager"]:
+        return render("status_systemd_unreachable", enabled=enabled)
+    return render(
+        "status_systemd", enabled=enabled, active=words.get(state["active"], state["active"])
+    )
 
 
 @cli.command("config")

@@ -15,6 +15,7 @@ from xml.sax.saxutils import escape, unescape
 from journal.core.errors import BadInput
 from journal.storage.engines import without_password
 from scheduler.unitfile import UnitUnreadable, checked, environment, exec_program, exec_word
+from scheduler.unitsandbox import sandbox_lines, writable_folders
 
 UNIT_NAME = "trade-journal.service"
 AGENT_LABEL = "jp.trade-journal.daemon"
@@ -69,9 +70,15 @@ def log_place(platform: str | None = None, home: Path | None = None) -> str:
     return f"journalctl --user -u {UNIT_NAME}"
 
 
-def uninstall(platform: str | None = None, home: Path | None = None) -> tuple[Path, bool, str]:
-    """Remove the service file: (its path, whether there was one, the command that stops
-    a running service; run it first, or the service runs until the next log-out)."""
+def uninstall(
+    platform: str | None = None, home: Path | None = None
+) -> tuple[Path, bool, str, tuple[bool, list[Path]] | None]:
+    """Disable the service, then remove its file: (its path, whether there was one, the
+    command that stops a running service, how it was disabled: see
+    `service_state.disable`; None on macOS or without a unit).
+
+    Disabled first: systemd finds the unit's links through its file, so a file removed
+    first leaves `disable` saying the unit does not exist."""
     platform = platform or sys.platform
     path = service_file(platform, home)
     if platform == "darwin":
@@ -79,11 +86,20 @@ def uninstall(platform: str | None = None, home: Path | None = None) -> tuple[Pa
     else:
         stop = f"systemctl --user disable --now {UNIT_NAME}"
     existed = path.is_file()
+    disabled = None
+    if existed and platform.startswith("linux"):
+        from scheduler.service_state import disable
+
+        disabled = disable(path)
     try:
         path.unlink(missing_ok=True)
     except OSError as exc:
         raise BadInput("db_unusable", path=str(path), detail=exc.strerror or str(exc)) from None
-    return path, existed, stop
+    if disabled and disabled[0]:
+        from scheduler.service_state import reload_manager
+
+        reload_manager()
+    return path, existed, stop, disabled
 
 
 def service_program(path: Path) -> str | None:
@@ -152,9 +168,13 @@ def _service_env() -> dict[str, str]:
 
 
 def install(
-    db: Path | str, platform: str | None = None, home: Path | None = None
+    db: Path | str,
+    platform: str | None = None,
+    home: Path | None = None,
+    calendar: str | None = None,
 ) -> tuple[Path, str]:
-    """Write the service file; return its path and the one command that enables it."""
+    """Write the service file; return its path and the one command that enables it.
+    `calendar`: the `[calendar] path` the daemon rewrites (the unit lets it write there)."""
     platform = platform or sys.platform
     home = home or Path.home()
     # A server's URL as given, but never its password: a command line is public (`ps`).
@@ -163,7 +183,7 @@ def install(
     env = _service_env()
     path = service_file(platform, home)
     if platform.startswith("linux"):
-        text = systemd_unit(argv, env)
+        text = systemd_unit(argv, env, writable_folders(db, calendar, home))
         enable = f"systemctl --user daemon-reload && systemctl --user enable --now {UNIT_NAME}"
     else:
         log = home / "Library" / "Logs" / "trade-journal-daemon.log"
@@ -212,8 +232,9 @@ def write_private(path: Path, text: str) -> None:
         partial.unlink(missing_ok=True)
 
 
-def systemd_unit(argv: list[str], env: dict[str, str]) -> str:
-    """The user unit; every value escaped for systemd (scheduler/unitfile.py)."""
+def systemd_unit(argv: list[str], env: dict[str, str], writable: list[Path] = ()) -> str:
+    """The user unit, sandboxed (scheduler/unitsandbox.py) but for the `writable`
+    folders; every value escaped for systemd (scheduler/unitfile.py)."""
     words = [exec_word(a) for a in argv]
     lines = [
         "[Unit]",
@@ -228,6 +249,7 @@ def systemd_unit(argv: list[str], env: dict[str, str]) -> str:
         "RestartPreventExitStatus=2",
     ]
     lines += [environment(k, v) for k, v in sorted(env.items())]
+    lines += sandbox_lines(list(writable))
     lines += ["", "[Install]", "WantedBy=default.target", ""]
     return "\n".join(lines)
 
