@@ -367,14 +367,15 @@ class Journal:
     ) -> str:
         """The iCalendar file of the open and overdue deadlines (and those just met or voided),
         in `language`, with an alarm at each of `alarms(kind)` (the reminders' offsets)."""
+        from journal.core.calendar import Entry, entries_of
         from journal.text import ical
 
         self._fresh()
-        entries: list[ical.Entry] = []
+        entries: list[Entry] = []
         with self.store.read() as conn:
             first = queries.first_hash(conn)
             for events in queries.streams(conn, queries.calendar_trades(conn, now, within)):
-                entries.extend(ical.entries_of(events, self.book))
+                entries.extend(entries_of(events, self.book))
         return ical.calendar_text(entries, now, language, alarms, ical.journal_id(first), within)
 
     def log(self, trade_id: str | None) -> list[Event]:
