@@ -544,7 +544,11 @@ def calendar(within: str | None, output: str | None) -> None:
     from scheduler.plan import warnings_from_config
 
     alarms = warnings_from_config(_app().config.reminders, KIND_SPECS).for_kind
-    text = _journal().calendar(_now(), window, _locale().language, alarms)
+    from journal.text.ical import calendar_text
+
+    now = _now()
+    entries, journal_id = _journal().calendar_entries(now, window)
+    text = calendar_text(entries, now, _locale().language, alarms, journal_id, window)
     if output is None:
         raw = getattr(sys.stdout, "buffer", None)
         if raw is None:
@@ -867,7 +871,7 @@ def _export_csv(journal, target, year: int | None) -> None:
     """`export --format csv`: UTF-8 with a BOM (Excel), the header in the reader's language."""
     from journal.settings import user_tz
     from journal.text import ical
-    from journal.text.csv_export import COLUMNS
+    from journal.text.csv_export import COLUMNS, csv_text
     from journal.text.messages import render
 
     if year is not None:
@@ -875,7 +879,8 @@ def _export_csv(journal, target, year: int | None) -> None:
 
         checked_year(year)  # the same years as `money`'s periods
     header = [render(f"csv_{name}") for name in COLUMNS]
-    text = journal.csv(header, user_tz(), year)
+    trades, money = journal.all_trades(), journal.money_settings()
+    text = csv_text(trades, journal.book, money, header, user_tz(), year)
     if target is None:
         sys.stdout.buffer.write(text.encode("utf-8"))
         sys.stdout.flush()

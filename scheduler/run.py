@@ -46,9 +46,10 @@ def calendar_keeper(section: dict[str, Any]) -> Keeper | None:
     within = parse_duration(section["within"]) if section.get("within") else None
 
     def keep(reminders: Reminders) -> None:
-        text = reminders.journal.calendar(
-            clock.now(), within, reader().language, reminders.warnings.for_kind
-        )
+        now = clock.now()
+        entries, journal_id = reminders.journal.calendar_entries(now, within)
+        alarms = reminders.warnings.for_kind
+        text = ical.calendar_text(entries, now, reader().language, alarms, journal_id, within)
         ical.write_file(target, text)
 
     return keep

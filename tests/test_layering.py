@@ -215,8 +215,6 @@ ALLOWED: set[tuple[str, str]] = {
     ("cli", "journal.storage.integrity"),
     ("cli", "journal.storage.portable"),
     ("journal.service", "journal.settings"),
-    ("journal.service", "journal.text"),
-    ("journal.service", "journal.text.csv_export"),
     ("journal.storage.copying", "journal.service"),
     ("journal.text.catalogs", "cli"),
     ("journal.text.config_view", "scheduler.install"),

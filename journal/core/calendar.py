@@ -36,6 +36,11 @@ class Entry:
     trade_finished: bool  # the trade's current state (an overdue step no longer awaited)
 
 
+def journal_id(first_hash: str | None) -> str:
+    """A journal's identity: its first event's chain hash (kept by backup, export/import)."""
+    return first_hash[:20] if first_hash else "empty"
+
+
 def entries_of(events: Sequence[Event], book: RuleBook) -> list[Entry]:
     """Every deadline this trade ever had, as it stands now, from its events in order.
 

@@ -40,11 +40,6 @@ _FOLD_AT = 75  # octets per line, CRLF excluded (RFC 5545 §3.1)
 Alarms = Callable[[str], Iterable[timedelta]]
 
 
-def journal_id(first_hash: str | None) -> str:
-    """A journal's identity: its first event's chain hash (kept by backup, export/import)."""
-    return first_hash[:20] if first_hash else "empty"
-
-
 def uid(journal: str, trade: str, kind: str) -> str:
     return f"{journal}-{trade}-{kind}@{UID_DOMAIN}"
 
