@@ -1238,10 +1238,45 @@ def config_() -> None:
     Example:
       journal config --json
     """
-    from journal.text.config_view import config_lines, in_effect
+    from journal.text.config_view import config_lines
 
-    data = in_effect(_app().location)
+    data = _in_effect(_app())
     _emit(data, config_lines(data))
+
+
+def _in_effect(app) -> dict[str, Any]:
+    """`journal config`'s facts: the places and the settings this command reads."""
+    from pathlib import Path
+
+    from journal.core.deadlines import KIND_SPECS
+    from journal.service import shown_location
+    from journal.settings import config_path, language, user_tz
+    from journal.text.config_view import duration_text
+    from scheduler.install import log_place, service_file
+    from scheduler.lock import lock_path
+    from scheduler.plan import lateness_from_config, warnings_from_config
+
+    db, config, zone = app.location, app.config, user_tz()
+    warnings = warnings_from_config(config.reminders, KIND_SPECS, zone)
+    cfg = config_path()
+    on_file = isinstance(db, Path)
+    return {
+        "journal": str(db) if on_file else shown_location(db),
+        "journal_exists": db.exists() if on_file else None,
+        "config": str(cfg),
+        "config_exists": cfg.is_file(),
+        "lock": str(lock_path(db)) if on_file else None,
+        "service": str(service_file()),
+        "log": log_place(),
+        "timezone": str(zone),
+        "language": language(),
+        "notifier": config.notifier.get("kind") or "desktop",
+        "lateness": duration_text(lateness_from_config(config.notifier)),
+        "reminders": [duration_text(o) for o in warnings.default],
+        "overdue_reminder_at": warnings.overdue_at.strftime("%H:%M")
+        if warnings.overdue_at
+        else None,
+    }
 
 
 @cli.command()

@@ -216,9 +216,6 @@ ALLOWED: set[tuple[str, str]] = {
     ("cli", "journal.storage.portable"),
     ("journal.service", "journal.settings"),
     ("journal.storage.copying", "journal.service"),
-    ("journal.text.config_view", "scheduler.install"),
-    ("journal.text.config_view", "scheduler.lock"),
-    ("journal.text.config_view", "journal.storage.engines"),
 }
 
 
