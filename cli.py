@@ -757,7 +757,7 @@ def verify(log_only: bool, kept_head: str | None) -> None:
       journal verify --head 32c0fa54…   (the head you noted last month)
     """
     from journal.core.validate import head_hash
-    from journal.storage.integrity import verify as check
+    from journal.safekeeping import verify as check
     from journal.text.messages import render
 
     if kept_head is not None:
@@ -790,7 +790,7 @@ def backup(path: str) -> None:
     from pathlib import Path
 
     from journal.core.validate import file_path
-    from journal.storage.portable import backup as copy
+    from journal.safekeeping import backup as copy
     from journal.text.messages import render
 
     target = Path(file_path(path)).expanduser()
@@ -811,8 +811,8 @@ def copy_(to: str) -> None:
     Example:
       journal copy --to postgresql://me@server/journal
     """
+    from journal.safekeeping import copy_journal, shown
     from journal.settings import resolve_db_path
-    from journal.storage.copying import copy_journal, shown
     from journal.text.messages import render
 
     source = _journal(must_exist=True)
@@ -846,7 +846,7 @@ def export(format_: str, output: str | None, year: int | None) -> None:
     from pathlib import Path
 
     from journal.core.validate import file_path
-    from journal.storage.portable import export_to
+    from journal.safekeeping import export_to
 
     target = Path(file_path(output)).expanduser() if output else None
     journal = _journal(must_exist=True)
@@ -905,9 +905,9 @@ def import_(file: str) -> None:
     from pathlib import Path
 
     from journal.core.validate import file_path
+    from journal.safekeeping import import_file, source_size
     from journal.service import Journal
     from journal.settings import user_tz
-    from journal.storage.portable import import_file, source_size
     from journal.text.messages import render
 
     source = Path(file_path(file)).expanduser()
