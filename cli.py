@@ -1200,10 +1200,10 @@ def daemon_status() -> None:
     program, problem = service.read_service(path)
     pid = service.running_daemon(db)
     source = service.source_checkout(Path(program)) if program else None
-    from journal.storage.engines import mask
+    from journal.service import shown_location
 
     data = {
-        "journal": str(db) if isinstance(db, Path) else mask(db),
+        "journal": shown_location(db),
         "service": str(path) if path.is_file() else None,
         "program": program,
         "program_exists": bool(program and service.program_exists(program)),

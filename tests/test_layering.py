@@ -211,7 +211,6 @@ ALLOWED: set[tuple[str, str]] = {
     ("scheduler.sent", "journal.storage.store"),
     ("scheduler.wakeups", "journal.storage.queries"),
     # the rest, each being moved to its row
-    ("cli", "journal.storage.engines"),
     ("journal.service", "journal.settings"),
 }
 
