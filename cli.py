@@ -47,6 +47,7 @@ def _complete_ids(ctx: click.Context, param: click.Parameter, incomplete: str) -
     """Trade ids for Tab: those of the journal `--db` (or JOURNAL_DB, or the default) holds."""
     from click.shell_completion import CompletionItem
 
+    from journal.locations import trades_to_complete
     from journal.settings import resolve_db_path
     from journal.text.completion import titles, trade_ids
 
@@ -56,8 +57,9 @@ def _complete_ids(ctx: click.Context, param: click.Parameter, incomplete: str) -
         path = resolve_db_path(db)
     except Exception:  # noqa: BLE001 - completion never fails loudly
         return []
-    found = trade_ids(path, incomplete)[:200]
-    names = titles(path, found)
+    rows = trades_to_complete(path)
+    found = trade_ids(rows, incomplete)[:200]
+    names = titles(rows, found)
     return [CompletionItem(i, help=names.get(i)) for i in found]
 
 
@@ -1200,7 +1202,7 @@ def daemon_status() -> None:
     program, problem = service.read_service(path)
     pid = service.running_daemon(db)
     source = service.source_checkout(Path(program)) if program else None
-    from journal.service import shown_location
+    from journal.locations import shown_location
 
     data = {
         "journal": shown_location(db),
@@ -1249,7 +1251,7 @@ def _in_effect(app) -> dict[str, Any]:
     from pathlib import Path
 
     from journal.core.deadlines import KIND_SPECS
-    from journal.service import shown_location
+    from journal.locations import shown_location
     from journal.settings import config_path, language, user_tz
     from journal.text.config_view import duration_text
     from scheduler.install import log_place, service_file

@@ -27,14 +27,6 @@ from journal.storage.store import Store, parse_time
 _RETRIES = 5
 
 
-def shown_location(location: Path | str) -> str:
-    """A journal's place as a person may see it: its file, or its server URL with the
-    password masked (the journal need not exist)."""
-    from journal.storage.engines import mask
-
-    return str(location) if isinstance(location, Path) else mask(location)
-
-
 class Journal:
     """One journal file with its rule book."""
 

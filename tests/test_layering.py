@@ -176,6 +176,7 @@ ROWS = (
     ("journal.storage", "storage"),
     ("journal.service", "door"),
     ("journal.safekeeping", "door"),
+    ("journal.locations", "door"),
     ("journal.app", "root"),
     ("journal.settings", "root"),
     ("journal.config_schema", "root"),
