@@ -178,20 +178,22 @@ ROWS = (
     ("journal.safekeeping", "door"),
     ("journal.locations", "door"),
     ("journal.app", "root"),
-    ("journal.settings", "root"),
-    ("journal.config_schema", "root"),
     ("journal.demo", "root"),
+    ("journal.settings", "settings"),
+    ("journal.config_schema", "settings"),
     ("journal.text", "text"),
     ("scheduler", "scheduler"),
     ("cli", "cli"),
 )
-EVERYTHING = {"core", "storage", "door", "root", "text", "scheduler", "cli"}
+EVERYTHING = {"core", "storage", "door", "root", "settings", "text", "scheduler", "cli"}
 MAY_IMPORT = {
     "core": {"core"},
     "storage": {"core", "storage"},
     "door": {"core", "storage", "door"},
-    "root": {"core", "storage", "door", "root", "text"},
-    "text": {"core", "text", "root"},
+    # the config: a --db that is a server URL (storage's engines), refusals in words (text)
+    "settings": {"core", "storage", "settings", "text"},
+    "text": {"core", "text", "settings"},
+    "root": {"core", "door", "root", "settings", "text"},
     "scheduler": EVERYTHING - {"storage", "cli"},
     "cli": EVERYTHING - {"storage"},
 }
