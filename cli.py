@@ -47,6 +47,7 @@ def _complete_ids(ctx: click.Context, param: click.Parameter, incomplete: str) -
     """Trade ids for Tab: those of the journal `--db` (or JOURNAL_DB, or the default) holds."""
     from click.shell_completion import CompletionItem
 
+    from journal.locations import trades_to_complete
     from journal.settings import resolve_db_path
     from journal.text.completion import titles, trade_ids
 
@@ -56,8 +57,9 @@ def _complete_ids(ctx: click.Context, param: click.Parameter, incomplete: str) -
         path = resolve_db_path(db)
     except Exception:  # noqa: BLE001 - completion never fails loudly
         return []
-    found = trade_ids(path, incomplete)[:200]
-    names = titles(path, found)
+    rows = trades_to_complete(path)
+    found = trade_ids(rows, incomplete)[:200]
+    names = titles(rows, found)
     return [CompletionItem(i, help=names.get(i)) for i in found]
 
 
@@ -566,12 +568,16 @@ def calendar(within: str | None, output: str | None) -> None:
 
         window = parse_duration(within)
     from journal.core.deadlines import KIND_SPECS
-    from journal.storage.files import output_target
+    from journal.files import output_target
     from scheduler.plan import warnings_from_config
 
     target = None if output is None else output_target(output)
     alarms = warnings_from_config(_app().config.reminders, KIND_SPECS).for_kind
-    text = _journal().calendar(_now(), window, _locale().language, alarms)
+    from journal.text.ical import calendar_text
+
+    now = _now()
+    entries, journal_id = _journal().calendar_entries(now, window)
+    text = calendar_text(entries, now, _locale().language, alarms, journal_id, window)
     if target is None:
         raw = getattr(sys.stdout, "buffer", None)
         if raw is None:
@@ -582,7 +588,7 @@ def calendar(within: str | None, output: str | None) -> None:
         raw.write(text.encode("utf-8"))
         raw.flush()
         return
-    from journal.storage.files import replace_file
+    from journal.files import replace_file
     from journal.text.messages import render
 
     changed = replace_file(target, text.encode("utf-8"))
@@ -669,7 +675,7 @@ def money(
 
 
 def _money_chart(chart: str, data: dict[str, Any]) -> None:
-    from journal.storage.files import output_file
+    from journal.files import output_file
     from journal.text import chart as charts
     from journal.text.messages import render
 
@@ -775,7 +781,7 @@ def verify(log_only: bool, kept_head: str | None) -> None:
       journal verify --head 32c0fa54…   (the head you noted last month)
     """
     from journal.core.validate import head_hash
-    from journal.storage.integrity import verify as check
+    from journal.safekeeping import verify as check
     from journal.text.messages import render
 
     if kept_head is not None:
@@ -805,8 +811,8 @@ def backup(path: str) -> None:
     Example:
       journal backup ~/journal-2026-11-22.sqlite
     """
-    from journal.storage.files import output_file
-    from journal.storage.portable import backup as copy
+    from journal.files import output_file
+    from journal.safekeeping import backup as copy
     from journal.text.messages import render
 
     target = output_file(path)
@@ -827,8 +833,8 @@ def copy_(to: str) -> None:
     Example:
       journal copy --to postgresql://me@server/journal
     """
+    from journal.safekeeping import copy_journal, shown
     from journal.settings import resolve_db_path
-    from journal.storage.copying import copy_journal, shown
     from journal.text.messages import render
 
     source = _journal(must_exist=True)
@@ -859,8 +865,8 @@ def export(format_: str, output: str | None, year: int | None) -> None:
       journal export --format jsonl -o journal.jsonl
       journal export --format csv --year 2026 -o 2026.csv
     """
-    from journal.storage.files import output_target
-    from journal.storage.portable import export_to
+    from journal.files import output_target
+    from journal.safekeeping import export_to
 
     target = None if output is None else output_target(output)
     journal = _journal(must_exist=True)
@@ -883,9 +889,9 @@ def export(format_: str, output: str | None, year: int | None) -> None:
 
 def _export_csv(journal, target, year: int | None) -> None:
     """`export --format csv`: UTF-8 with a BOM (Excel), the header in the reader's language."""
+    from journal.files import write_new
     from journal.settings import user_tz
-    from journal.storage.files import write_new
-    from journal.text.csv_export import COLUMNS
+    from journal.text.csv_export import COLUMNS, csv_text
     from journal.text.messages import render
 
     if year is not None:
@@ -893,7 +899,8 @@ def _export_csv(journal, target, year: int | None) -> None:
 
         checked_year(year)  # the same years as `money`'s periods
     header = [render(f"csv_{name}") for name in COLUMNS]
-    text = journal.csv(header, user_tz(), year)
+    trades, money = journal.all_trades(), journal.money_settings()
+    text = csv_text(trades, journal.book, money, header, user_tz(), year)
     raw = getattr(sys.stdout, "buffer", None)  # none when stdout is a text-only stream
     if target is None and raw is None:
         sys.stdout.write(text)
@@ -922,9 +929,9 @@ def import_(file: str) -> None:
     from pathlib import Path
 
     from journal.core.validate import file_path
+    from journal.safekeeping import import_file, source_size
     from journal.service import Journal
     from journal.settings import user_tz
-    from journal.storage.portable import import_file, source_size
     from journal.text.messages import render
 
     source = Path(file_path(file)).expanduser()
@@ -1236,10 +1243,10 @@ def daemon_status() -> None:
     program, problem = service.read_service(path)
     pid = service.running_daemon(db)
     source = service.source_checkout(Path(program)) if program else None
-    from journal.storage.engines import mask
+    from journal.locations import shown_location
 
     data = {
-        "journal": str(db) if isinstance(db, Path) else mask(db),
+        "journal": shown_location(db),
         "service": str(path) if path.is_file() else None,
         "program": program,
         "program_exists": bool(program and service.program_exists(program)),
@@ -1293,10 +1300,45 @@ def config_() -> None:
     Example:
       journal config --json
     """
-    from journal.text.config_view import config_lines, in_effect
+    from journal.text.config_view import config_lines
 
-    data = in_effect(_app().location)
+    data = _in_effect(_app())
     _emit(data, config_lines(data))
+
+
+def _in_effect(app) -> dict[str, Any]:
+    """`journal config`'s facts: the places and the settings this command reads."""
+    from pathlib import Path
+
+    from journal.core.deadlines import KIND_SPECS
+    from journal.locations import shown_location
+    from journal.settings import config_path, language, user_tz
+    from journal.text.config_view import duration_text
+    from scheduler.install import log_place, service_file
+    from scheduler.lock import lock_path
+    from scheduler.plan import lateness_from_config, warnings_from_config
+
+    db, config, zone = app.location, app.config, user_tz()
+    warnings = warnings_from_config(config.reminders, KIND_SPECS, zone)
+    cfg = config_path()
+    on_file = isinstance(db, Path)
+    return {
+        "journal": str(db) if on_file else shown_location(db),
+        "journal_exists": db.exists() if on_file else None,
+        "config": str(cfg),
+        "config_exists": cfg.is_file(),
+        "lock": str(lock_path(db)) if on_file else None,
+        "service": str(service_file()),
+        "log": log_place(),
+        "timezone": str(zone),
+        "language": language(),
+        "notifier": config.notifier.get("kind") or "desktop",
+        "lateness": duration_text(lateness_from_config(config.notifier)),
+        "reminders": [duration_text(o) for o in warnings.default],
+        "overdue_reminder_at": warnings.overdue_at.strftime("%H:%M")
+        if warnings.overdue_at
+        else None,
+    }
 
 
 @cli.command()

@@ -5,7 +5,7 @@ typed values (datetimes, ints) and returns plain data; it never prints.
 """
 
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from functools import partial
@@ -172,12 +172,6 @@ class Journal:
         from journal.core.money_report import report
 
         return report(self.all_trades(), self.book, self.money_settings(), span, by)
-
-    def csv(self, header: Sequence[str], zone, year: int | None) -> str:
-        """`export --format csv`: one row per trade with its dates and money."""
-        from journal.text.csv_export import csv_text
-
-        return csv_text(self.all_trades(), self.book, self.money_settings(), header, zone, year)
 
     def money_settings(self):
         from journal.core.money import MoneySettings
@@ -361,24 +355,19 @@ class Journal:
             for t, k, due, effect in group
         ]
 
-    def calendar(
-        self,
-        now: datetime,
-        within: timedelta | None,
-        language: str,
-        alarms: Callable[[str], Iterable[timedelta]],
-    ) -> str:
-        """The iCalendar file of the open and overdue deadlines (and those just met or voided),
-        in `language`, with an alarm at each of `alarms(kind)` (the reminders' offsets)."""
-        from journal.text import ical
+    def calendar_entries(self, now: datetime, within: timedelta | None) -> tuple[list, str]:
+        """The deadlines a calendar shows at `now` (the open and overdue ones, and those just
+        met or voided), each replayed through its trade's history, and the journal's identity;
+        the edge writes the file (`journal.text.ical.calendar_text`)."""
+        from journal.core.calendar import entries_of, journal_id
 
         self._fresh()
-        entries: list[ical.Entry] = []
+        entries = []
         with self.store.read() as conn:
             first = queries.first_hash(conn)
             for events in queries.streams(conn, queries.calendar_trades(conn, now, within)):
-                entries.extend(ical.entries_of(events, self.book))
-        return ical.calendar_text(entries, now, language, alarms, ical.journal_id(first), within)
+                entries.extend(entries_of(events, self.book))
+        return entries, journal_id(first)
 
     def log(self, trade_id: str | None) -> list[Event]:
         with self.store.read() as conn:

@@ -39,16 +39,18 @@ def calendar_keeper(section: dict[str, Any]) -> Keeper | None:
         return None
     from journal.core import clock
     from journal.core.timeparse import parse_duration
+    from journal.files import output_file, replace_file
     from journal.settings import reader
-    from journal.storage.files import output_file, replace_file
+    from journal.text import ical
 
     target = output_file(section["path"])
     within = parse_duration(section["within"]) if section.get("within") else None
 
     def keep(reminders: Reminders) -> None:
-        text = reminders.journal.calendar(
-            clock.now(), within, reader().language, reminders.warnings.for_kind
-        )
+        now = clock.now()
+        entries, journal_id = reminders.journal.calendar_entries(now, within)
+        alarms = reminders.warnings.for_kind
+        text = ical.calendar_text(entries, now, reader().language, alarms, journal_id, within)
         replace_file(target, text.encode("utf-8"))
 
     return keep

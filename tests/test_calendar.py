@@ -7,8 +7,8 @@ import pytest
 from freezegun import freeze_time
 from icalendar import Calendar
 
+from journal import files
 from journal.core.errors import BadInput
-from journal.storage import files
 from journal.text import ical
 
 NOW = "2026-11-20T12:00:00+09:00"

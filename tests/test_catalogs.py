@@ -10,8 +10,8 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 import cli
-from journal.text.catalogs import EN_PO, MO, PO, click_texts, help_texts, log_texts
 from journal.text.i18n import DOMAIN, LOCALEDIR
+from journal_tools.catalogs import EN_PO, MO, PO, click_texts, help_texts, log_texts
 
 
 def _po() -> dict[str, str]:
@@ -28,7 +28,7 @@ def _po() -> dict[str, str]:
 
 def test_shipped_mo_matches_its_po(tmp_path) -> None:
     """The stdlib reads the shipped .mo; it must say what the .po says (rebuild with
-    `python -m journal.text.catalogs` after editing the .po)."""
+    `python -m journal_tools.catalogs` after editing the .po)."""
     shipped = gettext.GNUTranslations(MO.open("rb"))
     with PO.open("rb") as source:
         fresh_path = tmp_path / "fresh.mo"
@@ -42,7 +42,7 @@ def test_shipped_mo_matches_its_po(tmp_path) -> None:
 def test_every_help_text_is_translated() -> None:
     po = _po()
     missing = [t for t in help_texts(cli.cli) if not po.get(t)]
-    assert missing == [], "run `python -m journal.text.catalogs` and translate: " + repr(
+    assert missing == [], "run `python -m journal_tools.catalogs` and translate: " + repr(
         missing[:5]
     )
 

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from integrity_support import rows, settle, synthetic_export
 
+from journal.safekeeping import import_file
 from journal.service import Journal
 from journal.storage import queries
-from journal.storage.portable import import_file
 from journal.storage.store import Store
 
 pytestmark = pytest.mark.slow

@@ -20,8 +20,8 @@ from urllib.parse import quote
 import pytest
 from integrity_support import raw_sql, synthetic_export
 
+from journal import files
 from journal.core.errors import BadInput
-from journal.storage import files
 
 EXE = Path(sys.executable).with_name("journal")
 LISTED = ("add", "listed", "--platform", "rakuma", "--title", "x", "--price", "100")

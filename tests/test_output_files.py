@@ -1,4 +1,4 @@
-"""Every output file through one writer (journal/storage/files.py), through the real
+"""Every output file through one writer (journal/files.py), through the real
 `journal` command in child processes: a FIFO, a device node, a symlink or a folder at an
 output path is refused with one line (exit 2) and never opened; exports are new files; the
 calendar and the chart replace only a regular file of ours, keeping its mode and group; a

@@ -8,8 +8,8 @@ from hypothesis import strategies as st
 
 from journal.core.errors import JournalError
 from journal.core.rules import load_rulebook
+from journal.safekeeping import verify
 from journal.service import Journal
-from journal.storage.integrity import verify
 
 STEPS = [
     "request",

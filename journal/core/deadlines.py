@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from journal.core.kinds import (  # noqa: F401 - their home
+from journal.core.kinds import (  # noqa: F401 - re-exported; their home is kinds.py
     AWAITED_KINDS,
     BOTH,
     KIND_SPECS,

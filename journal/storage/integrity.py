@@ -12,18 +12,14 @@ rule book (a config change) or by another release, which every command does: nei
 import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from journal.core.events import SCHEMA_VERSION
 from journal.core.rules import RuleBook
 from journal.storage.engines import Connection
-from journal.storage.projections import next_number, stale
-from journal.storage.queries import projection_state, seq_of_hash, stored_read_models
+from journal.storage.projections import next_number
+from journal.storage.queries import projection_state, stored_read_models
 from journal.storage.rebuild import project_all
 from journal.storage.store import EVENT_COLUMNS, GENESIS_HASH, canonical_content
-
-if TYPE_CHECKING:
-    from journal.service import Journal
 
 
 @dataclass(frozen=True)
@@ -143,42 +139,3 @@ def check_read_models(conn: Connection, book: RuleBook, last_seq: int) -> Damage
     if state.get("next_trade", 0) < counter:
         return Damage(0, "read_models", "next trade number")
     return None
-
-
-def verify(journal: "Journal", log_only: bool = False, kept_head: str | None = None) -> Report:
-    """Check the log, then (if it is sound) the read models against a fresh fold.
-
-    A read model that merely lags the log (a crash between commit and projection) is caught
-    up first, as every command does, and one built with another rule book (the config
-    changed) is rebuilt first; anything else that differs is reported, not repaired.
-    `kept_head` is a head hash noted earlier: a sound chain that does not contain it was
-    rebuilt from scratch, so it is reported as damage too.
-    """
-    from journal.core.errors import JournalError
-
-    for attempt in range(3):
-        # Everything compared is read in ONE read transaction, a single snapshot, so events
-        # appended by others meanwhile can never look like damage.
-        with journal.store.read() as conn:
-            report = check_log(conn)
-            if report.ok and kept_head is not None:
-                found = seq_of_hash(conn, kept_head.strip().lower())
-                if found is None:
-                    report = Report(report.events, report.head, Damage(0, "kept_head", kept_head))
-            if not report.ok or log_only:
-                return report
-            state = projection_state(conn)
-            stored = state.get("checkpoint")
-            lagging = isinstance(stored, int) and stored < report.events
-            lagging = lagging or stale(state, journal.book) is not None
-            if not lagging or attempt == 2:
-                try:
-                    damage = check_read_models(conn, journal.book, report.events)
-                except JournalError as exc:
-                    damage = Damage(0, "replay", str(exc))
-                return Report(report.events, report.head, damage)
-        try:
-            journal.catch_up()  # lagging or built with another book: caught up, then rechecked
-        except JournalError as exc:
-            return Report(report.events, report.head, Damage(0, "replay", str(exc)))
-    raise AssertionError("unreachable")

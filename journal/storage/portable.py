@@ -17,19 +17,18 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import Any, BinaryIO
 
+from journal import files
 from journal.core.errors import BadInput, JournalError
+from journal.core.rules import RuleBook
 from journal.core.validate import stored_event
-from journal.storage import files, queries, sent_export
+from journal.storage import queries, sent_export
 from journal.storage.engines import driver_sql
 from journal.storage.engines.sqlite import online_backup, sqlite_uri
 from journal.storage.integrity import ChainCheck, stored_rows
 from journal.storage.rebuild import rebuild
-from journal.storage.store import EVENT_COLUMNS
-
-if TYPE_CHECKING:
-    from journal.service import Journal
+from journal.storage.store import EVENT_COLUMNS, Store
 
 FORMAT = "trade-journal-events"
 FORMAT_VERSION = 2  # 2: the sent-reminder records follow the events
@@ -47,10 +46,10 @@ def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def export_lines(journal: "Journal") -> Iterator[str]:
+def export_lines(store: Store) -> Iterator[str]:
     """The header, then one JSON object per event in seq order, then one per sent-reminder
     record, all from one snapshot."""
-    with journal.store.read() as conn:
+    with store.read() as conn:
         count, head = conn.exec_driver_sql(
             "SELECT count(*), (SELECT hash FROM events ORDER BY seq DESC LIMIT 1) FROM events"
         ).one()
@@ -70,11 +69,11 @@ def export_lines(journal: "Journal") -> Iterator[str]:
             yield _dumps(sent_export.line_of(record))
 
 
-def export_to(journal: "Journal", target: Path | None, write: Callable[[str], Any]) -> int:
+def export_to(store: Store, target: Path | None, write: Callable[[str], Any]) -> int:
     """Write the export to a new owner-only file (or through `write`); returns events."""
     if target is None:
         count = -1
-        for line in export_lines(journal):
+        for line in export_lines(store):
             write(line + "\n")
             count += 1
         return count
@@ -82,11 +81,11 @@ def export_to(journal: "Journal", target: Path | None, write: Callable[[str], An
         _new_file(target) as partial,
         open(partial, "w", encoding="utf-8", opener=_write_nofollow) as out,
     ):
-        return export_to(journal, None, out.write)
+        return export_to(store, None, out.write)
 
 
 def import_file(
-    journal: "Journal", source: Path, progress: Callable[[int], None] | None = None
+    store: Store, book: RuleBook, source: Path, progress: Callable[[int], None] | None = None
 ) -> tuple[int, str, int]:
     """Restore an export into this (empty) journal; returns (events, head hash, records of
     sent reminders).
@@ -97,10 +96,10 @@ def import_file(
         header = _header(handle.readline(MAX_LINE), source)
         sent: list[tuple] | None = [] if header["version"] >= 2 else None
         try:
-            with journal.store.write() as conn:
-                if queries.checkpoint(conn) or journal.store.last_seq(conn):
-                    raise BadInput("import_not_empty", path=str(journal.store.path))
-                duplicate = journal.store.duplicate
+            with store.write() as conn:
+                if queries.checkpoint(conn) or store.last_seq(conn):
+                    raise BadInput("import_not_empty", path=str(store.path))
+                duplicate = store.duplicate
                 state = _insert_all(conn, handle, source, progress, duplicate, sent)
                 if state.seq != header["events"] or (state.seq and state.head != header["head"]):
                     raise BadInput("import_truncated", path=str(source))
@@ -108,12 +107,12 @@ def import_file(
                     raise BadInput("import_truncated", path=str(source))
                 sent_export.insert(conn, sent or [], duplicate, str(source))
                 try:
-                    rebuild(conn, journal.store, journal.book)
+                    rebuild(conn, store, book)
                 except JournalError as exc:
                     raise BadInput("import_replay", path=str(source), detail=str(exc)) from None
                 except (ValueError, KeyError, TypeError) as exc:
                     raise BadInput("import_replay", path=str(source), detail=repr(exc)) from None
-        except journal.store.duplicate:
+        except store.duplicate:
             raise BadInput(
                 "import_damaged", path=str(source), line="?", why="duplicate event id"
             ) from None
@@ -240,26 +239,19 @@ def _open_source(source: Path) -> BinaryIO:
         raise BadInput("file_unusable", path=str(source), detail=exc.strerror or str(exc)) from None
 
 
-def source_size(source: Path) -> int:
-    try:
-        return source.stat().st_size
-    except OSError:
-        return 0
-
-
-def backup(journal: "Journal", target: Path) -> tuple[int, str]:
+def backup(store: Store, target: Path) -> tuple[int, str]:
     """A consistent, self-contained, owner-only copy (SQLite online backup); checked after.
 
     A journal on a PostgreSQL server is backed up as an export (restored by `import`)."""
     from journal.storage.integrity import check_chain
 
-    if journal.store.engine.dialect.name == "postgresql":
-        count = export_to(journal, target, None)
+    if store.engine.dialect.name == "postgresql":
+        count = export_to(store, target, None)
         with open(target, encoding="utf-8") as written:
             return count, json.loads(written.readline())["head"]
 
     with _new_file(target) as partial:
-        online_backup(journal.store.path, partial)
+        online_backup(store.path, partial)
         with closing(sqlite3.connect(sqlite_uri(partial, "ro"), uri=True)) as copy:
             rows = copy.execute(f"SELECT {EVENT_COLUMNS} FROM events ORDER BY seq")
             state, damage = check_chain(rows)
@@ -270,7 +262,7 @@ def backup(journal: "Journal", target: Path) -> tuple[int, str]:
 
 def _new_file(target: Path) -> Any:
     """A private file that appears at `target` only once complete, and never overwrites
-    (see `journal.storage.files.new_file`); SQLite errors while writing it are one clear line."""
+    (see `journal.files.new_file`); SQLite errors while writing it are one clear line."""
     return _translated(files.new_file(target), target)
 
 

@@ -109,7 +109,7 @@ def calendar_trades(conn, now: datetime, within: timedelta | None) -> list[str]:
     """Trades that may have a deadline in the calendar: an open one (future, or overdue while
     the trade runs), or an event recorded lately (a deadline it met or removed is shown
     cancelled for a while). The rest cannot, and are not replayed."""
-    from journal.text.ical import CANCELLED_FOR
+    from journal.core.calendar import CANCELLED_FOR
 
     sql = (
         "SELECT d.trade AS trade FROM deadlines d JOIN trades t ON t.id = d.trade"

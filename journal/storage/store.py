@@ -17,10 +17,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from journal import files
 from journal.core.clock import fmt_time, parse_time  # noqa: F401 - re-exported for adapters
 from journal.core.errors import BadInput
 from journal.core.events import Event, upgrade_payload
-from journal.storage import files
 from journal.storage.engines import Connection
 from journal.storage.engines.sqlite import Engine, connector, online_backup, prepare, settle
 

@@ -51,8 +51,8 @@ def render(groups: Sequence[dict[str, Any]], labels: dict[str, str], fmt: str) -
 
 def write(path: Path, groups: Sequence[dict[str, Any]], labels: dict[str, str]) -> None:
     """Write the chart to `path` (its suffix says PNG or SVG): a new private file, or an
-    earlier chart of ours replaced atomically (journal/storage/files.py `replace_file`)."""
-    from journal.storage.files import refuse_unsafe, replace_file
+    earlier chart of ours replaced atomically (journal/files.py `replace_file`)."""
+    from journal.files import refuse_unsafe, replace_file
 
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:

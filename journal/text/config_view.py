@@ -1,8 +1,8 @@
-"""`journal config`: where each file is and the settings in effect, read the way every
-command reads them (so what it shows is what the journal does)."""
+"""`journal config`: where each file is and the settings in effect, rendered as the edge
+(`cli.py`) hands them over, read the way every command reads them (so what it shows is
+what the journal does)."""
 
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 
@@ -14,40 +14,6 @@ def duration_text(span: timedelta) -> str:
     if minutes % 60 == 0:
         return f"{minutes // 60}h"
     return f"{minutes}m"
-
-
-def in_effect(db: Path | str) -> dict[str, Any]:
-    from journal.settings import config_path, language, load_config, user_tz
-    from scheduler.install import log_place, service_file
-    from scheduler.lock import lock_path
-    from scheduler.plan import lateness_from_config, warnings_from_config
-
-    config = load_config()
-    zone = user_tz()
-    from journal.core.deadlines import KIND_SPECS
-
-    warnings = warnings_from_config(config.reminders, KIND_SPECS, zone)
-    from journal.storage.engines import mask
-
-    cfg = config_path()
-    on_file = isinstance(db, Path)
-    return {
-        "journal": str(db) if on_file else mask(db),
-        "journal_exists": db.exists() if on_file else None,
-        "config": str(cfg),
-        "config_exists": cfg.is_file(),
-        "lock": str(lock_path(db)) if on_file else None,
-        "service": str(service_file()),
-        "log": log_place(),
-        "timezone": str(zone),
-        "language": language(),
-        "notifier": config.notifier.get("kind") or "desktop",
-        "lateness": duration_text(lateness_from_config(config.notifier)),
-        "reminders": [duration_text(o) for o in warnings.default],
-        "overdue_reminder_at": warnings.overdue_at.strftime("%H:%M")
-        if warnings.overdue_at
-        else None,
-    }
 
 
 def config_lines(data: dict[str, Any]) -> str:

@@ -3,7 +3,7 @@
 The sentences live in the gettext catalogs (`journal/locale/{en,ja}/LC_MESSAGES/`), one per
 message key; `render(key, **params)` speaks to the reader the edge named with `use(locale)`
 (English and UTC until it does).
-A new key goes into the English `.po`; `python -m journal.text.catalogs` carries it into the
+A new key goes into the English `.po`; `python -m journal_tools.catalogs` carries it into the
 Japanese one (the tests fail until it is translated) and compiles both.
 """
 

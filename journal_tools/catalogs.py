@@ -1,7 +1,8 @@
-"""Keeping the catalogs complete: `python -m journal.text.catalogs` (needs Babel, a test
-dependency) collects the message keys of the English catalog, every help text of the command
-tree and click's own sentences into the Japanese catalog, keeps the translations already
-there, and compiles the `.mo` files that ship. The tests fail while any is untranslated."""
+"""Keeping the catalogs complete: `python -m journal_tools.catalogs` (run from the checkout;
+needs Babel, a test dependency) collects the message keys of the English catalog, every help
+text of the command tree and click's own sentences into the Japanese catalog, keeps the
+translations already there, and compiles the `.mo` files that ship. The tests fail while any
+is untranslated. A maintainer's tool: it imports `cli`, so it lives outside the package."""
 
 import inspect
 import sys
@@ -35,7 +36,7 @@ def log_texts() -> list[str]:
     """The daemon's log sentences (journal/text/logtext.py translates them as they are written)."""
     from journal.text.logtext import log_messages
 
-    root = Path(__file__).resolve().parents[2]
+    root = Path(__file__).resolve().parents[1]
     found: list[str] = []
     for path in sorted((root / "scheduler").glob("*.py")):
         found.extend(log_messages(path.read_text("utf-8")))

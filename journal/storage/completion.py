@@ -1,0 +1,19 @@
+"""The trades Tab completion offers, read straight from the journal file with the standard
+library's sqlite3, read-only, so pressing Tab costs no more than starting Python. A journal
+that cannot be read (or one on a server) gives nothing: completion never prints an error."""
+
+import sqlite3
+from pathlib import Path
+
+
+def trades(db: Path | str) -> list[tuple[str, str]]:
+    """(id, title) of every trade, in the order they were created."""
+    if not isinstance(db, Path) or not db.exists():  # a server: no completion from it
+        return []
+    try:
+        uri = f"{db.resolve().as_uri()}?mode=ro"
+        with sqlite3.connect(uri, uri=True, timeout=0.5) as conn:
+            sql = "SELECT id, title FROM trades ORDER BY created_seq"
+            return [(str(ident), title) for ident, title in conn.execute(sql).fetchall()]
+    except sqlite3.Error:
+        return []
