@@ -9,10 +9,9 @@ reminders missed long ago (the machine was off) still reach the summary.
 from collections.abc import Collection
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
+from typing import Any
 
-from journal.storage import queries as reads
-from journal.storage.engines import Connection
-from journal.storage.store import fmt_time, parse_time
+from journal.core.clock import parse_time
 from scheduler.notes import reminder_note, summary_note
 from scheduler.notify import Notifier
 from scheduler.plan import DAILY_LOOKBACK, Reminder, daily_overdue, due_now
@@ -20,7 +19,7 @@ from scheduler.work import Outcome, Work
 
 
 class DueWork:
-    """The delivery passes of `Reminders` (mixed into it: its `journal`, `warnings`,
+    """The delivery passes of `Reminders` (mixed into it: its `records`, `warnings`,
     `lateness`, `lookback`, and the sent-reminder book of `scheduler/sent.py`)."""
 
     def deliver_due(
@@ -53,8 +52,8 @@ class DueWork:
 
     def preview(self, now: datetime) -> list[Work]:
         """What a delivery pass at `now` would send; nothing is sent, recorded or reserved."""
-        with self.journal.reading() as conn:
-            return self._work(conn, now, None, full=True)
+        with self.records.snapshot() as snap:
+            return self._work(snap, now, None, full=True)
 
     def due_work(
         self, now: datetime, trades: Collection[str] | None = None, full: bool = False
@@ -66,10 +65,10 @@ class DueWork:
         every wake-up look back only a week.
         """
         self.flush()
-        with self.state, self.journal.reading() as conn:
+        with self.state, self.records.snapshot() as snap:
             # Under `state`: a delivery finishing now records before it leaves `in_flight`,
             # so what this snapshot shows unsent is either in flight or really unsent.
-            works = self._work(conn, now, trades, full)
+            works = self._work(snap, now, trades, full)
             for work in works:
                 self.in_flight.update(r.key for r, _ in work.items)
                 if not work.summary:
@@ -77,21 +76,21 @@ class DueWork:
         return works
 
     def _work(
-        self, conn: Connection, now: datetime, trades: Collection[str] | None, full: bool
+        self, snap: Any, now: datetime, trades: Collection[str] | None, full: bool
     ) -> list[Work]:
-        reminders = self.unsent_due(conn, now, trades, full=full)
+        reminders = self.unsent_due(snap, now, trades, full=full)
         skip = set(self.in_flight)
         for entry in self.unrecorded:
             skip.update(r.key for r, _ in entry.items)
         reminders = [
             r for r in reminders if r.key not in skip and r.deadline not in self.busy_deadlines
         ]
-        known = reads.recorded(conn, {r.trade for r in reminders})
+        known = snap.recorded({r.trade for r in reminders})
         deliveries, summarize = due_now(reminders, set(), now, self.lateness, known)
         del reminders, known
-        titles = reads.titles(conn, {d.reminder.trade for d in deliveries})
+        titles = snap.titles({d.reminder.trade for d in deliveries})
         places = _delist_places(
-            conn, {d.reminder.trade for d in deliveries if d.reminder.kind == "delist"}
+            snap, {d.reminder.trade for d in deliveries if d.reminder.kind == "delist"}
         )
         works = []
         for item in deliveries:
@@ -112,7 +111,7 @@ class DueWork:
 
     def unsent_due(
         self,
-        conn: Connection,
+        snap: Any,
         now: datetime,
         trades: Collection[str] | None = None,
         full: bool = False,
@@ -124,33 +123,32 @@ class DueWork:
         """
         # `full`: no lower bound, so nothing missed long ago vanishes without a summary
         since = datetime.min.replace(tzinfo=UTC) if full else now - self.lookback
-        window = (fmt_time(since), fmt_time(now + self.warnings.longest))
         found: list[Reminder] = []
-        for trade, kind, due_text, sent_text in reads.unsent_rows(conn, window, trades):
+        rows = snap.unsent(since, now + self.warnings.longest, trades)
+        for trade, kind, due_text, sent_text in rows:
             sent = {int(x) for x in sent_text.split(",")} if sent_text else set()
             due = parse_time(due_text)
             for offset in self.warnings.for_kind(kind):
                 at = due - offset
                 if at <= now and int(offset.total_seconds()) not in sent:
                     found.append(Reminder(at, trade, kind, due, offset))
-        for trade, kind, due, sent in reads.overdue_deadlines(conn, now, trades):
+        for trade, kind, due, sent in snap.overdue(now, trades):
             for r in daily_overdue([(trade, kind, due)], self.warnings, now - DAILY_LOOKBACK, now):
                 if int(r.offset.total_seconds()) not in sent:
                     found.append(r)
         return found
 
 
-def _delist_places(conn: Connection, ids: set[str]) -> dict[str, tuple[str, str, str, str]]:
+def _delist_places(snap: Any, ids: set[str]) -> dict[str, tuple[str, str, str, str]]:
     """For a delist reminder, where to go and why: (the listing's app, the listing that took
     the item first, its app, how it took it), so the note names the app to open."""
     if not ids:
         return {}
     from journal.core.items import how_taken
-    from journal.core.trade import fold
 
-    listings = [t for t in map(fold, reads.streams(conn, sorted(ids))) if t and t.item_taken]
+    listings = [t for t in snap.trades(ids) if t.item_taken]
     first = {t.id: min(t.item_taken, key=t.item_taken.__getitem__) for t in listings}
-    takers = {t.id: t for t in map(fold, reads.streams(conn, sorted(set(first.values())))) if t}
+    takers = {t.id: t for t in snap.trades(set(first.values()))}
     return {
         t.id: (t.platform, by.id, by.platform, how_taken(by))
         for t in listings

@@ -3,26 +3,25 @@
 from datetime import datetime, timedelta
 from typing import Any
 
-from journal.storage import queries as reads
-from journal.storage.store import fmt_time, parse_time
+from journal.core.clock import fmt_time, parse_time
 from scheduler.plan import DAILY_LOOKBACK, daily_overdue, plan
 
 
 class Listing:
-    """The listing of `Reminders` (mixed into it: its `journal`, `warnings`, `lateness`,
+    """The listing of `Reminders` (mixed into it: its `records`, `warnings`, `lateness`,
     `lookback`)."""
 
     def listing(self, now: datetime, within: timedelta) -> dict[str, list[dict[str, Any]]]:
         """`journal reminders`: unsent reminders up to `now + within`, and those sent lately."""
         since = now - within
-        with self.journal.reading() as conn:
+        with self.records.snapshot() as snap:
             end = now + within + self.warnings.longest
-            rows = [d[:3] for d in reads.due_after(conn, now - self.lookback, end)]
-            sent_rows = reads.sent_since(conn, since)
-            sent = reads.sent_keys(conn, now - self.lookback)
-            titles = reads.titles(conn, {r[0] for r in rows} | {r[0] for r in sent_rows})
-            late = reads.overdue_deadlines(conn, now)
-            titles.update(reads.titles(conn, {t for t, _, _, _ in late}))
+            rows = [d[:3] for d in snap.due_after(now - self.lookback, end)]
+            sent_rows = snap.sent_since(since)
+            sent = snap.sent_keys(now - self.lookback)
+            titles = snap.titles({r[0] for r in rows} | {r[0] for r in sent_rows})
+            late = snap.overdue(now)
+            titles.update(snap.titles({t for t, _, _, _ in late}))
         sent.update(
             (t, k, fmt_time(due), offset) for t, k, due, offsets in late for offset in offsets
         )

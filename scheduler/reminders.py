@@ -2,7 +2,7 @@
 
 Shared by the daemon, `journal daemon --once` and `journal reminders`. Every decision is
 `scheduler.plan`'s; `Reminders` only feeds it from the database and carries out the
-result, reading through the journal's door (`Journal.reading`, `journal.storage.queries`). Its
+result, reading through the journal's door (`Journal.reminder_records`, one snapshot per read). Its
 parts live beside it: the delivery passes (`scheduler/due_work.py`), the sent-reminder bookkeeping
 (`scheduler/sent.py`) and the listing (`scheduler/listing.py`).
 """
@@ -15,7 +15,6 @@ from datetime import datetime, timedelta
 from journal.core.deadlines import KIND_SPECS
 from journal.service import Journal
 from journal.settings import Config, load_config, user_tz
-from journal.storage import queries as reads
 from scheduler.due_work import DueWork
 from scheduler.listing import Listing
 from scheduler.plan import (
@@ -44,6 +43,7 @@ class Reminders(DueWork, SentBook, Listing):
     ) -> None:
         config = config or load_config()
         self.journal = journal
+        self.records = journal.reminder_records()
         self.warnings = warnings or warnings_from_config(config.reminders, KIND_SPECS, user_tz())
         self.lateness = lateness if lateness is not None else lateness_from_config(config.notifier)
         self.lookback = max(LOOKBACK, self.lateness)
@@ -64,9 +64,9 @@ class Reminders(DueWork, SentBook, Listing):
     ) -> list[Reminder]:
         """Reminders firing after `now` and by `until`, soonest first (the first `limit`)."""
         end = until + self.warnings.longest if until is not None else None
-        with self.journal.reading() as conn:
-            rows = [d[:3] for d in reads.due_after(conn, now, end, trades)]
-            late = [(t, k, due) for t, k, due, _ in reads.overdue_deadlines(conn, now, trades)]
+        with self.records.snapshot() as snap:
+            rows = [d[:3] for d in snap.due_after(now, end, trades)]
+            late = [(t, k, due) for t, k, due, _ in snap.overdue(now, trades)]
         found = itertools.chain(
             (r for r in reminders_of(rows, self.warnings, until) if r.at > now),
             # a deadline still ahead gets its first daily reminder from a refresh (every few

@@ -13,17 +13,15 @@ import threading
 from datetime import datetime
 
 from journal.core import clock
-from journal.storage.store import fmt_time
 from scheduler.notify import Notifier
 from scheduler.plan import Key, Reminder
 from scheduler.work import Unrecorded, Work
 
 log = logging.getLogger("journal.daemon")
-_BATCH = 5000
 
 
 class SentBook:
-    """The sent-reminder records of `Reminders` (mixed into it, through its `journal`)."""
+    """The sent-reminder records of `Reminders` (mixed into it, through its `records`)."""
 
     def __init__(self) -> None:
         self.state = threading.Lock()  # guards the three below
@@ -104,13 +102,5 @@ class SentBook:
         return left == 0
 
     def record(self, items: list[tuple[Reminder, str]], notifier: str, now: datetime) -> None:
-        """Write these as sent at `now`, in one transaction (INSERT OR IGNORE: idempotent)."""
-        sql = (
-            "INSERT OR IGNORE INTO reminders_sent"
-            " (trade, kind, due, offset_s, sent_at, how, notifier) VALUES (?,?,?,?,?,?,?)"
-        )
-        stamp = fmt_time(now)
-        with self.journal.writing() as conn:  # one transaction, written in bounded batches
-            for start in range(0, len(items), _BATCH):
-                batch = items[start : start + _BATCH]
-                conn.exec_driver_sql(sql, [(*r.key, stamp, how, notifier) for r, how in batch])
+        """Write these as sent at `now`, in one transaction (idempotent)."""
+        self.records.record_sent([(r.key, how) for r, how in items], notifier, now)

@@ -14,7 +14,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from journal.core import clock
-from journal.storage.queries import streams_since
 from scheduler.journal_file import JournalMoved
 
 log = logging.getLogger("journal.daemon")
@@ -104,11 +103,10 @@ class WakeUps:
         with self.lock:
             if self.gone:
                 return
-            last = self.reminders.fresh()
+            last, moved = self.reminders.journal.changes(self.last_seq)
             if last == self.last_seq:
                 return  # our own sent-records, or a rebuild: the refresh timer covers those
-            with self.reminders.journal.reading() as conn:
-                touched = set(streams_since(conn, self.last_seq))
+            touched = set(moved)
             self.last_seq = last
             self.replan(touched)
             self.deliver(touched)
