@@ -89,6 +89,13 @@ class Journal:
         """Run `check` before every new connection to the file (the daemon's pin)."""
         before_connect(self.store, check)
 
+    @staticmethod
+    def seat(url: str, key_of: Callable[[str], int]) -> Any:
+        """A session on a shared journal's server: its leader lock and LISTEN feed."""
+        from journal.storage.engines.pg_feed import take_seat
+
+        return take_seat(url, key_of)
+
     # -- writing ----------------------------------------------------------------------------
     def add(
         self,

@@ -11,10 +11,10 @@ a deleted journal is never recreated, a replaced one is re-opened.
 import contextlib
 import logging
 import queue
-import sqlite3
 import threading
 import time
 from collections.abc import Callable
+from typing import Any
 
 from journal.core import clock
 from journal.service import Journal
@@ -67,7 +67,7 @@ class Daemon(FollowsFile, WakeUps, Deliveries):
         self.n_workers = workers
         self.queue: queue.Queue[tuple[Reminders, Work] | None] = queue.Queue()
         self.workers: list[threading.Thread] = []
-        self.watcher: sqlite3.Connection | None = None
+        self.watcher: Any = None  # the journal's change feed
 
     def _pin(self, journal: Journal) -> tuple[int, int] | None:
         """Tie the daemon to its journal file (see `pin`); a server journal has none."""

@@ -3,17 +3,15 @@
 The daemon ties itself to the file it opened (device and inode): a connection is only
 made to that very file (`pin`), so a deleted journal is never recreated and a replaced one
 never gets the old file's write-ahead log. Other processes' writes are noticed through
-SQLite's `PRAGMA data_version`, a cheap per-connection counter.
+the journal's change feed (`Journal.change_feed`: SQLite's `PRAGMA data_version`).
 """
 
 import contextlib
 import logging
 import os
-import sqlite3
 from pathlib import Path
 
 from journal.service import Journal
-from journal.storage.engines.sqlite import sqlite_uri
 from scheduler import notify
 
 log = logging.getLogger("journal.daemon")
@@ -79,11 +77,11 @@ class FollowsFile:
     def _watch(self) -> int:
         if self.watcher is not None:
             self.watcher.close()
-        self.watcher = sqlite3.connect(sqlite_uri(self.path, "rw"), uri=True, isolation_level=None)
+        self.watcher = self.reminders.journal.change_feed()
         return self._data_version()
 
     def _data_version(self) -> int:
-        return _data_version(self.watcher) if self.watcher is not None else -1
+        return self.watcher.version() if self.watcher is not None else -1
 
     # -- the journal file under us ------------------------------------------------------
     def _file_changed(self) -> bool:
@@ -147,12 +145,3 @@ class FollowsFile:
             self._watch()
             log.info("watching %s again", self.path)
         self._safely(self.refresh)
-
-
-def _data_version(conn: sqlite3.Connection) -> int:
-    """Changes whenever another connection commits to the file: the cheap "log moved?" check."""
-    try:
-        return conn.execute("PRAGMA data_version").fetchone()[0]
-    except sqlite3.Error as exc:
-        log.warning("cannot read the journal's change counter: %s", exc)
-        return -1

@@ -24,17 +24,14 @@ when another daemon holds the lock by then.
 import contextlib
 import hashlib
 import logging
-import os
 import threading
 import time
-import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from journal.core.errors import Refused
-from journal.storage.engines import mask, scrub
-from journal.storage.engines.postgres import IDENTITY_SQL
+from journal.core.urls import mask, scrub
+from journal.service import Journal
 from scheduler.daemon import STOP_GRACE, Daemon
 from scheduler.wakeups import REFRESH
 
@@ -50,16 +47,6 @@ BACKOFF_MAX = 5.0  # …up to this many seconds between attempts
 SAY_EVERY = 60.0  # seconds between "still cannot reach" lines during a long outage
 REFRESH_S = REFRESH.total_seconds()  # a standby's files follow the clock this often too
 
-# Tells this process's sessions from other daemons' (a stale session of our own may hold
-# the lock for a while after a network break; it is ended, never mistaken for a rival).
-SESSION_TAG = f"journal daemon {os.getpid()} {uuid.uuid4().hex[:12]}"
-
-# TCP keepalives on both ends of the leader's connection: if the leader's machine vanishes
-# (power off, network gone), the server ends its session, and so frees the lock, within
-# about 10 + 5 * 3 = 25 s; the leader too notices a dead server within that time.
-KEEPALIVE = {"keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 5}
-KEEPALIVE_COUNT = 3
-
 
 def lock_key(schema: str) -> int:
     """The leader lock of the journal in `schema`: `LEADER_LOCK` in `public`, else a key
@@ -70,88 +57,13 @@ def lock_key(schema: str) -> int:
     return int.from_bytes(digest[:8], "big", signed=True)
 
 
-@dataclass
-class Seat:
-    """A connection to the server, with the journal's lock key and channel there."""
-
-    conn: Any
-    key: int
-    channel: str
-
-    def try_lock(self) -> bool | None:
-        """Take the leader lock: True, or False when another daemon holds it. None: a
-        session of this process left over from a broken connection held it, and is being
-        ended; try again shortly (it is never mistaken for another daemon)."""
-        if self._try():
-            return True
-        holders = self.conn.execute(_HOLDER, (self.key >> 32 & 0xFFFFFFFF, self.key & 0xFFFFFFFF))
-        stale = [pid for pid, tag in holders.fetchall() if tag == SESSION_TAG]
-        for pid in stale:
-            self.conn.execute("SELECT pg_terminate_backend(%s)", (pid,))
-        return None if stale else False
-
-    def _try(self) -> bool:
-        return bool(self.conn.execute("SELECT pg_try_advisory_lock(%s)", (self.key,)).fetchone()[0])
-
-    def listen(self) -> None:
-        self.conn.execute(f"LISTEN {self.channel}")  # [a-z0-9_] only: see CHANNEL_SQL
-
-    def drain(self, timeout: float = 0) -> int:
-        """How many notifications arrived (waiting up to `timeout` seconds for the first)."""
-        count = 0
-        for _ in self.conn.notifies(timeout=timeout, stop_after=None if not timeout else 1):
-            count += 1
-        return count
-
-    def close(self) -> None:
-        with contextlib.suppress(Exception):
-            self.conn.close()
+def take_seat(url: str) -> Any:
+    """Connect, and learn which journal of the database this URL names (its schema): a
+    session holding that journal's lock key and LISTEN channel (`Journal.seat`)."""
+    return Journal.seat(url, lock_key)
 
 
-_HOLDER = (
-    "SELECT a.pid, a.application_name FROM pg_locks l JOIN pg_stat_activity a USING (pid)"
-    " WHERE l.locktype = 'advisory' AND l.granted AND l.database = ("
-    "SELECT oid FROM pg_database WHERE datname = current_database())"
-    " AND l.classid::int8 = %s AND l.objid::int8 = %s AND l.objsubid = 1"
-)
-
-
-def _connect(url: str) -> Any:
-    import psycopg
-
-    from journal.storage.engines.postgres import CONNECT_TIMEOUT_S, libpq_url
-
-    conn = psycopg.connect(
-        libpq_url(url),
-        autocommit=True,
-        connect_timeout=CONNECT_TIMEOUT_S,
-        keepalives_count=KEEPALIVE_COUNT,
-        application_name=SESSION_TAG,
-        **KEEPALIVE,
-    )
-    for name, value in (
-        ("tcp_keepalives_idle", KEEPALIVE["keepalives_idle"]),
-        ("tcp_keepalives_interval", KEEPALIVE["keepalives_interval"]),
-        ("tcp_keepalives_count", KEEPALIVE_COUNT),
-    ):
-        conn.execute(f"SET {name} = {int(value)}")
-    return conn
-
-
-def take_seat(url: str) -> Seat:
-    """Connect, and learn which journal of the database this URL names (its schema)."""
-    conn = _connect(url)
-    try:
-        schema, channel = conn.execute(IDENTITY_SQL).fetchone()
-    except BaseException:
-        conn.close()
-        raise
-    return Seat(conn, lock_key(schema), channel)
-
-
-def wait_to_lead(
-    url: str, stop: threading.Event, standby: Callable[[], None] | None = None
-) -> Seat | None:
+def wait_to_lead(url: str, stop: threading.Event, standby: Callable[[], None] | None = None) -> Any:
     """Block until this process holds the leader lock (its seat is returned), or until
     `stop` is set (None). Connection failures are logged and retried. While standing by,
     `standby()` is called at first, whenever the journal changed and every `REFRESH`."""
@@ -204,7 +116,7 @@ class SharedDaemon(Daemon):
     def __init__(self, url: str, *args: Any, **kwargs: Any) -> None:
         self.url = url
         self.notified = 0
-        self.seat: Seat | None = None
+        self.seat: Any = None
         self.lost = False
         self.stop_event = threading.Event()
         self.away: _Away | None = None
@@ -295,7 +207,7 @@ class SharedDaemon(Daemon):
             return
         self._lead_again(seat, away)
 
-    def _lead_again(self, seat: Seat, away: "_Away") -> None:
+    def _lead_again(self, seat: Any, away: "_Away") -> None:
         self.seat, self.away, self.watcher = seat, None, seat.conn
         self.notified += 1  # notifications may have been missed: the loop re-reads the log
         with contextlib.suppress(Exception):
@@ -352,7 +264,7 @@ class _NoLock:
 
 def lock_for(path: Any) -> Any:
     """The one-daemon-per-journal lock: a file lock for a file, none for a server."""
-    from journal.storage.engines import is_url
+    from journal.core.urls import is_url
     from scheduler.lock import acquire_lock
 
     return _NoLock() if is_url(path) else acquire_lock(path)
@@ -360,6 +272,6 @@ def lock_for(path: Any) -> Any:
 
 def daemon_for(path: Any, *args: Any, **kwargs: Any) -> Daemon:
     """The daemon for this journal: `SharedDaemon` on a server, else the file's `Daemon`."""
-    from journal.storage.engines import is_url
+    from journal.core.urls import is_url
 
     return SharedDaemon(path, *args, **kwargs) if is_url(path) else Daemon(*args, **kwargs)
