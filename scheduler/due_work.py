@@ -11,10 +11,9 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
 
-from journal.core.clock import parse_time
 from scheduler.notes import reminder_note, summary_note
 from scheduler.notify import Notifier
-from scheduler.plan import DAILY_LOOKBACK, Reminder, daily_overdue, due_now
+from scheduler.plan import Reminder, due, due_now
 from scheduler.work import Outcome, Work
 
 
@@ -123,20 +122,8 @@ class DueWork:
         """
         # `full`: no lower bound, so nothing missed long ago vanishes without a summary
         since = datetime.min.replace(tzinfo=UTC) if full else now - self.lookback
-        found: list[Reminder] = []
         rows = snap.unsent(since, now + self.warnings.longest, trades)
-        for trade, kind, due_text, sent_text in rows:
-            sent = {int(x) for x in sent_text.split(",")} if sent_text else set()
-            due = parse_time(due_text)
-            for offset in self.warnings.for_kind(kind):
-                at = due - offset
-                if at <= now and int(offset.total_seconds()) not in sent:
-                    found.append(Reminder(at, trade, kind, due, offset))
-        for trade, kind, due, sent in snap.overdue(now, trades):
-            for r in daily_overdue([(trade, kind, due)], self.warnings, now - DAILY_LOOKBACK, now):
-                if int(r.offset.total_seconds()) not in sent:
-                    found.append(r)
-        return found
+        return due(rows, snap.overdue(now, trades), self.warnings, now)
 
 
 def _delist_places(snap: Any, ids: set[str]) -> dict[str, tuple[str, str, str, str]]:

@@ -13,7 +13,7 @@ from typing import Any
 from journal.core.trade import Trade, fold
 from journal.storage import queries
 from journal.storage.engines import Connection
-from journal.storage.store import fmt_time
+from journal.storage.store import fmt_time, parse_time
 
 _BATCH = 5000
 _INSERT = (
@@ -33,10 +33,12 @@ class Snapshot:
 
     def unsent(
         self, since: datetime, until: datetime, trades: Collection[str] | None
-    ) -> Iterable[tuple[str, str, str, str | None]]:
-        """Open deadlines due in (`since`, `until`], with the offsets already sent."""
+    ) -> Iterator[tuple[str, str, datetime, set[int]]]:
+        """Open deadlines due in (`since`, `until`], each with the offsets already sent,
+        one at a time (one indexed scan, no large sets in memory)."""
         window = (fmt_time(since), fmt_time(until))
-        return queries.unsent_rows(self._conn, window, trades)
+        for trade, kind, due, sent in queries.unsent_rows(self._conn, window, trades):
+            yield trade, kind, parse_time(due), {int(x) for x in sent.split(",")} if sent else set()
 
     def overdue(
         self, now: datetime, trades: Collection[str] | None = None
