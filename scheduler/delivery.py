@@ -65,7 +65,7 @@ class Deliveries:
         while (item := self.queue.get()) is not None:
             reminders, work = item
             if self.stopping.is_set():
-                reminders._release(work)
+                reminders.outbox.release(work)
                 continue
             self._deliver_one(reminders, work, Outcome())
 
