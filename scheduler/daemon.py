@@ -17,10 +17,9 @@ from collections.abc import Callable
 from typing import Any
 
 from journal.core import clock
-from journal.service import Journal
 from scheduler import notify
 from scheduler.delivery import WORKERS, Deliveries
-from scheduler.journal_file import FollowsFile, pin
+from scheduler.journal_file import FileFeed
 from scheduler.lock import acquire_lock, lock_path
 from scheduler.notify import Notifier
 from scheduler.reminders import Reminders
@@ -36,8 +35,10 @@ JUMP = 5.0  # seconds of disagreement between wall and monotonic time that mean 
 STOP_GRACE = 3.0  # seconds a stopping daemon waits for deliveries being recorded
 
 
-class Daemon(FollowsFile, WakeUps, Deliveries):
-    """Plans wake-ups from the log, delivers through one notifier, follows the log."""
+class Daemon(WakeUps, Deliveries):
+    """Plans wake-ups from the log, delivers through one notifier, follows the log through
+    its `feed` part: a journal file's (`FileFeed`) or a shared journal's leadership
+    (`scheduler.leader.LeaderFeed`)."""
 
     def __init__(
         self,
@@ -47,16 +48,16 @@ class Daemon(FollowsFile, WakeUps, Deliveries):
         reopen: Callable[[], Reminders] | None = None,
         workers: int = WORKERS,
         after_change: Callable[[Reminders], None] | None = None,
+        feed: Any = None,
     ) -> None:
         self.reminders = reminders
         self.notifier = notifier
         self.after_change = after_change  # e.g. keep the calendar file current
         self._keep_wanted = threading.Event()
-        self._keeper: threading.Thread | None = None
+        self.keeper: threading.Thread | None = None
         self.poll = poll
         self.reopen = reopen
         self.path = reminders.journal.location
-        self.identity = self._pin(reminders.journal)
         self.lock = threading.RLock()
         self.scheduler = new_scheduler()
         self.jobs: dict[str, set[str]] = {}  # trade → wake-up job ids
@@ -67,37 +68,38 @@ class Daemon(FollowsFile, WakeUps, Deliveries):
         self.n_workers = workers
         self.queue: queue.Queue[tuple[Reminders, Work] | None] = queue.Queue()
         self.workers: list[threading.Thread] = []
-        self.watcher: Any = None  # the journal's change feed
-
-    def _pin(self, journal: Journal) -> tuple[int, int] | None:
-        """Tie the daemon to its journal file (see `pin`); a server journal has none."""
-        return pin(journal)
+        self.feed = feed if feed is not None else FileFeed()
+        self.feed.attach(self)
 
     # -- lifecycle ----------------------------------------------------------------------
     def run(self, stop: threading.Event) -> None:
-        """Run until `stop` is set (SIGTERM/SIGINT): deliver what downtime missed, then follow."""
+        """Run until `stop` is set (SIGTERM/SIGINT): deliver what downtime missed, then follow
+        (on a shared journal, once this daemon leads: see the feed's `run`)."""
+        self.feed.run(stop, lambda: self._follow(stop))
+
+    def _follow(self, stop: threading.Event) -> None:
         try:
-            version = self._watch()
+            version = self.feed.start()
             self.last_seq = self.reminders.fresh()
             self._start_workers()
             self.scheduler.start()
             log.info("watching %s (notifier: %s)", self.path, self.notifier.name)
-            self._safely(self.refresh)
+            self.safely(self.refresh)
             ticks = (time.time(), time.monotonic())
             while not stop.wait(self.poll):
-                if self._file_changed():
-                    version = self._data_version()
+                if self.feed.moved():
+                    version = self.feed.version()
                     continue
                 if self.gone:
                     continue
-                current = self._data_version()
+                current = self.feed.version()
                 if current != version:
                     version = current
-                    self._safely(self.on_change)
+                    self.safely(self.on_change)
                 previous, ticks = ticks, (time.time(), time.monotonic())
                 if clock_jumped(previous, ticks):
                     log.info("the clock jumped (suspend and resume?): re-planning")
-                    self._safely(self.refresh)
+                    self.safely(self.refresh)
         finally:
             self._shutdown()
         log.info("stopped")
@@ -106,15 +108,13 @@ class Daemon(FollowsFile, WakeUps, Deliveries):
         """Stop within seconds whatever a notifier does: no waiting on scheduler jobs, hung
         notifier processes killed, deliveries being recorded given `STOP_GRACE` seconds."""
         self.stopping.set()
-        if self.watcher is not None:
-            self.watcher.close()
-            self.watcher = None
+        self.feed.close()
         if self.scheduler.running:
             # wait=False: a job may be about to add a retry job, which needs the lock that
             # shutdown holds while waiting (the deadlock that kept the daemon alive).
             self.scheduler.shutdown(wait=False)
-        if self._keeper is not None:
-            self._keeper.join(STOP_GRACE)  # a calendar being written is finished, not torn
+        if self.keeper is not None:
+            self.keeper.join(STOP_GRACE)  # a calendar being written is finished, not torn
         killed = notify.children.kill_all()
         if killed:
             log.info("stopped %d notifier process(es) still running", killed)
@@ -133,7 +133,7 @@ class Daemon(FollowsFile, WakeUps, Deliveries):
             )
 
     # -- files kept beside the journal ---------------------------------------------------
-    def _keep(self) -> None:
+    def keep(self) -> None:
         """After the plan changed: what follows the journal outside it (the calendar file).
 
         Done by one background thread, so planning and delivery never wait for it (a
@@ -142,9 +142,9 @@ class Daemon(FollowsFile, WakeUps, Deliveries):
         if self.after_change is None:
             return
         self._keep_wanted.set()
-        if self._keeper is None or not self._keeper.is_alive():
-            self._keeper = threading.Thread(target=self._keep_loop, name="keep-files", daemon=True)
-            self._keeper.start()
+        if self.keeper is None or not self.keeper.is_alive():
+            self.keeper = threading.Thread(target=self._keep_loop, name="keep-files", daemon=True)
+            self.keeper.start()
 
     def _keep_loop(self) -> None:
         def keep_files() -> None:
@@ -154,7 +154,7 @@ class Daemon(FollowsFile, WakeUps, Deliveries):
             if not self._keep_wanted.wait(timeout=0.5):
                 continue
             self._keep_wanted.clear()
-            self._safely(keep_files)
+            self.safely(keep_files)
 
 
 def clock_jumped(before: tuple[float, float], after: tuple[float, float]) -> bool:

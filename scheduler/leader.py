@@ -103,8 +103,9 @@ def _line(exc: BaseException, url: str) -> str:
     return scrub(text[0], url) if text else type(exc).__name__
 
 
-class SharedDaemon(Daemon):
-    """The daemon on a PostgreSQL journal: leads or stands by, follows the log by LISTEN.
+class LeaderFeed:
+    """How the daemon follows a PostgreSQL journal: it leads or stands by, and follows the
+    log by LISTEN. A part of one `Daemon` (`attach`), in place of a file's `FileFeed`.
 
     The connection holding the leader lock is also the one listening, so a broken
     connection is noticed at the next check (within `POLL`): the daemon then stops
@@ -113,28 +114,31 @@ class SharedDaemon(Daemon):
     exits with status 1 (a service manager restarts it, as a standby).
     """
 
-    def __init__(self, url: str, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, url: str) -> None:
         self.url = url
+        self.daemon: Any = None
         self.notified = 0
         self.seat: Any = None
+        self.watcher: Any = None
         self.lost = False
         self.stop_event = threading.Event()
         self.away: _Away | None = None
-        super().__init__(*args, **kwargs)
 
-    def _pin(self, journal: Any) -> None:
-        return None  # no file to tie to: the database is the journal
+    def attach(self, daemon: Any) -> None:
+        self.daemon = daemon  # no file to tie to: the database is the journal
 
-    def run(self, stop: threading.Event) -> None:
+    def run(self, stop: threading.Event, follow: Callable[[], None]) -> None:
+        """Stand by until this daemon leads, then `follow` until stopped or no longer leader."""
         self.stop_event = stop
-        keep = self._keep if self.after_change is not None else None
+        d = self.daemon
+        keep = d.keep if d.after_change is not None else None
         self.seat = wait_to_lead(self.url, stop, keep)
         if self.seat is None:
             self._stop_keeping()
             log.info("stopped")
             return
         try:
-            super().run(stop)
+            follow()
         finally:
             self.seat.close()
         if self.lost:
@@ -142,17 +146,18 @@ class SharedDaemon(Daemon):
 
     def _stop_keeping(self) -> None:
         """A standby stopping: a calendar being written is finished, not torn."""
-        self.stopping.set()
-        if self._keeper is not None:
-            self._keeper.join(STOP_GRACE)
+        d = self.daemon
+        d.stopping.set()
+        if d.keeper is not None:
+            d.keeper.join(STOP_GRACE)
 
-    def _watch(self) -> int:
+    def start(self) -> int:
         assert self.seat is not None
         self.watcher = self.seat.conn
         self.seat.listen()
-        return self._data_version()
+        return self.version()
 
-    def _data_version(self) -> int:
+    def version(self) -> int:
         """How many notifications have arrived: a new number means the log moved."""
         if self.watcher is None:
             if self.away is not None:
@@ -165,6 +170,15 @@ class SharedDaemon(Daemon):
             self._lost(exc)
         return self.notified
 
+    def moved(self) -> bool:
+        return False  # a database is not deleted or replaced under us like a file
+
+    def close(self) -> None:
+        if self.watcher is not None:
+            with contextlib.suppress(Exception):
+                self.watcher.close()
+            self.watcher = None
+
     def _lost(self, exc: BaseException) -> None:
         """Stop delivering (another daemon may lead meanwhile) and start reconnecting."""
         log.warning("lost the connection to %s: %s", mask(self.url), _line(exc, self.url))
@@ -172,7 +186,7 @@ class SharedDaemon(Daemon):
             self.seat.close()
         self.watcher = None
         with contextlib.suppress(Exception):
-            self.scheduler.pause()  # no wake-up delivers until the lock is ours again
+            self.daemon.scheduler.pause()  # no wake-up delivers until the lock is ours again
         self.away = _Away()
         self._reconnect()
 
@@ -211,14 +225,11 @@ class SharedDaemon(Daemon):
         self.seat, self.away, self.watcher = seat, None, seat.conn
         self.notified += 1  # notifications may have been missed: the loop re-reads the log
         with contextlib.suppress(Exception):
-            self.scheduler.resume()
+            self.daemon.scheduler.resume()
         if away.attempts:
             log.info("reached %s again after %d s", mask(self.url), away.seconds())
         log.info("leading again: this daemon delivers for %s", mask(self.url))
-        self._safely(self.refresh)  # deliver what fell due while the server was away
-
-    def _file_changed(self) -> bool:
-        return False  # a database is not deleted or replaced under us like a file
+        self.daemon.safely(self.daemon.refresh)  # deliver what fell due while it was away
 
 
 class _Away:
@@ -271,7 +282,8 @@ def lock_for(path: Any) -> Any:
 
 
 def daemon_for(path: Any, *args: Any, **kwargs: Any) -> Daemon:
-    """The daemon for this journal: `SharedDaemon` on a server, else the file's `Daemon`."""
+    """The daemon for this journal: on a server it follows by leadership (`LeaderFeed`),
+    else it follows the file (`FileFeed`)."""
     from journal.core.urls import is_url
 
-    return SharedDaemon(path, *args, **kwargs) if is_url(path) else Daemon(*args, **kwargs)
+    return Daemon(*args, feed=LeaderFeed(path) if is_url(path) else None, **kwargs)

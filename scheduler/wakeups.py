@@ -41,7 +41,7 @@ class WakeUps:
     """Planning the wake-up jobs of `Daemon` (mixed into it): its `scheduler`, `jobs` per
     trade, `horizon_end`, `last_seq`, under its `lock`; a job wakes `deliver`."""
 
-    def _safely(self, step) -> bool:
+    def safely(self, step) -> bool:
         """Run one planning step; a failure (a busy or broken file) is logged, then retried."""
         try:
             step()
@@ -54,7 +54,7 @@ class WakeUps:
         return True
 
     def _safe_refresh(self) -> None:
-        self._safely(self.refresh)
+        self.safely(self.refresh)
 
     def _later(self, job_id: str, delay: timedelta, func) -> None:
         if self.stopping.is_set():
@@ -83,7 +83,7 @@ class WakeUps:
             else:
                 self.horizon_end = now + HORIZON
             for trade in list(self.jobs):
-                self._drop(trade)
+                self.drop(trade)
             for r in planned:
                 self._add(r.trade, r.kind, r.at)
             next_refresh = min(now + REFRESH, self.horizon_end)
@@ -96,7 +96,7 @@ class WakeUps:
             )
             log.debug("planned %d wake-ups until %s", len(planned), self.horizon_end)
             self.deliver(None, full=True)
-            self._keep()
+            self.keep()
 
     def on_change(self) -> None:
         """Another process wrote: re-plan only the trades its new events touched."""
@@ -110,13 +110,13 @@ class WakeUps:
             self.last_seq = last
             self.replan(touched)
             self.deliver(touched)
-            self._keep()
+            self.keep()
 
     def replan(self, trades: Collection[str]) -> None:
         """Replace these trades' wake-ups: met or voided deadlines lose theirs here."""
         with self.lock:
             for trade in trades:
-                self._drop(trade)
+                self.drop(trade)
             for r in self.reminders.planned(clock.now(), self.horizon_end, trades):
                 self._add(r.trade, r.kind, r.at)
             log.debug("re-planned %d trades", len(trades))
@@ -128,7 +128,7 @@ class WakeUps:
         )
         self.jobs.setdefault(trade, set()).add(job_id)
 
-    def _drop(self, trade: str) -> None:
+    def drop(self, trade: str) -> None:
         from apscheduler.jobstores.base import JobLookupError
 
         for job_id in self.jobs.pop(trade, ()):
