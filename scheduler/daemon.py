@@ -1,30 +1,30 @@
 """The running daemon: an in-memory APScheduler re-derived from the log, a change watcher, a lock.
 
-Its parts live beside it: the lock (`scheduler/lock.py`), the journal file it follows
-(`scheduler/journal_file.py`), the wake-up jobs (`scheduler/wakeups.py`) and the delivery
-threads (`scheduler/delivery.py`); this module runs them. Other processes' writes are
-noticed through SQLite's `PRAGMA data_version`, checked every `POLL` seconds; at every
-poll the journal path is also compared (device and inode) with the file the daemon opened:
-a deleted journal is never recreated, a replaced one is re-opened.
+Its parts are objects beside it: the lock (`scheduler/lock.py`), the feed it follows the
+log by (`FileFeed` in `scheduler/journal_file.py`, `LeaderFeed` in `scheduler/leader.py`),
+the delivery threads (`scheduler/delivery.py`) and the reminders (`scheduler/reminders.py`);
+the wake-up jobs (`scheduler/wakeups.py`) are its own steps. Other processes' writes are
+noticed through the feed, checked every `POLL` seconds; at every poll a file's path is also
+compared (device and inode) with the file the daemon opened: a deleted journal is never
+recreated, a replaced one is re-opened.
 """
 
 import contextlib
 import logging
-import queue
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any
 
 from journal.core import clock
 from scheduler import notify
-from scheduler.delivery import WORKERS, Deliveries
-from scheduler.journal_file import FileFeed
+from scheduler.delivery import RECORD_RETRY, WORKERS, DeliveryThreads
+from scheduler.journal_file import FileFeed, JournalMoved
 from scheduler.lock import acquire_lock, lock_path
 from scheduler.notify import Notifier
 from scheduler.reminders import Reminders
-from scheduler.wakeups import WakeUps, new_scheduler
-from scheduler.work import Work
+from scheduler.wakeups import RETRY, WakeUps, new_scheduler
+from scheduler.work import Outcome
 
 __all__ = ["WORKERS", "Daemon", "acquire_lock", "clock_jumped", "lock_path"]
 
@@ -35,7 +35,7 @@ JUMP = 5.0  # seconds of disagreement between wall and monotonic time that mean 
 STOP_GRACE = 3.0  # seconds a stopping daemon waits for deliveries being recorded
 
 
-class Daemon(WakeUps, Deliveries):
+class Daemon(WakeUps):
     """Plans wake-ups from the log, delivers through one notifier, follows the log through
     its `feed` part: a journal file's (`FileFeed`) or a shared journal's leadership
     (`scheduler.leader.LeaderFeed`)."""
@@ -65,9 +65,9 @@ class Daemon(WakeUps, Deliveries):
         self.last_seq = 0
         self.stopping = threading.Event()
         self.gone = False
-        self.n_workers = workers
-        self.queue: queue.Queue[tuple[Reminders, Work] | None] = queue.Queue()
-        self.workers: list[threading.Thread] = []
+        self.threads = DeliveryThreads(
+            notifier, workers, self.stopping, self._failed, self._record_later
+        )
         self.feed = feed if feed is not None else FileFeed()
         self.feed.attach(self)
 
@@ -81,7 +81,7 @@ class Daemon(WakeUps, Deliveries):
         try:
             version = self.feed.start()
             self.last_seq = self.reminders.fresh()
-            self._start_workers()
+            self.threads.start()
             self.scheduler.start()
             log.info("watching %s (notifier: %s)", self.path, self.notifier.name)
             self.safely(self.refresh)
@@ -118,11 +118,7 @@ class Daemon(WakeUps, Deliveries):
         killed = notify.children.kill_all()
         if killed:
             log.info("stopped %d notifier process(es) still running", killed)
-        for _ in self.workers:
-            self.queue.put(None)
-        deadline = time.monotonic() + STOP_GRACE
-        for worker in self.workers:
-            worker.join(max(0.0, deadline - time.monotonic()))
+        self.threads.stop(STOP_GRACE)
         with contextlib.suppress(Exception):
             self.reminders.flush()
         if self.reminders.unrecorded:
@@ -131,6 +127,45 @@ class Daemon(WakeUps, Deliveries):
                 " next start",
                 len(self.reminders.unrecorded),
             )
+
+    # -- delivering ---------------------------------------------------------------------
+    def deliver(self, trades: Collection[str] | None, full: bool = False) -> Outcome:
+        """Hand what is due to the delivery threads; a failing pass is logged and retried."""
+        with self.lock:
+            if self.stopping.is_set() or self.gone:
+                return Outcome()
+            try:
+                works = self.reminders.due_work(clock.now(), trades, full=full)
+            except JournalMoved:
+                return Outcome()  # the poll loop notices and says so
+            except Exception as exc:  # noqa: BLE001 - the daemon must outlive any one failure
+                log.error("delivery pass failed: %s: %s", type(exc).__name__, exc)
+                self._failed(1)
+                return Outcome(failed=1)
+            if self.reminders.unrecorded:
+                self._record_later()
+            reminders = self.reminders
+        return self.threads.hand(reminders, works)
+
+    def retry(self) -> None:
+        self.deliver(None)
+
+    def _failed(self, count: int) -> None:
+        if notify.throttle.due("retrying"):
+            log.warning(
+                "%d reminder(s) not delivered; retrying every %s (said at most once an hour)",
+                count,
+                RETRY,
+            )
+        self._later("retry", RETRY, self.retry)
+
+    def _record_later(self) -> None:
+        self._later("record", RECORD_RETRY, self.record_pending)
+
+    def record_pending(self) -> None:
+        """Retry writing the records of delivered reminders (never the delivery itself)."""
+        if not self.reminders.flush():
+            self._record_later()
 
     # -- files kept beside the journal ---------------------------------------------------
     def keep(self) -> None:
