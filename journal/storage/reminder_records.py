@@ -66,6 +66,10 @@ class Snapshot:
     def sent_keys(self, since: datetime) -> set[tuple[str, str, str, int]]:
         return queries.sent_keys(self._conn, since)
 
+    def state(self) -> dict[str, Any]:
+        """The read models' own record (what built them): a follower re-plans when it moves."""
+        return queries.projection_state(self._conn)
+
 
 class Records:
     """A journal's reminder records, reached through `Journal.reminder_records`."""
