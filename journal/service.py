@@ -22,6 +22,8 @@ from journal.core.rules import RuleBook, rulebook_from_config
 from journal.core.trade import Trade, fold
 from journal.settings import load_config
 from journal.storage import projections, queries
+from journal.storage.engines.file_feed import DataVersion, before_connect
+from journal.storage.reminder_records import Records, changes
 from journal.storage.store import Store, parse_time
 
 _RETRIES = 5
@@ -74,31 +76,29 @@ class Journal:
         """The journal's file, or its server URL with the password masked."""
         return self.store.path
 
-    @contextmanager
-    def reading(self) -> Iterator[Any]:
-        """One read transaction (a snapshot) for `journal.storage.queries`' functions."""
-        with self.store.read() as conn:
-            yield conn
+    def reminder_records(self) -> Records:
+        """What reminders are planned from, and what was sent (one snapshot per read)."""
+        return Records(self.store)
 
-    @contextmanager
-    def writing(self) -> Iterator[Any]:
-        """One write transaction, for records that are not events (reminders sent)."""
-        with self.store.write() as conn:
-            yield conn
+    def changes(self, since: int) -> tuple[int, list[str]]:
+        """A follower's step: the last seq, and the trades with an event after `since`."""
+        self._fresh()
+        return changes(self.store, since)
+
+    def change_feed(self) -> Any:
+        """The file's change counter; a shared journal's is its leader's LISTEN (`seat`)."""
+        return DataVersion(self.store.path)
 
     def before_connect(self, check: Callable[[], None]) -> None:
-        """Run `check` before every new connection to the journal file (the daemon refuses
-        a file deleted or replaced under it); a server journal has no file to check."""
-        engine = self.store.engine
-        if not hasattr(engine, "opener"):
-            return
-        opener = engine.opener
+        """Run `check` before every new connection to the file (the daemon's pin)."""
+        before_connect(self.store, check)
 
-        def connect() -> Any:
-            check()
-            return opener()
+    @staticmethod
+    def seat(url: str, key_of: Callable[[str], int]) -> Any:
+        """A session on a shared journal's server: its leader lock and LISTEN feed."""
+        from journal.storage.engines.pg_feed import take_seat
 
-        engine.opener = connect
+        return take_seat(url, key_of)
 
     # -- writing ----------------------------------------------------------------------------
     def add(

@@ -1,31 +1,30 @@
 """The running daemon: an in-memory APScheduler re-derived from the log, a change watcher, a lock.
 
-Its parts live beside it: the lock (`scheduler/lock.py`), the journal file it follows
-(`scheduler/journal_file.py`), the wake-up jobs (`scheduler/wakeups.py`) and the delivery
-threads (`scheduler/delivery.py`); this module runs them. Other processes' writes are
-noticed through SQLite's `PRAGMA data_version`, checked every `POLL` seconds; at every
-poll the journal path is also compared (device and inode) with the file the daemon opened:
-a deleted journal is never recreated, a replaced one is re-opened.
+Its parts are objects beside it: the lock (`scheduler/lock.py`), the feed it follows the
+log by (`FileFeed` in `scheduler/journal_file.py`, `LeaderFeed` in `scheduler/leader.py`),
+the delivery threads (`scheduler/delivery.py`) and the reminders (`scheduler/reminders.py`);
+the wake-up jobs (`scheduler/wakeups.py`) are its own steps. Other processes' writes are
+noticed through the feed, checked every `POLL` seconds; at every poll a file's path is also
+compared (device and inode) with the file the daemon opened: a deleted journal is never
+recreated, a replaced one is re-opened.
 """
 
 import contextlib
 import logging
-import queue
-import sqlite3
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
+from typing import Any
 
 from journal.core import clock
-from journal.service import Journal
 from scheduler import notify
-from scheduler.delivery import WORKERS, Deliveries
-from scheduler.journal_file import FollowsFile, pin
+from scheduler.delivery import RECORD_RETRY, WORKERS, DeliveryThreads
+from scheduler.journal_file import FileFeed, JournalMoved
 from scheduler.lock import acquire_lock, lock_path
 from scheduler.notify import Notifier
 from scheduler.reminders import Reminders
-from scheduler.wakeups import WakeUps, new_scheduler
-from scheduler.work import Work
+from scheduler.wakeups import RETRY, WakeUps, new_scheduler
+from scheduler.work import Outcome
 
 __all__ = ["WORKERS", "Daemon", "acquire_lock", "clock_jumped", "lock_path"]
 
@@ -36,8 +35,10 @@ JUMP = 5.0  # seconds of disagreement between wall and monotonic time that mean 
 STOP_GRACE = 3.0  # seconds a stopping daemon waits for deliveries being recorded
 
 
-class Daemon(FollowsFile, WakeUps, Deliveries):
-    """Plans wake-ups from the log, delivers through one notifier, follows the log."""
+class Daemon(WakeUps):
+    """Plans wake-ups from the log, delivers through one notifier, follows the log through
+    its `feed` part: a journal file's (`FileFeed`) or a shared journal's leadership
+    (`scheduler.leader.LeaderFeed`)."""
 
     def __init__(
         self,
@@ -47,16 +48,16 @@ class Daemon(FollowsFile, WakeUps, Deliveries):
         reopen: Callable[[], Reminders] | None = None,
         workers: int = WORKERS,
         after_change: Callable[[Reminders], None] | None = None,
+        feed: Any = None,
     ) -> None:
         self.reminders = reminders
         self.notifier = notifier
         self.after_change = after_change  # e.g. keep the calendar file current
         self._keep_wanted = threading.Event()
-        self._keeper: threading.Thread | None = None
+        self.keeper: threading.Thread | None = None
         self.poll = poll
         self.reopen = reopen
         self.path = reminders.journal.location
-        self.identity = self._pin(reminders.journal)
         self.lock = threading.RLock()
         self.scheduler = new_scheduler()
         self.jobs: dict[str, set[str]] = {}  # trade → wake-up job ids
@@ -65,41 +66,42 @@ class Daemon(FollowsFile, WakeUps, Deliveries):
         self.built: tuple = ()  # the read models' stamp at the last full plan (wakeups.py)
         self.stopping = threading.Event()
         self.gone = False
-        self.n_workers = workers
-        self.queue: queue.Queue[tuple[Reminders, Work] | None] = queue.Queue()
-        self.workers: list[threading.Thread] = []
-        self.watcher: sqlite3.Connection | None = None
-
-    def _pin(self, journal: Journal) -> tuple[int, int] | None:
-        """Tie the daemon to its journal file (see `pin`); a server journal has none."""
-        return pin(journal)
+        self.threads = DeliveryThreads(
+            notifier, workers, self.stopping, self._failed, self._record_later
+        )
+        self.feed = feed if feed is not None else FileFeed()
+        self.feed.attach(self)
 
     # -- lifecycle ----------------------------------------------------------------------
     def run(self, stop: threading.Event) -> None:
-        """Run until `stop` is set (SIGTERM/SIGINT): deliver what downtime missed, then follow."""
+        """Run until `stop` is set (SIGTERM/SIGINT): deliver what downtime missed, then follow
+        (on a shared journal, once this daemon leads: see the feed's `run`)."""
+        self.feed.run(stop, lambda: self._follow(stop))
+
+    def _follow(self, stop: threading.Event) -> None:
         try:
-            version = self._watch()
+            version = self.feed.start()
             self.last_seq = self.reminders.fresh()  # built with the book just read, if need be
             self.reminders.journal.follow()  # then never rebuilt with it (`Journal.follow`)
-            self._start_workers()
+            self.threads.start()
             self.scheduler.start()
             log.info("watching %s (notifier: %s)", self.path, self.notifier.name)
-            self._safely(self.refresh)
+            self.safely(self.refresh)
             ticks = (time.time(), time.monotonic())
             while not stop.wait(self.poll):
-                if self._file_changed():
-                    version = self._data_version()
+                if self.feed.moved():
+                    version = self.feed.version()
                     continue
                 if self.gone:
                     continue
-                current = self._data_version()
+                current = self.feed.version()
                 if current != version:
                     version = current
-                    self._safely(self.on_change)
+                    self.safely(self.on_change)
                 previous, ticks = ticks, (time.time(), time.monotonic())
                 if clock_jumped(previous, ticks):
                     log.info("the clock jumped (suspend and resume?): re-planning")
-                    self._safely(self.refresh)
+                    self.safely(self.refresh)
         finally:
             self._shutdown()
         log.info("stopped")
@@ -108,23 +110,17 @@ class Daemon(FollowsFile, WakeUps, Deliveries):
         """Stop within seconds whatever a notifier does: no waiting on scheduler jobs, hung
         notifier processes killed, deliveries being recorded given `STOP_GRACE` seconds."""
         self.stopping.set()
-        if self.watcher is not None:
-            self.watcher.close()
-            self.watcher = None
+        self.feed.close()
         if self.scheduler.running:
             # wait=False: a job may be about to add a retry job, which needs the lock that
             # shutdown holds while waiting (the deadlock that kept the daemon alive).
             self.scheduler.shutdown(wait=False)
-        if self._keeper is not None:
-            self._keeper.join(STOP_GRACE)  # a calendar being written is finished, not torn
+        if self.keeper is not None:
+            self.keeper.join(STOP_GRACE)  # a calendar being written is finished, not torn
         killed = notify.children.kill_all()
         if killed:
             log.info("stopped %d notifier process(es) still running", killed)
-        for _ in self.workers:
-            self.queue.put(None)
-        deadline = time.monotonic() + STOP_GRACE
-        for worker in self.workers:
-            worker.join(max(0.0, deadline - time.monotonic()))
+        self.threads.stop(STOP_GRACE)
         with contextlib.suppress(Exception):
             self.reminders.flush()
         if self.reminders.unrecorded:
@@ -134,8 +130,47 @@ class Daemon(FollowsFile, WakeUps, Deliveries):
                 len(self.reminders.unrecorded),
             )
 
+    # -- delivering ---------------------------------------------------------------------
+    def deliver(self, trades: Collection[str] | None, full: bool = False) -> Outcome:
+        """Hand what is due to the delivery threads; a failing pass is logged and retried."""
+        with self.lock:
+            if self.stopping.is_set() or self.gone:
+                return Outcome()
+            try:
+                works = self.reminders.due_work(clock.now(), trades, full=full)
+            except JournalMoved:
+                return Outcome()  # the poll loop notices and says so
+            except Exception as exc:  # noqa: BLE001 - the daemon must outlive any one failure
+                log.error("delivery pass failed: %s: %s", type(exc).__name__, exc)
+                self._failed(1)
+                return Outcome(failed=1)
+            if self.reminders.unrecorded:
+                self._record_later()
+            reminders = self.reminders
+        return self.threads.hand(reminders, works)
+
+    def retry(self) -> None:
+        self.deliver(None)
+
+    def _failed(self, count: int) -> None:
+        if notify.throttle.due("retrying"):
+            log.warning(
+                "%d reminder(s) not delivered; retrying every %s (said at most once an hour)",
+                count,
+                RETRY,
+            )
+        self._later("retry", RETRY, self.retry)
+
+    def _record_later(self) -> None:
+        self._later("record", RECORD_RETRY, self.record_pending)
+
+    def record_pending(self) -> None:
+        """Retry writing the records of delivered reminders (never the delivery itself)."""
+        if not self.reminders.flush():
+            self._record_later()
+
     # -- files kept beside the journal ---------------------------------------------------
-    def _keep(self) -> None:
+    def keep(self) -> None:
         """After the plan changed: what follows the journal outside it (the calendar file).
 
         Done by one background thread, so planning and delivery never wait for it (a
@@ -144,9 +179,9 @@ class Daemon(FollowsFile, WakeUps, Deliveries):
         if self.after_change is None:
             return
         self._keep_wanted.set()
-        if self._keeper is None or not self._keeper.is_alive():
-            self._keeper = threading.Thread(target=self._keep_loop, name="keep-files", daemon=True)
-            self._keeper.start()
+        if self.keeper is None or not self.keeper.is_alive():
+            self.keeper = threading.Thread(target=self._keep_loop, name="keep-files", daemon=True)
+            self.keeper.start()
 
     def _keep_loop(self) -> None:
         def keep_files() -> None:
@@ -156,7 +191,7 @@ class Daemon(FollowsFile, WakeUps, Deliveries):
             if not self._keep_wanted.wait(timeout=0.5):
                 continue
             self._keep_wanted.clear()
-            self._safely(keep_files)
+            self.safely(keep_files)
 
 
 def clock_jumped(before: tuple[float, float], after: tuple[float, float]) -> bool:

@@ -1,20 +1,19 @@
 """The daemon's delivery threads: a due reminder goes to one of `WORKERS` threads.
 
 When a wake-up job fires, the daemon does not trust the job: it asks `Reminders.due_work`
-what is due for that trade now, and hands each notification to a delivery thread, so a
-slow or hung notifier holds up only its own reminder.
+what is due for that trade now (`Daemon.deliver`), and hands each notification to a
+delivery thread here, so a slow or hung notifier holds up only its own reminder.
 """
 
 import logging
+import queue
 import threading
-from collections.abc import Collection
+import time
+from collections.abc import Callable
 from datetime import timedelta
 
-from journal.core import clock
-from scheduler import notify
-from scheduler.journal_file import JournalMoved
+from scheduler.notify import Notifier
 from scheduler.reminders import Reminders
-from scheduler.wakeups import RETRY
 from scheduler.work import Outcome, Work
 
 log = logging.getLogger("journal.daemon")
@@ -23,77 +22,69 @@ WORKERS = 8  # deliveries in parallel
 RECORD_RETRY = timedelta(seconds=5)  # after a delivery's record could not be written
 
 
-class Deliveries:
-    """Delivering for `Daemon` (mixed into it): its `queue` feeds its `workers` threads,
-    which send through its `notifier`; failures are retried by its wake-up jobs."""
+class DeliveryThreads:
+    """A part of one `Daemon`: its `queue` feeds `count` threads, which send through one
+    notifier. What failed is reported to `failed(count)`, a record left pending to
+    `unrecorded()`: the daemon retries them with its wake-up jobs."""
 
-    # -- delivering ---------------------------------------------------------------------
-    def _start_workers(self) -> None:
-        for n in range(self.n_workers):
-            worker = threading.Thread(target=self._work, name=f"deliver-{n}", daemon=True)
+    def __init__(
+        self,
+        notifier: Notifier,
+        count: int,
+        stopping: threading.Event,
+        failed: Callable[[int], None],
+        unrecorded: Callable[[], None],
+    ) -> None:
+        self.notifier = notifier
+        self.count = count
+        self.stopping = stopping
+        self.failed = failed
+        self.unrecorded = unrecorded
+        self.queue: queue.Queue[tuple[Reminders, Work] | None] = queue.Queue()
+        self.threads: list[threading.Thread] = []
+
+    def start(self) -> None:
+        for n in range(self.count):
+            worker = threading.Thread(target=self._run, name=f"deliver-{n}", daemon=True)
             worker.start()
-            self.workers.append(worker)
+            self.threads.append(worker)
 
-    def retry(self) -> None:
-        self.deliver(None)
-
-    def deliver(self, trades: Collection[str] | None, full: bool = False) -> Outcome:
-        """Hand what is due to the delivery threads; a failing pass is logged and retried."""
-        with self.lock:
-            if self.stopping.is_set() or self.gone:
-                return Outcome()
-            try:
-                works = self.reminders.due_work(clock.now(), trades, full=full)
-            except JournalMoved:
-                return Outcome()  # the poll loop notices and says so
-            except Exception as exc:  # noqa: BLE001 - the daemon must outlive any one failure
-                log.error("delivery pass failed: %s: %s", type(exc).__name__, exc)
-                self._failed(1)
-                return Outcome(failed=1)
-            if self.reminders.unrecorded:
-                self._later("record", RECORD_RETRY, self.record_pending)
-            reminders = self.reminders
+    def hand(self, reminders: Reminders, works: list[Work]) -> Outcome:
+        """Queue these for the threads; not started (tests drive the steps): deliver here."""
         outcome = Outcome()
         for work in works:
-            if self.workers:
+            if self.threads:
                 self.queue.put((reminders, work))
-            else:  # not running (tests drive the steps directly): deliver in this thread
-                self._deliver_one(reminders, work, outcome)
+            else:
+                self.deliver_one(reminders, work, outcome)
         return outcome
 
-    def _work(self) -> None:
+    def stop(self, grace: float) -> None:
+        """Let each thread finish the delivery it is in, for `grace` seconds in all."""
+        for _ in self.threads:
+            self.queue.put(None)
+        deadline = time.monotonic() + grace
+        for worker in self.threads:
+            worker.join(max(0.0, deadline - time.monotonic()))
+
+    def _run(self) -> None:
         while (item := self.queue.get()) is not None:
             reminders, work = item
             if self.stopping.is_set():
-                reminders._release(work)
+                reminders.outbox.release(work)
                 continue
-            self._deliver_one(reminders, work, Outcome())
+            self.deliver_one(reminders, work, Outcome())
 
-    def _deliver_one(self, reminders: Reminders, work: Work, outcome: Outcome) -> None:
+    def deliver_one(self, reminders: Reminders, work: Work, outcome: Outcome) -> None:
         result = reminders.send(self.notifier, work)
         if result is None:
             outcome.failed += 1
-            self._failed(1)
+            self.failed(1)
             return
         if result is False:
             outcome.unrecorded += 1
-            self._later("record", RECORD_RETRY, self.record_pending)
+            self.unrecorded()
         if work.summary:
             outcome.summarized.extend(r for r, _ in work.items)
         else:
             outcome.delivered.append(work.main)
-
-    def _failed(self, count: int) -> None:
-        if notify.throttle.due("retrying"):
-            log.warning(
-                "%d reminder(s) not delivered; retrying every %s (said at most once an hour)",
-                count,
-                RETRY,
-            )
-        self._later("retry", RETRY, self.retry)
-
-    def record_pending(self) -> None:
-        """Retry writing the records of delivered reminders (never the delivery itself)."""
-        reminders = self.reminders
-        if not reminders.flush():
-            self._later("record", RECORD_RETRY, self.record_pending)

@@ -1,158 +1,55 @@
 """What is due now, and a delivery pass: on time, late, superseded, or summarized.
 
-Every decision is `scheduler.plan`'s (`due_now`); this module feeds it the unsent
-reminders whose time has come and turns its answer into `Work`, one notification each.
-A pass at start-up, at the periodic refresh or by `--once` looks back without limit, so
-reminders missed long ago (the machine was off) still reach the summary.
+Every decision is `scheduler.plan`'s (`due`, `due_now`); `Reminders` feeds it the unsent
+reminders whose time has come, and this module turns its answer into `Work`, one
+notification each.
 """
 
-from collections.abc import Collection
-from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
+from datetime import datetime
+from typing import Any
 
-from journal.storage import queries as reads
-from journal.storage.engines import Connection
-from journal.storage.store import fmt_time, parse_time
 from scheduler.notes import reminder_note, summary_note
-from scheduler.notify import Notifier
-from scheduler.plan import DAILY_LOOKBACK, Reminder, daily_overdue, due_now
-from scheduler.work import Outcome, Work
+from scheduler.plan import Delivery, Reminder
+from scheduler.work import Work
 
 
-class DueWork:
-    """The delivery passes of `Reminders` (mixed into it: its `journal`, `warnings`,
-    `lateness`, `lookback`, and the sent-reminder book of `scheduler/sent.py`)."""
-
-    def deliver_due(
-        self,
-        notifier: Notifier,
-        now: datetime,
-        trades: Collection[str] | None = None,
-        parallel: int = 1,
-        full: bool = False,
-    ) -> Outcome:
-        """Deliver every reminder whose time has come (of some trades, or all), and wait."""
-        works = self.due_work(now, trades, full=full)
-        outcome = Outcome()
-        if parallel > 1 and len(works) > 1:
-            with ThreadPoolExecutor(min(parallel, len(works))) as pool:
-                results = list(pool.map(lambda w: self.send(notifier, w), works))
-        else:
-            results = [self.send(notifier, w) for w in works]
-        for work, result in zip(works, results, strict=True):
-            if result is None:
-                outcome.failed += 1
-                continue
-            if result is False:
-                outcome.unrecorded += 1
-            if work.summary:
-                outcome.summarized.extend(r for r, _ in work.items)
-            else:
-                outcome.delivered.append(work.main)
-        return outcome
-
-    def preview(self, now: datetime) -> list[Work]:
-        """What a delivery pass at `now` would send; nothing is sent, recorded or reserved."""
-        with self.journal.reading() as conn:
-            return self._work(conn, now, None, full=True)
-
-    def due_work(
-        self, now: datetime, trades: Collection[str] | None = None, full: bool = False
-    ) -> list[Work]:
-        """What to send now, reserved as in flight: each must then go through `send`.
-
-        `full` looks back without limit (start-up, the periodic refresh, `--once`), so
-        reminders missed longer ago than a week still reach the summary; the passes run at
-        every wake-up look back only a week.
-        """
-        self.flush()
-        with self.state, self.journal.reading() as conn:
-            # Under `state`: a delivery finishing now records before it leaves `in_flight`,
-            # so what this snapshot shows unsent is either in flight or really unsent.
-            works = self._work(conn, now, trades, full)
-            for work in works:
-                self.in_flight.update(r.key for r, _ in work.items)
-                if not work.summary:
-                    self.busy_deadlines.add(work.main.deadline)
-        return works
-
-    def _work(
-        self, conn: Connection, now: datetime, trades: Collection[str] | None, full: bool
-    ) -> list[Work]:
-        reminders = self.unsent_due(conn, now, trades, full=full)
-        skip = set(self.in_flight)
-        for entry in self.unrecorded:
-            skip.update(r.key for r, _ in entry.items)
-        reminders = [
-            r for r in reminders if r.key not in skip and r.deadline not in self.busy_deadlines
-        ]
-        known = reads.recorded(conn, {r.trade for r in reminders})
-        deliveries, summarize = due_now(reminders, set(), now, self.lateness, known)
-        del reminders, known
-        titles = reads.titles(conn, {d.reminder.trade for d in deliveries})
-        sellers = reads.sellers(conn, {d.reminder.trade for d in deliveries})
-        places = _delist_places(
-            conn, {d.reminder.trade for d in deliveries if d.reminder.kind == "delist"}
+def works_of(
+    snap: Any, deliveries: list[Delivery], summarize: list[Reminder], now: datetime
+) -> list[Work]:
+    """The planner's answer as notifications: one per delivery, one summary for the rest."""
+    titles = snap.titles({d.reminder.trade for d in deliveries})
+    sellers = snap.sellers({d.reminder.trade for d in deliveries})
+    places = _delist_places(
+        snap, {d.reminder.trade for d in deliveries if d.reminder.kind == "delist"}
+    )
+    works = []
+    for item in deliveries:
+        how = "late" if item.late else "on_time"
+        trade = item.reminder.trade
+        where = places.get(trade) if item.reminder.kind == "delist" else None
+        works.append(
+            Work(
+                reminder_note(
+                    item, titles.get(trade, ""), now, where=where, seller=trade in sellers
+                ),
+                [(item.reminder, how), *((r, "superseded") for r in item.superseded)],
+            )
         )
-        works = []
-        for item in deliveries:
-            how = "late" if item.late else "on_time"
-            trade = item.reminder.trade
-            where = places.get(trade) if item.reminder.kind == "delist" else None
-            seller = trade in sellers
-            works.append(
-                Work(
-                    reminder_note(item, titles.get(trade, ""), now, where=where, seller=seller),
-                    [(item.reminder, how), *((r, "superseded") for r in item.superseded)],
-                )
-            )
-        if summarize:
-            works.append(
-                Work(summary_note(summarize, now), [(r, "summary") for r in summarize], True)
-            )
-        return works
-
-    def unsent_due(
-        self,
-        conn: Connection,
-        now: datetime,
-        trades: Collection[str] | None = None,
-        full: bool = False,
-    ) -> list[Reminder]:
-        """Reminders whose time has come and that were not sent, read in one streaming pass.
-
-        Sent offsets come joined to each deadline row, so a journal with many deadlines
-        and nothing to say costs one indexed scan and no large sets in memory.
-        """
-        # `full`: no lower bound, so nothing missed long ago vanishes without a summary
-        since = datetime.min.replace(tzinfo=UTC) if full else now - self.lookback
-        window = (fmt_time(since), fmt_time(now + self.warnings.longest))
-        found: list[Reminder] = []
-        for trade, kind, due_text, sent_text in reads.unsent_rows(conn, window, trades):
-            sent = {int(x) for x in sent_text.split(",")} if sent_text else set()
-            due = parse_time(due_text)
-            for offset in self.warnings.for_kind(kind):
-                at = due - offset
-                if at <= now and int(offset.total_seconds()) not in sent:
-                    found.append(Reminder(at, trade, kind, due, offset))
-        for trade, kind, due, sent in reads.overdue_deadlines(conn, now, trades):
-            for r in daily_overdue([(trade, kind, due)], self.warnings, now - DAILY_LOOKBACK, now):
-                if int(r.offset.total_seconds()) not in sent:
-                    found.append(r)
-        return found
+    if summarize:
+        works.append(Work(summary_note(summarize, now), [(r, "summary") for r in summarize], True))
+    return works
 
 
-def _delist_places(conn: Connection, ids: set[str]) -> dict[str, tuple[str, str, str, str]]:
+def _delist_places(snap: Any, ids: set[str]) -> dict[str, tuple[str, str, str, str]]:
     """For a delist reminder, where to go and why: (the listing's app, the listing that took
     the item first, its app, how it took it), so the note names the app to open."""
     if not ids:
         return {}
     from journal.core.items import how_taken
-    from journal.core.trade import fold
 
-    listings = [t for t in map(fold, reads.streams(conn, sorted(ids))) if t and t.item_taken]
+    listings = [t for t in snap.trades(ids) if t.item_taken]
     first = {t.id: min(t.item_taken, key=t.item_taken.__getitem__) for t in listings}
-    takers = {t.id: t for t in map(fold, reads.streams(conn, sorted(set(first.values())))) if t}
+    takers = {t.id: t for t in snap.trades(set(first.values()))}
     return {
         t.id: (t.platform, by.id, by.platform, how_taken(by))
         for t in listings

@@ -13,7 +13,7 @@ from urllib.parse import unquote, urlsplit
 from xml.sax.saxutils import escape, unescape
 
 from journal.core.errors import BadInput
-from journal.storage.engines import without_password
+from journal.core.urls import without_password
 from scheduler.unitfile import UnitUnreadable, checked, environment, exec_program, exec_word
 from scheduler.unitsandbox import sandbox_lines, writable_folders
 

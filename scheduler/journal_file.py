@@ -3,17 +3,17 @@
 The daemon ties itself to the file it opened (device and inode): a connection is only
 made to that very file (`pin`), so a deleted journal is never recreated and a replaced one
 never gets the old file's write-ahead log. Other processes' writes are noticed through
-SQLite's `PRAGMA data_version`, a cheap per-connection counter.
+the journal's change feed (`Journal.change_feed`: SQLite's `PRAGMA data_version`).
 """
 
 import contextlib
 import logging
 import os
-import sqlite3
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from journal.service import Journal
-from journal.storage.engines.sqlite import sqlite_uri
 from scheduler import notify
 
 log = logging.getLogger("journal.daemon")
@@ -70,69 +70,89 @@ def pin(journal: Journal) -> tuple[int, int] | None:
     return expected
 
 
-class FollowsFile:
-    """The daemon's side of the file: its change counter, and what it does when the path
-    names another file or none. Mixed into `Daemon`, whose state it uses (`path`,
-    `identity`, `gone`, `watcher`, `reminders`, `reopen`, `lock`) and whose planning steps
-    it calls (`_drop`, `_safely`, `refresh`)."""
+class FileFeed:
+    """How the daemon follows a journal file: the file's change counter (the door's
+    `Journal.change_feed`), and what to do when the path names another file or none.
 
-    def _watch(self) -> int:
+    A part of one `Daemon` (`attach`), whose planning it drives through its public steps
+    (`lock`, `gone`, `jobs`, `drop`, `safely`, `refresh`); a shared journal's part is
+    `scheduler.leader.LeaderFeed`."""
+
+    def __init__(self) -> None:
+        self.daemon: Any = None
+        self.identity: tuple[int, int] | None = None
+        self.watcher: Any = None
+
+    def attach(self, daemon: Any) -> None:
+        """Tie the daemon to its journal file (see `pin`)."""
+        self.daemon = daemon
+        self.identity = pin(daemon.reminders.journal)
+
+    def run(self, stop: Any, follow: Callable[[], None]) -> None:
+        follow()  # a file needs no leadership: follow it at once
+
+    def start(self) -> int:
+        self.close()
+        self.watcher = self.daemon.reminders.journal.change_feed()
+        return self.version()
+
+    def version(self) -> int:
+        return self.watcher.version() if self.watcher is not None else -1
+
+    def close(self) -> None:
         if self.watcher is not None:
             self.watcher.close()
-        self.watcher = sqlite3.connect(sqlite_uri(self.path, "rw"), uri=True, isolation_level=None)
-        return self._data_version()
-
-    def _data_version(self) -> int:
-        return _data_version(self.watcher) if self.watcher is not None else -1
+            self.watcher = None
 
     # -- the journal file under us ------------------------------------------------------
-    def _file_changed(self) -> bool:
+    def moved(self) -> bool:
         """Compare the path with the open file; react to a deletion or a replacement."""
-        found = _identity(self.path)
-        if found in (self.identity, UNKNOWN) and not self.gone:
+        d = self.daemon
+        found = _identity(d.path)
+        if found in (self.identity, UNKNOWN) and not d.gone:
             return False
         if found is None:
-            if not self.gone:
+            if not d.gone:
                 log.error(
                     "the journal %s is gone (deleted or moved away): nothing is delivered"
                     " until a journal is back at that path (the daemon never creates one)",
-                    self.path,
+                    d.path,
                 )
                 self._go_quiet()
             return True
-        if not self.gone:
+        if not d.gone:
             log.warning(
                 "the journal %s was replaced by another file: re-opening it and re-planning",
-                self.path,
+                d.path,
             )
         self._switch()
         return True
 
     def _go_quiet(self) -> None:
-        with self.lock:
-            self.gone = True
-            for trade in list(self.jobs):
-                self._drop(trade)
+        d = self.daemon
+        with d.lock:
+            d.gone = True
+            for trade in list(d.jobs):
+                d.drop(trade)
             for job_id in ("retry", "record", "refresh"):
                 with contextlib.suppress(Exception):
-                    self.scheduler.remove_job(job_id)
-            if self.watcher is not None:
-                self.watcher.close()
-                self.watcher = None
-            self.reminders.journal.close()
+                    d.scheduler.remove_job(job_id)
+            self.close()
+            d.reminders.journal.close()
 
     def _switch(self) -> None:
         """Open the file now at the path, drop everything of the old one, re-plan."""
+        d = self.daemon
         self._go_quiet()
-        if self.reopen is None:
+        if d.reopen is None:
             return
-        old = self.reminders
-        with self.lock:
+        old = d.reminders
+        with d.lock:
             try:
-                fresh = self.reopen()
+                fresh = d.reopen()
             except Exception as exc:  # noqa: BLE001 - e.g. not a journal: say so, keep waiting
                 if notify.throttle.due(f"reopen:{exc}"):
-                    log.error("cannot open the journal %s: %s", self.path, exc)
+                    log.error("cannot open the journal %s: %s", d.path, exc)
                 return
             if old.unrecorded:
                 log.warning(
@@ -140,20 +160,11 @@ class FollowsFile:
                     " in it; they are not written into the new one",
                     len(old.unrecorded),
                 )
-            self.reminders = fresh
+            d.reminders = fresh
             self.identity = pin(fresh.journal)
-            self.gone = False
-            self.last_seq = fresh.fresh()
+            d.gone = False
+            d.last_seq = fresh.fresh()
             fresh.journal.follow()  # as at the start (scheduler/daemon.py)
-            self._watch()
-            log.info("watching %s again", self.path)
-        self._safely(self.refresh)
-
-
-def _data_version(conn: sqlite3.Connection) -> int:
-    """Changes whenever another connection commits to the file: the cheap "log moved?" check."""
-    try:
-        return conn.execute("PRAGMA data_version").fetchone()[0]
-    except sqlite3.Error as exc:
-        log.warning("cannot read the journal's change counter: %s", exc)
-        return -1
+            self.start()
+            log.info("watching %s again", d.path)
+        d.safely(d.refresh)

@@ -24,17 +24,14 @@ when another daemon holds the lock by then.
 import contextlib
 import hashlib
 import logging
-import os
 import threading
 import time
-import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from journal.core.errors import Refused
-from journal.storage.engines import mask, scrub
-from journal.storage.engines.postgres import IDENTITY_SQL
+from journal.core.urls import mask, scrub
+from journal.service import Journal
 from scheduler.daemon import STOP_GRACE, Daemon
 from scheduler.wakeups import REFRESH
 
@@ -50,16 +47,6 @@ BACKOFF_MAX = 5.0  # …up to this many seconds between attempts
 SAY_EVERY = 60.0  # seconds between "still cannot reach" lines during a long outage
 REFRESH_S = REFRESH.total_seconds()  # a standby's files follow the clock this often too
 
-# Tells this process's sessions from other daemons' (a stale session of our own may hold
-# the lock for a while after a network break; it is ended, never mistaken for a rival).
-SESSION_TAG = f"journal daemon {os.getpid()} {uuid.uuid4().hex[:12]}"
-
-# TCP keepalives on both ends of the leader's connection: if the leader's machine vanishes
-# (power off, network gone), the server ends its session, and so frees the lock, within
-# about 10 + 5 * 3 = 25 s; the leader too notices a dead server within that time.
-KEEPALIVE = {"keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 5}
-KEEPALIVE_COUNT = 3
-
 
 def lock_key(schema: str) -> int:
     """The leader lock of the journal in `schema`: `LEADER_LOCK` in `public`, else a key
@@ -70,88 +57,13 @@ def lock_key(schema: str) -> int:
     return int.from_bytes(digest[:8], "big", signed=True)
 
 
-@dataclass
-class Seat:
-    """A connection to the server, with the journal's lock key and channel there."""
-
-    conn: Any
-    key: int
-    channel: str
-
-    def try_lock(self) -> bool | None:
-        """Take the leader lock: True, or False when another daemon holds it. None: a
-        session of this process left over from a broken connection held it, and is being
-        ended; try again shortly (it is never mistaken for another daemon)."""
-        if self._try():
-            return True
-        holders = self.conn.execute(_HOLDER, (self.key >> 32 & 0xFFFFFFFF, self.key & 0xFFFFFFFF))
-        stale = [pid for pid, tag in holders.fetchall() if tag == SESSION_TAG]
-        for pid in stale:
-            self.conn.execute("SELECT pg_terminate_backend(%s)", (pid,))
-        return None if stale else False
-
-    def _try(self) -> bool:
-        return bool(self.conn.execute("SELECT pg_try_advisory_lock(%s)", (self.key,)).fetchone()[0])
-
-    def listen(self) -> None:
-        self.conn.execute(f"LISTEN {self.channel}")  # [a-z0-9_] only: see CHANNEL_SQL
-
-    def drain(self, timeout: float = 0) -> int:
-        """How many notifications arrived (waiting up to `timeout` seconds for the first)."""
-        count = 0
-        for _ in self.conn.notifies(timeout=timeout, stop_after=None if not timeout else 1):
-            count += 1
-        return count
-
-    def close(self) -> None:
-        with contextlib.suppress(Exception):
-            self.conn.close()
+def take_seat(url: str) -> Any:
+    """Connect, and learn which journal of the database this URL names (its schema): a
+    session holding that journal's lock key and LISTEN channel (`Journal.seat`)."""
+    return Journal.seat(url, lock_key)
 
 
-_HOLDER = (
-    "SELECT a.pid, a.application_name FROM pg_locks l JOIN pg_stat_activity a USING (pid)"
-    " WHERE l.locktype = 'advisory' AND l.granted AND l.database = ("
-    "SELECT oid FROM pg_database WHERE datname = current_database())"
-    " AND l.classid::int8 = %s AND l.objid::int8 = %s AND l.objsubid = 1"
-)
-
-
-def _connect(url: str) -> Any:
-    import psycopg
-
-    from journal.storage.engines.postgres import CONNECT_TIMEOUT_S, libpq_url
-
-    conn = psycopg.connect(
-        libpq_url(url),
-        autocommit=True,
-        connect_timeout=CONNECT_TIMEOUT_S,
-        keepalives_count=KEEPALIVE_COUNT,
-        application_name=SESSION_TAG,
-        **KEEPALIVE,
-    )
-    for name, value in (
-        ("tcp_keepalives_idle", KEEPALIVE["keepalives_idle"]),
-        ("tcp_keepalives_interval", KEEPALIVE["keepalives_interval"]),
-        ("tcp_keepalives_count", KEEPALIVE_COUNT),
-    ):
-        conn.execute(f"SET {name} = {int(value)}")
-    return conn
-
-
-def take_seat(url: str) -> Seat:
-    """Connect, and learn which journal of the database this URL names (its schema)."""
-    conn = _connect(url)
-    try:
-        schema, channel = conn.execute(IDENTITY_SQL).fetchone()
-    except BaseException:
-        conn.close()
-        raise
-    return Seat(conn, lock_key(schema), channel)
-
-
-def wait_to_lead(
-    url: str, stop: threading.Event, standby: Callable[[], None] | None = None
-) -> Seat | None:
+def wait_to_lead(url: str, stop: threading.Event, standby: Callable[[], None] | None = None) -> Any:
     """Block until this process holds the leader lock (its seat is returned), or until
     `stop` is set (None). Connection failures are logged and retried. While standing by,
     `standby()` is called at first, whenever the journal changed and every `REFRESH`."""
@@ -191,8 +103,9 @@ def _line(exc: BaseException, url: str) -> str:
     return scrub(text[0], url) if text else type(exc).__name__
 
 
-class SharedDaemon(Daemon):
-    """The daemon on a PostgreSQL journal: leads or stands by, follows the log by LISTEN.
+class LeaderFeed:
+    """How the daemon follows a PostgreSQL journal: it leads or stands by, and follows the
+    log by LISTEN. A part of one `Daemon` (`attach`), in place of a file's `FileFeed`.
 
     The connection holding the leader lock is also the one listening, so a broken
     connection is noticed at the next check (within `POLL`): the daemon then stops
@@ -201,28 +114,31 @@ class SharedDaemon(Daemon):
     exits with status 1 (a service manager restarts it, as a standby).
     """
 
-    def __init__(self, url: str, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, url: str) -> None:
         self.url = url
+        self.daemon: Any = None
         self.notified = 0
-        self.seat: Seat | None = None
+        self.seat: Any = None
+        self.watcher: Any = None
         self.lost = False
         self.stop_event = threading.Event()
         self.away: _Away | None = None
-        super().__init__(*args, **kwargs)
 
-    def _pin(self, journal: Any) -> None:
-        return None  # no file to tie to: the database is the journal
+    def attach(self, daemon: Any) -> None:
+        self.daemon = daemon  # no file to tie to: the database is the journal
 
-    def run(self, stop: threading.Event) -> None:
+    def run(self, stop: threading.Event, follow: Callable[[], None]) -> None:
+        """Stand by until this daemon leads, then `follow` until stopped or no longer leader."""
         self.stop_event = stop
-        keep = self._keep if self.after_change is not None else None
+        d = self.daemon
+        keep = d.keep if d.after_change is not None else None
         self.seat = wait_to_lead(self.url, stop, keep)
         if self.seat is None:
             self._stop_keeping()
             log.info("stopped")
             return
         try:
-            super().run(stop)
+            follow()
         finally:
             self.seat.close()
         if self.lost:
@@ -230,17 +146,18 @@ class SharedDaemon(Daemon):
 
     def _stop_keeping(self) -> None:
         """A standby stopping: a calendar being written is finished, not torn."""
-        self.stopping.set()
-        if self._keeper is not None:
-            self._keeper.join(STOP_GRACE)
+        d = self.daemon
+        d.stopping.set()
+        if d.keeper is not None:
+            d.keeper.join(STOP_GRACE)
 
-    def _watch(self) -> int:
+    def start(self) -> int:
         assert self.seat is not None
         self.watcher = self.seat.conn
         self.seat.listen()
-        return self._data_version()
+        return self.version()
 
-    def _data_version(self) -> int:
+    def version(self) -> int:
         """How many notifications have arrived: a new number means the log moved."""
         if self.watcher is None:
             if self.away is not None:
@@ -253,6 +170,15 @@ class SharedDaemon(Daemon):
             self._lost(exc)
         return self.notified
 
+    def moved(self) -> bool:
+        return False  # a database is not deleted or replaced under us like a file
+
+    def close(self) -> None:
+        if self.watcher is not None:
+            with contextlib.suppress(Exception):
+                self.watcher.close()
+            self.watcher = None
+
     def _lost(self, exc: BaseException) -> None:
         """Stop delivering (another daemon may lead meanwhile) and start reconnecting."""
         log.warning("lost the connection to %s: %s", mask(self.url), _line(exc, self.url))
@@ -260,7 +186,7 @@ class SharedDaemon(Daemon):
             self.seat.close()
         self.watcher = None
         with contextlib.suppress(Exception):
-            self.scheduler.pause()  # no wake-up delivers until the lock is ours again
+            self.daemon.scheduler.pause()  # no wake-up delivers until the lock is ours again
         self.away = _Away()
         self._reconnect()
 
@@ -295,18 +221,15 @@ class SharedDaemon(Daemon):
             return
         self._lead_again(seat, away)
 
-    def _lead_again(self, seat: Seat, away: "_Away") -> None:
+    def _lead_again(self, seat: Any, away: "_Away") -> None:
         self.seat, self.away, self.watcher = seat, None, seat.conn
         self.notified += 1  # notifications may have been missed: the loop re-reads the log
         with contextlib.suppress(Exception):
-            self.scheduler.resume()
+            self.daemon.scheduler.resume()
         if away.attempts:
             log.info("reached %s again after %d s", mask(self.url), away.seconds())
         log.info("leading again: this daemon delivers for %s", mask(self.url))
-        self._safely(self.refresh)  # deliver what fell due while the server was away
-
-    def _file_changed(self) -> bool:
-        return False  # a database is not deleted or replaced under us like a file
+        self.daemon.safely(self.daemon.refresh)  # deliver what fell due while it was away
 
 
 class _Away:
@@ -352,14 +275,15 @@ class _NoLock:
 
 def lock_for(path: Any) -> Any:
     """The one-daemon-per-journal lock: a file lock for a file, none for a server."""
-    from journal.storage.engines import is_url
+    from journal.core.urls import is_url
     from scheduler.lock import acquire_lock
 
     return _NoLock() if is_url(path) else acquire_lock(path)
 
 
 def daemon_for(path: Any, *args: Any, **kwargs: Any) -> Daemon:
-    """The daemon for this journal: `SharedDaemon` on a server, else the file's `Daemon`."""
-    from journal.storage.engines import is_url
+    """The daemon for this journal: on a server it follows by leadership (`LeaderFeed`),
+    else it follows the file (`FileFeed`)."""
+    from journal.core.urls import is_url
 
-    return SharedDaemon(path, *args, **kwargs) if is_url(path) else Daemon(*args, **kwargs)
+    return Daemon(*args, feed=LeaderFeed(path) if is_url(path) else None, **kwargs)

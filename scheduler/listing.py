@@ -3,65 +3,65 @@
 from datetime import datetime, timedelta
 from typing import Any
 
-from journal.storage import queries as reads
-from journal.storage.store import fmt_time, parse_time
-from scheduler.plan import DAILY_LOOKBACK, daily_overdue, plan
+from journal.core.clock import fmt_time, parse_time
+from scheduler.plan import DAILY_LOOKBACK, Warnings, daily_overdue, plan
 
 
-class Listing:
-    """The listing of `Reminders` (mixed into it: its `journal`, `warnings`, `lateness`,
-    `lookback`)."""
-
-    def listing(self, now: datetime, within: timedelta) -> dict[str, list[dict[str, Any]]]:
-        """`journal reminders`: unsent reminders up to `now + within`, and those sent lately."""
-        since = now - within
-        self.journal.catch_up()  # read models built with another config are rebuilt first
-        with self.journal.reading() as conn:
-            end = now + within + self.warnings.longest
-            rows = [d[:3] for d in reads.due_after(conn, now - self.lookback, end)]
-            sent_rows = reads.sent_since(conn, since)
-            sent = reads.sent_keys(conn, now - self.lookback)
-            titles = reads.titles(conn, {r[0] for r in rows} | {r[0] for r in sent_rows})
-            late = reads.overdue_deadlines(conn, now)
-            titles.update(reads.titles(conn, {t for t, _, _, _ in late}))
-        sent.update(
-            (t, k, fmt_time(due), offset) for t, k, due, offsets in late for offset in offsets
-        )
-        daily = daily_overdue(
-            [(t, k, due) for t, k, due, _ in late],
-            self.warnings,
-            now - DAILY_LOOKBACK,
-            now + min(within, timedelta(days=1)),  # the next one of each, not a week of them
-        )
-        planned = []
-        for r in sorted({*plan(rows, self.warnings, now, within), *daily}):
-            if r.key in sent or now - r.at > self.lateness:
-                continue
-            planned.append(
-                {
-                    "trade": r.trade,
-                    "title": titles.get(r.trade, ""),
-                    "kind": r.kind,
-                    "due": r.due,
-                    "at": r.at,
-                    "before": _offset_text(r.offset),
-                    "status": "overdue" if r.at <= now else "planned",
-                }
-            )
-        sent_out = [
+def listing(
+    records: Any,
+    warnings: Warnings,
+    late: tuple[timedelta, timedelta],
+    now: datetime,
+    within: timedelta,
+) -> dict[str, list[dict[str, Any]]]:
+    """`journal reminders`: unsent reminders up to `now + within`, and those sent lately,
+    read in one snapshot of `records`; `late` is (lateness, lookback)."""
+    lateness, lookback = late
+    since = now - within
+    with records.snapshot() as snap:
+        end = now + within + warnings.longest
+        rows = [d[:3] for d in snap.due_after(now - lookback, end)]
+        sent_rows = snap.sent_since(since)
+        sent = snap.sent_keys(now - lookback)
+        titles = snap.titles({r[0] for r in rows} | {r[0] for r in sent_rows})
+        late = snap.overdue(now)
+        titles.update(snap.titles({t for t, _, _, _ in late}))
+    sent.update((t, k, fmt_time(due), offset) for t, k, due, offsets in late for offset in offsets)
+    daily = daily_overdue(
+        [(t, k, due) for t, k, due, _ in late],
+        warnings,
+        now - DAILY_LOOKBACK,
+        now + min(within, timedelta(days=1)),  # the next one of each, not a week of them
+    )
+    planned = []
+    for r in sorted({*plan(rows, warnings, now, within), *daily}):
+        if r.key in sent or now - r.at > lateness:
+            continue
+        planned.append(
             {
-                "trade": t,
-                "title": titles.get(t, ""),
-                "kind": k,
-                "due": parse_time(due),
-                "before": _offset_text(timedelta(seconds=off)),
-                "sent_at": parse_time(at),
-                "how": how,
-                "notifier": notifier,
+                "trade": r.trade,
+                "title": titles.get(r.trade, ""),
+                "kind": r.kind,
+                "due": r.due,
+                "at": r.at,
+                "before": _offset_text(r.offset),
+                "status": "overdue" if r.at <= now else "planned",
             }
-            for t, k, due, off, at, how, notifier in sent_rows
-        ]
-        return {"planned": planned, "sent": sent_out}
+        )
+    sent_out = [
+        {
+            "trade": t,
+            "title": titles.get(t, ""),
+            "kind": k,
+            "due": parse_time(due),
+            "before": _offset_text(timedelta(seconds=off)),
+            "sent_at": parse_time(at),
+            "how": how,
+            "notifier": notifier,
+        }
+        for t, k, due, off, at, how, notifier in sent_rows
+    ]
+    return {"planned": planned, "sent": sent_out}
 
 
 def _offset_text(offset: timedelta) -> str:

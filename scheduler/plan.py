@@ -7,7 +7,7 @@ its finished trade) simply drops out of the plan because it is no longer among t
 deadlines handed in.
 """
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta, tzinfo
 from typing import Any
@@ -197,6 +197,28 @@ def daily_overdue(
             if moment > due and moment > start:
                 yield Reminder(moment, trade, kind, due, due - moment)
             day += timedelta(days=1)
+
+
+def due(
+    deadlines: Iterable[tuple[str, str, datetime, Collection[int]]],
+    overdue: Iterable[tuple[str, str, datetime, Collection[int]]],
+    warnings: Warnings,
+    now: datetime,
+) -> list[Reminder]:
+    """Every reminder whose time has come by `now` and was not sent: the warnings of open
+    `deadlines` and the daily reminders of `overdue` ones from the last `DAILY_LOOKBACK`,
+    each deadline handed in with the offsets already sent (seconds). Which of them are
+    told, late, superseded or summarized is `due_now`'s decision."""
+    found = [
+        r
+        for trade, kind, when, sent in deadlines
+        for r in reminders_of([(trade, kind, when)], warnings, now)
+        if int(r.offset.total_seconds()) not in sent
+    ]
+    for trade, kind, when, sent in overdue:
+        daily = daily_overdue([(trade, kind, when)], warnings, now - DAILY_LOOKBACK, now)
+        found.extend(r for r in daily if int(r.offset.total_seconds()) not in sent)
+    return found
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,38 +1,47 @@
 """The journal side of reminders: reading open deadlines, delivering, recording as sent.
 
-Shared by the daemon, `journal daemon --once` and `journal reminders`. Every decision is
-`scheduler.plan`'s; `Reminders` only feeds it from the database and carries out the
-result, reading through the journal's door (`Journal.reading`, `journal.storage.queries`). Its
-parts live beside it: the delivery passes (`scheduler/due_work.py`), the sent-reminder bookkeeping
-(`scheduler/sent.py`) and the listing (`scheduler/listing.py`).
-"""
+Shared by the daemon, `journal daemon --once`, `--dry-run` and `journal reminders`. Every
+decision is `scheduler.plan`'s (`due`, `due_now`, `reminders_of`, `daily_overdue`);
+`Reminders` feeds it from the journal's door (`Journal.reminder_records`, one snapshot per
+read) and carries out the result. Its parts are objects, not mixins: the outbox of
+deliveries (`scheduler/sent.py`), the notifications a pass sends (`scheduler/due_work.py`)
+and the listing (`scheduler/listing.py`)."""
 
 import heapq
 import itertools
 from collections.abc import Collection
-from datetime import datetime, timedelta
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from journal.core.deadlines import KIND_SPECS
 from journal.service import Journal
 from journal.settings import Config, load_config, user_tz
-from journal.storage import queries as reads
-from scheduler.due_work import DueWork
-from scheduler.listing import Listing
+from scheduler.due_work import works_of
+from scheduler.listing import listing
+from scheduler.notify import Notifier
 from scheduler.plan import (
     DAILY_LOOKBACK,
     LOOKBACK,
     Reminder,
     Warnings,
     daily_overdue,
+    due,
+    due_now,
     lateness_from_config,
     reminders_of,
     warnings_from_config,
 )
-from scheduler.sent import SentBook
+from scheduler.sent import Outbox
+from scheduler.work import Outcome, Unrecorded, Work
 
 
-class Reminders(DueWork, SentBook, Listing):
-    """Reminders of one journal under one configuration."""
+class Reminders:
+    """Reminders of one journal under one configuration, composed of the door's reminder
+    records, the outbox of deliveries (`scheduler/sent.py`) and the planner's decisions.
+
+    A pass at start-up, at the periodic refresh or by `--once` looks back without limit,
+    so reminders missed long ago (the machine was off) still reach the summary."""
 
     def __init__(
         self,
@@ -44,10 +53,26 @@ class Reminders(DueWork, SentBook, Listing):
     ) -> None:
         config = config or load_config()
         self.journal = journal
+        self.records = journal.reminder_records()
         self.warnings = warnings or warnings_from_config(config.reminders, KIND_SPECS, user_tz())
         self.lateness = lateness if lateness is not None else lateness_from_config(config.notifier)
         self.lookback = max(LOOKBACK, self.lateness)
-        super().__init__()  # the sent-reminder book
+        self.outbox = Outbox(lambda *sent: self.record(*sent))  # late: tests replace `record`
+
+    # -- the outbox: what is in flight, delivered, recorded --------------------------------
+    @property
+    def unrecorded(self) -> list[Unrecorded]:
+        return self.outbox.unrecorded
+
+    def send(self, notifier: Notifier, work: Work) -> bool | None:
+        return self.outbox.send(notifier, work)
+
+    def flush(self) -> bool:
+        return self.outbox.flush()
+
+    def record(self, items: list[tuple[Reminder, str]], notifier: str, now: datetime) -> None:
+        """Write these as sent at `now`, in one transaction (idempotent)."""
+        self.records.record_sent([(r.key, how) for r, how in items], notifier, now)
 
     # -- reading ------------------------------------------------------------------------
     def fresh(self) -> int:
@@ -64,9 +89,9 @@ class Reminders(DueWork, SentBook, Listing):
     ) -> list[Reminder]:
         """Reminders firing after `now` and by `until`, soonest first (the first `limit`)."""
         end = until + self.warnings.longest if until is not None else None
-        with self.journal.reading() as conn:
-            rows = [d[:3] for d in reads.due_after(conn, now, end, trades)]
-            late = [(t, k, due) for t, k, due, _ in reads.overdue_deadlines(conn, now, trades)]
+        with self.records.snapshot() as snap:
+            rows = [d[:3] for d in snap.due_after(now, end, trades)]
+            late = [(t, k, due) for t, k, due, _ in snap.overdue(now, trades)]
         found = itertools.chain(
             (r for r in reminders_of(rows, self.warnings, until) if r.at > now),
             # a deadline still ahead gets its first daily reminder from a refresh (every few
@@ -75,3 +100,95 @@ class Reminders(DueWork, SentBook, Listing):
             daily_overdue(late, self.warnings, now, until or now + DAILY_LOOKBACK),
         )
         return heapq.nsmallest(limit, found) if limit is not None else sorted(found)
+
+    def listing(self, now: datetime, within: timedelta) -> dict[str, list[dict[str, Any]]]:
+        """`journal reminders`: unsent reminders up to `now + within`, and those sent lately."""
+        self.journal.catch_up()  # read models built with another config are rebuilt first
+        return listing(self.records, self.warnings, (self.lateness, self.lookback), now, within)
+
+    # -- delivery passes ------------------------------------------------------------------
+    def deliver_due(
+        self,
+        notifier: Notifier,
+        now: datetime,
+        trades: Collection[str] | None = None,
+        parallel: int = 1,
+        full: bool = False,
+    ) -> Outcome:
+        """Deliver every reminder whose time has come (of some trades, or all), and wait."""
+        works = self.due_work(now, trades, full=full)
+        outcome = Outcome()
+        if parallel > 1 and len(works) > 1:
+            with ThreadPoolExecutor(min(parallel, len(works))) as pool:
+                results = list(pool.map(lambda w: self.send(notifier, w), works))
+        else:
+            results = [self.send(notifier, w) for w in works]
+        for work, result in zip(works, results, strict=True):
+            if result is None:
+                outcome.failed += 1
+                continue
+            if result is False:
+                outcome.unrecorded += 1
+            if work.summary:
+                outcome.summarized.extend(r for r, _ in work.items)
+            else:
+                outcome.delivered.append(work.main)
+        return outcome
+
+    def preview(self, now: datetime) -> list[Work]:
+        """What a delivery pass at `now` would send; nothing is sent, recorded or reserved."""
+        with self.records.snapshot() as snap:
+            return self._work(snap, now, None, full=True)
+
+    def due_work(
+        self, now: datetime, trades: Collection[str] | None = None, full: bool = False
+    ) -> list[Work]:
+        """What to send now, reserved as in flight: each must then go through `send`.
+
+        `full` looks back without limit (start-up, the periodic refresh, `--once`), so
+        reminders missed longer ago than a week still reach the summary; the passes run at
+        every wake-up look back only a week.
+        """
+        self.flush()
+        with self.outbox.state, self.records.snapshot() as snap:
+            # Under `state`: a delivery finishing now records before it leaves `in_flight`,
+            # so what this snapshot shows unsent is either in flight or really unsent.
+            works = self._work(snap, now, trades, full)
+            for work in works:
+                self.outbox.in_flight.update(r.key for r, _ in work.items)
+                if not work.summary:
+                    self.outbox.busy_deadlines.add(work.main.deadline)
+        return works
+
+    def _work(
+        self, snap: Any, now: datetime, trades: Collection[str] | None, full: bool
+    ) -> list[Work]:
+        reminders = self.unsent_due(snap, now, trades, full=full)
+        skip = set(self.outbox.in_flight)
+        for entry in self.outbox.unrecorded:
+            skip.update(r.key for r, _ in entry.items)
+        reminders = [
+            r
+            for r in reminders
+            if r.key not in skip and r.deadline not in self.outbox.busy_deadlines
+        ]
+        known = snap.recorded({r.trade for r in reminders})
+        deliveries, summarize = due_now(reminders, set(), now, self.lateness, known)
+        return works_of(snap, deliveries, summarize, now)
+
+    def unsent_due(
+        self,
+        snap: Any,
+        now: datetime,
+        trades: Collection[str] | None = None,
+        full: bool = False,
+    ) -> list[Reminder]:
+        """Reminders whose time has come and that were not sent, read in one streaming pass.
+
+        Sent offsets come joined to each deadline row, so a journal with many deadlines
+        and nothing to say costs one indexed scan and no large sets in memory.
+        """
+        # `full`: no lower bound, so nothing missed long ago vanishes without a summary
+        since = datetime.min.replace(tzinfo=UTC) if full else now - self.lookback
+        rows = snap.unsent(since, now + self.warnings.longest, trades)
+        return due(rows, snap.overdue(now, trades), self.warnings, now)

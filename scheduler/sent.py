@@ -10,22 +10,23 @@ told twice because the disk was full.
 
 import logging
 import threading
+from collections.abc import Callable
 from datetime import datetime
 
 from journal.core import clock
-from journal.storage.store import fmt_time
 from scheduler.notify import Notifier
 from scheduler.plan import Key, Reminder
 from scheduler.work import Unrecorded, Work
 
 log = logging.getLogger("journal.daemon")
-_BATCH = 5000
 
 
-class SentBook:
-    """The sent-reminder records of `Reminders` (mixed into it, through its `journal`)."""
+class Outbox:
+    """The deliveries of one journal: in flight, recorded through `record` (one transaction
+    of the door's reminder records), or delivered with the record pending."""
 
-    def __init__(self) -> None:
+    def __init__(self, record: Callable[[list[tuple[Reminder, str]], str, datetime], None]):
+        self.record = record
         self.state = threading.Lock()  # guards the three below
         self.in_flight: set[Key] = set()
         self.busy_deadlines: set[tuple[str, str, datetime]] = set()
@@ -44,7 +45,7 @@ class SentBook:
             log.error("notifier %s failed: %s: %s", notifier.name, type(exc).__name__, exc)
             delivered = False
         if not delivered:
-            self._release(work)
+            self.release(work)
             return None
         sent_at = clock.now()  # when it reached the person, not when the pass began
         entry = Unrecorded(work.items, notifier.name, sent_at)
@@ -53,7 +54,7 @@ class SentBook:
         except Exception as exc:  # noqa: BLE001 - delivered: never told twice for a failed write
             with self.state:
                 self.unrecorded.append(entry)
-                self._release(work, locked=True)
+                self.release(work, locked=True)
                 first = not self.record_trouble
                 self.record_trouble = True
             if first:
@@ -64,7 +65,7 @@ class SentBook:
                 )
             ok = False
         else:
-            self._release(work)
+            self.release(work)
             ok = True
         if work.summary:
             log.info("summarized %d old reminders", len(work.items))
@@ -72,10 +73,11 @@ class SentBook:
             log.info("reminded %s %s (%s)", work.main.trade, work.main.kind, work.items[0][1])
         return ok
 
-    def _release(self, work: Work, locked: bool = False) -> None:
+    def release(self, work: Work, locked: bool = False) -> None:
+        """No longer in flight: delivered, or to be tried again."""
         if not locked:
             with self.state:
-                self._release(work, locked=True)
+                self.release(work, locked=True)
             return
         self.in_flight.difference_update(r.key for r, _ in work.items)
         if not work.summary:
@@ -102,15 +104,3 @@ class SentBook:
                 self.record_trouble = False
                 log.info("the journal can be written again: recorded %d delivery(ies)", done)
         return left == 0
-
-    def record(self, items: list[tuple[Reminder, str]], notifier: str, now: datetime) -> None:
-        """Write these as sent at `now`, in one transaction (INSERT OR IGNORE: idempotent)."""
-        sql = (
-            "INSERT OR IGNORE INTO reminders_sent"
-            " (trade, kind, due, offset_s, sent_at, how, notifier) VALUES (?,?,?,?,?,?,?)"
-        )
-        stamp = fmt_time(now)
-        with self.journal.writing() as conn:  # one transaction, written in bounded batches
-            for start in range(0, len(items), _BATCH):
-                batch = items[start : start + _BATCH]
-                conn.exec_driver_sql(sql, [(*r.key, stamp, how, notifier) for r, how in batch])

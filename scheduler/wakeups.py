@@ -14,7 +14,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from journal.core import clock
-from journal.storage.queries import projection_state, streams_since
 from scheduler.journal_file import JournalMoved
 
 log = logging.getLogger("journal.daemon")
@@ -42,7 +41,7 @@ class WakeUps:
     """Planning the wake-up jobs of `Daemon` (mixed into it): its `scheduler`, `jobs` per
     trade, `horizon_end`, `last_seq`, under its `lock`; a job wakes `deliver`."""
 
-    def _safely(self, step) -> bool:
+    def safely(self, step) -> bool:
         """Run one planning step; a failure (a busy or broken file) is logged, then retried."""
         try:
             step()
@@ -55,7 +54,7 @@ class WakeUps:
         return True
 
     def _safe_refresh(self) -> None:
-        self._safely(self.refresh)
+        self.safely(self.refresh)
 
     def _later(self, job_id: str, delay: timedelta, func) -> None:
         if self.stopping.is_set():
@@ -85,7 +84,7 @@ class WakeUps:
             else:
                 self.horizon_end = now + HORIZON
             for trade in list(self.jobs):
-                self._drop(trade)
+                self.drop(trade)
             for r in planned:
                 self._add(r.trade, r.kind, r.at)
             next_refresh = min(now + REFRESH, self.horizon_end)
@@ -98,38 +97,37 @@ class WakeUps:
             )
             log.debug("planned %d wake-ups until %s", len(planned), self.horizon_end)
             self.deliver(None, full=True)
-            self._keep()
+            self.keep()
 
     def on_change(self) -> None:
         """Another process wrote: re-plan only the trades its new events touched."""
         with self.lock:
             if self.gone:
                 return
-            last = self.reminders.fresh()  # a follower: see `Journal.follow`
+            last, moved = self.reminders.journal.changes(self.last_seq)  # see `Journal.follow`
             if self._built() != self.built:  # rebuilt for another rule book: plan them all
                 self.last_seq = last
                 self.refresh()
                 return
             if last == self.last_seq:
                 return  # our own sent-records, or `journal rebuild`: the refresh timer covers those
-            with self.reminders.journal.reading() as conn:
-                touched = set(streams_since(conn, self.last_seq))
+            touched = set(moved)
             self.last_seq = last
             self.replan(touched)
             self.deliver(touched)
-            self._keep()
+            self.keep()
 
     def _built(self) -> tuple:
         """The stamp of the stored read models: it moves when a command rebuilt them."""
-        with self.reminders.journal.reading() as conn:
-            state = projection_state(conn)
+        with self.reminders.records.snapshot() as snap:
+            state = snap.state()
         return state.get("projection_version"), state.get("rule_book")
 
     def replan(self, trades: Collection[str]) -> None:
         """Replace these trades' wake-ups: met or voided deadlines lose theirs here."""
         with self.lock:
             for trade in trades:
-                self._drop(trade)
+                self.drop(trade)
             for r in self.reminders.planned(clock.now(), self.horizon_end, trades):
                 self._add(r.trade, r.kind, r.at)
             log.debug("re-planned %d trades", len(trades))
@@ -141,7 +139,7 @@ class WakeUps:
         )
         self.jobs.setdefault(trade, set()).add(job_id)
 
-    def _drop(self, trade: str) -> None:
+    def drop(self, trade: str) -> None:
         from apscheduler.jobstores.base import JobLookupError
 
         for job_id in self.jobs.pop(trade, ()):

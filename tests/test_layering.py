@@ -203,19 +203,6 @@ MAY_IMPORT = {
 # Imports that break the table today, each (importing module, imported module), to be
 # emptied; a new break fails, and so does an entry that no longer happens.
 ALLOWED: set[tuple[str, str]] = {
-    # the daemon's storage imports: moving behind the door (the daemon's own work)
-    ("scheduler.due_work", "journal.storage"),
-    ("scheduler.due_work", "journal.storage.engines"),
-    ("scheduler.due_work", "journal.storage.store"),
-    ("scheduler.install", "journal.storage.engines"),
-    ("scheduler.journal_file", "journal.storage.engines.sqlite"),
-    ("scheduler.leader", "journal.storage.engines"),
-    ("scheduler.leader", "journal.storage.engines.postgres"),
-    ("scheduler.listing", "journal.storage"),
-    ("scheduler.listing", "journal.storage.store"),
-    ("scheduler.reminders", "journal.storage"),
-    ("scheduler.sent", "journal.storage.store"),
-    ("scheduler.wakeups", "journal.storage.queries"),
     # the rest, each being moved to its row
     ("journal.service", "journal.settings"),
 }

@@ -4,9 +4,10 @@ What differs per engine lives in one module per engine (`journal.storage.store` 
 `journal.storage.engines.postgres` PostgreSQL's); this module only chooses between them.
 """
 
-import re
 from pathlib import Path
 from typing import Any, Protocol
+
+from journal.core.urls import is_url, mask, scrub, without_password  # noqa: F401 - re-exported
 
 
 class Connection(Protocol):
@@ -15,50 +16,6 @@ class Connection(Protocol):
     placeholders (PostgreSQL's engine rewrites it) through `exec_driver_sql`."""
 
     def exec_driver_sql(self, sql: str, params: Any = ...) -> Any: ...
-
-
-_URL = re.compile(r"^postgres(ql)?(\+psycopg)?://", re.IGNORECASE)
-
-
-def is_url(location: str | Path) -> bool:
-    """True for `postgresql://…` (and `postgres://…`): a server, not a file."""
-    return isinstance(location, str) and bool(_URL.match(location))
-
-
-# `scheme://user:PASSWORD@`: the password runs to the last `@` of the URL, since it may
-# itself hold an unescaped `@`, `/`, `?` or `#` (the driver cuts it at some of them, which
-# is no reason to show the rest). A query holding `@` after a bare `host:port` is masked
-# too: showing too little is harmless, showing a piece of a password is not.
-_USERINFO = re.compile(r"^([^:/]+://[^:/@]*):(.*)@", re.DOTALL)
-_QUERY_PASSWORD = re.compile(r"([?&](?:ssl)?password=)([^&]*)", re.IGNORECASE)
-
-
-def mask(url: str) -> str:
-    """The URL with any password replaced by `***`, for every message and log line."""
-    url = _USERINFO.sub(r"\1:***@", url)
-    return _QUERY_PASSWORD.sub(r"\1***", url)
-
-
-def without_password(url: str) -> str:
-    """The URL with its password left out (userinfo and `password=`), for a place others
-    can read, like a service's command line; libpq then takes it from ~/.pgpass."""
-    url = _USERINFO.sub(r"\1@", url)
-    url = re.sub(r"([?&])(ssl)?password=[^&]*(&|$)", r"\1", url, flags=re.IGNORECASE)
-    return url.rstrip("?&")
-
-
-def scrub(text: str, url: str) -> str:
-    """`text` (a driver's message about `url`) with every piece of the URL's password
-    masked: a password holding `@`, `:` or `/` is cut there by the driver, and a piece
-    may come back inside its message (`failed to resolve host 'Secret@host'`)."""
-    found = _USERINFO.match(url)
-    secrets = [found.group(2)] if found else []
-    secrets += [m.group(2) for m in _QUERY_PASSWORD.finditer(url)]
-    pieces = {p for s in secrets for p in (s, *re.split(r"[@:/?#&=]", s)) if p}
-    for piece in sorted(pieces, key=len, reverse=True):
-        if piece in text:
-            text = text.replace(piece, "***") if len(piece) >= 4 else "***"
-    return text
 
 
 def open_store(location: str | Path, *, create: bool = True) -> Any:
