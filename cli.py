@@ -568,7 +568,7 @@ def calendar(within: str | None, output: str | None) -> None:
 
         window = parse_duration(within)
     from journal.core.deadlines import KIND_SPECS
-    from journal.files import output_target
+    from journal.paths import output_target
     from scheduler.plan import warnings_from_config
 
     target = None if output is None else output_target(output)
@@ -675,7 +675,7 @@ def money(
 
 
 def _money_chart(chart: str, data: dict[str, Any]) -> None:
-    from journal.files import output_file
+    from journal.paths import output_file
     from journal.text import chart as charts
     from journal.text.messages import render
 
@@ -811,7 +811,7 @@ def backup(path: str) -> None:
     Example:
       journal backup ~/journal-2026-11-22.sqlite
     """
-    from journal.files import output_file
+    from journal.paths import output_file
     from journal.safekeeping import backup as copy
     from journal.text.messages import render
 
@@ -865,7 +865,7 @@ def export(format_: str, output: str | None, year: int | None) -> None:
       journal export --format jsonl -o journal.jsonl
       journal export --format csv --year 2026 -o 2026.csv
     """
-    from journal.files import output_target
+    from journal.paths import output_target
     from journal.safekeeping import export_to
 
     target = None if output is None else output_target(output)
@@ -926,15 +926,15 @@ def import_(file: str) -> None:
     Example:
       journal import journal.jsonl --db ~/restored.sqlite
     """
-    from pathlib import Path
 
     from journal.core.validate import file_path
+    from journal.paths import user_path
     from journal.safekeeping import import_file, source_size
     from journal.service import Journal
     from journal.settings import user_tz
     from journal.text.messages import render
 
-    source = Path(file_path(file)).expanduser()
+    source = user_path(file_path(file))
     size = source_size(source)
     target = _app().location
     stderr = sys.stderr

@@ -28,7 +28,7 @@ def _file_name(value: Any) -> _Wrong:
     wrong = _text(4096)(value)
     if wrong is not None:
         return wrong
-    from journal.files import output_file
+    from journal.paths import output_file
 
     try:
         output_file(value)

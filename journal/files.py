@@ -12,7 +12,7 @@ other file made beside the journal (the daemon's lock, a calendar file):
   beside `target` and appears at `target` only when complete, never replacing anything.
 - `partial_name(target)` / `remove_stale_partials(folder)`: the hidden partial names, and the
   clean-up of those left by a killed writer (dead process, or untouched for an hour).
-- every output of a command: `output_target`/`output_file` (the path named), `write_new`
+- every output of a command (its path named through `journal/paths.py`): `write_new`
   (an export: a new file) and `replace_file` (the calendar, the chart: rewritten by design).
 
 Refusals are `BadInput` (one line, exit status 2).
@@ -238,22 +238,6 @@ def _still_mine(partial: Path, mine: os.stat_result) -> None:
 
 def _same(one: os.stat_result, other: os.stat_result) -> bool:
     return (one.st_dev, one.st_ino) == (other.st_dev, other.st_ino)
-
-
-def output_target(value: str) -> Path | None:
-    """The file an output option names; None for `-`, standard output (`output_file`)."""
-    return None if value == "-" else output_file(value)
-
-
-def output_file(value: str) -> Path:
-    """The file named to write, refused before anything is opened when it names no file
-    (``, `.`, `..`, `/`, `-`, a trailing `/` that `Path` would drop), has a NUL or is too long."""
-    from journal.core.validate import file_path
-
-    if value.rsplit("/", 1)[-1] in ("", ".", "..") or value == "-" or "\0" in value:
-        shown = value if len(value) <= 40 else value[:37] + "..."
-        raise BadInput("output_no_name", path=shown)
-    return Path(file_path(value)).expanduser()
 
 
 def write_new(target: Path, data: bytes) -> None:

@@ -105,7 +105,11 @@ def resolve_db_path(option: str | None) -> Path | str:
     chosen = option or os.environ.get("JOURNAL_DB") or load_config().raw.get("database")
     if chosen and is_url(chosen):
         return chosen
-    return Path(chosen).expanduser() if chosen else default_db_path()
+    if not chosen:
+        return default_db_path()
+    from journal.paths import user_path
+
+    return user_path(chosen)
 
 
 @cache

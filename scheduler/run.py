@@ -39,7 +39,8 @@ def calendar_keeper(section: dict[str, Any]) -> Keeper | None:
         return None
     from journal.core import clock
     from journal.core.timeparse import parse_duration
-    from journal.files import output_file, replace_file
+    from journal.files import replace_file
+    from journal.paths import output_file
     from journal.settings import reader
     from journal.text import ical
 

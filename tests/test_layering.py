@@ -175,6 +175,7 @@ ROWS = (
     ("journal.core", "core"),
     ("journal.storage", "storage"),
     ("journal.files", "files"),
+    ("journal.paths", "files"),
     ("journal.service", "door"),
     ("journal.safekeeping", "door"),
     ("journal.locations", "door"),

@@ -246,3 +246,18 @@ def test_a_calendar_path_that_names_no_file_is_refused_by_the_config_check(tmp_p
         _refused(done, "[calendar] path")
         assert "file name" in done.stderr
     assert not (tmp_path / "j.sqlite").exists()
+
+
+# -- a home folder this machine does not know (`~0`, found by the fuzz) ----------------------
+
+
+@pytest.mark.parametrize("kind", sorted(OUTPUTS))
+def test_an_unknown_users_home_is_refused_not_a_crash(env, tmp_path, kind):
+    before = sorted(p.name for p in tmp_path.iterdir())
+    _refused(_journal(*OUTPUTS[kind]("~nosuchuser0/" + _name(kind, "out")), env=env), "~nosuch")
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+def test_an_unknown_users_home_in_db_or_import_is_refused(env, tmp_path):
+    _refused(_journal("--db", "~nosuchuser0/j.sqlite", "list", env=env), "~nosuchuser0")
+    _refused(_journal("import", "~nosuchuser0/x.jsonl", env=env), "~nosuchuser0")
