@@ -244,6 +244,8 @@ def _record(type_: str, trade: str | None, at: str | None, sources=(), **fields:
 
 def _report(journal, type_: str, stored) -> tuple[dict[str, Any], list[str]]:
     """What `journal add` prints about the step it recorded: (JSON form, lines for people)."""
+    from datetime import timedelta
+
     from journal.core.trade import warnings
     from journal.text.messages import render
 
@@ -252,7 +254,9 @@ def _report(journal, type_: str, stored) -> tuple[dict[str, Any], list[str]]:
         return {"id": subject}, [subject]  # the new id alone: `T=$(journal add listed …)`
     state_trade, _events, deadlines = journal.trade(subject)
     now = _now()
-    notes = [{"code": key, "message": render(key)} for key in warnings(state_trade, type_)]
+    hold = state_trade.hold or {}
+    said = {"trade": subject, "buyer": hold.get("buyer") or "-", "until": hold.get("until")}
+    notes = [{"code": k, "message": render(k, **said)} for k in warnings(state_trade, type_)]
     notes += _double_sales(journal, stored)
     for note in notes:
         click.echo(f"journal: {note['message']}", err=True)
@@ -265,7 +269,19 @@ def _report(journal, type_: str, stored) -> tuple[dict[str, Any], list[str]]:
         "next_deadline": nxt and {"kind": nxt[0].kind, "due": nxt[0].due, "overdue": nxt[1]},
         "notices": [],
     }
-    lines = [_step_line(state_trade, type_, stored[0].seq, nxt, now)]
+    at = next((i for i, e in enumerate(stored) if e.type == type_), 0)
+    mine, ours = stored[at], [e.type for e in stored if e.stream == subject]
+    data["seq"] = mine.seq
+    first = [t for t in ours[:at] if t in steps.STEPS]
+    also = [t for t in ours[at + 1 :] if t in steps.STEPS and steps.STEPS[t].addable]
+    data["also"] = first + also
+    past = mine.occurred_at < now - timedelta(minutes=5)  # backfilled: it may have been done
+    line = _step_line(state_trade, [*first, type_, *also], mine.seq, nxt, now, past)
+    lines = [line]
+    for name in first:  # recorded first because it is certain (journal/core/decide.py)
+        notice = render("recorded_first", trade=subject, first=name, step=type_)
+        data["notices"].append({"code": "recorded_first", "message": notice})
+        lines.append(notice)
     for notice in _item_notices(journal, stored):  # the double-listing alarm, said at once
         data["notices"].append(notice)
         lines.append(notice["message"])
@@ -343,7 +359,7 @@ def _next_deadline(trade, deadlines, now):
     return (upcoming[0], False) if upcoming else None
 
 
-def _step_line(trade, type_: str, seq: int, nxt, now) -> str:
+def _step_line(trade, types: list[str], seq: int, nxt, now, past: bool = False) -> str:
     """`T1 #2 ワンピース: 購入申請 → 購入申請 11/24(火) 08:30（あと1日23時間）`."""
     from journal.text.display import remaining, short_when
     from journal.text.labels import label
@@ -353,14 +369,14 @@ def _step_line(trade, type_: str, seq: int, nxt, now) -> str:
     loc = _locale()
     lang = loc.language
     head = render("add_line", trade=trade.id, seq=seq, title=clean(trade.title))
-    step = label("step", type_, lang)
+    step = "・".join(label("step", t, lang) for t in types)
     if nxt is None:
         return render(
             "add_line_done", head=head, step=step, state=label("state", trade.state, lang)
         )
     deadline, late = nxt
     return render(
-        "add_line_overdue" if late else "add_line_next",
+        ("add_line_passed" if past else "add_line_overdue") if late else "add_line_next",
         head=head,
         step=step,
         kind=label("kind", deadline.kind, lang),
@@ -412,6 +428,7 @@ def _option(field):
         check.SHIP_DAYS: {"shell_complete": _complete_ship_days},
         check.KIND: {"type": click.Choice(steps.KINDS), "default": None},
         check.FLAG: {"is_flag": True},
+        check.THEN: {"is_flag": True},
         check.SWITCH: {"default": None},
         check.BANK: {"type": click.Choice(steps.BANKS)},
     }.get(field.check, {})

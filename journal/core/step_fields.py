@@ -38,6 +38,7 @@ class Check:
     LINE = "line"  # one line of text (a carrier, a tracking number)
     TEXT = "text"  # free text (a note, a reason)
     ID = "id"  # the id of a trade (`--id`): not part of the payload
+    THEN = "then"  # a flag that records a further step in the same command (`sold --paid`)
 
 
 @dataclass(frozen=True)
@@ -53,3 +54,18 @@ class Field:
     @property
     def option(self) -> str:
         return "--" + self.name.replace("_", "-")
+
+
+@dataclass(frozen=True)
+class Move:
+    """What a step does on one side: the states it may follow, the state it leads to (None:
+    the state stays), and the moment ("anchor") it marks. Deadline rules count from anchors
+    (`counted_from`), so one rule serves both the seller's and the buyer's view of a trade."""
+
+    after: frozenset[str]
+    to: str | None = None
+    anchor: str | None = None
+    ordered: bool = False  # keeps the state, yet may not be dated before the last step
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "after", frozenset(self.after))
