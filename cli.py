@@ -13,6 +13,7 @@ import click
 
 from journal.core import steps
 from journal.text.helptext import Group
+from journal.text.step_names import StepGroup
 from journal.text.i18n import for_click
 
 EXIT_OK, EXIT_REFUSED, EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_DAMAGED = 0, 1, 2, 3, 4
@@ -207,7 +208,7 @@ def cli() -> None:
 # --- journal add … ----------------------------------------------------------------------
 
 
-@cli.group()
+@cli.group(cls=StepGroup)
 def add() -> None:
     """Record a step of a trade (it happened now, or --at WHEN).
 

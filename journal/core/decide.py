@@ -105,7 +105,8 @@ def _first(step: Step, trade: Trade) -> list[Event]:
             break
     else:
         return []  # nothing leads there in one step: `apply` says why
-    if name == "paid" and step.type == "shipped" and trade.platform in _ESCROW:
+    sale = trade.role == "seller" and trade.platform in _ESCROW  # you paid: you would know
+    if name == "paid" and step.type == "shipped" and sale:
         return [_event(step, trade.id, name, {}, 0)]
     raise Refused("record_first", trade=trade.id, step=step.type, first=name)
 

@@ -69,3 +69,23 @@ class Move:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "after", frozenset(self.after))
+
+
+# Japanese words a seller uses for a step, besides the step's own Japanese name
+# (journal/text/labels.py): `journal add 入金 T1` is `journal add paid T1`.
+ALIASES = {
+    "入金": "paid",
+    "支払い済み": "paid",
+    "落札": "sold",
+    "売れた": "sold",
+    "発送済み": "shipped",
+    "発送通知": "shipped",
+    "受取評価": "received",
+    "出品取り消し": "delisted",
+    "取り置き終了": "hold-ended",
+    "検品": "defect",
+    "仕入れ": "bought",
+    "原価": "cost",
+    "振込申請": "withdrawal",
+    "値下げ": "offer",
+}

@@ -127,6 +127,7 @@ _CHECKS: dict[str, Any] = {
     Check.SHIP_DAYS: lambda v, _key: ship_days(v),
     Check.KIND: lambda v, _key: choice(v, "--kind", KINDS),
     Check.FLAG: lambda _v, _key: True,
+    Check.THEN: lambda _v, _key: True,  # not stored: it records a further step
     Check.SWITCH: lambda v, _key: v is True,
     Check.BANK: lambda v, _key: choice(v, "--bank", BANKS),
     Check.WHEN: lambda v, _key: v,  # read by the command line already
