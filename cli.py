@@ -13,8 +13,8 @@ import click
 
 from journal.core import steps
 from journal.text.helptext import Group
-from journal.text.step_names import StepGroup
 from journal.text.i18n import for_click
+from journal.text.step_names import StepGroup
 
 EXIT_OK, EXIT_REFUSED, EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_DAMAGED = 0, 1, 2, 3, 4
 PLATFORM_CHOICES = ("rakuma", "mercari", "yahoo-auction", "yahoo-flea")
