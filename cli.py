@@ -411,8 +411,7 @@ def _add_command(step) -> None:
             metavar="ID ID [ID…]",
             shell_complete=_complete_ids,
         )(decorated)
-    example = step.example or f"journal add {step.name} T1"
-    doc = f"{step.help}\n\n\b\nExample:\n  {example}"
+    doc = f"{step.help}\n\n\b\nExample:\n  {step.usage}"
     add.command(step.name, help=doc)(decorated)
 
 

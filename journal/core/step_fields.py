@@ -17,6 +17,8 @@ class Kind:
 KINDS = (Kind.NORMAL, Kind.DEDICATED, Kind.CONFIRMATION)
 # Where proceeds go (`withdrawal --bank`): 楽天銀行, PayPay (a charge or PayPay銀行), another.
 BANKS = ("rakuten", "paypay", "other")
+# What the examples of `journal add NAME --help` type for a field they need.
+SAMPLES = {"until": "+2d", "reason": "未入金", "note": "傷あり", "price": "2800", "cost": "800"}
 SHIP_DAYS = ("1-2", "2-3", "4-7", "3-7", "8-14")  # the apps' choices; any N-M (validate.py)
 
 

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from journal.core.step_fields import BANKS as BANKS
 from journal.core.step_fields import KINDS as KINDS  # named there, read here too
+from journal.core.step_fields import SAMPLES, Check, Field, Kind
 from journal.core.step_fields import SHIP_DAYS as SHIP_DAYS
-from journal.core.step_fields import Check, Field, Kind
 from journal.core.step_fields import Move as Move  # a step's move on one side
 
 if TYPE_CHECKING:
@@ -78,6 +78,16 @@ class Step:
         """The fields as `journal add NAME --help` lists their options."""
         by_name = {f.name: f for f in self.fields}
         return tuple(by_name[name] for name in self.options) if self.options else self.fields
+
+    @property
+    def usage(self) -> str:
+        """The example of `journal add NAME --help`: as printed, it runs (tests check)."""
+        if self.example:
+            return self.example
+        needed = [f for f in self.fields if f.required or f.name in self.needs[1:2]]
+        return f"journal add {self.name} T1" + "".join(
+            f" {f.option} {SAMPLES[f.name]}" for f in needed
+        )
 
     @property
     def payload_fields(self) -> tuple[Field, ...]:
