@@ -110,8 +110,21 @@ def test_japanese_step_names_in_help_and_completion(run, ok, journal_env) -> Non
 
 _SOLD = [("sold", "T1", "--at", "-2d")]
 _SHIPPED = [("sold", "T1", "--paid", "--at", "-2d"), ("shipped", "T1", "--at", "-1d")]
-_RAKUMA_REQUEST = [("listed", "--platform", "rakuma", "--title", "x", "--price", "900",
-                    "--request-required", "--at", "-3d"), ("request", "T1", "--at", "-2d")]  # fmt: skip
+_RAKUMA_REQUEST = [
+    (
+        "listed",
+        "--platform",
+        "rakuma",
+        "--title",
+        "x",
+        "--price",
+        "900",
+        "--request-required",
+        "--at",
+        "-3d",
+    ),  # fmt: skip
+    ("request", "T1", "--at", "-2d"),
+]
 # What T1 (or T4, T5) is before each example runs: a plain Mercari listing unless said here.
 _BEFORE: dict[str, list[tuple[str, ...]]] = {
     "request": _RAKUMA_REQUEST[:1],
