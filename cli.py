@@ -279,6 +279,11 @@ def _report(journal, type_: str, stored) -> tuple[dict[str, Any], list[str]]:
     past = mine.occurred_at < now - timedelta(minutes=5)  # backfilled: it may have been done
     line = _step_line(state_trade, [*first, type_, *also], mine.seq, nxt, now, past)
     lines = [line]
+    zone = _locale().zone
+    if mine.occurred_at.astimezone(zone).year != now.astimezone(zone).year:  # 12/30 in January
+        notice = render("recorded_in_year", trade=subject, when=mine.occurred_at)
+        data["notices"].append({"code": "recorded_in_year", "message": notice})
+        lines.append(notice)
     for name in first:  # recorded first because it is certain (journal/core/decide.py)
         notice = render("recorded_first", trade=subject, first=name, step=type_)
         data["notices"].append({"code": "recorded_first", "message": notice})

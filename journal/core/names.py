@@ -19,7 +19,8 @@ def nfkc(text: str | None) -> str:
 
 def _key(text: str) -> str:
     """The form a platform name is looked up by: no case, spaces or punctuation."""
-    return re.sub(r"[\s!_\-・.]", "", nfkc(text).casefold())
+    katakana = "".join(chr(ord(c) + 0x60) if "ぁ" <= c <= "ゖ" else c for c in nfkc(text))
+    return re.sub(r"[\s!_\-・.]", "", katakana.casefold())  # らくま is ラクマ
 
 
 # Every name a seller may call a platform by; JSON and the journal keep the English id.

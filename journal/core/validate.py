@@ -35,7 +35,8 @@ def platform(value: str) -> str:
 def yen(value: int | str, what: str = "price", allow_zero: bool = False) -> int:
     """A yen amount: a whole number, positive (or zero where free makes sense), bounded."""
     try:
-        amount = int(str(value).replace(",", "").replace("¥", "").replace("円", "").strip())
+        typed = nfkc(str(value))  # ３，３００円, ￥３，３００
+        amount = int(typed.replace(",", "").replace("¥", "").replace("円", "").strip())
     except ValueError:
         raise BadInput("bad_yen", what=what, value=_short(str(value))) from None
     low = 0 if allow_zero else 1
