@@ -370,12 +370,15 @@ def _step_line(trade, types: list[str], seq: int, nxt, now, past: bool = False) 
     from journal.text.display import remaining, short_when
     from journal.text.labels import label
     from journal.text.messages import render
+    from journal.text.step_names import step_name
     from journal.text.table import clean
 
     loc = _locale()
     lang = loc.language
     head = render("add_line", trade=trade.id, seq=seq, title=clean(trade.title))
-    step = "・".join(label("step", t, lang) for t in types)
+    step = "・".join(step_name(t, trade.platform, lang) for t in types)
+    if past and "sold" in types and trade.platform == "yahoo-auction":  # when the auction ended
+        step = render("step_won_at", step=step, at=short_when(trade.anchors["purchase"], now, loc))
     if nxt is None:
         return render(
             "add_line_done", head=head, step=step, state=label("state", trade.state, lang)
@@ -729,12 +732,27 @@ def undo(yes: bool, reason: str | None) -> None:
         if not sys.stdin.isatty():
             raise BadInput("undo_needs_yes", what=what)
         # the question goes to stderr: stdout holds only the answer (`--json` stays JSON)
-        if not click.confirm(render("undo_confirm", what=what), default=False, err=True):
+        if not _confirm(render("undo_confirm", what=what)):
             _emit({"voided": None}, render("undo_kept"))
             return
     stored = journal.void(target.seq, reason or "undo", now=_now())
     data = {"voided": target.seq, "seq": stored.seq, "trade": target.stream, "type": target.type}
     _emit(data, render("undone", what=what, new=stored.seq))
+
+
+def _confirm(question: str) -> bool:
+    """A yes/no question on the terminal: y/yes/はい or n/no/いいえ (empty: no)."""
+    from journal.core.names import yes_no
+    from journal.text.messages import render
+
+    def read(typed: str) -> bool:
+        answer = yes_no(typed)
+        if answer is None:
+            raise click.BadParameter(render("yes_no_again"))
+        return answer
+
+    prompt = f"{question} {render('yes_no_choices')}"
+    return click.prompt(prompt, default="", show_default=False, value_proc=read, err=True)
 
 
 @cli.command()

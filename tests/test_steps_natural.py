@@ -182,3 +182,66 @@ def test_a_sale_under_someone_elses_hold_warns(run, ok) -> None:
         ok("add", "hold", "T2", "--buyer", "ゆき", "--until", "+2d", "--at", "-1d")
         quiet = run("add", "sold", "T2", "--buyer", "ゆき")
         assert quiet.code == 0 and quiet.err == ""
+
+
+def test_yahoo_auction_sale_is_a_winning_bid_with_its_end_time(run, ok, monkeypatch) -> None:
+    monkeypatch.setenv("JOURNAL_LANG", "ja")
+    with freeze_time(NOW):
+        ok(*listed("yahoo-auction"))
+        line = ok("add", "sold", "T1", "--price", "7400", "--at", "昨日 21:00")
+        assert line.startswith("T1 #2 バッグ: 落札（オークション終了 12/4(金) 21:00） → 支払い期限")
+        ok(*listed("yahoo-auction", "--id", "T2"))
+        assert ok("add", "落札", "T2").startswith("T2 #4 バッグ: 落札 → 支払い期限")
+
+
+def _undo_on_a_terminal(tmp_path, answer: bytes) -> tuple[int, str, list]:
+    """`journal undo` in Japanese on a pseudo-terminal, answered with `answer`."""
+    import json
+    import os
+    import pty
+    import select
+    import signal
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    env = {**os.environ, "JOURNAL_DB": str(tmp_path / "j.sqlite"), "JOURNAL_LANG": "ja",
+           "JOURNAL_TZ": "Asia/Tokyo", "JOURNAL_CONFIG": str(tmp_path / "none.toml")}  # fmt: skip
+    base = [sys.executable, str(ROOT / "cli.py")]
+    for args in (listed("mercari"), ("add", "sold", "T1", "--buyer", "b")):
+        subprocess.run([*base, *args], env=env, check=True, capture_output=True)
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execve(sys.executable, [*base, "undo"], env)
+    out, sent = b"", False
+    while True:
+        if not select.select([fd], [], [], 20)[0]:  # no answer taken: stop, do not hang
+            os.kill(pid, signal.SIGKILL)
+            break
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        out += chunk
+        if not sent and "[はい/いいえ]".encode() in out:
+            os.write(fd, answer)
+            sent = True
+    _, status = os.waitpid(pid, 0)
+    log = subprocess.run([*base, "log", "T1", "--json"], env=env, capture_output=True, text=True)
+    return (
+        os.waitstatus_to_exitcode(status),
+        out.decode(),
+        [e["type"] for e in json.loads(log.stdout)],
+    )
+
+
+@pytest.mark.parametrize(
+    ("answer", "voided"), [("はい\n", True), ("いいえ\n", False), ("ｙ\n", True), ("\n", False)]
+)
+def test_undo_takes_hai_and_iie(tmp_path, answer, voided) -> None:
+    code, screen, log = _undo_on_a_terminal(tmp_path, answer.encode())
+    assert code == 0, screen
+    assert ("voided" in log) == voided

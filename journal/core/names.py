@@ -92,3 +92,12 @@ def resolve(text: str | None, stored: Iterable[str]) -> str:
     if len(found) == 1:
         return found[0]
     return trade_id(typed)
+
+
+_YES, _NO = {"y", "yes", "はい", "うん", "ok"}, {"", "n", "no", "いいえ", "いや", "ううん"}
+
+
+def yes_no(text: str | None) -> bool | None:
+    """An answer to a yes/no question as typed (`y`, `はい`, `ｎｏ`; empty: no), or None."""
+    typed = nfkc(text).casefold()
+    return True if typed in _YES else False if typed in _NO else None
