@@ -245,3 +245,13 @@ def test_undo_takes_hai_and_iie(tmp_path, answer, voided) -> None:
     code, screen, log = _undo_on_a_terminal(tmp_path, answer.encode())
     assert code == 0, screen
     assert ("voided" in log) == voided
+
+
+def test_a_hold_and_an_offer_without_a_buyer_show_and_a_sale_on_it_does_not_guess(run, ok):
+    with freeze_time(NOW):
+        ok(*listed("rakuma"))
+        ok("add", "hold", "T1", "--until", "+2d")
+        ok("add", "offer", "T1", "--price", "800")
+        assert "hold" in ok("show", "T1")
+        sale = run("add", "sold", "T1")
+        assert sale.code == 0 and sale.err == ""  # whose hold it was is not known

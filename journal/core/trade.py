@@ -202,7 +202,7 @@ def held_for_another(trade: Trade) -> bool:
     hold, end = trade.hold, trade.anchors.get("hold_end")
     if not hold or end is None or end != trade.last_step_at or hold["until"] <= end:
         return False
-    return hold["buyer"] is None or hold["buyer"] != trade.buyer
+    return hold["buyer"] is not None and hold["buyer"] != trade.buyer  # unnamed: cannot tell
 
 
 def _count(trade: Trade, event: Event) -> None:
