@@ -255,3 +255,20 @@ def test_a_hold_and_an_offer_without_a_buyer_show_and_a_sale_on_it_does_not_gues
         assert "hold" in ok("show", "T1")
         sale = run("add", "sold", "T1")
         assert sale.code == 0 and sale.err == ""  # whose hold it was is not known
+
+
+def _examples(text: str) -> list[str]:
+    lines = [line.strip() for line in text.splitlines()]
+    start = lines.index("Example:") + 1
+    return [line for line in lines[start:] if line.startswith("journal ")]
+
+
+def test_the_examples_of_journal_help_and_add_help_run_as_printed(run, ok) -> None:
+    with freeze_time(NOW):
+        for example in _examples(ok("--help")):  # listed with a request, the request, upcoming
+            assert run(*shlex.split(example)[1:]).code == 0, example
+        for trade in ("T2", "T3"):
+            ok(*listed("mercari", "--id", trade))
+        ok("add", "sold", "T3", "--paid", "--at", "-2d")
+        for example in _examples(ok("add", "--help")):
+            assert run(*shlex.split(example)[1:]).code == 0, example
