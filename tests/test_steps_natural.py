@@ -272,3 +272,13 @@ def test_the_examples_of_journal_help_and_add_help_run_as_printed(run, ok) -> No
         ok("add", "sold", "T3", "--paid", "--at", "-2d")
         for example in _examples(ok("add", "--help")):
             assert run(*shlex.split(example)[1:]).code == 0, example
+
+
+def test_paid_again_after_a_sale_paid_at_once_says_it_is_paid(run, ok, monkeypatch) -> None:
+    monkeypatch.setenv("JOURNAL_LANG", "ja")
+    with freeze_time(NOW):
+        ok(*listed("yahoo-flea"))
+        ok("add", "sold", "T1", "--at", "-1d")
+        again = run("add", "paid", "T1")
+        assert again.code == 1 and "支払い済みとして記録されています" in again.err
+        assert types(run) == ["listed", "sold", "paid"]

@@ -99,6 +99,8 @@ def _first(step: Step, trade: Trade) -> list[Event]:
     move = STEPS[step.type].move(trade.role) if step.type in STEPS else None
     if move is None or trade.finished or trade.state in move.after:
         return []
+    if step.type == "paid" and "payment" in trade.anchors:  # e.g. paid at once with the sale
+        raise Refused("already_paid", trade=trade.id, at=trade.anchors["payment"])
     for name in _PATH:
         before = STEPS[name].move(trade.role)
         if before and trade.state in before.after and before.to in move.after:
