@@ -14,6 +14,7 @@ import click
 from journal.core import steps
 from journal.text.helptext import Group
 from journal.text.i18n import for_click
+from journal.text.step_names import StepGroup
 
 EXIT_OK, EXIT_REFUSED, EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_DAMAGED = 0, 1, 2, 3, 4
 PLATFORM_CHOICES = ("rakuma", "mercari", "yahoo-auction", "yahoo-flea")
@@ -219,7 +220,7 @@ def cli() -> None:
 # --- journal add … ----------------------------------------------------------------------
 
 
-@cli.group()
+@cli.group(cls=StepGroup)
 def add() -> None:
     """Record a step of a trade (it happened now, or --at WHEN).
 
@@ -256,6 +257,8 @@ def _record(type_: str, trade: str | None, at: str | None, sources=(), **fields:
 
 def _report(journal, type_: str, stored) -> tuple[dict[str, Any], list[str]]:
     """What `journal add` prints about the step it recorded: (JSON form, lines for people)."""
+    from datetime import timedelta
+
     from journal.core.trade import warnings
     from journal.text.messages import render
 
@@ -264,7 +267,9 @@ def _report(journal, type_: str, stored) -> tuple[dict[str, Any], list[str]]:
         return {"id": subject}, [subject]  # the new id alone: `T=$(journal add listed …)`
     state_trade, _events, deadlines = journal.trade(subject)
     now = _now()
-    notes = [{"code": key, "message": render(key)} for key in warnings(state_trade, type_)]
+    hold = state_trade.hold or {}
+    said = {"trade": subject, "buyer": hold.get("buyer") or "-", "until": hold.get("until")}
+    notes = [{"code": k, "message": render(k, **said)} for k in warnings(state_trade, type_)]
     notes += _double_sales(journal, stored)
     for note in notes:
         click.echo(f"journal: {note['message']}", err=True)
@@ -277,7 +282,24 @@ def _report(journal, type_: str, stored) -> tuple[dict[str, Any], list[str]]:
         "next_deadline": nxt and {"kind": nxt[0].kind, "due": nxt[0].due, "overdue": nxt[1]},
         "notices": [],
     }
-    lines = [_step_line(state_trade, type_, stored[0].seq, nxt, now)]
+    at = next((i for i, e in enumerate(stored) if e.type == type_), 0)
+    mine, ours = stored[at], [e.type for e in stored if e.stream == subject]
+    data["seq"] = mine.seq
+    first = [t for t in ours[:at] if t in steps.STEPS]
+    also = [t for t in ours[at + 1 :] if t in steps.STEPS and steps.STEPS[t].addable]
+    data["also"] = first + also
+    past = mine.occurred_at < now - timedelta(minutes=5)  # backfilled: it may have been done
+    line = _step_line(state_trade, [*first, type_, *also], mine.seq, nxt, now, past)
+    lines = [line]
+    zone = _locale().zone
+    if mine.occurred_at.astimezone(zone).year != now.astimezone(zone).year:  # 12/30 in January
+        notice = render("recorded_in_year", trade=subject, when=mine.occurred_at)
+        data["notices"].append({"code": "recorded_in_year", "message": notice})
+        lines.append(notice)
+    for name in first:  # recorded first because it is certain (journal/core/decide.py)
+        notice = render("recorded_first", trade=subject, first=name, step=type_)
+        data["notices"].append({"code": "recorded_first", "message": notice})
+        lines.append(notice)
     for notice in _item_notices(journal, stored):  # the double-listing alarm, said at once
         data["notices"].append(notice)
         lines.append(notice["message"])
@@ -367,24 +389,27 @@ def _next_deadline(trade, deadlines, now):
     return (upcoming[0], False) if upcoming else None
 
 
-def _step_line(trade, type_: str, seq: int, nxt, now) -> str:
+def _step_line(trade, types: list[str], seq: int, nxt, now, past: bool = False) -> str:
     """`T1 #2 ワンピース: 購入申請 → 購入申請 11/24(火) 08:30（あと1日23時間）`."""
     from journal.text.display import remaining, short_when
     from journal.text.labels import label
     from journal.text.messages import render
+    from journal.text.step_names import step_name
     from journal.text.table import clean
 
     loc = _locale()
     lang = loc.language
     head = render("add_line", trade=trade.id, seq=seq, title=clean(trade.title))
-    step = label("step", type_, lang)
+    step = "・".join(step_name(t, trade.platform, lang) for t in types)
+    if past and "sold" in types and trade.platform == "yahoo-auction":  # when the auction ended
+        step = render("step_won_at", step=step, at=short_when(trade.anchors["purchase"], now, loc))
     if nxt is None:
         return render(
             "add_line_done", head=head, step=step, state=label("state", trade.state, lang)
         )
     deadline, late = nxt
     return render(
-        "add_line_overdue" if late else "add_line_next",
+        ("add_line_passed" if past else "add_line_overdue") if late else "add_line_next",
         head=head,
         step=step,
         kind=label("kind", deadline.kind, lang),
@@ -418,8 +443,7 @@ def _add_command(step) -> None:
             metavar="ID ID [ID…]",
             shell_complete=_complete_ids,
         )(decorated)
-    example = step.example or f"journal add {step.name} T1"
-    doc = f"{step.help}\n\n\b\nExample:\n  {example}"
+    doc = f"{step.help}\n\n\b\nExample:\n  {step.usage}"
     add.command(step.name, help=doc)(decorated)
 
 
@@ -436,6 +460,7 @@ def _option(field):
         check.SHIP_DAYS: {"shell_complete": _complete_ship_days},
         check.KIND: {"type": click.Choice(steps.KINDS), "default": None},
         check.FLAG: {"is_flag": True},
+        check.THEN: {"is_flag": True},
         check.SWITCH: {"default": None},
         check.BANK: {"type": click.Choice(steps.BANKS)},
     }.get(field.check, {})
@@ -735,12 +760,27 @@ def undo(yes: bool, reason: str | None) -> None:
         if not sys.stdin.isatty():
             raise BadInput("undo_needs_yes", what=what)
         # the question goes to stderr: stdout holds only the answer (`--json` stays JSON)
-        if not click.confirm(render("undo_confirm", what=what), default=False, err=True):
+        if not _confirm(render("undo_confirm", what=what)):
             _emit({"voided": None}, render("undo_kept"))
             return
     stored = journal.void(target.seq, reason or "undo", now=_now())
     data = {"voided": target.seq, "seq": stored.seq, "trade": target.stream, "type": target.type}
     _emit(data, render("undone", what=what, new=stored.seq))
+
+
+def _confirm(question: str) -> bool:
+    """A yes/no question on the terminal: y/yes/はい or n/no/いいえ (empty: no)."""
+    from journal.core.names import yes_no
+    from journal.text.messages import render
+
+    def read(typed: str) -> bool:
+        answer = yes_no(typed)
+        if answer is None:
+            raise click.BadParameter(render("yes_no_again"))
+        return answer
+
+    prompt = f"{question} {render('yes_no_choices')}"
+    return click.prompt(prompt, default="", show_default=False, value_proc=read, err=True)
 
 
 @cli.command()

@@ -99,7 +99,9 @@ def _after_completion(add: Add) -> None:
     add("shipped", t6, 120)
     add("received", t6, 60)
     add("rated", t6, 50)
-    t7 = add("bought", hours_ago=80, platform="mercari", title="カーディガン", price=1200)
+    t7 = add(
+        "bought", hours_ago=80, platform="mercari", title="カーディガン", price=1200, unpaid=True
+    )
     add("paid", t7, 79)
     add("shipped", t7, 40)
     add("received", t7, 2)

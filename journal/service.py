@@ -17,7 +17,7 @@ from journal.core.deadlines import Deadline
 from journal.core.decide import Step, decide, decide_void, needs_new_id, streams_of
 from journal.core.errors import BadInput
 from journal.core.events import Event
-from journal.core.payloads import build_payload
+from journal.core.payloads import build_payload, then_flags
 from journal.core.rules import RuleBook, rulebook_from_config
 from journal.core.trade import Trade, fold
 from journal.settings import load_config
@@ -121,6 +121,7 @@ class Journal:
             at=at,
             command_id=uuid.uuid4().hex,
             sources=tuple(validate.trade_id(s) for s in sources),
+            flags=then_flags(type_, fields),
         )
         return self._write(lambda conn: self._decide(conn, step, now), now)
 

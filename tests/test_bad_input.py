@@ -60,7 +60,7 @@ CASES = [
     ),
     ("approve-without-request", ["add", "approved", "T4"], REFUSED, "cannot record approved", {}),
     ("rate-before-receipt", ["add", "rated", "T2"], REFUSED, "cannot record rated", {}),
-    ("pay-twice", ["add", "paid", "T2"], REFUSED, "cannot record paid", {}),
+    ("pay-twice", ["add", "paid", "T2"], REFUSED, "is paid already", {}),
     ("step-after-cancel", ["add", "shipped", "T3"], REFUSED, "only messages and notes", {}),
     ("end-missing-hold", ["add", "hold-ended", "T4"], REFUSED, "no hold to end", {}),
     ("answer-missing-offer", ["add", "offer-accepted", "T4"], REFUSED, "no open price offer", {}),

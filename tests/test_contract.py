@@ -221,7 +221,7 @@ def test_log_and_void(run, ok, listed):
         (["add", "sold", "{t}", "--buyer", "x", "--at", "-2h"], 1),
         (["add", "sold", "NOPE", "--buyer", "x"], 2),
         (["add", "sold", "{t}", "--buyer", ""], 2),
-        (["add", "sold", "{t}"], 2),
+        (["add", "offer", "{t}"], 2),  # no --price (a --buyer may be left out)
         (["add", "sold", "{t}", "--buyer", "x", "--at", "+1d"], 2),
         (["add", "sold", "{t}", "--buyer", "x", "--at", "someday"], 2),
         (["add", "price", "{t}"], 2),

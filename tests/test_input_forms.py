@@ -90,7 +90,9 @@ def test_times_of_day_are_wall_times_in_the_users_zone():
 
 def test_a_month_and_day_means_this_year_in_the_users_zone():
     new_year = datetime(2026, 12, 31, 16, 0, tzinfo=UTC)  # 2027-01-01 01:00 in Tokyo
-    assert parse_when("12/31", now=new_year, tz=TOKYO) == tokyo(2027, 12, 31, 0, 0)
+    assert parse_when("11/30", now=new_year, tz=TOKYO) == tokyo(2027, 11, 30, 0, 0)
+    # December typed in January: last December (a step being backfilled)
+    assert parse_when("12/31", now=new_year, tz=TOKYO) == tokyo(2026, 12, 31, 0, 0)
     assert parse_when("1/1 0:30", now=new_year, tz=TOKYO) == tokyo(2027, 1, 1, 0, 30)
 
 
@@ -256,7 +258,8 @@ def test_listed_takes_any_platform_name_and_stores_the_english_id(ok, typed, pla
 
 def test_bought_and_rules_take_platform_names(ok):
     with freeze_time(NOW):
-        ok("add", "bought", "--platform", "ラクマ", "--title", "ワンピース", "--price", "1800")
+        ok("add", "bought", "--platform", "ラクマ", "--title", "ワンピース", "--price", "1800",
+           "--unpaid")  # fmt: skip
         assert last_event(ok, "T1")["platform"] == "rakuma"
         assert "[mercari]" in ok("rules", "メルカリ")
 

@@ -29,7 +29,8 @@ def sell(ok, platform="mercari", price=2500, shipping=None, cost=None, final=Non
     if final is not None:
         sold += ["--price", str(final)]
     ok("add", *sold)
-    ok("add", "paid", trade, "--at", "-4d")
+    if platform != "yahoo-flea":  # paid on purchase there: sold is paid at once
+        ok("add", "paid", trade, "--at", "-4d")
     return trade
 
 

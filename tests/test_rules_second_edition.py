@@ -32,6 +32,9 @@ def listed(ok, platform: str, at: str, *extra: str) -> str:
 
 def sold_paid(ok, platform: str, sold: str, paid: str | None, *extra: str) -> str:
     t = listed(ok, platform, "2000-01-02T00:00", *extra)
+    if platform == "yahoo-flea" and paid:  # paid on purchase there: sold is paid at once
+        ok("add", "sold", t, "--buyer", "b", "--at", paid)
+        return t
     ok("add", "sold", t, "--buyer", "b", "--at", sold)
     if paid:
         ok("add", "paid", t, "--at", paid)
@@ -183,7 +186,7 @@ def test_d3_yahoo_flea_proceeds_five_months(ok, run, sold, expected):
 
 def bought(ok, platform: str, *extra: str) -> str:
     args = ["--platform", platform, "--title", "t", "--price", "1", "--at", "2026-12-01T10:00"]
-    return ok("add", "bought", *args, *extra)
+    return ok("add", "bought", *args, "--unpaid", *extra)  # paid 5 minutes later
 
 
 def test_d4_rakuma_inspect_after_arrival_not_before(ok, run):
@@ -444,7 +447,8 @@ def test_d12_mercari_auto_complete_stays_official_with_a_note(ok, run):
 def test_d13_bought_with_ship_days(ok, run, platform, ship_days, expected):
     with freeze_time(LATER):
         args = ["--platform", platform, "--title", "t", "--price", "1"]
-        t = ok("add", "bought", *args, "--ship-days", ship_days, "--at", "2026-12-05T09:00")
+        t = ok("add", "bought", *args, "--ship-days", ship_days, "--at", "2026-12-05T09:00",
+               "--unpaid")  # fmt: skip
         assert run("show", t, "--json").json()["ship_days"] == ship_days
         ok("add", "paid", t, "--at", "2026-12-05T10:05")
         assert due(run, t, "ship") == expected

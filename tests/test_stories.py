@@ -358,6 +358,7 @@ def test_story_6_buyer_side_inspect_before_rating(ok, run, platform, inspect_by)
             "1200",
             "--at",
             "2026-11-20T10:00",
+            "--unpaid",
         )
         assert run("show", t, "--json").json()["role"] == "buyer"
         assert run("add", "shipped", t).code == 1  # not paid yet

@@ -254,7 +254,7 @@ def test_the_delist_alarm_names_the_app_and_where_it_sold(ok, run, monkeypatch) 
             f"メルカリの {second} を今すぐ取り下げてください（Yahoo!フリマの {first} で売れました）"
             in out
         )
-        notice = run("add", "paid", first, "--json").json()
+        notice = run("add", "shipped", first, "--json").json()  # Yahoo!フリマ: paid at once
         assert notice["warnings"] == [] and notice["notices"] == []  # said once, at the sale
     monkeypatch.setenv("JOURNAL_LANG", "en")
     with freeze_time(NOW):

@@ -13,12 +13,17 @@ from typing import Any
 from journal.core.errors import BadInput, Refused
 from journal.core.events import CREATION_TYPES, VOID_TYPE, Event
 from journal.core.rules import NO_PURCHASE_REQUESTS
-from journal.core.steps import BUNDLED_TYPE, Kind
+from journal.core.steps import BUNDLED_TYPE, STEPS, Kind
 from journal.core.trade import Trade, apply, fold, new_trade
 from journal.core.validate import MAX_PRICE
 
 # How far in the future an `--at` may be (clock skew between devices), not more.
 FUTURE_SLACK = timedelta(minutes=5)
+# The steps a refusal may name as the one to record first, on the way a trade goes.
+_PATH = ("approved", "paid", "shipped", "received")
+# Where the app holds the buyer's money until receipt: an item is shipped only once paid,
+# so a `shipped` on an unpaid sale records `paid` with it (and says so).
+_ESCROW = frozenset({"mercari", "rakuma", "yahoo-flea"})
 
 
 @dataclass(frozen=True)
@@ -31,6 +36,7 @@ class Step:
     at: datetime
     command_id: str
     sources: tuple[str, ...] = field(default_factory=tuple)
+    flags: frozenset[str] = frozenset()  # the step's `then` flags given (`sold --paid`)
 
 
 def needs_new_id(step: Step) -> bool:
@@ -62,14 +68,49 @@ def decide(
         _check_until(created, step)
         if created.request_required and created.platform in NO_PURCHASE_REQUESTS:
             raise BadInput("no_purchase_requests", platform=created.platform)
-        return [event]
+        return [event, *_then(step, created, 1)]
     trade = _existing(trades, step.trade)
-    event = _event(step, trade.id, step.type, step.payload, 0)
     if step.type == "request" and trade.platform in NO_PURCHASE_REQUESTS:
         # Checked here, not in `apply`: an older journal that recorded one still replays.
         raise Refused("platform_no_requests", trade=trade.id, platform=trade.platform)
-    apply(trade.copy(), event)
-    return [event]
+    trial, events = trade.copy(), _first(step, trade)
+    for event in events:
+        apply(trial, event)
+    event = _event(step, trade.id, step.type, step.payload, len(events))
+    apply(trial, event)
+    return [*events, event, *_then(step, trial, len(events) + 1)]
+
+
+def _then(step: Step, trade: Trade, index: int) -> list[Event]:
+    """The steps this one brings in the same command (journal/core/steps.py, `then`): a
+    Yahoo!フリマ sale is paid at once, `sold --paid`, a purchase unless `--unpaid`."""
+    follow = STEPS[step.type].then
+    events = []
+    for offset, name in enumerate(follow(trade, step.flags) if follow else ()):
+        events.append(_event(step, trade.id, name, {}, index + offset))
+        apply(trade, events[-1])
+    return events
+
+
+def _first(step: Step, trade: Trade) -> list[Event]:
+    """Nothing when the step may follow the trade's state. Else the step that must come
+    first: recorded with it where it is certain (a sale shipped on an app that holds the
+    money was paid), or named in the refusal (`先に journal add paid T13 を記録してください`)."""
+    move = STEPS[step.type].move(trade.role) if step.type in STEPS else None
+    if move is None or trade.finished or trade.state in move.after:
+        return []
+    if step.type == "paid" and "payment" in trade.anchors:  # e.g. paid at once with the sale
+        raise Refused("already_paid", trade=trade.id, at=trade.anchors["payment"])
+    for name in _PATH:
+        before = STEPS[name].move(trade.role)
+        if before and trade.state in before.after and before.to in move.after:
+            break
+    else:
+        return []  # nothing leads there in one step: `apply` says why
+    sale = trade.role == "seller" and trade.platform in _ESCROW  # you paid: you would know
+    if name == "paid" and step.type == "shipped" and sale:
+        return [_event(step, trade.id, name, {}, 0)]
+    raise Refused("record_first", trade=trade.id, step=step.type, first=name)
 
 
 def _bundle(step: Step, trades: Mapping[str, Trade | None], new_id: str | None) -> list[Event]:

@@ -19,7 +19,8 @@ def nfkc(text: str | None) -> str:
 
 def _key(text: str) -> str:
     """The form a platform name is looked up by: no case, spaces or punctuation."""
-    return re.sub(r"[\s!_\-・.]", "", nfkc(text).casefold())
+    katakana = "".join(chr(ord(c) + 0x60) if "ぁ" <= c <= "ゖ" else c for c in nfkc(text))
+    return re.sub(r"[\s!_\-・.]", "", katakana.casefold())  # らくま is ラクマ
 
 
 # Every name a seller may call a platform by; JSON and the journal keep the English id.
@@ -91,3 +92,12 @@ def resolve(text: str | None, stored: Iterable[str]) -> str:
     if len(found) == 1:
         return found[0]
     return trade_id(typed)
+
+
+_YES, _NO = {"y", "yes", "はい", "うん", "ok"}, {"", "n", "no", "いいえ", "いや", "ううん"}
+
+
+def yes_no(text: str | None) -> bool | None:
+    """An answer to a yes/no question as typed (`y`, `はい`, `ｎｏ`; empty: no), or None."""
+    typed = nfkc(text).casefold()
+    return True if typed in _YES else False if typed in _NO else None

@@ -30,6 +30,14 @@ def build_payload(type_: str, fields: dict[str, Any]) -> dict[str, Any]:
     return payload
 
 
+def then_flags(type_: str, fields: dict[str, Any]) -> frozenset[str]:
+    """The flags given that record a further step in the same command (`sold --paid`);
+    they are not part of the payload."""
+    step = STEPS.get(type_)
+    names = {f.name for f in step.fields if f.check == Check.THEN} if step else set()
+    return frozenset(name for name in names if fields.get(name) is True)
+
+
 def _given(step: Step, f: dict[str, Any]) -> list:
     """The step's fields that go into its payload: those typed, and those it requires."""
     return [field for field in step.payload_fields if field.name in f or field.required]

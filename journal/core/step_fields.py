@@ -17,6 +17,8 @@ class Kind:
 KINDS = (Kind.NORMAL, Kind.DEDICATED, Kind.CONFIRMATION)
 # Where proceeds go (`withdrawal --bank`): 楽天銀行, PayPay (a charge or PayPay銀行), another.
 BANKS = ("rakuten", "paypay", "other")
+# What the examples of `journal add NAME --help` type for a field they need.
+SAMPLES = {"until": "+2d", "reason": "未入金", "note": "傷あり", "price": "2800", "cost": "800"}
 SHIP_DAYS = ("1-2", "2-3", "4-7", "3-7", "8-14")  # the apps' choices; any N-M (validate.py)
 
 
@@ -38,6 +40,7 @@ class Check:
     LINE = "line"  # one line of text (a carrier, a tracking number)
     TEXT = "text"  # free text (a note, a reason)
     ID = "id"  # the id of a trade (`--id`): not part of the payload
+    THEN = "then"  # a flag that records a further step in the same command (`sold --paid`)
 
 
 @dataclass(frozen=True)
@@ -53,3 +56,38 @@ class Field:
     @property
     def option(self) -> str:
         return "--" + self.name.replace("_", "-")
+
+
+@dataclass(frozen=True)
+class Move:
+    """What a step does on one side: the states it may follow, the state it leads to (None:
+    the state stays), and the moment ("anchor") it marks. Deadline rules count from anchors
+    (`counted_from`), so one rule serves both the seller's and the buyer's view of a trade."""
+
+    after: frozenset[str]
+    to: str | None = None
+    anchor: str | None = None
+    ordered: bool = False  # keeps the state, yet may not be dated before the last step
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "after", frozenset(self.after))
+
+
+# Japanese words a seller uses for a step, besides the step's own Japanese name
+# (journal/text/labels.py): `journal add 入金 T1` is `journal add paid T1`.
+ALIASES = {
+    "入金": "paid",
+    "支払い済み": "paid",
+    "落札": "sold",
+    "売れた": "sold",
+    "発送済み": "shipped",
+    "発送通知": "shipped",
+    "受取評価": "received",
+    "出品取り消し": "delisted",
+    "取り置き終了": "hold-ended",
+    "検品": "defect",
+    "仕入れ": "bought",
+    "原価": "cost",
+    "振込申請": "withdrawal",
+    "値下げ": "offer",
+}

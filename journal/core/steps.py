@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING, Any
 
 from journal.core.step_fields import BANKS as BANKS
 from journal.core.step_fields import KINDS as KINDS  # named there, read here too
+from journal.core.step_fields import SAMPLES, Check, Field, Kind
 from journal.core.step_fields import SHIP_DAYS as SHIP_DAYS
-from journal.core.step_fields import Check, Field, Kind
+from journal.core.step_fields import Move as Move  # a step's move on one side
 
 if TYPE_CHECKING:
     from journal.core.events import Event
@@ -45,21 +46,6 @@ SIDES = ("seller", "buyer")
 
 
 @dataclass(frozen=True)
-class Move:
-    """What a step does on one side: the states it may follow, the state it leads to (None:
-    the state stays), and the moment ("anchor") it marks. Deadline rules count from anchors
-    (`counted_from`), so one rule serves both the seller's and the buyer's view of a trade."""
-
-    after: frozenset[str]
-    to: str | None = None
-    anchor: str | None = None
-    ordered: bool = False  # keeps the state, yet may not be dated before the last step
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "after", frozenset(self.after))
-
-
-@dataclass(frozen=True)
 class Step:
     """One step type. `guard(trade, event)` returns the key of a refusal or None;
     `evolve(trade, event)` changes what the move, `copies` and `clears` do not."""
@@ -82,6 +68,7 @@ class Step:
     check_payload: Any = None  # Callable[[dict], str | None]: a refusal key (bad input)
     stored: tuple[tuple[str, ...], tuple[str, ...]] | None = None  # (required, optional)
     options: tuple[str, ...] = ()  # the order of the options, if not that of the fields
+    then: Any = None  # Callable[[Trade, flags], tuple[str, ...]]: steps it brings at once
 
     def move(self, side: str) -> Move | None:
         return self.seller if side == "seller" else self.buyer
@@ -93,8 +80,18 @@ class Step:
         return tuple(by_name[name] for name in self.options) if self.options else self.fields
 
     @property
+    def usage(self) -> str:
+        """The example of `journal add NAME --help`: as printed, it runs (tests check)."""
+        if self.example:
+            return self.example
+        needed = [f for f in self.fields if f.required or f.name in self.needs[1:2]]
+        return f"journal add {self.name} T1" + "".join(
+            f" {f.option} {SAMPLES[f.name]}" for f in needed
+        )
+
+    @property
     def payload_fields(self) -> tuple[Field, ...]:
-        return tuple(f for f in self.fields if f.check != Check.ID)
+        return tuple(f for f in self.fields if f.check not in (Check.ID, Check.THEN))
 
     @property
     def stored_fields(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -147,12 +144,12 @@ def _cancelled(trade: "Trade", event: "Event") -> None:
 
 def _hold(trade: "Trade", event: "Event") -> None:
     p = event.payload
-    trade.hold = {"buyer": p["buyer"], "until": as_time(p["until"]), "active": True}
+    trade.hold = {"buyer": p.get("buyer"), "until": as_time(p["until"]), "active": True}
 
 
 def _offer(trade: "Trade", event: "Event") -> None:
     p = event.payload
-    trade.offer = {"buyer": p["buyer"], "price": p["price"], "at": event.occurred_at}
+    trade.offer = {"buyer": p.get("buyer"), "price": p["price"], "at": event.occurred_at}
 
 
 def _offer_accepted(trade: "Trade", event: "Event") -> None:
@@ -198,6 +195,18 @@ def _withdrawn(trade: "Trade", event: "Event") -> None:
         trade.mark("withdrawal", event.occurred_at)
 
 
+# --- then: the steps a step brings in the same command (paid at once) ------------------
+
+
+def _sold_then(trade: "Trade", flags: frozenset[str]) -> tuple[str, ...]:
+    """Yahoo!フリマ has no 支払い待ち: its buyer pays on purchase; elsewhere `--paid`."""
+    return ("paid",) if trade.platform == "yahoo-flea" or "paid" in flags else ()
+
+
+def _bought_then(trade: "Trade", flags: frozenset[str]) -> tuple[str, ...]:
+    return () if "unpaid" in flags else ("paid",)  # you pay when you buy, unless told
+
+
 def hold_active(trade: "Trade") -> bool:
     return bool(trade.hold and trade.hold["active"])
 
@@ -227,7 +236,8 @@ WITHDRAWN = "proceeds-withdrawn"
 _PLATFORM = Field("platform", Check.PLATFORM, required=True)
 _TITLE = Field("title", Check.TITLE, required=True)
 _PRICE = Field("price", Check.YEN, required=True, metavar="YEN")
-_BUYER = Field("buyer", Check.NAME, required=True, metavar="NAME")
+_BUYER = Field("buyer", Check.NAME, metavar="NAME", help="The buyer's nickname, if at hand.")
+_FOR_BUYER = Field("buyer", Check.NAME, required=True, metavar="NAME")
 _NOTE = Field("note", Check.TEXT, required=True, metavar="TEXT")
 _LISTED_FIELDS = (  # in the order they are checked
     _PLATFORM, _TITLE, _PRICE,
@@ -270,15 +280,17 @@ CATALOGUE: tuple[Step, ...] = (
                  Field("ship_days", Check.SHIP_DAYS, metavar="N-M",
                        help="The seller's 発送日の目安 / 発送までの日数 on the listing."),
                  Field("shipping", Check.YEN_OR_ZERO, metavar="YEN",
-                       help="The shipping you paid.")),
-         buyer=Move((), S.AWAITING_PAYMENT, "purchase"), creates=True),
+                       help="The shipping you paid."),
+                 Field("unpaid", Check.THEN, help="Not paid yet (default: paid at once).")),
+         buyer=Move((), S.AWAITING_PAYMENT, "purchase"), creates=True, then=_bought_then),
     Step("request", "A buyer sent a purchase request (購入申請).", fields=(_BUYER,),
          seller=Move({S.LISTED}, S.REQUESTED, "request"), copies=("buyer", "price"),
          guard=_needs_request_option, evolve=end_hold),
     Step("sold", "The item sold without a request (購入).",
          fields=(_BUYER, Field("price", Check.YEN, metavar="YEN",
-                               help="The final price (an auction's winning bid).")),
-         seller=Move({S.LISTED}, S.AWAITING_PAYMENT, "purchase"),
+                               help="The final price (an auction's winning bid)."),
+                 Field("paid", Check.THEN, help="Paid at once (card, PayPay): records paid.")),
+         seller=Move({S.LISTED}, S.AWAITING_PAYMENT, "purchase"), then=_sold_then,
          copies=("buyer", "price"),  # the final price (an auction's winning bid)
          guard=_not_with_request_option, evolve=end_hold),
     Step("approved", "You approved the purchase request (承認); the buyer must now pay.",
@@ -346,7 +358,7 @@ CATALOGUE: tuple[Step, ...] = (
          needs=("price_needs_change", "price", "title")),
     Step("bundle", "Bundle listings into one dedicated set listing for one buyer (おまとめ).",
          "journal add bundle T4 T5 --price 4500 --buyer はな --until +2d",
-         fields=(_PRICE, _BUYER,
+         fields=(_PRICE, _FOR_BUYER,
                  Field("until", Check.WHEN, metavar="WHEN",
                        help="How long the set waits for its buyer (default 3 days)."),
                  Field("id", Check.ID, metavar="NEWID")),

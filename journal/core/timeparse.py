@@ -62,10 +62,35 @@ _SLASHED = re.compile(
 )
 
 
+_DAYS_AGO_AT = re.compile(rf"^(\d{{1,3}})日前\s*{_CLOCK}$", re.ASCII)  # 2日前 18:00
+_WEEKDAY = re.compile(rf"^([月火水木金土日])曜日?\s*(?:{_CLOCK})?$", re.ASCII)  # 金曜 18:00
+_MINUSES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2212", "-"))
+_REWRITES = (  # the other ways of saying the forms below, after NFKC
+    (re.compile(r"令和(元|\d{1,2})年"), lambda m: f"{2018 + int(m[1].replace('元', '1'))}年"),
+    (re.compile(r"(午前|午後)\s*(\d{1,2})(?=[:時])"), lambda m: _half_day(m[1], int(m[2]))),
+    (re.compile(r"時半"), lambda m: "時30分"),
+    (re.compile(r"^(今朝|今夜|今晩)(?=\s*\d)"), lambda m: "今日"),
+    (re.compile(r"^(昨夜|昨晩)(?=\s*\d)"), lambda m: "昨日"),
+    (re.compile(r"^(\d{1,2})-(\d{1,2})(?=\s|$)"), lambda m: f"{m[1]}/{m[2]}"),  # 12-04
+)
+
+
 def normalized(text: str | None) -> str:
     """What is read of a WHEN or DURATION: NFKC (full-width digits, `：`, `／`, the
-    ideographic space), no case, single spaces."""
-    return " ".join(unicodedata.normalize("NFKC", text or "").split()).lower()
+    ideographic space), any minus sign as `-`, no case, single spaces; 令和, 午前/午後,
+    時半, 今朝/今夜/昨夜 with a time and `12-04` brought to the forms below."""
+    raw = " ".join(unicodedata.normalize("NFKC", text or "").split()).lower()
+    raw = raw.translate(_MINUSES)
+    for pattern, replace in _REWRITES:
+        raw = pattern.sub(replace, raw)
+    return raw
+
+
+def _half_day(half: str, hour: int) -> str:
+    """午後6 → 18, 午前12 → 0 (an hour past 12 is left for the clock to refuse)."""
+    if hour > 12:
+        return str(hour + 100)  # 午後13時: not a time
+    return str(hour % 12 + (12 if half == "午後" else 0))
 
 
 def parse_duration(text: str) -> timedelta:
@@ -134,6 +159,14 @@ def parse_when(
         day = _today(now, tz, text) + timedelta(days=_DAY_WORDS.get(at_time[1], 0))
         _check_day(day, text)
         return _wall(day, _clock(at_time.groups()[-4:], text), tz, text)
+    days_ago = _DAYS_AGO_AT.match(raw)
+    if days_ago:
+        day = _today(now, tz, text) - timedelta(days=int(days_ago[1]))
+        _check_day(day, text)
+        return _wall(day, _clock(days_ago.groups()[-4:], text), tz, text)
+    weekday = _WEEKDAY.match(raw)
+    if weekday:
+        return _weekday(weekday, now, tz, date_only, text)
     slashed = _SLASHED.match(raw)
     if slashed:
         return _slashed(slashed, now, tz, date_only, text)
@@ -146,7 +179,8 @@ def _slashed(slashed: re.Match, now: datetime, tz: tzinfo, date_only: str, text:
     year, month, mday = parts[0:3] if parts[1] else parts[7:10]
     clock = parts[3:7] if parts[1] else parts[10:14]
     if year is None:  # this year (a date ahead of `now` is refused where it must be past)
-        year = _today(now, tz, text).year
+        today = _today(now, tz, text)  # but December, typed in January for a step: last year
+        year = today.year - (today.month == 1 and int(month) == 12 and date_only == "start")
     try:
         day = date(int(year), int(month), int(mday))
     except ValueError:
@@ -155,6 +189,20 @@ def _slashed(slashed: re.Match, now: datetime, tz: tzinfo, date_only: str, text:
     if clock[0] is None:
         return _date_alone(day, tz, date_only)
     return _wall(day, _clock(clock, text), tz, text)
+
+
+def _weekday(found: re.Match, now: datetime, tz: tzinfo, date_only: str, text: str):
+    """`金曜 18:00`: the last such day (today included) for a step, the next for an end."""
+    today = _today(now, tz, text)
+    wanted = "月火水木金土日".index(found[1])
+    if date_only == "end":
+        day = today + timedelta(days=(wanted - today.weekday()) % 7)
+    else:
+        day = today - timedelta(days=(today.weekday() - wanted) % 7)
+    _check_day(day, text)
+    if found[2] is None:
+        return _date_alone(day, tz, date_only)
+    return _wall(day, _clock(found.groups()[1:], text), tz, text)
 
 
 def _iso(raw: str, tz: tzinfo, date_only: str, text: str) -> datetime:

@@ -192,7 +192,17 @@ def warnings(trade: Trade, step: str) -> list[str]:
     """Message keys for a step that is allowed but deserves a word; the step is recorded."""
     if step == "return" and trade.role == "seller" and "receipt" in trade.anchors:
         return ["return_after_rating"]  # after the receipt rating the app no longer mediates
+    if step in ("sold", "request") and held_for_another(trade):
+        return ["sold_under_hold"]
     return []
+
+
+def held_for_another(trade: Trade) -> bool:
+    """The sale just recorded ended a hold (取り置き) promised to someone else until later."""
+    hold, end = trade.hold, trade.anchors.get("hold_end")
+    if not hold or end is None or end != trade.last_step_at or hold["until"] <= end:
+        return False
+    return hold["buyer"] is not None and hold["buyer"] != trade.buyer  # unnamed: cannot tell
 
 
 def _count(trade: Trade, event: Event) -> None:

@@ -35,7 +35,8 @@ def platform(value: str) -> str:
 def yen(value: int | str, what: str = "price", allow_zero: bool = False) -> int:
     """A yen amount: a whole number, positive (or zero where free makes sense), bounded."""
     try:
-        amount = int(str(value).replace(",", "").replace("¥", "").replace("円", "").strip())
+        typed = nfkc(str(value))  # ３，３００円, ￥３，３００
+        amount = int(typed.replace(",", "").replace("¥", "").replace("円", "").strip())
     except ValueError:
         raise BadInput("bad_yen", what=what, value=_short(str(value))) from None
     low = 0 if allow_zero else 1
@@ -127,6 +128,7 @@ _CHECKS: dict[str, Any] = {
     Check.SHIP_DAYS: lambda v, _key: ship_days(v),
     Check.KIND: lambda v, _key: choice(v, "--kind", KINDS),
     Check.FLAG: lambda _v, _key: True,
+    Check.THEN: lambda _v, _key: True,  # not stored: it records a further step
     Check.SWITCH: lambda v, _key: v is True,
     Check.BANK: lambda v, _key: choice(v, "--bank", BANKS),
     Check.WHEN: lambda v, _key: v,  # read by the command line already

@@ -237,7 +237,8 @@ def trade_screen(data: dict[str, Any], events: list[Event], now: datetime, scree
     hold = data.get("hold")
     if hold and hold["active"]:
         lines.append(
-            "  " + screen.say("show_hold", buyer=table.clean(hold["buyer"]), until=hold["until"])
+            "  "
+            + screen.say("show_hold", buyer=table.clean(hold["buyer"] or "-"), until=hold["until"])
         )
     if data.get("bundled_into"):
         lines.append("  " + screen.say("show_bundled_into", trade=data["bundled_into"]))
