@@ -116,12 +116,12 @@ def test_a_follower_never_rebuilds_with_its_older_book(tmp_path):
     follower = Journal(path, older)
     follower.follow()
     follower.catch_up()
-    follower.calendar(datetime(2026, 11, 2, tzinfo=UTC), None, "en", lambda _kind: ())
-    with follower.reading() as conn:
+    follower.calendar_entries(datetime(2026, 11, 2, tzinfo=UTC), None)
+    with follower.store.read() as conn:
         assert queries.projection_state(conn)["rule_book"] == projections.stamp(newer)["rule_book"]
     command = Journal(path, older)
     command.catch_up()
-    with follower.reading() as conn:
+    with follower.store.read() as conn:
         assert queries.projection_state(conn)["rule_book"] == projections.stamp(older)["rule_book"]
     command.close()
     with_newer.close()
