@@ -199,8 +199,28 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+# Commands kept in modules of their own (`journal/commands/`), imported only when named or
+# when `--help` lists them: name → "module:function". One line here registers a command.
+LAZY_COMMANDS: dict[str, str] = {}
+
+
+class _LazyGroup(Group):
+    """The `journal` group: its own commands, and the lazy ones of `LAZY_COMMANDS`."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *LAZY_COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in LAZY_COMMANDS and cmd_name not in self.commands:
+            import importlib
+
+            module, attr = LAZY_COMMANDS[cmd_name].split(":")
+            self.add_command(getattr(importlib.import_module(module), attr), cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+
 @click.group(
-    cls=Group,
+    cls=_LazyGroup,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
 @_common

@@ -186,6 +186,7 @@ ROWS = (
     ("journal.text", "text"),
     ("scheduler", "scheduler"),
     ("cli", "cli"),
+    ("journal.commands", "cli"),
 )
 EVERYTHING = {"core", "files", "storage", "door", "root", "settings", "text", "scheduler", "cli"}
 MAY_IMPORT = {
