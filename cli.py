@@ -1016,7 +1016,8 @@ def import_(file: str) -> None:
     else:
         # A new journal appears at the path only once the whole import is in it; a failed
         # or killed import leaves nothing there, and never removes anyone else's journal.
-        with Journal.new(target) as journal:
+        app = _app()
+        with Journal.new(target, app.book, app.money) as journal:
             events, head, sent = restore(journal)
     _emit(
         {"events": events, "head": head, "reminders_sent": sent},

@@ -7,7 +7,10 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from journal.core.money import MoneySettings
+from journal.core.rules import rulebook_from_config
 from journal.service import Journal
+from journal.settings import load_config
 from journal.text import screens
 
 Add = Callable[..., str]  # records one step; returns its trade
@@ -109,7 +112,12 @@ def _after_completion(add: Add) -> None:
 
 def run(now: datetime, screen: screens.Screen) -> str:
     with tempfile.TemporaryDirectory(prefix="journal-demo-") as folder:
-        journal = Journal(Path(folder) / "demo.sqlite")
+        config = load_config()
+        journal = Journal(
+            Path(folder) / "demo.sqlite",
+            rulebook_from_config(config),
+            money=MoneySettings(**config.money),
+        )
         try:
             play(journal, now)
             rows = journal.trades(False, now)

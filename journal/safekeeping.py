@@ -101,7 +101,7 @@ def copy_journal(source: Journal, target: Path | str) -> tuple[int, str, int]:
         staged = Path(folder) / "events.jsonl"
         export_to(source, staged, None)
         if is_url(target) or Path(target).exists():
-            into = Journal(target)
+            into = Journal(target, source.book, money=source.money_settings())
             try:
                 with into.store.read() as conn:
                     if into.store.last_seq(conn):
@@ -109,7 +109,7 @@ def copy_journal(source: Journal, target: Path | str) -> tuple[int, str, int]:
                 return import_file(into, staged)
             finally:
                 into.close()
-        with Journal.new(Path(target)) as into:
+        with Journal.new(Path(target), source.book, source.money_settings()) as into:
             return import_file(into, staged)
 
 

@@ -18,9 +18,8 @@ from journal.core.decide import Step, decide, decide_void, needs_new_id, streams
 from journal.core.errors import BadInput
 from journal.core.events import Event
 from journal.core.payloads import build_payload, then_flags
-from journal.core.rules import RuleBook, rulebook_from_config
+from journal.core.rules import RuleBook, load_rulebook
 from journal.core.trade import Trade, fold
-from journal.settings import load_config
 from journal.storage import projections, queries
 from journal.storage.engines.file_feed import DataVersion, before_connect
 from journal.storage.reminder_records import Records, changes
@@ -40,24 +39,27 @@ class Journal:
         create: bool = True,
         money: Any = None,
     ) -> None:
-        """`book` and `money` come from the composition root (`journal.app.App`); without them
-        (a library caller, a test) they are read from the config."""
+        """`book` and `money` come from the composition root (`journal.app.App`), the one
+        reader of the settings; without them (a library caller, a test) the journal uses the
+        built-in rule packs and the default money settings, never the config."""
         from journal.storage.engines import open_store
 
         self.store = open_store(path, create=create)
-        self.book = book or rulebook_from_config(load_config())
+        self.book = book or load_rulebook()
         self._money = money
         self.on_rebuilt: Callable[[str], None] | None = None  # see `_rebuilt`
         self.follows = False  # see `follow`
 
     @classmethod
     @contextmanager
-    def new(cls, path: Path, book: RuleBook | None = None) -> Iterator["Journal"]:
+    def new(
+        cls, path: Path, book: RuleBook | None = None, money: Any = None
+    ) -> Iterator["Journal"]:
         """A journal that does not exist yet, filled by the block and published at `path`
         only if the block succeeds (see `Store.new`); refused if one appeared meanwhile."""
         journal = cls.__new__(cls)
-        journal.book = book or rulebook_from_config(load_config())
-        journal._money = None  # read from the config when asked, as `__init__` leaves it
+        journal.book = book or load_rulebook()
+        journal._money = money
         journal.on_rebuilt = None
         journal.follows = False
         try:
@@ -177,7 +179,7 @@ class Journal:
     def money_settings(self):
         from journal.core.money import MoneySettings
 
-        return self._money or MoneySettings(**load_config().money)
+        return self._money or MoneySettings()
 
     def money(self, trade: Trade) -> dict[str, Any]:
         """`show`'s money. Rakuma's tiers need the completed Rakuma sales of the period

@@ -77,7 +77,7 @@ def serve(path: Path | str, journal: Any, notifier: Notifier, keep: Keeper | Non
     def reopen() -> Reminders:
         from journal.service import Journal
 
-        return Reminders(Journal(path))
+        return Reminders(Journal(path, journal.book, money=journal.money_settings()))
 
     running = daemon_for(path, Reminders(journal), notifier, reopen=reopen, after_change=keep)
     stop = threading.Event()

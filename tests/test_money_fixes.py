@@ -126,12 +126,18 @@ def test_a_cancelled_sale_has_no_fee_and_no_profit(run, ok, monkeypatch) -> None
 # -- Journal.new ------------------------------------------------------------------------------
 
 
-def test_a_new_journal_reads_its_money_settings(journal_env, tmp_path) -> None:
+def test_a_new_journal_keeps_the_money_settings_it_is_given(journal_env, tmp_path) -> None:
+    """`Journal.new` once left them unset (an AttributeError on the first money read); the
+    settings come from the App, the one reader of the config, and a journal built without
+    them uses the defaults, never the config file behind the App's back."""
     (tmp_path / "config.toml").write_text("[money]\nrakuma_outside_count = 3\n")
     settings.reset()  # the config is read once per process: this test's, not an earlier one
     try:
-        with Journal.new(tmp_path / "new.sqlite") as journal:
-            assert journal.money_settings() == MoneySettings(rakuma_outside_count=3)
+        given = MoneySettings(rakuma_outside_count=3)
+        with Journal.new(tmp_path / "new.sqlite", money=given) as journal:
+            assert journal.money_settings() == given
+        with Journal.new(tmp_path / "other.sqlite") as journal:
+            assert journal.money_settings() == MoneySettings()
     finally:
         settings.reset()
 
