@@ -260,182 +260,27 @@ def _record(type_: str, trade: str | None, at: str | None, sources=(), **fields:
     journal = _journal()
     trade = None if trade is None else journal.resolve_id(trade)  # `t2` is T2
     sources = tuple(map(journal.resolve_id, sources))
-    stored = journal.add(type_, trade, moment, fields, sources, now=_now())
+    rec = journal.record(type_, trade, moment, fields, sources, now=_now())
     # Committed: from here on nothing may turn the command into a failure, or a script that
     # retries on failure would record the step twice. A report that cannot be made whole
-    # (a read that fails, a date this zone cannot show) falls back to the bare facts.
-    subject, seq = stored[0].stream, stored[0].seq
+    # (a date this zone cannot show) falls back to the bare facts.
     try:
-        data, lines = _report(journal, type_, stored)
+        data, lines = _report(rec)
     except Exception:  # noqa: BLE001 - the step is recorded; say so plainly
-        creation = steps.STEPS[type_].creates
-        data = {"id": subject} if creation else {"id": subject, "seq": seq}
-        lines = [subject if creation else f"{subject} #{seq}"]
+        subject, seq = rec.subject, rec.event.seq
+        data = {"id": subject} if rec.creates else {"id": subject, "seq": seq}
+        lines = [subject if rec.creates else f"{subject} #{seq}"]
     with contextlib.suppress(OSError):  # stdout gone (a closed pipe): recorded all the same
+        for note in data.get("warnings", ()):
+            click.echo(f"journal: {note['message']}", err=True)
         _emit(data, "\n".join(lines))
 
 
-def _report(journal, type_: str, stored) -> tuple[dict[str, Any], list[str]]:
-    """What `journal add` prints about the step it recorded: (JSON form, lines for people)."""
-    from datetime import timedelta
+def _report(rec) -> tuple[dict[str, Any], list[str]]:
+    """What `journal add` prints about the step it recorded (journal/text/recorded.py)."""
+    from journal.text.recorded import report
 
-    from journal.core.trade import warnings
-    from journal.text.messages import render
-
-    subject = stored[0].stream
-    if steps.STEPS[type_].creates:
-        return {"id": subject}, [subject]  # the new id alone: `T=$(journal add listed …)`
-    state_trade, _events, deadlines = journal.trade(subject)
-    now = _now()
-    hold = state_trade.hold or {}
-    said = {"trade": subject, "buyer": hold.get("buyer") or "-", "until": hold.get("until")}
-    notes = [{"code": k, "message": render(k, **said)} for k in warnings(state_trade, type_)]
-    notes += _double_sales(journal, stored)
-    for note in notes:
-        click.echo(f"journal: {note['message']}", err=True)
-    nxt = _next_deadline(state_trade, deadlines, now)
-    data = {
-        "id": subject,
-        "seq": stored[0].seq,
-        "state": state_trade.state,
-        "warnings": notes,
-        "next_deadline": nxt and {"kind": nxt[0].kind, "due": nxt[0].due, "overdue": nxt[1]},
-        "notices": [],
-    }
-    at = next((i for i, e in enumerate(stored) if e.type == type_), 0)
-    mine, ours = stored[at], [e.type for e in stored if e.stream == subject]
-    data["seq"] = mine.seq
-    first = [t for t in ours[:at] if t in steps.STEPS]
-    also = [t for t in ours[at + 1 :] if t in steps.STEPS and steps.STEPS[t].addable]
-    data["also"] = first + also
-    past = mine.occurred_at < now - timedelta(minutes=5)  # backfilled: it may have been done
-    line = _step_line(state_trade, [*first, type_, *also], mine.seq, nxt, now, past)
-    lines = [line]
-    zone = _locale().zone
-    if mine.occurred_at.astimezone(zone).year != now.astimezone(zone).year:  # 12/30 in January
-        notice = render("recorded_in_year", trade=subject, when=mine.occurred_at)
-        data["notices"].append({"code": "recorded_in_year", "message": notice})
-        lines.append(notice)
-    for name in first:  # recorded first because it is certain (journal/core/decide.py)
-        notice = render("recorded_first", trade=subject, first=name, step=type_)
-        data["notices"].append({"code": "recorded_first", "message": notice})
-        lines.append(notice)
-    for notice in _item_notices(journal, stored):  # the double-listing alarm, said at once
-        data["notices"].append(notice)
-        lines.append(notice["message"])
-    if type_ in ("completed", "rated") and state_trade.state == "completed":
-        window = next((d for d in deadlines if d.kind == "message_window"), None)
-        if window and state_trade.role == "seller":
-            notice = render("personal_info", until=window.due)
-            data["notices"].append({"code": "personal_info", "message": notice})
-            lines.append(notice)
-    return data, lines + _message_hint(state_trade, type_, data)
-
-
-def _message_hint(trade, type_: str, data: dict[str, Any]) -> list[str]:
-    """The trade message a step usually calls for: `→ journal message T1 発送連絡`."""
-    from journal.core.situations import after_step, shown_name
-    from journal.text.messages import render
-
-    situation = data["message"] = after_step(trade, type_)
-    if situation is None:
-        return []
-    name = shown_name(situation, _locale().language)
-    return [render("message_suggest", trade=trade.id, name=name)]
-
-
-def _item_notices(journal, stored) -> list[dict[str, Any]]:
-    """The double-listing alarm (journal/core/items.py): which listing to take down on which
-    app, and where the item went; or which alarms are withdrawn."""
-    from journal.text.labels import label
-    from journal.text.messages import render
-
-    lang = _locale().language
-    out: list[dict[str, Any]] = []
-    for event in (e for e in stored if e.type == "item-taken"):
-        target, by = journal.trade(event.stream)[0], journal.trade(event.payload["by"])[0]
-        message = render(
-            "notice_item_taken",
-            trade=target.id,
-            platform=label("platform", target.platform, lang),
-            by=by.id,
-            by_platform=label("platform", by.platform, lang),
-            how=render(f"taken_{event.payload['step']}"),
-        )
-        out.append(
-            {"code": "item-taken", "message": message, "trades": [target.id]}
-            | {"platform": target.platform, "by": by.id, "by_platform": by.platform}
-        )
-    released = [e.stream for e in stored if e.type == "item-released"]
-    if released:
-        message = render("notice_item_released", trades=", ".join(released))
-        out.append({"code": "item-released", "message": message, "trades": released})
-    return out
-
-
-def _double_sales(journal, stored) -> list[dict[str, Any]]:
-    """二重販売: the step sold a listing whose item another listing had already sold."""
-    from journal.text.labels import label
-    from journal.text.messages import render
-    from journal.text.table import clean
-
-    lang = _locale().language
-    out = []
-    for this, other in journal.double_sales(stored):
-        message = render(
-            "double_sale",
-            item=clean(this.item),
-            trade=this.id,
-            platform=label("platform", this.platform, lang),
-            other=other.id,
-            other_platform=label("platform", other.platform, lang),
-        )
-        listings = [{"id": t.id, "platform": t.platform} for t in (this, other)]
-        out.append(
-            {"code": "double_sale", "message": message, "item": this.item, "trades": listings}
-        )
-    return out
-
-
-def _next_deadline(trade, deadlines, now):
-    """The deadline to mention after a step: an overdue one first (a backdated step whose
-    deadline has already passed says so), else the soonest open one."""
-    from journal.core.deadlines import is_overdue
-
-    late = [d for d in deadlines if is_overdue(d, now, trade.finished)]
-    if late:
-        return late[0], True
-    upcoming = [d for d in deadlines if d.status(now, trade.finished) == "open"]
-    return (upcoming[0], False) if upcoming else None
-
-
-def _step_line(trade, types: list[str], seq: int, nxt, now, past: bool = False) -> str:
-    """`T1 #2 ワンピース: 購入申請 → 購入申請 11/24(火) 08:30（あと1日23時間）`."""
-    from journal.text.display import remaining, short_when
-    from journal.text.labels import label
-    from journal.text.messages import render
-    from journal.text.step_names import step_name
-    from journal.text.table import clean
-
-    loc = _locale()
-    lang = loc.language
-    head = render("add_line", trade=trade.id, seq=seq, title=clean(trade.title))
-    step = "・".join(step_name(t, trade.platform, lang) for t in types)
-    if past and "sold" in types and trade.platform == "yahoo-auction":  # when the auction ended
-        step = render("step_won_at", step=step, at=short_when(trade.anchors["purchase"], now, loc))
-    if nxt is None:
-        return render(
-            "add_line_done", head=head, step=step, state=label("state", trade.state, lang)
-        )
-    deadline, late = nxt
-    return render(
-        ("add_line_passed" if past else "add_line_overdue") if late else "add_line_next",
-        head=head,
-        step=step,
-        kind=label("kind", deadline.kind, lang),
-        due=short_when(deadline.due, now, loc),
-        left=remaining(deadline.due, now, lang),
-    )
+    return report(rec, _locale(), _now())
 
 
 def _add_command(step) -> None:

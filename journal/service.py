@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from journal.core import names, validate
 from journal.core.deadlines import Deadline
@@ -24,6 +24,9 @@ from journal.storage import projections, queries
 from journal.storage.engines.file_feed import DataVersion, before_connect
 from journal.storage.reminder_records import Records, changes
 from journal.storage.store import Store, parse_time
+
+if TYPE_CHECKING:
+    from journal.results import Recorded
 
 _RETRIES = 5
 
@@ -45,6 +48,9 @@ class Journal:
         from journal.storage.engines import open_store
 
         self.store = open_store(path, create=create)
+        self._setup(book, money)
+
+    def _setup(self, book: RuleBook | None, money: Any) -> None:
         self.book = book or load_rulebook()
         self._money = money
         self.on_rebuilt: Callable[[str], None] | None = None  # see `_rebuilt`
@@ -58,10 +64,7 @@ class Journal:
         """A journal that does not exist yet, filled by the block and published at `path`
         only if the block succeeds (see `Store.new`); refused if one appeared meanwhile."""
         journal = cls.__new__(cls)
-        journal.book = book or load_rulebook()
-        journal._money = money
-        journal.on_rebuilt = None
-        journal.follows = False
+        journal._setup(book, money)
         try:
             with Store.new(path) as store:
                 journal.store = store
@@ -103,7 +106,11 @@ class Journal:
         return take_seat(url, key_of)
 
     # -- writing ----------------------------------------------------------------------------
-    def add(
+    def add(self, *args: Any, **kwargs: Any) -> list[Event]:
+        """Record one step; its stored events (`record` says what they mean)."""
+        return list(self.record(*args, **kwargs).events)
+
+    def record(
         self,
         type_: str,
         trade_id: str | None,
@@ -112,20 +119,36 @@ class Journal:
         sources: Sequence[str] = (),
         *,
         now: datetime,
-    ) -> list[Event]:
-        """Record one step. Raises Refused (trade rule) or BadInput; writes nothing then."""
-        if trade_id is not None:
-            validate.trade_id(trade_id)
+        command_id: str | None = None,
+        expected: int | None = None,
+    ) -> "Recorded":
+        """Record one step and say what it means (journal/results.py), in one transaction;
+        Refused or BadInput write nothing. A form's `command_id` sent twice records once; its
+        `expected` (the trade's `seen` it showed) refuses a trade changed since."""
+        from journal.results import recorded
+
         step = Step(
             type=type_,
-            trade=trade_id,
+            trade=trade_id and validate.trade_id(trade_id),
             payload=build_payload(type_, fields),
             at=at,
-            command_id=uuid.uuid4().hex,
+            command_id=validate.command_id(command_id) if command_id else uuid.uuid4().hex,
             sources=tuple(validate.trade_id(s) for s in sources),
             flags=then_flags(type_, fields),
+            expected=expected,
         )
-        return self._write(lambda conn: self._decide(conn, step, now), now)
+        seen: dict[str, Trade | None] = {}
+        repeated: list[Event] = []
+
+        def plan(conn):
+            repeated[:] = queries.events_of_command(conn, step.command_id) if command_id else []
+            return repeated or self._decide(conn, step, now, seen)
+
+        def after(conn, stored):
+            before = seen.get(stored[0].stream)
+            return recorded(conn, self.store, type_, stored, before, bool(repeated))
+
+        return self._write(plan, now, after)
 
     def void(self, seq: int, reason: str, *, now: datetime) -> Event:
         seq = validate.seq(seq)
@@ -150,17 +173,6 @@ class Journal:
         with self.store.read() as conn:
             pairs = queries.items(conn)
             return item_rows(pairs, {t: self._fold(conn, t) for _, t in pairs})
-
-    def double_sales(self, stored: Sequence[Event]) -> list[tuple[Trade, Trade]]:
-        """(listing, other): each listing the recorded step sold while another listing of
-        its item was already sold, a double sale (journal/core/items.py)."""
-        from journal.core.items import double_sales
-
-        if not stored or stored[0].seq is None:
-            return []  # a retried command: it was said the first time
-        with self.store.read() as conn:
-            history = partial(self.store.stream, conn)
-            return double_sales(stored, history, partial(queries.item_listings, conn))
 
     def all_trades(self) -> list[Trade]:
         """Trades folded from the log (`money`, the CSV export), in creation order."""
@@ -202,9 +214,10 @@ class Journal:
         with self.store.read() as conn:
             return queries.newest_events(conn, count)
 
-    def _decide(self, conn, step: Step, now: datetime) -> list[Event]:
-        ids = streams_of(step)
-        trades: dict[str, Trade | None] = {i: self._fold(conn, i) for i in ids}
+    def _decide(self, conn, step: Step, now: datetime, seen: dict) -> list[Event]:
+        """The events of one step; `seen` receives the trades it was decided on."""
+        trades: dict[str, Trade | None] = {i: self._fold(conn, i) for i in streams_of(step)}
+        seen.update(trades)
         new_id = self._allocate(conn) if needs_new_id(step) else None
         events = decide(step, trades, new_id, now)
         events += self._alarms(conn, events, trades, step.command_id)
@@ -236,14 +249,16 @@ class Journal:
             number += 1
         return f"T{number}"
 
-    def _write(self, plan, now: datetime) -> list[Event]:
+    def _write(self, plan, now: datetime, after=None) -> Any:
+        """Plan, append and (`after`) answer in one write transaction, retried on a lost race."""
         for attempt in range(_RETRIES):
             try:
                 with self.store.write() as conn:
                     rebuilt = projections.catch_up(conn, self.store, self.book, not self.follows)
                     stored = self._append(conn, plan(conn), now)
+                    answer = stored if after is None else after(conn, stored)
                 self._rebuilt(rebuilt)  # said once it is committed, not by a rolled-back try
-                return stored
+                return answer
             except self.store.duplicate:
                 if attempt == _RETRIES - 1:
                     raise BadInput("conflict") from None
@@ -345,17 +360,12 @@ class Journal:
             late = queries.overdue(conn, as_of)
             rows = queries.due_after(conn, as_of, until)
             titles = queries.titles(conn, {r[0] for r in (*late, *rows)})
+        keys = ("trade", "kind", "due", "effect")
         return [
-            {
-                "trade": t,
-                "kind": k,
-                "due": due,
-                "effect": effect,
-                "overdue": overdue,
-                "title": titles.get(t, ""),
-            }
+            dict(zip(keys, row, strict=True))
+            | {"overdue": overdue, "title": titles.get(row[0], "")}
             for overdue, group in ((True, late), (False, rows))
-            for t, k, due, effect in group
+            for row in group
         ]
 
     def calendar_entries(self, now: datetime, within: timedelta | None) -> tuple[list, str]:

@@ -177,6 +177,7 @@ ROWS = (
     ("journal.files", "files"),
     ("journal.paths", "files"),
     ("journal.service", "door"),
+    ("journal.results", "door"),
     ("journal.safekeeping", "door"),
     ("journal.locations", "door"),
     ("journal.app", "root"),

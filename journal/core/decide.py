@@ -37,6 +37,9 @@ class Step:
     command_id: str
     sources: tuple[str, ...] = field(default_factory=tuple)
     flags: frozenset[str] = frozenset()  # the step's `then` flags given (`sold --paid`)
+    # The trade as the form showed it (`Trade.seen`): a step chosen on a page rendered before
+    # another step landed is refused rather than applied to a state nobody saw.
+    expected: int | None = None
 
 
 def needs_new_id(step: Step) -> bool:
@@ -70,6 +73,8 @@ def decide(
             raise BadInput("no_purchase_requests", platform=created.platform)
         return [event, *_then(step, created, 1)]
     trade = _existing(trades, step.trade)
+    if step.expected is not None and trade.seen != step.expected:
+        raise Refused("changed_since", trade=trade.id)
     if step.type == "request" and trade.platform in NO_PURCHASE_REQUESTS:
         # Checked here, not in `apply`: an older journal that recorded one still replays.
         raise Refused("platform_no_requests", trade=trade.id, platform=trade.platform)

@@ -147,6 +147,14 @@ def seq(value: int) -> int:
 
 
 _HASH = re.compile(r"^[0-9a-f]{64}$")
+_COMMAND_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")
+
+
+def command_id(value: str) -> str:
+    """A caller's own id for one command (a web form's), so sending it twice records once."""
+    if type(value) is not str or not _COMMAND_ID.fullmatch(value):
+        raise BadInput("bad_command_id")
+    return value
 
 
 def head_hash(value: str) -> str:

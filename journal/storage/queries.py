@@ -92,6 +92,13 @@ def newest_events(conn: Connection, count: int) -> list[Event]:
     return [row_to_event(row) for row in conn.exec_driver_sql(sql, (count,))]
 
 
+def events_of_command(conn: Connection, command_id: str) -> list[Event]:
+    """The events one command stored (their ids are `command:index`): a form sent twice."""
+    sql = f"SELECT {EVENT_COLUMNS} FROM events WHERE event_id >= ? AND event_id < ? ORDER BY seq"
+    rows = conn.exec_driver_sql(sql, (f"{command_id}:", f"{command_id};"))
+    return [row_to_event(row) for row in rows]
+
+
 def completed_between(conn: Connection, platform: str, start: datetime, end: datetime) -> list[str]:
     """Completed trades of an app whose completing step (`completed`, or the last rating)
     happened in [start, end): a superset the fold then checks (a step may be voided)."""
