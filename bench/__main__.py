@@ -7,6 +7,10 @@ the verdict is on the ratio, since absolute times drift on shared machines.
     python -m bench              # 1k, 100k and 1M events (generated once, cached)
     python -m bench --smoke      # 1k events only, a few seconds: keeps the suite from rotting
     python -m bench --pg         # also the PostgreSQL rows (a throw-away local cluster)
+    python -m bench --install DIR   # time this install instead of building a clean one
+
+The commands run from a clean, non-editable install in a virtual environment of its own
+(bench/install.py, as pipx installs it), against that environment's `python -c pass`.
 """
 
 import argparse
@@ -26,6 +30,7 @@ from pathlib import Path
 
 from bench import floors
 from bench.generate import GENERATOR_VERSION, Meta, generate
+from bench.install import check_install, clean_install
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -45,19 +50,15 @@ class Row:
     verdict: str
 
 
-def journal_command() -> list[str]:
-    """The installed `journal` entry point beside this interpreter, else `python cli.py`."""
-    exe = Path(sys.executable).with_name("journal")
-    return [str(exe)] if exe.exists() else [sys.executable, str(ROOT / "cli.py")]
-
-
 class Bench:
-    def __init__(self, runs: int, cache: Path, work: Path, idle: float) -> None:
+    def __init__(self, runs: int, cache: Path, work: Path, idle: float, bin_dir: Path) -> None:
         self.runs = runs
         self.cache = cache
         self.work = work
         self.idle = idle
-        self.journal = journal_command()
+        # The install under test: its `journal`, and its interpreter for every floor.
+        self.journal = [str(bin_dir / "journal")]
+        self.python = str(bin_dir / "python")
         # Like a user with no settings: config looked up in the (empty) per-user folders.
         self.env = {
             **os.environ,
@@ -66,9 +67,8 @@ class Bench:
             "JOURNAL_TZ": "Asia/Tokyo",
             "JOURNAL_LANG": "en",
         }
-        for name in ("JOURNAL_DB", "JOURNAL_CONFIG", "PYTHONDONTWRITEBYTECODE"):
+        for name in ("JOURNAL_DB", "JOURNAL_CONFIG", "PYTHONDONTWRITEBYTECODE", "PYTHONPATH"):
             self.env.pop(name, None)
-        compile_sources()
 
     # -- journals -------------------------------------------------------------------------
     def cached(
@@ -97,13 +97,14 @@ class Bench:
         return copy, Meta.load(meta_path)
 
     # -- timing ---------------------------------------------------------------------------
-    def wall(self, argv: Sequence[str]) -> Callable[[], float]:
-        """One run of a whole process, timed from outside."""
+    def wall(self, argv: Sequence[str], **env: str) -> Callable[[], float]:
+        """One run of a whole process, timed from outside (`env`: added to the environment)."""
+        environ = {**self.env, **env}
 
         def run() -> float:
             start = time.perf_counter()
             done = subprocess.run(
-                argv, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+                argv, env=environ, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
             )
             elapsed = time.perf_counter() - start
             if done.returncode != 0:
@@ -117,7 +118,7 @@ class Bench:
 
         def run() -> float:
             out = subprocess.run(
-                [sys.executable, "-c", program, *args],
+                [self.python, "-c", program, *args],
                 env=self.env,
                 check=True,
                 capture_output=True,
@@ -127,16 +128,20 @@ class Bench:
 
         return run
 
-    def median(self, *measures: Callable[[], float], runs: int | None = None) -> list[float]:
-        """Medians of several measures taken in turn (a figure and its floor alternate, so
-        drift on a shared machine touches both alike), after one untimed warm-up each."""
+    def times(self, *measures: Callable[[], float], runs: int | None = None) -> list[list[float]]:
+        """Several measures taken in turn (a figure and its floor alternate, so drift on a
+        shared machine touches both alike), after one untimed warm-up each."""
         for measure in measures:
             measure()
         times: list[list[float]] = [[] for _ in measures]
         for _ in range(runs or self.runs):
             for measure, bucket in zip(measures, times, strict=True):
                 bucket.append(measure())
-        return [statistics.median(bucket) for bucket in times]
+        return times
+
+    def median(self, *measures: Callable[[], float], runs: int | None = None) -> list[float]:
+        """The medians of `times`."""
+        return [statistics.median(t) for t in self.times(*measures, runs=runs)]
 
     def j(self, db: Path, *args: str) -> list[str]:
         return [*self.journal, *args, "--db", str(db)]
@@ -147,25 +152,6 @@ class Bench:
             [*self.journal, *command, "--help"], env=self.env, capture_output=True
         )
         return done.returncode == 0
-
-
-def compile_sources() -> None:
-    """Byte-compile the journal's own modules, as `pip install` does for an installed copy.
-
-    Without this, a checkout run with PYTHONDONTWRITEBYTECODE set recompiles every journal
-    module on every command (about 15 ms here), while SQLAlchemy and click, installed by
-    pip, load from bytecode: that would measure the environment, not the journal.
-    """
-    import compileall
-    import importlib.util
-
-    spec = importlib.util.find_spec("journal")
-    if spec and spec.submodule_search_locations:
-        for folder in spec.submodule_search_locations:
-            compileall.compile_dir(folder, quiet=1)
-    cli = importlib.util.find_spec("cli")
-    if cli and cli.origin:
-        compileall.compile_file(cli.origin, quiet=1)
 
 
 def say(text: str) -> None:
@@ -196,6 +182,26 @@ def ratio_row(figure: str, value: float, floor: float, limit: float, floor_name:
         figure,
         ms(value),
         f"{ms(floor)} ({floor_name})",
+        f"{r:.2f} ×",
+        f"≤ {limit} ×",
+        verdict(r <= limit),
+    )
+
+
+def spread(values: list[float]) -> str:
+    """min / median / max in milliseconds."""
+    low, mid, high = min(values), statistics.median(values), max(values)
+    return f"{low * 1000:.0f} / {mid * 1000:.0f} / {high * 1000:.0f} ms"
+
+
+def startup_row(figure: str, value: list[float], floor: list[float], limit: float) -> Row:
+    """A command against the install's bare `python -c pass`, run by run alternated: the
+    ratio of the medians, and each side's min / median / max."""
+    r = statistics.median(value) / statistics.median(floor)
+    return Row(
+        figure,
+        spread(value),
+        f"{spread(floor)} (python -c pass)",
         f"{r:.2f} ×",
         f"≤ {limit} ×",
         verdict(r <= limit),
@@ -242,7 +248,7 @@ def pending(figure: str, target: str) -> Row:
 
 def rows_startup(b: Bench, db: Path, meta: Meta, label: str) -> list[Row]:
     """Every everyday command against `python -c pass`: what any Python program pays."""
-    bare = b.wall([sys.executable, "-c", floors.PASS])
+    bare = b.wall([b.python, "-c", floors.PASS])
     commands = {
         "add message": ("add", "message", meta.show_id, "--note", "ベンチマーク"),
         "add listed": (
@@ -256,19 +262,28 @@ def rows_startup(b: Bench, db: Path, meta: Meta, label: str) -> list[Row]:
             "1000",
         ),
         **{name: tuple(argv) for name, argv in read_commands(meta).items()},
+        "log": ("log", meta.show_id),
+        "money": ("money",),
+        "reminders": ("reminders", "--as-of", meta.now),
     }
     out = []
     for name, argv in commands.items():
-        value, floor = b.median(b.wall(b.j(db, *argv)), bare)
-        out.append(ratio_row(f"`journal {name}` ({label})", value, floor, 6, "python -c pass"))
+        value, floor = b.times(b.wall(b.j(db, *argv)), bare)
+        out.append(startup_row(f"`journal {name}` ({label})", value, floor, 6))
     return out
 
 
-def row_help(b: Bench) -> list[Row]:
-    helped, bare = b.median(
-        b.wall([*b.journal, "--help"]), b.wall([sys.executable, "-c", floors.PASS])
-    )
-    return [ratio_row("`journal --help`", helped, bare, 5, "python -c pass")]
+def rows_instant(b: Bench, db: Path, meta: Meta) -> list[Row]:
+    """`journal --help` (≤ 4 ×) and Tab completing a trade id (≤ 3 ×), as bash asks for it
+    (click's protocol: the words so far in the environment), against `python -c pass`."""
+    bare = b.wall([b.python, "-c", floors.PASS])
+    helped, floor = b.times(b.wall([*b.journal, "--help"]), bare)
+    out = [startup_row("`journal --help`", helped, floor, 4)]
+    complete = {"_JOURNAL_COMPLETE": "bash_complete", "COMP_CWORD": "2", "JOURNAL_DB": str(db)}
+    tab = b.wall(b.journal, COMP_WORDS="journal show ", **complete)
+    tabbed, floor = b.times(tab, bare)
+    out.append(startup_row("Tab after `journal show ` (trade ids)", tabbed, floor, 3))
+    return out
 
 
 def read_commands(meta: Meta) -> dict[str, list[str]]:
@@ -422,6 +437,17 @@ def rows_daemon(b: Bench, smoke: bool) -> list[Row]:
 # -- the table ------------------------------------------------------------------------------
 
 
+def dev_note(b: Bench) -> str:
+    """The development environment's bare start-up beside the install's, as a note only."""
+    dev, clean = b.median(
+        b.wall([sys.executable, "-c", floors.PASS]), b.wall([b.python, "-c", floors.PASS])
+    )
+    return (
+        f"commands run from {Path(b.python).parent.parent} (clean, non-editable install);"
+        f" its python -c pass {ms(clean)}, this environment's {ms(dev)} (note only)"
+    )
+
+
 def table(rows: list[Row]) -> str:
     head = ("figure", "journal", "floor (same run)", "ratio", "target", "verdict")
     lines = ["| " + " | ".join(head) + " |", "| " + " | ".join("---" for _ in head) + " |"]
@@ -439,6 +465,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--sizes", default="1k,100k,1m", help="Journal sizes (1k is the base).")
     parser.add_argument("--cache", type=Path, default=HERE / ".cache")
     parser.add_argument("--idle", type=float, default=60.0, help="Daemon idle seconds.")
+    parser.add_argument(
+        "--install",
+        type=Path,
+        metavar="DIR",
+        help="Time this install (a virtual environment with `journal`) instead of building a"
+        " clean one from this source tree.",
+    )
     parser.add_argument(
         "--pg",
         action="store_true",
@@ -460,7 +493,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     idle = min(args.idle, 2.0) if args.smoke else args.idle
 
     with tempfile.TemporaryDirectory(prefix="journal-bench-") as folder:
-        b = Bench(runs, args.cache, Path(folder), idle)
+        bin_dir = check_install(args.install) if args.install else clean_install(args.cache, say)
+        b = Bench(runs, args.cache, Path(folder), idle, bin_dir)
         journals = {s: b.cached(s, SIZES[s]) for s in sizes}
         big = sizes[-1]
         label = events(journals[big][1])
@@ -477,7 +511,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 (lambda s=s: rows_startup(b, *journals[s], events(journals[s][1])))
                 for s in dict.fromkeys(["1k", big])
             ),
-            lambda: row_help(b),
+            lambda: rows_instant(b, *journals["1k"]),
             lambda: rows_daemon(b, args.smoke),
         ]
         if args.pg_only:
@@ -500,6 +534,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f" {m.open_deadlines:,} open deadlines (generator v{GENERATOR_VERSION},"
                 f" seed {m.seed})"
             )
+        notes.append(dev_note(b))
         for note in notes:
             print(f"  {note}")
         print()

@@ -19,7 +19,6 @@ with its floor like the SQLite rows. The databases are dropped at the end.
 import re
 import shutil
 import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -167,7 +166,7 @@ def rows_pg(
             )
         floor_url = pg.create("floor")
         run_sql(floor_url, floors.PG_FLOOR_TABLE)
-        floor = b.wall([sys.executable, "-c", floors.PG_ONE_ROW_INSERT, driver_url(floor_url)])
+        floor = b.wall([b.python, "-c", floors.PG_ONE_ROW_INSERT, driver_url(floor_url)])
         for size in dict.fromkeys(["1k", big]):
             meta = journals[size][1]
             adds = {
