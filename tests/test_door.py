@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import pytest
 from conftest import journal_process
 from integrity_support import fingerprint, rechain, rows, settle
+from support import refused
 
 from journal.service import Journal
 
@@ -20,14 +21,6 @@ def journal(journal_env, ok):
     ok("add", "listed", "--platform", "mercari", "--title", "帽子", "--price", "900")
     settle(journal_env)
     return journal_env
-
-
-def refused(result, words: str) -> str:
-    assert result.code == BAD, result
-    lines = result.err.splitlines()
-    assert len(lines) == 1 and lines[0].startswith("journal: "), result.err
-    assert words in lines[0], lines[0]
-    return lines[0]
 
 
 # --- dates and durations: 2000-01-01 .. 2100-12-31 -------------------------------------------

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from freezegun import freeze_time
+from support import refused
 
 from journal.core import names
 from journal.core.errors import BadInput
@@ -235,13 +236,6 @@ def test_trade_ids_resolve_without_regard_to_case(typed, stored, resolved):
 
 def listed(ok, *extra: str, platform="mercari", title="x", price="900") -> str:
     return ok("add", "listed", "--platform", platform, "--title", title, "--price", price, *extra)
-
-
-def refused(result, words: str) -> None:
-    assert result.code == BAD, result
-    lines = result.err.splitlines()
-    assert len(lines) == 1 and lines[0].startswith("journal: "), result.err
-    assert words in lines[0], lines[0]
 
 
 def last_event(ok, trade: str) -> dict:

@@ -11,10 +11,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from freezegun import freeze_time
+from support import Recorder
 
 from journal.core import clock
 from journal.service import Journal
-from scheduler.notify import Note
 from scheduler.reminders import Reminders
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -129,17 +129,6 @@ def test_a_bad_item_key_is_refused(run) -> None:
         "add", "listed", "--platform", "mercari", "--title", "x", "--price", "1", "--item", ""
     )
     assert result.code == 2 and len(result.err.strip().splitlines()) == 1
-
-
-class Recorder:
-    name = "fake"
-
-    def __init__(self) -> None:
-        self.notes: list[Note] = []
-
-    def send(self, note: Note) -> bool:
-        self.notes.append(note)
-        return True
 
 
 @pytest.mark.parametrize(("sold_on", "also_on"), list(itertools.permutations(PLATFORMS, 2)))

@@ -11,11 +11,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from freezegun import freeze_time
+from support import Recorder
 
 from journal.core import clock
 from journal.core.errors import BadInput
 from journal.service import Journal
-from scheduler.notify import Note
 from scheduler.plan import Warnings, daily_overdue, warnings_from_config
 from scheduler.reminders import Reminders
 
@@ -161,17 +161,6 @@ def test_japanese_marks_overdue(run, ok, monkeypatch) -> None:
 
 
 # -- the daemon --------------------------------------------------------------------------------
-class Recorder:
-    name = "fake"
-
-    def __init__(self) -> None:
-        self.notes: list[Note] = []
-
-    def send(self, note: Note) -> bool:
-        self.notes.append(note)
-        return True
-
-
 def _told(reminders: Reminders, fake: Recorder) -> list[tuple[str, str]]:
     before = len(fake.notes)
     reminders.deliver_due(fake, clock.now())

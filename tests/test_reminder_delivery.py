@@ -11,11 +11,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from freezegun import freeze_time
+from support import Recorder
 
 from journal.core import clock
 from journal.service import Journal
 from scheduler.daemon import Daemon, acquire_lock, lock_path
-from scheduler.notify import Note
 from scheduler.plan import Warnings
 from scheduler.reminders import Reminders
 
@@ -24,22 +24,6 @@ APPROVED = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)
 PAYMENT_DUE = datetime(2026, 11, 22, 14, 59, tzinfo=UTC)
 H = timedelta(hours=1)
 S = timedelta(seconds=1)
-
-
-class Recorder:
-    """A fake notifier: remembers what it was given; can be told to fail."""
-
-    name = "fake"
-
-    def __init__(self) -> None:
-        self.notes: list[Note] = []
-        self.failing = False
-
-    def send(self, note: Note) -> bool:
-        if self.failing:
-            return False
-        self.notes.append(note)
-        return True
 
 
 @pytest.fixture
