@@ -1,0 +1,151 @@
+"""What each everyday command imports is a list kept in the repository
+(tests/command_imports.json): a command that starts importing a module it did not import
+before fails here, so a heavy import on the command path is a conscious change, not an
+accident found later in the benchmark.
+
+Each command runs in a fresh process through the real `cli.main` on a real journal file, and
+the modules it left in `sys.modules` are compared with the list: the journal's own modules
+(`journal…`, `scheduler…`, `cli`) by full name, any other library's by its top-level name;
+the standard library and what a bare interpreter already holds are left out. Nothing is
+timed. After a deliberate change, rewrite the list with
+
+    UPDATE_IMPORT_LISTS=1 python -m pytest tests/test_command_imports.py
+
+and let the diff show what each command now loads.
+"""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+LISTS = Path(__file__).with_name("command_imports.json")
+
+CHILD = """
+import json, sys
+before = set(sys.modules)
+sys.argv[0] = "journal"
+import cli
+try:
+    code = cli.main(sys.argv[1:])
+except SystemExit as exc:
+    code = exc.code
+found = sorted(set(sys.modules) - before)
+sys.stderr.write("\\nMODULES " + json.dumps({"code": code, "modules": found}) + "\\n")
+"""
+
+# Tab completion: what bash asks when the user presses Tab after `journal show `.
+TAB = {"_JOURNAL_COMPLETE": "bash_complete", "COMP_WORDS": "journal show ", "COMP_CWORD": "2"}
+
+COMMANDS: dict[str, tuple[tuple[str, ...], dict[str, str]]] = {
+    "add message": (("add", "message", "T1", "--note", "こんにちは"), {}),
+    "add listed": (
+        ("add", "listed", "--platform", "rakuma", "--title", "ニット", "--price", "1200"),
+        {},
+    ),
+    "list": (("list",), {}),
+    "upcoming": (("upcoming",), {}),
+    "show": (("show", "T1"), {}),
+    "log": (("log", "T1"), {}),
+    "money": (("money",), {}),
+    "reminders": (("reminders",), {}),
+    "--help": (("--help",), {}),
+    "tab completion": ((), TAB),
+}
+
+
+def ours(name: str) -> bool:
+    return name == "cli" or name.split(".")[0] in ("journal", "scheduler", "journal_migrations")
+
+
+def loaded(modules: list[str]) -> list[str]:
+    """The journal's modules by full name, other libraries' by top-level name; no stdlib."""
+    kept = set()
+    for name in modules:
+        top = name.split(".")[0]
+        if ours(name):
+            kept.add(name)
+        elif top not in sys.stdlib_module_names and not top.startswith("_"):
+            kept.add(top)
+    return sorted(kept)
+
+
+def run(env: dict[str, str], *args: str) -> tuple[int, list[str], str]:
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD, *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+    )
+    lines = [x for x in done.stderr.splitlines() if x.startswith("MODULES ")]
+    assert lines, done.stderr[-2000:]
+    found = json.loads(lines[-1].removeprefix("MODULES "))
+    return found["code"], loaded(found["modules"]), done.stdout
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory) -> dict[str, str]:
+    """A user with a journal of one trade in the default place, no config, English, Tokyo
+    time (the per-user folders point into a temporary one)."""
+    home = tmp_path_factory.mktemp("imports")
+    env = {
+        **os.environ,
+        "XDG_CACHE_HOME": str(home / "cache"),
+        "XDG_CONFIG_HOME": str(home / "config"),
+        "XDG_DATA_HOME": str(home / "data"),
+        "JOURNAL_LANG": "en",
+        "JOURNAL_TZ": "Asia/Tokyo",
+        "NO_COLOR": "1",
+    }
+    for name in ("JOURNAL_DB", "JOURNAL_CONFIG", "_JOURNAL_COMPLETE", "COMP_WORDS", "COMP_CWORD"):
+        env.pop(name, None)
+    args = ("add", "listed", "--platform", "mercari", "--title", "ニット", "--price", "2500")
+    code, _, _ = run(env, *args)  # creates (migrates) the journal: not an everyday cost
+    assert code == 0
+    return env
+
+
+def observed(env: dict[str, str]) -> dict[str, list[str]]:
+    found = {}
+    for name, (args, extra) in COMMANDS.items():
+        code, modules, out = run({**env, **extra}, *args)
+        assert code == 0, (name, code)
+        if name == "tab completion":
+            assert "T1" in out  # the check ran the real completion, which found the trade
+        found[name] = modules
+    return found
+
+
+def test_each_everyday_command_imports_only_what_its_list_allows(env):
+    found = observed(env)
+    if os.environ.get("UPDATE_IMPORT_LISTS"):
+        LISTS.write_text(json.dumps(found, indent=1, ensure_ascii=False) + "\n")
+    expected = json.loads(LISTS.read_text())
+    problems = []
+    for name, modules in found.items():
+        allowed = set(expected.get(name, []))
+        if new := sorted(set(modules) - allowed):
+            problems.append(f"`journal {name}` now imports {new}")
+        if gone := sorted(allowed - set(modules)):
+            problems.append(f"`journal {name}` no longer imports {gone} (update the list)")
+    assert not problems, "\n".join(problems) + "\n(see this test's docstring to update)"
+
+
+def test_the_check_sees_a_new_import(env):
+    """The same comparison notices a module the list does not have: here one imported
+    before the command runs, as a new module-level import in cli.py would be."""
+    expected = set(json.loads(LISTS.read_text())["list"])
+    assert "journal.text.csv_export" not in expected
+    probe = CHILD.replace("import cli\n", "import cli\nimport journal.text.csv_export\n", 1)
+    done = subprocess.run(
+        [sys.executable, "-c", probe, "list"], env=env, capture_output=True, text=True, cwd=ROOT
+    )
+    line = [x for x in done.stderr.splitlines() if x.startswith("MODULES ")][-1]
+    modules = set(loaded(json.loads(line.removeprefix("MODULES "))["modules"]))
+    assert modules - expected == {"journal.text.csv_export"}
