@@ -185,23 +185,17 @@ def _emit(data: Any, human: str | None = None) -> None:
 
 
 def _jsonable(value: Any) -> Any:
-    from datetime import datetime
+    from journal.settings import user_tz
+    from journal.text.views import jsonable
 
-    if isinstance(value, datetime):
-        from journal.settings import user_tz
-        from journal.text.display import iso
-
-        return iso(value, user_tz())
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    return value
+    return jsonable(value, user_tz())
 
 
 # Commands kept in modules of their own (`journal/commands/`), imported only when named or
 # when `--help` lists them: name → "module:function". One line here registers a command.
-LAZY_COMMANDS: dict[str, str] = {}
+LAZY_COMMANDS: dict[str, str] = {
+    "serve": "journal.commands.serve:serve",
+}
 
 
 class _LazyGroup(Group):
@@ -407,25 +401,15 @@ def upcoming(within: str, as_of: str | None) -> None:
     Example:
       journal upcoming --within 48h
     """
-    from journal.core.rules import effect_text
     from journal.core.timeparse import parse_duration
     from journal.settings import language
-    from journal.text import screens
+    from journal.text import screens, views
 
     window = parse_duration(within)
     moment = _when(as_of) or _now()
     rows = _journal().upcoming(moment, window)
     _emit(
-        [
-            {
-                "trade": r["trade"],
-                "kind": r["kind"],
-                "due": r["due"],
-                "effect": effect_text(r["effect"], language()),
-                "overdue": r["overdue"],
-            }
-            for r in rows
-        ],
+        views.upcoming_json(rows, language()),
         None if _opts().json else screens.upcoming_screen(rows, moment, _screen()),
     )
 

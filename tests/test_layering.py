@@ -188,6 +188,7 @@ ROWS = (
     ("scheduler", "scheduler"),
     ("cli", "cli"),
     ("journal.commands", "cli"),
+    ("journal.web", "cli"),  # the web app: an edge like the command line
 )
 EVERYTHING = {"core", "files", "storage", "door", "root", "settings", "text", "scheduler", "cli"}
 MAY_IMPORT = {

@@ -117,3 +117,31 @@ def rules_json(book: RuleBook, names: list[str], lang: str) -> list[dict[str, An
 
 def _effect(rule, lang: str) -> str:
     return rule.effect_ja if lang == "ja" and rule.effect_ja else rule.effect
+
+
+def upcoming_json(rows: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
+    """`upcoming --json` (and the web's `GET /api/v1/upcoming`): each open or overdue
+    deadline, its effect in the reader's language."""
+    return [
+        {
+            "trade": r["trade"],
+            "kind": r["kind"],
+            "due": r["due"],
+            "effect": effect_text(r["effect"], lang),
+            "overdue": r["overdue"],
+        }
+        for r in rows
+    ]
+
+
+def jsonable(value: Any, zone: Any) -> Any:
+    """Data made ready for `json.dumps`: every instant in ISO 8601 in the reader's zone."""
+    if isinstance(value, datetime):
+        from journal.text.display import iso
+
+        return iso(value, zone)
+    if isinstance(value, dict):
+        return {k: jsonable(v, zone) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(v, zone) for v in value]
+    return value

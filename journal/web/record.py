@@ -1,0 +1,37 @@
+"""Recording a step from the web: the door's `Journal.record` (the one write path, as
+`journal add` uses) and `journal/text/recorded.py`'s report (the `add --json` object and
+the lines for people). A form's own event id makes a second send record nothing more; the
+trade's `seen` as the form showed it makes a form for a changed trade refused."""
+
+from typing import Any
+
+from journal.core import clock
+from journal.core.steps import Step
+from journal.web.fields import at_from, typed
+
+
+def record_step(
+    web: Any,
+    step: Step,
+    trade_id: str | None,
+    raw: dict[str, Any],
+    at: Any,
+    event_id: str | None,
+    expected: int | None,
+) -> tuple[dict[str, Any], list[str], Any]:
+    """(the `add --json` object, the lines for people, the `Recorded`)."""
+    from journal.text.recorded import report
+
+    journal, zone = web.journal, web.locale.zone
+    now = clock.now()
+    chosen, fields = typed(step, raw, now, zone)
+    if trade_id is not None:
+        trade_id = journal.resolve_id(trade_id)  # `t2` is T2
+    elif chosen is not None:
+        trade_id = journal.resolve_id(chosen)
+    moment = at_from(at, now, zone)
+    recorded = journal.record(
+        step.name, trade_id, moment, fields, now=now, command_id=event_id, expected=expected
+    )
+    data, lines = report(recorded, web.locale, now)
+    return data, lines, recorded
