@@ -1,4 +1,5 @@
-"""The everyday commands on a current SQLite journal import neither SQLAlchemy nor Alembic.
+"""The everyday commands on a current SQLite journal import neither SQLAlchemy nor Alembic,
+nor the web stack that only `journal serve` needs (Starlette, Jinja2, uvicorn, …).
 
 Importing SQLAlchemy cost each command about two thirds of its time; it is now imported only
 to create or upgrade a journal's schema (Alembic) and for a PostgreSQL journal. Each command
@@ -13,7 +14,11 @@ from pathlib import Path
 
 import pytest
 
-CHILD = """
+# Imported only by `journal serve` (journal/commands/serve.py and journal/web/).
+WEB = ("starlette", "jinja2", "uvicorn", "itsdangerous", "multipart", "python_multipart", "segno")
+CHILD = (
+    f"WEB = {WEB!r}\n"
+    + """
 import json, sys
 import cli
 try:
@@ -21,15 +26,22 @@ try:
 except SystemExit as exc:
     code = exc.code
 heavy = sorted(m for m in sys.modules if m.split(".")[0] in ("sqlalchemy", "alembic"))
-sys.stderr.write("\\nMODULES " + json.dumps({"code": code, "heavy": heavy}) + "\\n")
+web = sorted(m for m in sys.modules if m.split(".")[0] in WEB)
+sys.stderr.write("\\nMODULES " + json.dumps({"code": code, "heavy": heavy, "web": web}) + "\\n")
 """
+)
 
 
 def _run(db: Path, *args: str) -> tuple[int, list[str], str]:
+    code, heavy, out, _web = _run_all(db, *args)
+    return code, heavy, out
+
+
+def _run_all(db: Path, *args: str, prelude: str = "") -> tuple[int, list[str], str, list[str]]:
     env = {**os.environ, "JOURNAL_DB": str(db), "JOURNAL_LANG": "en", "NO_COLOR": "1"}
     env.pop("JOURNAL_CONFIG", None)
     done = subprocess.run(
-        [sys.executable, "-c", CHILD, *args],
+        [sys.executable, "-c", prelude + CHILD, *args],
         env=env,
         capture_output=True,
         text=True,
@@ -38,7 +50,7 @@ def _run(db: Path, *args: str) -> tuple[int, list[str], str]:
     )
     line = [x for x in done.stderr.splitlines() if x.startswith("MODULES ")][-1]
     found = json.loads(line.removeprefix("MODULES "))
-    return found["code"], found["heavy"], done.stdout
+    return found["code"], found["heavy"], done.stdout, found["web"]
 
 
 @pytest.fixture(scope="module")
@@ -74,9 +86,19 @@ EVERYDAY = [
 
 @pytest.mark.parametrize("args", EVERYDAY, ids=" ".join)
 def test_an_everyday_command_does_not_import_sqlalchemy_or_alembic(db, args):
-    code, heavy, _out = _run(db, *args)
+    code, heavy, _out, web = _run_all(db, *args)
     assert code in (0, 1, 2)
     assert heavy == []
+    assert web == []
+
+
+def test_serve_loads_the_web_stack_only_when_it_serves_and_the_check_sees_it(db):
+    code, _heavy, _out, web = _run_all(db, "serve", "--port", "70000")
+    assert code == 2 and web == []  # a refused port: refused before the stack is needed
+    code, _heavy, _out, web = _run_all(db, "serve", "--help")
+    assert code == 0 and web == []
+    code, _heavy, _out, web = _run_all(db, "list", prelude="import journal.web.app\n")
+    assert code == 0 and {"starlette", "jinja2"} <= {m.split(".")[0] for m in web}
 
 
 def test_the_check_sees_an_import(db, tmp_path):

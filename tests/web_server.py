@@ -55,7 +55,7 @@ class Server:
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
         try:
             conn.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
-            conn.putheader("Host", host or f"127.0.0.1:{self.port}")
+            conn.putheader("Host", f"127.0.0.1:{self.port}" if host is None else host)
             for key, value in (headers or {}).items():
                 conn.putheader(key, value)
             if body is not None:
@@ -76,9 +76,9 @@ class Server:
             headers["Content-Type"] = "application/json"
         return self.request(method, path, body, headers | kw.pop("headers", {}), **kw)
 
-    def login(self) -> str:
+    def login(self, token: str = TOKEN) -> str:
         """Log in with the token typed in the form: the session cookie's `name=value`."""
-        answer = self.post_form("/login", {"token": TOKEN})
+        answer = self.post_form("/login", {"token": token})
         assert answer.status == 303, answer.status
         return answer.headers["set-cookie"].split(";", 1)[0]
 

@@ -7,11 +7,12 @@ import sys
 import click
 
 from cli import _app, _common, _journal, _locale
+from journal.text.helptext import Command
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
-@click.command()
+@click.command(cls=Command)
 @click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on.")
 @click.option("--port", default=8765, show_default=True, type=int, help="The port (0: any free).")
 @click.option("--open", "open_", is_flag=True, help="Open the login URL in the browser.")

@@ -62,7 +62,7 @@ def create(web: Web, host: str, port: int) -> Any:
         Route("/calendar/{secret}.ics", session.calendar, methods=["GET"]),
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
     ]
-    app = Starlette(routes=routes)
+    app = Starlette(routes=routes, exception_handlers={Exception: session.failed})
     app.state.web = web
     return Guard(
         app,

@@ -17,22 +17,9 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from journal.core import clock, steps
 from journal.core.errors import JournalError
 from journal.web import fields
-from journal.web.secrets import same
+from journal.web.csrf import Forbidden, checked_form
 
 TODAY_WINDOW = timedelta(hours=48)
-
-
-class Forbidden(Exception):
-    """A form POST without the session's CSRF token."""
-
-
-async def checked_form(request: Request) -> dict[str, Any]:
-    """The posted form, if it carries this session's CSRF token; else Forbidden (403)."""
-    form = await request.form()
-    given = form.get("csrf")
-    if not isinstance(given, str) or not same(given, request.state.csrf):
-        raise Forbidden
-    return {k: v for k, v in form.items() if isinstance(v, str)}
 
 
 def page(handler: Callable) -> Callable:
@@ -151,7 +138,7 @@ def step(request: Request, form: dict) -> Response:
     if step_ is None or not step_.addable or step_.creates:
         return _bad_step(request, form)
     expected = form.get("seen", "")
-    _data, lines, recorded = record_step(
+    data, lines, recorded = record_step(
         web,
         step_,
         request.path_params["trade_id"],
@@ -161,7 +148,8 @@ def step(request: Request, form: dict) -> Response:
         int(expected) if expected.isdigit() else None,
     )
     back = "/" if form.get("back") == "today" else f"/trades/{recorded.subject}"
-    return _render(request, "recorded.html", lines=lines, back=back, recorded=recorded)
+    warnings = [w["message"] for w in data.get("warnings", ())]
+    return _render(request, "recorded.html", lines=lines, warnings=warnings, back=back)
 
 
 def _bad_step(request: Request, form: dict) -> Response:
@@ -194,9 +182,8 @@ def new_trade(request: Request, form: dict) -> Response:
     _data, lines, recorded = record_step(
         request.app.state.web, step_, None, form, form.get("at"), form.get("event_id"), None
     )
-    return _render(
-        request, "recorded.html", lines=lines, back=f"/trades/{recorded.subject}", recorded=None
-    )
+    back = f"/trades/{recorded.subject}"
+    return _render(request, "recorded.html", lines=lines, warnings=[], back=back)
 
 
 @page

@@ -33,5 +33,12 @@ def record_step(
     recorded = journal.record(
         step.name, trade_id, moment, fields, now=now, command_id=event_id, expected=expected
     )
-    data, lines = report(recorded, web.locale, now)
+    # Committed: a report that cannot be made whole falls back to the bare facts, as the
+    # command line's does, so a resent form is never taken for a failed one.
+    try:
+        data, lines = report(recorded, web.locale, now)
+    except Exception:  # noqa: BLE001 - the step is recorded; say so plainly
+        subject, seq = recorded.subject, recorded.event.seq
+        data = {"id": subject} if recorded.creates else {"id": subject, "seq": seq}
+        lines = [subject if recorded.creates else f"{subject} #{seq}"]
     return data, lines, recorded

@@ -3,13 +3,16 @@ limited), logging out, the refusals a page shows, the home-screen manifest and i
 the calendar feed behind its own secret."""
 
 import json
+from pathlib import Path
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
+from journal.web.csrf import Forbidden, checked_form
 from journal.web.secrets import SESSION_COOKIE, SESSION_DAYS, same
 
+ICON = Path(__file__).resolve().parent / "static" / "icon.svg"
 STATUS_KEYS = {
     401: "web_unauthorized",
     403: "web_csrf",
@@ -20,9 +23,9 @@ STATUS_KEYS = {
 }
 
 
-def _page(web: Any, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+def _page(web: Any, name: str, code: int = 200, **context: Any) -> HTMLResponse:
     html = web.templates.get_template(name).render(**context)
-    return HTMLResponse(html, status_code=status)
+    return HTMLResponse(html, status_code=code)
 
 
 def refusal_page(web: Any, scope: dict, status: int) -> tuple[str, bytes]:
@@ -31,6 +34,20 @@ def refusal_page(web: Any, scope: dict, status: int) -> tuple[str, bytes]:
     key = STATUS_KEYS.get(status, "web_refused")
     html = web.templates.get_template(template).render(message_key=key, status=status)
     return "text/html; charset=utf-8", html.encode("utf-8")
+
+
+def failed(request: Request, exc: Exception) -> Response:
+    """An unexpected failure: one line in the reader's words, never a traceback."""
+    from starlette.responses import JSONResponse
+
+    from journal.text.messages import render
+
+    web = request.app.state.web
+    message = render("internal", detail=type(exc).__name__)
+    if request.url.path.startswith("/api/"):
+        return JSONResponse({"error": "internal", "message": message}, status_code=500)
+    return _page(web, "refused.html", 500, message_key="internal",
+                 params={"detail": type(exc).__name__}, status=500)  # fmt: skip
 
 
 def refused(web: Any, status: int, key: str | None = None, **params: Any) -> HTMLResponse:
@@ -79,9 +96,10 @@ async def login_once(request: Request) -> Response:
 
 
 async def logout(request: Request) -> Response:
-    from journal.web.pages import checked_form
-
-    await checked_form(request)
+    try:
+        await checked_form(request)
+    except Forbidden:
+        return refused(request.app.state.web, 403)
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="strict")
     return response
@@ -107,9 +125,7 @@ async def manifest(request: Request) -> Response:
 
 
 async def icon(request: Request) -> Response:
-    from journal.web.app import HERE
-
-    return Response((HERE / "static" / "icon.svg").read_bytes(), media_type="image/svg+xml")
+    return Response(ICON.read_bytes(), media_type="image/svg+xml")
 
 
 async def calendar(request: Request) -> Response:
