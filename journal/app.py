@@ -4,9 +4,9 @@ lower layer loads the config for itself."""
 
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from journal.settings import Config, load_config, resolve_db_path
+from journal.settings import Config, load_config, resolve_db_path, user_dir
 
 if TYPE_CHECKING:
     from journal.core.money import MoneySettings
@@ -28,9 +28,10 @@ class App:
 
     @cached_property
     def book(self) -> "RuleBook":
-        from journal.core.rules import rulebook_from_config
+        from journal.core import rules
 
-        return rulebook_from_config(self.config)
+        rules.use_packs(parsed_packs(user_dir("cache")))
+        return rules.rulebook_from_config(self.config)
 
     @cached_property
     def money(self) -> "MoneySettings":
@@ -42,3 +43,55 @@ class App:
         from journal.service import Journal
 
         return Journal(self.location, self.book, create=create, money=self.money)
+
+
+def parsed_packs(folder: Path) -> dict[str, Any]:
+    """The built-in rule packs parsed, from a cache in `folder` when it holds them.
+
+    Parsing the packs' TOML (and importing tomllib) took about 9 ms of every command. The
+    parse is kept with `marshal` (built in: nothing to import; the packs hold only strings,
+    numbers, booleans, lists and tables) under a name made of the packs' own SHA-256 and the
+    interpreter's marshal version: a changed pack or interpreter is a new name, so a stale
+    parse is never read. The file starts with the SHA-256 of the rest: a damaged or
+    truncated cache, or one that holds anything else, is parsed again and rewritten; one
+    that cannot be written is skipped (the command goes on).
+    """
+    import hashlib
+    import marshal
+    import sys
+
+    from journal.core.rules import PACK_NAMES, pack_sources, parse_packs
+
+    sources = pack_sources()
+    digest = hashlib.sha256()
+    for name, text in sources.items():
+        digest.update(f"{name}:{len(text)}:".encode() + text)
+    version = f"{sys.implementation.cache_tag}-m{marshal.version}"
+    path = folder / f"rulepacks-{digest.hexdigest()[:32]}-{version}.marshal"
+    try:
+        data = path.read_bytes()
+        if hashlib.sha256(data[32:]).digest() == data[:32]:
+            parsed = marshal.loads(data[32:])
+            if isinstance(parsed, dict) and set(parsed) == set(PACK_NAMES):
+                return parsed
+    except (OSError, ValueError, EOFError, TypeError):
+        pass
+    parsed = parse_packs(sources)
+    payload = marshal.dumps(parsed)
+    _write_cache(path, hashlib.sha256(payload).digest() + payload)
+    return parsed
+
+
+def _write_cache(path: Path, data: bytes) -> None:
+    """Replace the cache file whole (a reader never sees half of it); stale ones go."""
+    import os
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for stale in path.parent.glob("rulepacks-*.marshal"):
+            stale.unlink(missing_ok=True)
+        partial = path.with_name(f".{path.name}.{os.getpid()}")
+        partial.write_bytes(data)
+        os.replace(partial, path)
+    except OSError:
+        pass  # a read-only or full disk: the next command parses again

@@ -19,7 +19,7 @@ use.
 """
 
 import os
-import tomllib
+import sys
 from dataclasses import dataclass, field
 from datetime import tzinfo
 from functools import cache
@@ -27,29 +27,46 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from journal.config_schema import check_config
 from journal.core.errors import BadInput
 from journal.text.i18n import Locale
 
 APP = "trade-journal"
 
 
-def _platformdirs():
-    import platformdirs
+# On Linux, platformdirs' per-user folders are the XDG ones: (variable, default under ~).
+_XDG = {
+    "data": ("XDG_DATA_HOME", "~/.local/share"),
+    "config": ("XDG_CONFIG_HOME", "~/.config"),
+    "cache": ("XDG_CACHE_HOME", "~/.cache"),
+}
 
-    return platformdirs
+
+def user_dir(kind: str) -> Path:
+    """platformdirs' `user_{kind}_dir` for the journal ("data", "config" or "cache"). On
+    Linux it is computed as platformdirs does (the XDG variable, else its default), without
+    importing it: every command asks, and the import cost a few milliseconds each time."""
+    if sys.platform == "linux" and "ANDROID_DATA" not in os.environ:
+        variable, default = _XDG[kind]
+        base, home = os.environ.get(variable, ""), os.environ.get("HOME", "")
+        if base.startswith("/"):
+            return Path(base) / APP
+        if not base and home.startswith("/"):
+            return Path(os.path.expanduser(default)) / APP
+    import platformdirs  # elsewhere, and for the odd cases (a relative folder, no $HOME)
+
+    return Path(getattr(platformdirs, f"user_{kind}_dir")(APP, appauthor=False))
 
 
 def default_db_path() -> Path:
     """The journal file in the user's data directory (per-OS convention)."""
-    return Path(_platformdirs().user_data_dir(APP, appauthor=False)) / "journal.sqlite"
+    return user_dir("data") / "journal.sqlite"
 
 
 def config_path() -> Path:
     env = os.environ.get("JOURNAL_CONFIG")
     if env:
         return Path(env)
-    return Path(_platformdirs().user_config_dir(APP, appauthor=False)) / "config.toml"
+    return user_dir("config") / "config.toml"
 
 
 @dataclass(frozen=True)
@@ -74,16 +91,22 @@ def load_config() -> Config:
     try:
         with open(path, "rb") as handle:
             raw = handle.read(MAX_CONFIG_BYTES + 1)
+    except FileNotFoundError:  # no config: neither TOML nor the schema is imported
+        return Config()
+    except OSError as exc:
+        raise _bad_config(path, exc) from None
+    import tomllib
+
+    from journal.config_schema import check_config
+
+    try:
         if len(raw) > MAX_CONFIG_BYTES:
             raise BadInput("bad_config", path=str(path), detail=f"larger than {MAX_CONFIG_BYTES}")
         data = tomllib.loads(raw.decode("utf-8"))
-    except FileNotFoundError:
-        return Config()
     except RecursionError:  # arrays nested thousands deep
         raise BadInput("bad_config", path=str(path), detail="nested too deeply") from None
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        detail = (str(exc).splitlines() or [type(exc).__name__])[0]
-        raise BadInput("bad_config", path=str(path), detail=detail) from None
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise _bad_config(path, exc) from None
     check_config(data, str(path))
     return Config(
         timezone=data.get("timezone"),
@@ -95,6 +118,11 @@ def load_config() -> Config:
         money=data.get("money", {}) or {},
         raw=data,
     )
+
+
+def _bad_config(path: Path, exc: Exception) -> BadInput:
+    detail = (str(exc).splitlines() or [type(exc).__name__])[0]
+    return BadInput("bad_config", path=str(path), detail=detail)
 
 
 def resolve_db_path(option: str | None) -> Path | str:

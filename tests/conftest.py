@@ -25,6 +25,15 @@ class Result:
         return json.loads(self.out)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _user_cache(tmp_path_factory):
+    """The per-user cache folder (the parsed rule packs) inside the test run, not ~/.cache."""
+    folder = tmp_path_factory.mktemp("user-cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(folder))
+        yield folder
+
+
 @pytest.fixture
 def journal_env(tmp_path, monkeypatch):
     """A fresh journal file, Tokyo display time, English messages, no user config."""

@@ -3,11 +3,9 @@
 The packs are TOML files in `journal/rulepacks/`; code here only interprets them.
 """
 
-import tomllib
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime, time
-from functools import cache
-from importlib import resources
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -170,9 +168,29 @@ class RuleBook:
         return chosen if chosen.enabled else None
 
 
-def _read_pack(name: str) -> dict[str, Any]:
-    text = resources.files("journal").joinpath("rulepacks", f"{name}.toml").read_text("utf-8")
-    return tomllib.loads(text)
+PACKS_DIR = Path(__file__).resolve().parent.parent / "rulepacks"
+
+
+def pack_sources() -> dict[str, bytes]:
+    """The built-in packs as they are on disk (what a cache of their parsed form is keyed by)."""
+    return {name: (PACKS_DIR / f"{name}.toml").read_bytes() for name in PACK_NAMES}
+
+
+def parse_packs(sources: dict[str, bytes]) -> dict[str, dict[str, Any]]:
+    """The packs' TOML parsed (tomllib imported only here: a cached parse needs none)."""
+    import tomllib
+
+    return {name: tomllib.loads(text.decode("utf-8")) for name, text in sources.items()}
+
+
+_parsed: dict[str, dict[str, Any]] | None = None
+
+
+def use_packs(parsed: dict[str, dict[str, Any]]) -> None:
+    """Hand over the packs already parsed (by the edge's cache, `journal.app`), so that no
+    command parses their TOML again; `parsed` must be `parse_packs(pack_sources())`."""
+    global _parsed
+    _parsed = parsed
 
 
 def _build_rule(data: dict[str, Any]) -> Rule:
@@ -202,9 +220,11 @@ def _time(value: Any) -> time:
     return value if isinstance(value, time) else time.fromisoformat(str(value))
 
 
-@cache
-def _builtin() -> dict[str, tuple[dict[str, Any], ...]]:
-    return {name: _read_pack(name) for name in PACK_NAMES}  # type: ignore[misc]
+def _builtin() -> dict[str, dict[str, Any]]:
+    global _parsed
+    if _parsed is None:
+        _parsed = parse_packs(pack_sources())
+    return _parsed
 
 
 def load_rulebook(overrides: dict[str, Any] | None = None) -> RuleBook:

@@ -5,15 +5,12 @@ connection commits to the file: the follower (the daemon) keeps one connection o
 for it and asks it every poll. The PostgreSQL feed is LISTEN/NOTIFY (`pg_feed.py`).
 """
 
-import logging
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from journal.storage.engines.sqlite import sqlite_uri
-
-log = logging.getLogger("journal.daemon")
 
 
 class DataVersion:
@@ -27,6 +24,9 @@ class DataVersion:
         try:
             return self._conn.execute("PRAGMA data_version").fetchone()[0]
         except sqlite3.Error as exc:
+            import logging  # only the daemon follows a file; no command pays for logging
+
+            log = logging.getLogger("journal.daemon")
             log.warning("cannot read the journal's change counter: %s", exc)
             return -1
 

@@ -1,0 +1,93 @@
+"""What start-up no longer recomputes: the rule packs' parse is kept in the user's cache
+folder (journal.app.parsed_packs), and the per-user folders are found without platformdirs
+on Linux (journal.settings.user_dir) — the same folders platformdirs names."""
+
+import marshal
+import sys
+
+import pytest
+
+from journal import app, settings
+from journal.core import rules
+
+
+def test_the_cached_parse_is_the_parse(tmp_path):
+    fresh = rules.parse_packs(rules.pack_sources())
+    assert app.parsed_packs(tmp_path) == fresh  # built and written
+    [cached] = tmp_path.glob("rulepacks-*.marshal")
+    assert app.parsed_packs(tmp_path) == fresh  # read back
+    assert marshal.loads(cached.read_bytes()[32:]) == fresh
+
+
+def test_a_cached_parse_is_read_not_parsed(tmp_path, monkeypatch):
+    app.parsed_packs(tmp_path)
+
+    def no_parse(_sources):
+        raise AssertionError("parsed again")
+
+    monkeypatch.setattr(rules, "parse_packs", no_parse)
+    assert set(app.parsed_packs(tmp_path)) == set(rules.PACK_NAMES)
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda b: b[: len(b) // 2],  # cut short
+        lambda b: b[:100] + bytes([b[100] ^ 1]) + b[101:],  # one bit flipped
+        lambda b: b"",
+        lambda b: b[:32] + marshal.dumps({"rakuma": {}}),  # well-formed, wrong content
+    ],
+    ids=["truncated", "bit-flip", "empty", "other-content"],
+)
+def test_a_damaged_cache_is_ignored_and_rebuilt(tmp_path, damage):
+    fresh = app.parsed_packs(tmp_path)
+    [cached] = tmp_path.glob("rulepacks-*.marshal")
+    cached.write_bytes(damage(cached.read_bytes()))
+    assert app.parsed_packs(tmp_path) == fresh
+    assert marshal.loads(cached.read_bytes()[32:]) == fresh  # rewritten whole
+
+
+def test_a_changed_pack_is_a_new_cache(tmp_path, monkeypatch):
+    app.parsed_packs(tmp_path)
+    [old] = tmp_path.glob("rulepacks-*.marshal")
+    sources = rules.pack_sources()
+    sources["custom"] = b'changed = "yes"\n' + sources["custom"]
+    monkeypatch.setattr(rules, "pack_sources", lambda: sources)
+    assert app.parsed_packs(tmp_path)["custom"]["changed"] == "yes"
+    [new] = tmp_path.glob("rulepacks-*.marshal")
+    assert new != old
+
+
+def test_an_unwritable_cache_folder_is_no_failure(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    assert app.parsed_packs(blocker / "cache") == rules.parse_packs(rules.pack_sources())
+
+
+def test_the_app_uses_the_cache_folder(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr(sys, "platform", "linux")
+    monkeypatch.delenv("ANDROID_DATA", raising=False)
+    book = app.App(settings.Config(), tmp_path / "j.sqlite").book
+    assert book.packs.keys() == rules.load_rulebook().packs.keys()
+    assert list((tmp_path / settings.APP).glob("rulepacks-*.marshal"))
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the shortcut is Linux's")
+@pytest.mark.parametrize("kind", ["data", "config", "cache"])
+@pytest.mark.parametrize("value", [None, "", "   ", "/somewhere/else", "relative/dir"])
+@pytest.mark.parametrize("home", ["/home/someone", "relative-home", None])
+def test_user_dirs_are_platformdirs_own(kind, value, home, monkeypatch):
+    import platformdirs
+
+    if home is None:
+        monkeypatch.delenv("HOME", raising=False)
+    else:
+        monkeypatch.setenv("HOME", home)
+    variable = settings._XDG[kind][0]
+    if value is None:
+        monkeypatch.delenv(variable, raising=False)
+    else:
+        monkeypatch.setenv(variable, value)
+    expected = getattr(platformdirs, f"user_{kind}_dir")(settings.APP, appauthor=False)
+    assert str(settings.user_dir(kind)) == expected
