@@ -195,6 +195,8 @@ def _jsonable(value: Any) -> Any:
 # when `--help` lists them: name → "module:function". One line here registers a command.
 LAZY_COMMANDS: dict[str, str] = {
     "serve": "journal.commands.serve:serve",
+    "search": "journal.commands.records:search",
+    "history": "journal.commands.records:history",
 }
 
 
@@ -495,9 +497,9 @@ def log(trade_id: str | None) -> None:
 
 @cli.command()
 @click.argument("seq", type=int)
-@click.option("--reason", required=True, metavar="TEXT")
+@click.option("--reason", metavar="TEXT", help="Why (kept in the log; default: void).")
 @_common
-def void(seq: int, reason: str) -> None:
+def void(seq: int, reason: str | None) -> None:
     """Correct a mistake: append an event that voids event SEQ (history stays).
 
     \b
@@ -507,7 +509,7 @@ def void(seq: int, reason: str) -> None:
     from journal.core.validate import seq as event_number
     from journal.text.messages import render
 
-    stored = _journal().void(event_number(seq), reason, now=_now())
+    stored = _journal().void(event_number(seq), reason or "void", now=_now())
     _emit({"voided": seq, "seq": stored.seq}, render("voided", seq=seq, new=stored.seq))
 
 
@@ -1415,4 +1417,5 @@ def run() -> None:
 
 
 if __name__ == "__main__":
+    sys.modules.setdefault("cli", sys.modules[__name__])  # what `journal/commands/` import
     run()

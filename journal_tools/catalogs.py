@@ -6,6 +6,7 @@ is untranslated. A maintainer's tool: it imports `cli`, so it lives outside the 
 
 import inspect
 import sys
+from functools import partial
 from pathlib import Path
 
 import click
@@ -26,9 +27,12 @@ def help_texts(command: click.Command) -> list[str]:
     for param in command.params:
         if getattr(param, "help", None):
             out.append(param.help)
-    if isinstance(command, click.Group):
-        for sub in command.commands.values():
-            out.extend(help_texts(sub))
+    if isinstance(command, click.Group):  # the lazy commands (`cli.LAZY_COMMANDS`) too
+        ctx = click.Context(command)
+        lazy = [n for n in command.list_commands(ctx) if n not in command.commands]
+        for sub in [*command.commands.values(), *map(partial(command.get_command, ctx), lazy)]:
+            if sub is not None:
+                out.extend(help_texts(sub))
     return list(dict.fromkeys(out))
 
 

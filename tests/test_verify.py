@@ -192,7 +192,13 @@ def test_log_only_skips_the_read_models(filled, run):
 @pytest.mark.parametrize(
     "statement, where",
     [
-        ("INSERT INTO trades VALUES ('T9','rakuma','seller','x',1,'listed',1,1,1)", "T9"),
+        (
+            "INSERT INTO trades VALUES"
+            " ('T9','rakuma','seller','x',1,'listed',1,1,1,'2026-01-01T00:00:00Z',NULL)",
+            "T9",
+        ),
+        ("UPDATE trades SET traded_at = '2000-01-01T00:00:00Z' WHERE id = 'T2'", "T2"),
+        ("UPDATE trades SET party = 'someone' WHERE id = 'T1'", "T1"),
         ("DELETE FROM trades WHERE id = 'T2'", "T2"),
         ("DELETE FROM deadlines WHERE trade = 'T3'", "T3"),
         ("INSERT INTO deadlines VALUES ('T2','extra','2030-01-01T00:00:00Z','x',NULL)", "T2"),

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from functools import cache
 
 from journal.core.deadlines import Deadline, compute
+from journal.core.records import party_of, traded_at
 from journal.core.rules import RuleBook
 from journal.core.trade import Trade, fold
 from journal.storage.engines import Connection
@@ -31,7 +32,7 @@ _BATCH = 5000
 # book changes: the fold (journal/core/trade.py), the deadlines (journal/core/deadlines.py,
 # journal/core/kinds.py, how journal/core/rules.py reads a rule), or the rows written here.
 # Every journal's read models are then rebuilt by the next command that uses them.
-PROJECTION_VERSION = 1
+PROJECTION_VERSION = 2  # 2: each trade's date and other party (`journal search`)
 
 _last_stamp: tuple[RuleBook, dict[str, int]] | None = None
 
@@ -47,6 +48,8 @@ def trade_row(trade: Trade, created_seq: int) -> tuple:
         0 if trade.finished else 1,
         created_seq,
         trade.last_seq,
+        fmt_time(traded_at(trade)),
+        party_of(trade),
     )
 
 
@@ -67,10 +70,10 @@ def save(conn: Connection, trades: list[tuple[Trade, int]], book: RuleBook, seq:
     """Upsert these trades' rows and deadlines and move the checkpoint to `seq`."""
     conn.exec_driver_sql(
         "INSERT INTO trades (id, platform, role, title, price, state, active, created_seq,"
-        " last_seq) VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET"
-        " platform=excluded.platform, role=excluded.role, title=excluded.title,"
+        " last_seq, traded_at, party) VALUES (?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE"
+        " SET platform=excluded.platform, role=excluded.role, title=excluded.title,"
         " price=excluded.price, state=excluded.state, active=excluded.active,"
-        " last_seq=excluded.last_seq",
+        " last_seq=excluded.last_seq, traded_at=excluded.traded_at, party=excluded.party",
         [trade_row(t, created) for t, created in trades],
     )
     rows: list[tuple] = []

@@ -247,7 +247,7 @@ def _flush(conn: Connection, trades: list[tuple], deadlines: list[tuple]) -> Non
     if trades:
         conn.exec_driver_sql(
             "INSERT INTO trades (id, platform, role, title, price, state, active, created_seq,"
-            " last_seq) VALUES (?,?,?,?,?,?,?,?,?)",
+            " last_seq, traded_at, party) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
             trades,
         )
     if deadlines:

@@ -24,8 +24,8 @@ from journal.core.events import Event, upgrade_payload
 from journal.storage.engines import Connection
 from journal.storage.engines.sqlite import Engine, connector, online_backup, prepare, settle
 
-HEAD_REVISION = "0003"
-KNOWN_REVISIONS = ("0001", "0002", "0003")
+HEAD_REVISION = "0004"
+KNOWN_REVISIONS = ("0001", "0002", "0003", "0004")
 GENESIS_HASH = "0" * 64
 
 EVENT_COLUMNS = (

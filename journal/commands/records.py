@@ -1,0 +1,115 @@
+"""`journal search` and `journal history`: the records a tax office may ask to search, view,
+print or download (検索要件, 訂正削除の履歴). They parse and print; the door's use cases
+(`journal.records`) find the rows."""
+
+import sys
+from datetime import timedelta
+
+import click
+
+from cli import PLATFORM_CHOICES, _Choice, _common, _complete_ids, _emit, _journal, _opts, _when
+from journal.text.helptext import Command
+
+
+def _criteria(first, last, low=None, high=None, party=None, platform=None):
+    """The conditions as typed: `--to` includes its minute (a day alone: the whole day)."""
+    from journal.core.errors import BadInput
+    from journal.core.records import Criteria
+    from journal.core.validate import yen
+
+    # amounts as people type them (`3,000`, `３０００`, `3000円`)
+    low = None if low is None else yen(low, "--min", allow_zero=True)
+    high = None if high is None else yen(high, "--max", allow_zero=True)
+    start = _when(first)
+    end = _when(last, end=True)
+    if end is not None:
+        end += timedelta(minutes=1)
+    if start is not None and end is not None and end <= start:
+        raise BadInput("search_from_to")
+    if low is not None and high is not None and high < low:
+        raise BadInput("search_min_max")
+    return Criteria(start, end, low, high, party, platform)
+
+
+@click.command(cls=Command)
+@click.option("--from", "first", metavar="WHEN", help="From this day or time (as for --at).")
+@click.option("--to", "last", metavar="WHEN", help="To this day (included) or minute.")
+@click.option("--min", "low", metavar="YEN", help="At least this amount.")
+@click.option("--max", "high", metavar="YEN", help="At most this amount.")
+@click.option("--party", metavar="NAME", help="A part of the other party's name (the buyer).")
+@click.option("--platform", type=_Choice(PLATFORM_CHOICES), help="Only this app's trades.")
+@click.option("--log", "over_log", is_flag=True, help="Search the log's events, not trades.")
+@click.option("--csv", "as_csv", is_flag=True, help="CSV in a fixed column order (for a download).")
+@click.option("--output", "-o", metavar="FILE", help="With --csv: a new file (default: stdout).")
+@_common
+def search(first, last, low, high, party, platform, over_log, as_csv, output) -> None:
+    """Trades (or, with --log, events) by date, amount and other party; every condition
+    given must hold. A trade's date is when it sold or was bought; its amount its price.
+
+    \b
+    Example:
+      journal search --from 2026-01-01 --to 2026-03-31 --min 1000 --max 5000
+      journal search --party さくら --csv -o sakura.csv
+    """
+    from journal.records import search as find
+    from journal.settings import user_tz
+    from journal.text.messages import render
+    from journal.text.records_text import csv_header, search_csv, search_screen
+
+    if (as_csv or output) and _opts().json:
+        raise click.UsageError(render("search_one_format"))
+    if output is not None and not as_csv:
+        raise click.UsageError(render("search_output_needs_csv"))
+    wanted = _criteria(first, last, low, high, party, platform)
+    target = None
+    if output is not None:
+        from journal.paths import output_target
+
+        target = output_target(output)
+    rows = find(_journal(must_exist=True), wanted, log=over_log)
+    if not as_csv:
+        from cli import _screen
+
+        _emit(rows, None if _opts().json else search_screen(rows, over_log, _screen()))
+        return
+    text = search_csv(rows, over_log, csv_header(over_log, render), user_tz())
+    _write(text, target)
+
+
+def _write(text: str, target) -> None:
+    from journal.files import write_new
+
+    if target is not None:
+        write_new(target, text.encode("utf-8"))
+        return
+    raw = getattr(sys.stdout, "buffer", None)
+    if raw is None:
+        sys.stdout.write(text)
+        return
+    sys.stdout.flush()
+    raw.write(text.encode("utf-8"))
+    raw.flush()
+
+
+@click.command(cls=Command)
+@click.argument("trade_id", metavar="[ID]", required=False, shell_complete=_complete_ids)
+@click.option("--from", "first", metavar="WHEN", help="Corrections made from this day or time.")
+@click.option("--to", "last", metavar="WHEN", help="Corrections made to this day (included).")
+@_common
+def history(trade_id: str | None, first: str | None, last: str | None) -> None:
+    """Every correction and deletion (void, undo): when, the event voided, the values before
+    and after, and the reason. The voided events stay in the log.
+
+    \b
+    Example:
+      journal history T1
+      journal history --from 2026-01-01 --to 2026-12-31 --json
+    """
+    from cli import _screen
+    from journal.records import history as corrections
+    from journal.text.records_text import history_screen
+
+    journal = _journal(must_exist=True)
+    trade = None if trade_id is None else journal.resolve_id(trade_id)
+    entries = corrections(journal, trade, _criteria(first, last))
+    _emit(entries, None if _opts().json else history_screen(entries, _screen()))
