@@ -14,9 +14,10 @@ from datetime import datetime
 from typing import Any
 
 from journal.core.events import VOID_TYPE, Event
-from journal.core.money import sold_at
 from journal.core.search import fold as fold_text
 from journal.core.trade import Trade, fold
+from journal.core.trade import party_of as party_of  # the trade's, kept in the read model
+from journal.core.trade import traded_at as traded_at
 
 # The trade's fields a correction may change, as `history` shows them (the fold's own
 # bookkeeping, anchors and counters, is left out).
@@ -69,19 +70,6 @@ class Criteria:
         if not self.party:
             return True
         return party is not None and fold_text(self.party).strip() in fold_text(party)
-
-
-def traded_at(trade: Trade) -> datetime:
-    """The trade's date: when it was sold or bought, else when it was recorded."""
-    if trade.role == "seller":
-        return sold_at(trade) or trade.created_at
-    return trade.anchors.get("purchase") or trade.created_at
-
-
-def party_of(trade: Trade, seller_name: str | None = None) -> str | None:
-    """The other party's name(s) as recorded (matched after folding: `Criteria.party_ok`)."""
-    names = [n for n in (trade.buyer, seller_name) if n]
-    return " ".join(names) if names else None
 
 
 def event_amount(payload: dict[str, Any]) -> int | None:

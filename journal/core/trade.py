@@ -188,6 +188,19 @@ def fold(events: list[Event]) -> Trade | None:
     return trade
 
 
+def traded_at(trade: Trade) -> datetime:
+    """The trade's date (取引年月日, `journal search`): when it was sold (the purchase, or the
+    approval of a request) or bought, else when it was recorded (a listing, a withdrawal)."""
+    anchors = trade.anchors
+    sold = anchors.get("purchase") or (anchors.get("approval") if trade.role == "seller" else None)
+    return sold or trade.created_at
+
+
+def party_of(trade: Trade) -> str | None:
+    """The other party's name as recorded (`journal search --party` matches it folded)."""
+    return trade.buyer or None
+
+
 def warnings(trade: Trade, step: str) -> list[str]:
     """Message keys for a step that is allowed but deserves a word; the step is recorded."""
     if step == "return" and trade.role == "seller" and "receipt" in trade.anchors:

@@ -18,9 +18,8 @@ from collections.abc import Iterable
 from functools import cache
 
 from journal.core.deadlines import Deadline, compute
-from journal.core.records import party_of, traded_at
 from journal.core.rules import RuleBook
-from journal.core.trade import Trade, fold
+from journal.core.trade import Trade, fold, party_of, traded_at
 from journal.storage.engines import Connection
 from journal.storage.queries import projection_state, streams_since
 from journal.storage.store import Store, fmt_time
