@@ -111,6 +111,6 @@ def history_screen(entries: Sequence[dict[str, Any]], screen: Screen) -> str:
             lines.append("  " + screen.say("history_recorded", what=what))
         for name, was in e["before"].items():
             now = e["after"][name]
-            field = screen.say(f"field_{name}")
+            field = screen.say(f"history_field_{name}")
             lines.append(f"  {field}: {_value(was, screen)} → {_value(now, screen)}")
     return "\n".join(lines)
