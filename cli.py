@@ -966,10 +966,12 @@ def daemon(
     journal = _journal()
     lock = lock_for(path)
     try:
+        reminders = _app().reminders(journal)
         if not once:
-            run.serve(path, journal, chosen, keep)
+            reopen = lambda: _app().reminders(_app().journal())  # noqa: E731 - one line
+            run.serve(path, reminders, reopen, chosen, keep)
             return
-        _daemon_once_report(run.once(journal, chosen, _now(), keep), path)
+        _daemon_once_report(run.once(reminders, chosen, _now(), keep), path)
     finally:
         journal.close()
         lock.close()
@@ -999,11 +1001,10 @@ def _daemon_once_report(outcome, path) -> None:
 def _daemon_preview(moment) -> None:
     """`--once --as-of WHEN` / `--dry-run`: what a delivery pass would send; changes nothing."""
     from journal.text.messages import render
-    from scheduler.reminders import Reminders
 
     journal = _journal(must_exist=True)
     try:
-        works = Reminders(journal, config=_app().config).preview(moment)
+        works = _app().reminders(journal).preview(moment)
     finally:
         journal.close()
     delivered = [w for w in works if not w.summary]
@@ -1269,11 +1270,10 @@ def reminders(within: str, as_of: str | None) -> None:
     """
     from journal.core.timeparse import parse_duration
     from journal.text import screens
-    from scheduler.reminders import Reminders
 
     window = parse_duration(within)
     moment = _when(as_of) or _now()
-    data = Reminders(_journal(), config=_app().config).listing(moment, window)
+    data = _app().reminders(_journal()).listing(moment, window)
     _emit(data, None if _opts().json else screens.reminders_screen(data, moment, _screen()))
 
 

@@ -2,16 +2,18 @@
 built once at the edge (the command line builds one per command) and handed down, so no
 lower layer loads the config for itself."""
 
+from datetime import tzinfo
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from journal.settings import Config, load_config, resolve_db_path, user_dir
+from journal.settings import Config, load_config, resolve_db_path, user_dir, zone_of
 
 if TYPE_CHECKING:
     from journal.core.money import MoneySettings
     from journal.core.rules import RuleBook
     from journal.service import Journal
+    from scheduler.reminders import Reminders
 
 
 class App:
@@ -34,6 +36,11 @@ class App:
         return rules.rulebook_from_config(self.config)
 
     @cached_property
+    def zone(self) -> tzinfo:
+        """The display zone: JOURNAL_TZ, the config's, TZ, the system's."""
+        return zone_of(self.config)
+
+    @cached_property
     def money(self) -> "MoneySettings":
         from journal.core.money import MoneySettings
 
@@ -43,6 +50,12 @@ class App:
         from journal.service import Journal
 
         return Journal(self.location, self.book, create=create, money=self.money)
+
+    def reminders(self, journal: "Journal") -> "Reminders":
+        """The reminders of `journal` under this config: offsets, lateness, the zone."""
+        from scheduler.reminders import Reminders
+
+        return Reminders(journal, config=self.config, zone=self.zone)
 
 
 def parsed_packs(folder: Path) -> dict[str, Any]:

@@ -143,7 +143,12 @@ def resolve_db_path(option: str | None) -> Path | str:
 @cache
 def user_tz() -> tzinfo:
     """JOURNAL_TZ, then the config file, then TZ, then the system's zone."""
-    name = os.environ.get("JOURNAL_TZ") or load_config().timezone or os.environ.get("TZ")
+    return zone_of(load_config())
+
+
+def zone_of(config: Config) -> tzinfo:
+    """The display zone under `config`: JOURNAL_TZ, its timezone, TZ, the system's zone."""
+    name = os.environ.get("JOURNAL_TZ") or config.timezone or os.environ.get("TZ")
     if name:
         key = name.lstrip(":")
         try:

@@ -11,12 +11,12 @@ import heapq
 import itertools
 from collections.abc import Collection
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
-from journal.core.deadlines import KIND_SPECS
+from journal.core.deadlines import JST, KIND_SPECS
 from journal.service import Journal
-from journal.settings import Config, load_config, user_tz
+from journal.settings import Config
 from scheduler.due_work import works_of
 from scheduler.listing import listing
 from scheduler.notify import Notifier
@@ -50,11 +50,15 @@ class Reminders:
         lateness: timedelta | None = None,
         *,
         config: Config | None = None,
+        zone: tzinfo | None = None,
     ) -> None:
-        config = config or load_config()
+        """`config` and `zone` come from the composition root (`App.reminders`); without them
+        (a test of the middle layer) the defaults apply in Japan time, never the config file."""
+        config = config or Config()
         self.journal = journal
         self.records = journal.reminder_records()
-        self.warnings = warnings or warnings_from_config(config.reminders, KIND_SPECS, user_tz())
+        zone = zone or JST
+        self.warnings = warnings or warnings_from_config(config.reminders, KIND_SPECS, zone)
         self.lateness = lateness if lateness is not None else lateness_from_config(config.notifier)
         self.lookback = max(LOOKBACK, self.lateness)
         self.outbox = Outbox(lambda *sent: self.record(*sent))  # late: tests replace `record`

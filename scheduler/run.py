@@ -57,11 +57,10 @@ def calendar_keeper(section: dict[str, Any]) -> Keeper | None:
     return keep
 
 
-def once(journal: Any, notifier: Notifier, now: datetime, keep: Keeper | None) -> Outcome:
+def once(reminders: Reminders, notifier: Notifier, now: datetime, keep: Keeper | None) -> Outcome:
     """Deliver what is due at `now` (looking back without limit), keep the files, return."""
     from scheduler.delivery import WORKERS
 
-    reminders = Reminders(journal)
     reminders.fresh()
     outcome = reminders.deliver_due(notifier, now, parallel=WORKERS, full=True)
     if keep is not None:
@@ -69,17 +68,19 @@ def once(journal: Any, notifier: Notifier, now: datetime, keep: Keeper | None) -
     return outcome
 
 
-def serve(path: Path | str, journal: Any, notifier: Notifier, keep: Keeper | None) -> None:
+def serve(
+    path: Path | str,
+    reminders: Reminders,
+    reopen: Callable[[], Reminders],
+    notifier: Notifier,
+    keep: Keeper | None,
+) -> None:
     """Run in the foreground until SIGTERM or SIGINT, then stop cleanly; on a server, as a
-    leader or a standby (scheduler/leader.py)."""
+    leader or a standby (scheduler/leader.py). `reopen` opens the journal's reminders afresh
+    (the composition root's `App.reminders`) when the journal must be reopened."""
     from scheduler.leader import daemon_for
 
-    def reopen() -> Reminders:
-        from journal.service import Journal
-
-        return Reminders(Journal(path, journal.book, money=journal.money_settings()))
-
-    running = daemon_for(path, Reminders(journal), notifier, reopen=reopen, after_change=keep)
+    running = daemon_for(path, reminders, notifier, reopen=reopen, after_change=keep)
     stop = threading.Event()
 
     def request_stop(_signum: int, _frame: Any) -> None:

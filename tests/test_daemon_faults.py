@@ -368,7 +368,7 @@ def test_a_full_disk_records_later_and_never_repeats_the_reminder(env, tmp_path)
 def test_a_deleted_journal_is_not_recreated(env, tmp_path):
     logger = _script(tmp_path, "log.sh", LOGGER)
     _trade(env)
-    _hold(env, "T1", 3)
+    due = _hold(env, "T1", 8)  # far enough for a loaded machine to start the daemon first
     db = Path(env["JOURNAL_DB"])
     daemon = DaemonProcess(
         env, tmp_path / "daemon.log", "--notifier", "command", "--command", str(logger)
@@ -378,7 +378,8 @@ def test_a_deleted_journal_is_not_recreated(env, tmp_path):
         for suffix in ("", "-wal", "-shm"):
             Path(f"{db}{suffix}").unlink(missing_ok=True)
         assert _wait_log(daemon, "is gone", 3), daemon.stderr()
-        time.sleep(4)  # past the hold's due time: its wake-up must not touch the path
+        # past the hold's due time: its wake-up must not touch the path
+        time.sleep(max(0.0, (due - datetime.now(UTC)).total_seconds()) + 1.5)
         assert not db.exists(), "the daemon recreated the journal"
         assert daemon.proc.poll() is None
     finally:

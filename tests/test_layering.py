@@ -202,7 +202,8 @@ MAY_IMPORT = {
     # the config: a --db that is a server URL (storage's engines), refusals in words (text)
     "settings": {"core", "files", "storage", "settings", "text"},
     "text": {"core", "files", "text", "settings"},
-    "root": {"core", "files", "door", "root", "settings", "text"},
+    # the composition root builds what a process works with: the journal, its reminders
+    "root": {"core", "files", "door", "root", "settings", "text", "scheduler"},
     "scheduler": EVERYTHING - {"storage", "cli"},
     "cli": EVERYTHING - {"storage"},
 }
