@@ -221,7 +221,10 @@ def session():
         )
     if subprocess.run(["unshare", "-m", "true"], capture_output=True).returncode != 0:
         need("cannot make a private mount namespace here (unshare -m)")
-    base = Path(tempfile.mkdtemp(prefix=".unit-sandbox-", dir=ROOT))
+    # Outside /tmp and /var/tmp (which PrivateTmp hides): beside the checkout, or in the
+    # home folder when the checkout itself is a temporary one.
+    temporary = any(ROOT.is_relative_to(t) for t in (Path("/tmp"), Path("/var/tmp")))
+    base = Path(tempfile.mkdtemp(prefix=".unit-sandbox-", dir=Path.home() if temporary else ROOT))
     run = base / "run"
     run.mkdir(mode=0o700)
     procs: list[subprocess.Popen] = []
