@@ -194,6 +194,8 @@ def _jsonable(value: Any) -> Any:
 # Commands kept in modules of their own (`journal/commands/`), imported only when named or
 # when `--help` lists them: name → "module:function". One line here registers a command.
 LAZY_COMMANDS: dict[str, str] = {
+    "attach": "journal.commands.attach:attach",
+    "evidence": "journal.commands.evidence:evidence",
     "serve": "journal.commands.serve:serve",
     "search": "journal.commands.records:search",
     "history": "journal.commands.records:history",
@@ -677,9 +679,18 @@ def verify(log_only: bool, kept_head: str | None) -> None:
 
     if kept_head is not None:
         kept_head = head_hash(kept_head)
-    report = check(_journal(must_exist=True), log_only=log_only, kept_head=kept_head)
+    journal = _journal(must_exist=True)
+    report = check(journal, log_only=log_only, kept_head=kept_head)
     data: dict[str, Any] = {"ok": report.ok, "events": report.events, "head": report.head}
     if report.ok:
+        from journal.commands.verify_files import check_attachments
+
+        damaged = [] if log_only else check_attachments(data, journal)
+        if damaged:  # an attached file missing or changed: one line each
+            _emit(data)  # the JSON, with --json
+            for line in damaged:
+                click.echo(f"journal: {' '.join(line.split())}", err=True)
+            raise click.exceptions.Exit(EXIT_DAMAGED)
         _emit(data, render("verify_ok", events=report.events, head=report.head))
         return
     damage = report.damage

@@ -49,7 +49,24 @@ class App:
     def journal(self, *, create: bool = True) -> "Journal":
         from journal.service import Journal
 
-        return Journal(self.location, self.book, create=create, money=self.money)
+        journal = Journal(self.location, self.book, create=create, money=self.money)
+        if self.attachments is not None:
+            from journal.evidence import keep_in
+
+            keep_in(journal, self.attachments)
+        return journal
+
+
+    @cached_property
+    def attachments(self) -> Path | None:
+        """`[attachments] folder`: where a journal on a server keeps its attachments (a file
+        journal keeps them in the folder beside itself)."""
+        configured = (self.config.raw.get("attachments") or {}).get("folder")
+        if not configured or not isinstance(self.location, str):
+            return None
+        from journal.paths import user_path
+
+        return user_path(configured)
 
     def reminders(self, journal: "Journal") -> "Reminders":
         """The reminders of `journal` under this config: offsets, lateness, the zone."""

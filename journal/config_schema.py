@@ -225,6 +225,7 @@ def _schema() -> _Table:
                 }
             ),
             "calendar": _Table(keys={"path": _file_name, "within": _duration}),
+            "attachments": _Table(keys={"folder": _text(4096)}),
             "money": _Table(
                 keys={
                     "yahoo_premium": _boolean,

@@ -17,9 +17,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from journal import evidence
 from journal.core.errors import BadInput, JournalError
 from journal.service import Journal
 from journal.storage import portable
+from journal.storage.attachments import beside
 from journal.storage.engines import is_url, mask
 from journal.storage.integrity import Damage, Report, check_log, check_read_models
 from journal.storage.projections import stale
@@ -64,21 +66,31 @@ def verify(journal: Journal, log_only: bool = False, kept_head: str | None = Non
 
 
 def backup(journal: Journal, target: Path) -> tuple[int, str]:
-    """A consistent, self-contained, owner-only copy, checked after; (events, head)."""
-    return portable.backup(journal.store, target)
+    """A consistent, self-contained, owner-only copy, checked after; (events, head). The
+    attachments go into the folder beside it (`backup.sqlite.attachments/`)."""
+    done = portable.backup(journal.store, target)
+    evidence.carry_to(journal, beside(target))
+    return done
 
 
 def export_to(journal: Journal, target: Path | None, write: Callable[[str], Any]) -> int:
-    """The export (JSON lines) to a new owner-only file, or through `write`; returns events."""
-    return portable.export_to(journal.store, target, write)
+    """The export (JSON lines) to a new owner-only file, or through `write`; returns events.
+    A file's attachments go into the folder beside it (standard output carries none)."""
+    count = portable.export_to(journal.store, target, write)
+    if target is not None:
+        evidence.carry_to(journal, beside(target))
+    return count
 
 
 def import_file(
     journal: Journal, source: Path, progress: Callable[[int], None] | None = None
 ) -> tuple[int, str, int]:
     """Restore an export into this (empty) journal, all or nothing; (events, head hash,
-    records of sent reminders). `progress(n)` is told of every n more bytes done."""
-    return portable.import_file(journal.store, journal.book, source, progress)
+    records of sent reminders). `progress(n)` is told of every n more bytes done. The
+    attachments come from the folder beside the file, each checked against its hash."""
+    done = portable.import_file(journal.store, journal.book, source, progress)
+    evidence.carry_from(journal, source)
+    return done
 
 
 def source_size(source: Path) -> int:
@@ -99,18 +111,30 @@ def copy_journal(source: Journal, target: Path | str) -> tuple[int, str, int]:
     `target`; (events, head, records)."""
     with tempfile.TemporaryDirectory(prefix="journal-copy-") as folder, _named(source):
         staged = Path(folder) / "events.jsonl"
-        export_to(source, staged, None)
+        portable.export_to(source.store, staged, None)
         if is_url(target) or Path(target).exists():
             into = Journal(target, source.book, money=source.money_settings())
+            if is_url(target):  # a server's attachments go where the config says
+                evidence.keep_in(into, evidence.configured(source))
             try:
                 with into.store.read() as conn:
                     if into.store.last_seq(conn):
                         raise BadInput("copy_not_empty", path=shown(target))
-                return import_file(into, staged)
+                return _copied(source, into, staged)
             finally:
                 into.close()
         with Journal.new(Path(target), source.book, source.money_settings()) as into:
-            return import_file(into, staged)
+            return _copied(source, into, staged)
+
+
+def _copied(source: Journal, into: Journal, staged: Path) -> tuple[int, str, int]:
+    """The staged log imported into `into`, then the attachments copied from `source`'s
+    folder into `into`'s (refused first, nothing written, if `into` has none)."""
+    if evidence.recorded(source) and evidence.folder(into) is None:
+        raise BadInput("attachments_no_folder")
+    done = portable.import_file(into.store, into.book, staged)
+    evidence.carry_to(source, evidence.folder(into))
+    return done
 
 
 @contextmanager

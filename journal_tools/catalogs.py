@@ -42,7 +42,7 @@ def log_texts() -> list[str]:
 
     root = Path(__file__).resolve().parents[1]
     found: list[str] = []
-    for path in sorted((root / "scheduler").glob("*.py")):
+    for path in [*sorted((root / "scheduler").glob("*.py")), *sorted(root.glob("journal/**/*.py"))]:
         found.extend(log_messages(path.read_text("utf-8")))
     return list(dict.fromkeys(found))
 

@@ -182,6 +182,7 @@ ROWS = (
     ("journal.safekeeping", "door"),
     ("journal.locations", "door"),
     ("journal.records", "door"),
+    ("journal.evidence", "door"),
     ("journal.app", "root"),
     ("journal.demo", "root"),
     ("journal.settings", "settings"),

@@ -43,6 +43,10 @@ SAMPLE = {
     "from": ["T2", "T3"],
     "kind": "dedicated",
     "request_required": True,
+    "sha256": "0" * 64,
+    "name": "screen.png",
+    "size": 1234,
+    "media_type": "image/png",
 }
 # What a trade needs for a step's guard to let it through (the guard is tested below).
 MEETS_GUARD = {

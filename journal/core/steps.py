@@ -231,6 +231,7 @@ VOID_TYPE = "voided"
 BUNDLED_TYPE = "bundled"
 ITEM_TAKEN, ITEM_RELEASED = "item-taken", "item-released"
 WITHDRAWN = "proceeds-withdrawn"
+ATTACHED = "attached"  # a file kept by its SHA-256 beside the journal (`journal attach`)
 
 # fmt: off
 _PLATFORM = Field("platform", Check.PLATFORM, required=True)
@@ -388,6 +389,8 @@ CATALOGUE: tuple[Step, ...] = (
     # into each sale whose proceeds a withdrawal of the balance took (journal/core/withdrawals.py)
     Step(WITHDRAWN, anytime=True, addable=False, evolve=_withdrawn, stored=(("by",), ())),
     Step(VOID_TYPE, anytime=True, addable=False, stored=(("seq", "reason", "voided_type"), ())),
+    Step(ATTACHED, anytime=True, addable=False,
+         stored=(("sha256", "name", "size", "media_type"), ())),
 )
 # fmt: on
 STEPS: dict[str, Step] = {step.name: step for step in CATALOGUE}

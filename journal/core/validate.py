@@ -17,6 +17,8 @@ MAX_NAME = 100
 MAX_TEXT = 4000
 MAX_ITEM = 100
 MAX_SEQ = 2**63 - 1  # SQLite's largest integer
+MAX_FILE_NAME = 255  # an attachment's original name, as file systems bound it
+_MEDIA_TYPE = re.compile(r"^[a-z0-9][a-z0-9.+-]{0,40}/[a-z0-9][a-z0-9.+-]{0,80}$")
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
 
 
@@ -253,6 +255,10 @@ _FIELDS = {
     "step": lambda v: type(v) is str and v in ("sold", "approved", "bundled", "hold", "listed"),
     "seq": _is_int(1, MAX_SEQ),
     "voided_type": lambda v: type(v) is str and v in _PAYLOADS,
+    "sha256": lambda v: type(v) is str and _HASH.match(v) is not None,
+    "name": _is_text(MAX_FILE_NAME),
+    "size": _is_int(0, 2**53),
+    "media_type": lambda v: type(v) is str and _MEDIA_TYPE.match(v) is not None,
 }
 # event type -> (fields it must have, fields it may have), from the catalogue of steps
 _PAYLOADS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {

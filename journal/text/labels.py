@@ -72,6 +72,7 @@ STEPS: dict[str, str] = {
     "voided": "取り消し",
     "withdrawal": "売上金の振込申請",
     "proceeds-withdrawn": "売上金を引き出し済み",
+    "attached": "証拠ファイルを添付",
 }
 
 PLATFORMS: dict[str, str] = {
