@@ -56,7 +56,6 @@ class App:
             keep_in(journal, self.attachments)
         return journal
 
-
     @cached_property
     def attachments(self) -> Path | None:
         """`[attachments] folder`: where a journal on a server keeps its attachments (a file
