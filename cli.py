@@ -11,7 +11,6 @@ from typing import Any
 
 import click
 
-from journal.core import steps
 from journal.text.helptext import Group
 from journal.text.i18n import for_click
 from journal.text.step_names import StepGroup
@@ -238,7 +237,30 @@ def cli() -> None:
 # --- journal add … ----------------------------------------------------------------------
 
 
-@cli.group(cls=StepGroup)
+class _Steps(StepGroup):
+    """`journal add`: its thirty-odd step commands are made from the catalogue the first
+    time anything asks for them (`commands`), so that every other command, and `journal
+    --help`, neither imports the catalogue nor builds them (a few milliseconds each time)."""
+
+    _built = False
+
+    @property
+    def commands(self) -> dict[str, click.Command]:
+        if not self._built:
+            self._built = True
+            from journal.core import steps
+
+            for step in steps.CATALOGUE:
+                if step.addable:
+                    _add_command(step)
+        return self._commands
+
+    @commands.setter
+    def commands(self, value: dict[str, click.Command]) -> None:
+        self._commands = value
+
+
+@cli.group(cls=_Steps)
 def add() -> None:
     """Record a step of a trade (it happened now, or --at WHEN).
 
@@ -312,11 +334,15 @@ def _add_command(step) -> None:
 
 def _complete_ship_days(ctx: click.Context, param: click.Parameter, incomplete: str) -> list:
     """The usual 発送までの日数 for Tab; any range N-M is accepted (journal/core/validate.py)."""
+    from journal.core import steps
+
     return [c for c in steps.SHIP_DAYS if c.startswith(incomplete)]
 
 
 def _option(field):
     """The `--NAME` option of one field of a step; its check says what may be typed."""
+    from journal.core import steps
+
     check = steps.Check
     typed: dict[str, Any] = {
         check.PLATFORM: {"type": _Choice(PLATFORM_CHOICES)},
@@ -337,11 +363,6 @@ def _option(field):
         required=field.required,
         **typed,
     )
-
-
-for _step in steps.CATALOGUE:
-    if _step.addable:
-        _add_command(_step)
 
 
 # --- reading ----------------------------------------------------------------------------
@@ -1389,7 +1410,7 @@ def _main(argv: list[str] | None) -> int:
     ctx_obj = Ctx()
     args = sys.argv[1:] if argv is None else argv
     try:
-        from journal.core.validate import arguments
+        from journal.core.argv import arguments
 
         arguments(args)  # undecodable bytes are refused here, before any command sees them
         code = cli.main(args=args, prog_name="journal", standalone_mode=False, obj=ctx_obj)

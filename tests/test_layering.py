@@ -35,6 +35,7 @@ PURE = (
     "journal.text.table",
     "journal.core.names",
     "journal.core.validate",
+    "journal.core.argv",
     "scheduler.plan",
 )
 # storage, the command line, the settings, and everything that chooses words for people

@@ -6,6 +6,7 @@ import unicodedata
 from datetime import datetime
 from typing import Any
 
+from journal.core.argv import arguments  # noqa: F401 - checked here too, kept in argv.py
 from journal.core.errors import BadInput
 from journal.core.names import nfkc
 from journal.core.rules import PLATFORMS
@@ -165,21 +166,6 @@ def head_hash(value: str) -> str:
     if not _HASH.match(cleaned):
         raise BadInput("bad_head", value=_short(value))
     return cleaned
-
-
-def arguments(argv: list[str]) -> None:
-    """Every argument must be text: bytes that are not UTF-8 reach Python as lone
-    surrogates, which no message, file name or SQLite query can carry."""
-    for arg in argv:
-        try:
-            arg.encode("utf-8")
-        except UnicodeEncodeError:
-            try:
-                raw = arg.encode("utf-8", "surrogateescape")
-            except UnicodeEncodeError:
-                raw = arg.encode("utf-8", "backslashreplace")
-            shown = raw.decode("ascii", "backslashreplace")
-            raise BadInput("bad_argument", value=_short(shown)) from None
 
 
 def file_path(value: str) -> str:

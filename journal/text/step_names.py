@@ -6,13 +6,15 @@ from typing import Any
 
 import click
 
-from journal.core.step_fields import ALIASES
 from journal.text.helptext import Group
-from journal.text.labels import STEPS as NAMES
 
 
 def aliases(commands: dict[str, Any]) -> dict[str, str]:
-    """Alias → step, for the steps `journal add` has; a name two steps share is left out."""
+    """Alias → step, for the steps `journal add` has; a name two steps share is left out.
+    (The names are imported here, not at start-up: only `journal add` needs them.)"""
+    from journal.core.step_fields import ALIASES
+    from journal.text.labels import STEPS as NAMES
+
     found: dict[str, list[str]] = {}
     for step, name in NAMES.items():
         if step in commands and name not in commands:
