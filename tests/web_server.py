@@ -39,10 +39,11 @@ class Server:
     calendar_path: str
     process: subprocess.Popen
     output: list[str] = field(default_factory=list)
+    address: str = "127.0.0.1"
 
     @property
     def base(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"http://{self.address}:{self.port}"
 
     def request(
         self,
@@ -52,10 +53,10 @@ class Server:
         headers: dict[str, str] | None = None,
         host: str | None = None,
     ) -> Answer:
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        conn = http.client.HTTPConnection(self.address, self.port, timeout=30)
         try:
             conn.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
-            conn.putheader("Host", f"127.0.0.1:{self.port}" if host is None else host)
+            conn.putheader("Host", f"{self.address}:{self.port}" if host is None else host)
             for key, value in (headers or {}).items():
                 conn.putheader(key, value)
             if body is not None:
@@ -126,13 +127,14 @@ def serving(env: dict[str, str] | None = None, *args: str):
             raise AssertionError("serve ended: " + "".join(output))
         output.append(line)
         for name, pattern in (("login", r"(/login/\S+)"), ("calendar", r"(/calendar/\S+)")):
-            match = re.search(r"http://127\.0\.0\.1:(\d+)" + pattern, line)
+            match = re.search(r"http://([0-9.]+):(\d+)" + pattern, line)
             if match:
-                found["port"], found[name] = match.group(1), match.group(2)
+                found["address"], found["port"], found[name] = match.groups()
         assert time.monotonic() < deadline
     reader = threading.Thread(target=lambda: output.extend(process.stdout), daemon=True)
     reader.start()
     server = Server(int(found["port"]), found["login"], found["calendar"], process, output)
+    server.address = found["address"]
     try:
         yield server
     finally:

@@ -29,6 +29,7 @@ class Web:
     sessions: Sessions
     calendar_secret: str = ""
     alarms: Any = None  # the calendar's alarms per kind (from the config's reminders)
+    config: Any = None  # the settings the reminders page plans with (journal.settings.Config)
     throttle: Throttle = field(default_factory=Throttle)
     templates: Jinja2Templates = field(init=False)
 
@@ -41,7 +42,7 @@ class Web:
 
 def create(web: Web, host: str, port: int) -> Any:
     """The ASGI application: routes behind the guard."""
-    from journal.web import api, pages, session
+    from journal.web import api, more, pages, session
 
     routes = [
         Route("/api/v1/trades", api.trades, methods=["GET", "POST"]),
@@ -54,6 +55,10 @@ def create(web: Web, host: str, port: int) -> Any:
         Route("/trades/{trade_id}", pages.trade, methods=["GET"]),
         Route("/trades/{trade_id}/steps", pages.step, methods=["POST"]),
         Route("/trades/{trade_id}/undo", pages.undo, methods=["GET", "POST"]),
+        Route("/money", more.money, methods=["GET"]),
+        Route("/money/chart.svg", more.money_chart, methods=["GET"]),
+        Route("/items", more.items, methods=["GET"]),
+        Route("/reminders", more.reminders, methods=["GET"]),
         Route("/login", session.login, methods=["GET", "POST"]),
         Route("/login/{code}", session.login_once, methods=["GET"]),
         Route("/logout", session.logout, methods=["POST"]),

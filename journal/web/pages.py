@@ -147,7 +147,9 @@ def step(request: Request, form: dict) -> Response:
         form.get("event_id") or None,
         int(expected) if expected.isdigit() else None,
     )
-    back = "/" if form.get("back") == "today" else f"/trades/{recorded.subject}"
+    back = {"today": "/", "items": "/items"}.get(
+        form.get("back", ""), f"/trades/{recorded.subject}"
+    )
     warnings = [w["message"] for w in data.get("warnings", ())]
     return _render(request, "recorded.html", lines=lines, warnings=warnings, back=back)
 

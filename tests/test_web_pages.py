@@ -1,0 +1,72 @@
+"""The other pages through real HTTP against `journal serve`: お金 shows `journal money`'s
+numbers and its chart (an SVG read back with an XML parser), 商品 shows the double-listing
+alarm with a 取り下げた button that records `delisted`, リマインダー shows what is planned,
+and a non-loopback address warns and prints the login URL as a QR code."""
+
+import json
+import re
+import xml.etree.ElementTree as ET
+
+from web_server import form_values, serving
+
+
+def _sold_story(ok) -> None:
+    ok("add", "listed", "--platform", "mercari", "--title", "ニット", "--price", "2500",
+       "--item", "knit-01", "--cost", "800", "--at", "-6d")  # fmt: skip
+    ok("add", "listed", "--platform", "rakuma", "--title", "ニット", "--price", "2400",
+       "--item", "knit-01", "--at", "-6d")  # fmt: skip
+    for step in (["sold", "T1", "--buyer", "さくら", "--paid"], ["shipped", "T1"],
+                 ["received", "T1"], ["rated", "T1"]):  # fmt: skip
+        ok("add", *step, "--at", "-5d")
+
+
+def test_the_money_page_shows_journal_moneys_numbers_and_chart(ok):
+    _sold_story(ok)
+    data = json.loads(ok("money", "--json"))
+    assert data["totals"]["count"] == 1
+    with serving() as server:
+        cookie = server.login()
+        page = server.page("/money", cookie).text
+        for key in ("sales", "fees", "profit"):
+            assert f"¥{data['totals'][key]:,}" in page
+        chart = re.search(r'<img class="chart" src="([^"]+)"', page).group(1)
+        svg = server.page(chart.replace("&amp;", "&"), cookie)
+        assert svg.headers["content-type"].startswith("image/svg+xml")
+        root = ET.fromstring(svg.body)
+        assert root.tag.endswith("svg")
+        assert "<script" not in svg.text
+        by = server.page("/money?by=platform", cookie).text
+        assert "メルカリ" in by or "mercari" in by
+        assert server.page("/money?by=colour", cookie).status == 422
+
+
+def test_the_items_page_takes_the_other_listing_down_in_one_tap(ok):
+    _sold_story(ok)
+    items = json.loads(ok("items", "--json"))
+    assert [x["delist"] for x in items[0]["listings"]] == [False, True]
+    with serving() as server:
+        cookie = server.login()
+        page = server.page("/items", cookie).text
+        assert "knit-01" in page and "T2" in page
+        button = form_values(page, "delisted")
+        done = server.post_form("/trades/T2/steps", button | {"step": "delisted"}, cookie)
+        assert done.status == 200 and 'href="/items"' in done.text
+    assert json.loads(ok("show", "T2", "--json"))["state"] == "delisted"
+
+
+def test_the_reminders_page_lists_what_is_planned(ok):
+    ok("add", "listed", "--platform", "mercari", "--title", "ニット", "--price", "2500",
+       "--ship-days", "1-2")  # fmt: skip
+    ok("add", "sold", "T1", "--buyer", "さくら", "--paid")
+    planned = json.loads(ok("reminders", "--json"))["planned"]
+    assert planned
+    with serving() as server:
+        page = server.page("/reminders", server.login()).text
+        assert page.count('href="/trades/T1"') == len(planned)
+
+
+def test_a_non_loopback_address_warns_and_shows_the_qr_code(ok):
+    with serving(None, "--host", "127.0.0.2") as server:
+        said = "".join(server.output)
+    assert "127.0.0.2" in said and "token" in said
+    assert "█" in said or "▀" in said or "▄" in said  # the QR code, drawn in blocks
