@@ -85,7 +85,7 @@ def _web(token: str, secret: str):
     alarms = warnings_from_config(_app().config.reminders, KIND_SPECS).for_kind
     journal = _journal()
     journal.catch_up()  # the read models brought up to date once, before the first page
-    return Web(journal, _locale(), token, Sessions(token), secret, alarms, _app().config)
+    return Web(journal, _locale(), token, Sessions(token), secret, alarms, _app())
 
 
 def _qr(url: str) -> None:

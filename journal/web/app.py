@@ -29,7 +29,7 @@ class Web:
     sessions: Sessions
     calendar_secret: str = ""
     alarms: Any = None  # the calendar's alarms per kind (from the config's reminders)
-    config: Any = None  # the settings the reminders page plans with (journal.settings.Config)
+    app: Any = None  # the composition root (journal.app.App): the reminders page's planner
     throttle: Throttle = field(default_factory=Throttle)
     templates: Jinja2Templates = field(init=False)
 

@@ -81,8 +81,6 @@ def items(request: Request, form: dict) -> Response:
 @page
 def reminders(request: Request, form: dict) -> Response:
     """`journal reminders --within 7d`: planned from the open deadlines, and sent."""
-    from scheduler.reminders import Reminders
-
     web, now = request.app.state.web, clock.now()
-    data = Reminders(web.journal, config=web.config).listing(now, timedelta(days=7))
+    data = web.app.reminders(web.journal).listing(now, timedelta(days=7))
     return _render(request, "reminders.html", data=data)
