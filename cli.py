@@ -198,6 +198,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "serve": "journal.commands.serve:serve",
     "search": "journal.commands.records:search",
     "history": "journal.commands.records:history",
+    "tax": "journal.commands.tax:tax",
 }
 
 

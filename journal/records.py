@@ -51,3 +51,12 @@ def history(journal: Journal, trade: str | None, wanted: Criteria) -> list[dict[
         and (wanted.end is None or entry["recorded_at"] < wanted.end)
     ]
     return sorted(found, key=lambda entry: entry["seq"])
+
+
+def tax(journal: Journal, year: int) -> dict[str, Any]:
+    """`journal tax --year`: the year's figures for 確定申告 (`journal.core.tax`)."""
+    from journal.core.money_report import checked_year
+    from journal.core.tax import tax_year
+
+    checked_year(year)
+    return tax_year(journal.all_trades(), journal.book, journal.money_settings(), year)

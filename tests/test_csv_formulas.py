@@ -105,4 +105,4 @@ def test_libreoffice_reads_text_not_formulas(run, ok, tmp_path):
     for title, row in zip(stored, data, strict=True):
         assert row[3]["type"] == "string", row[3]
         assert row[3]["text"] == "'" + title, row[3]  # the text as written, not its result
-        assert row[13]["type"] == "float" and row[13]["value"] == "-730", row[13]
+        assert row[14]["type"] == "float" and row[14]["value"] == "-730", row[14]

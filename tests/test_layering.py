@@ -26,6 +26,7 @@ PURE = (
     "journal.core.undo",
     "journal.core.search",
     "journal.core.records",
+    "journal.core.tax",
     "journal.core.payloads",
     "journal.core.steps",
     "journal.core.step_fields",

@@ -128,7 +128,7 @@ def test_money_json_shape_and_totals(run, ok) -> None:
             "300",
         )
         data = run("money", "--year", "2026", "--json").json()
-    assert set(data) == {"from", "to", "trades", "totals", "groups", "inventory"}
+    assert set(data) == {"from", "to", "trades", "totals", "groups", "purchases", "inventory"}
     assert (data["from"], data["to"]) == ("2026-01-01", "2026-12-31")
     assert [t["id"] for t in data["trades"]] == [a, b]
     assert set(data["trades"][0]) == {

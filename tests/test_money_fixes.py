@@ -120,7 +120,7 @@ def test_a_cancelled_sale_has_no_fee_and_no_profit(run, ok, monkeypatch) -> None
     rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
     assert len(rows) == 1
     row = list(rows[0].values())
-    assert row[8:] == ["2000", "", "", "", "", ""]  # price, then no fee, rate, …, profit
+    assert row[8:] == ["2000", "", "", "", "", "", ""]  # price, no purchase, fee, rate, …, profit
 
 
 # -- Journal.new ------------------------------------------------------------------------------
@@ -213,7 +213,7 @@ def test_money_and_the_csv_price_a_month_end_sale_at_its_months_rate(run, ok) ->
         assert [r["fee"] for r in rows if r["id"] == trade] == [900]  # 9 %, not 10 %
         text = run("export", "--format", "csv", "--year", "2026").out
     found = [r for r in csv.reader(io.StringIO(text.lstrip("\ufeff"))) if r[0] == trade]
-    assert found[0][9:11] == ["900", "9.0"]
+    assert found[0][10:12] == ["900", "9.0"]  # after price and purchase
 
 
 # -- `money` and the CSV read each completed sale a bounded number of times -------------------

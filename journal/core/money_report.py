@@ -103,12 +103,23 @@ def report(
         )
         groups.setdefault(key, []).append(row)
     stock = [t for t in trades if t.role == "seller" and t.state in UNSOLD]
+    bought = [  # purchases (仕入) of the period: never sales
+        t
+        for t in trades
+        if t.role == "buyer"
+        and t.state != "cancelled"
+        and span.start <= (t.anchors.get("purchase") or t.created_at) < span.end
+    ]
     return {
         "from": span.first.isoformat(),
         "to": span.last.isoformat(),
         "trades": rows,
         "totals": _totals(rows),
         "groups": [{"key": key, **_totals(group)} for key, group in sorted(groups.items())],
+        "purchases": {
+            "count": len(bought),
+            "amount": sum(t.price + (t.shipping or 0) for t in bought),
+        },
         "inventory": {
             "count": len(stock),
             "cost": sum((t.cost or 0) + (t.extra_cost or 0) for t in stock),

@@ -282,6 +282,8 @@ CATALOGUE: tuple[Step, ...] = (
                        help="The seller's 発送日の目安 / 発送までの日数 on the listing."),
                  Field("shipping", Check.YEN_OR_ZERO, metavar="YEN",
                        help="The shipping you paid."),
+                 Field("item", Check.ITEM, metavar="KEY",
+                       help="The item, to resell: its listing takes --item KEY too (仕入, 棚卸)."),
                  Field("unpaid", Check.THEN, help="Not paid yet (default: paid at once).")),
          buyer=Move((), S.AWAITING_PAYMENT, "purchase"), creates=True, then=_bought_then),
     Step("request", "A buyer sent a purchase request (購入申請).", fields=(_BUYER,),

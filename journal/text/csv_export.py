@@ -21,6 +21,7 @@ COLUMNS = (
     "sold_at",
     "completed_at",
     "price",
+    "purchase",
     "fee",
     "fee_rate",
     "shipping",
@@ -52,6 +53,7 @@ def csv_text(
         if year is not None and not in_year(trade, year):
             continue
         money = money_of(trade, book, sales, settings)
+        buying = trade.role == "buyer"
         _row(
             out,
             [
@@ -66,10 +68,11 @@ def csv_text(
                 *(
                     "" if value is None else value
                     for value in (
-                        money.price,
+                        None if buying else money.price,  # a purchase is no sale: 仕入
+                        (money.price or 0) + (money.shipping or 0) if buying else None,
                         money.fee,
                         money.fee_rate,
-                        money.shipping,
+                        None if buying else money.shipping,
                         money.cost,
                         money.profit,
                     )

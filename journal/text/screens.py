@@ -329,6 +329,11 @@ def money_screen(data: dict[str, Any], by: str, screen: Screen, bar_width: int =
             lines.append(f"{name}  {table.pad(screen.say(what), 4)}  {BAR * size} {yen(value)}")
     stock = data["inventory"]
     lines.append("")
+    if data["purchases"]["count"]:
+        bought = data["purchases"]
+        lines.append(
+            screen.say("money_purchases", count=bought["count"], amount=yen(bought["amount"]))
+        )
     lines.append(screen.say("money_inventory", count=stock["count"], cost=yen(stock["cost"])))
     return "\n".join(lines)
 
