@@ -120,11 +120,13 @@ def recorded(journal: Journal, trade_id: str | None = None) -> list[kept.Stored]
         return kept.recorded(conn, trade_id)
 
 
-def problems(journal: Journal) -> list[dict[str, Any]]:
-    """Each attachment whose kept file is missing or no longer has its recorded hash."""
+def problems(journal: Journal) -> tuple[int, list[dict[str, Any]]]:
+    """How many attachments there are, and each whose kept file is missing or no longer has
+    its recorded hash."""
     where = folder(journal)
     found = []
-    for item in recorded(journal):
+    items = recorded(journal)
+    for item in items:
         problem = kept.problem(where, item.sha256)
         if problem is not None:
             found.append(
@@ -136,7 +138,7 @@ def problems(journal: Journal) -> list[dict[str, Any]]:
                     "problem": problem,
                 }
             )
-    return found
+    return len(items), found
 
 
 def carry_to(journal: Journal, target: Path | None) -> int:

@@ -54,7 +54,7 @@ def test_attach_keeps_each_file_by_its_hash_in_a_private_folder(trade, ok) -> No
     ]
     assert [a["seq"] for a in out["attached"]] == [e["seq"] for e in events]
     verified = json.loads(ok("verify", "--json"))
-    assert verified["ok"] is True and verified["attachments"] == {"problems": []}
+    assert verified["ok"] is True and verified["attachments"] == {"checked": 2, "problems": []}
 
 
 def test_the_chain_covers_the_recorded_hash(trade, ok, run) -> None:

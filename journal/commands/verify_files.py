@@ -11,8 +11,8 @@ def check_attachments(data: dict[str, Any], journal: Any) -> list[str]:
     from journal.evidence import problems
     from journal.text.messages import render
 
-    found = problems(journal)
-    data["attachments"] = {"problems": found}
+    checked, found = problems(journal)
+    data["attachments"] = {"checked": checked, "problems": found}
     if found:
         data["ok"] = False
     return [render(f"verify_attachment_{item['problem']}", **item) for item in found]

@@ -64,9 +64,13 @@ class _Writer:
         self.pdf.multi_cell(0, 7, text, new_x="LMARGIN", new_y="NEXT")
         self.pdf.set_font(FONT, size=9)
 
-    def para(self, text: str, size: float = 9) -> None:
+    def para(self, text: str, size: float = 9, alarm: bool = False) -> None:
+        """A paragraph; `alarm` in red (a file missing or changed)."""
         self.pdf.set_font(FONT, size=size)
+        if alarm:
+            self.pdf.set_text_color(190, 0, 0)
         self.pdf.multi_cell(0, 4.8, text, new_x="LMARGIN", new_y="NEXT", wrapmode="CHAR")
+        self.pdf.set_text_color(0, 0, 0)
 
     def table(self, header: list[str], rows: list[list[str]], widths: tuple, size=8) -> None:
         from fpdf.fonts import FontFace
@@ -182,7 +186,8 @@ def _attachments(w: _Writer, data: dict[str, Any]) -> None:
                 size=f"{item['size']:,}",
                 media_type=item["media_type"],
                 state=state,
-            )
+            ),
+            alarm=item["problem"] is not None,
         )
         w.para(f"SHA-256 {item['sha256']}", size=8)
         if item["problem"] is None and item["media_type"].startswith("image/"):
