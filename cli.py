@@ -809,6 +809,10 @@ def export(format_: str, output: str | None, year: int | None) -> None:
         raw.flush()
     else:
         export_to(journal, target, sys.stdout.write)
+    if target is None:  # the attachments cannot go with standard output: one line says so
+        from journal.commands.verify_files import note_left_behind
+
+        note_left_behind(journal)
 
 
 def _export_csv(journal, target, year: int | None) -> None:

@@ -59,9 +59,9 @@ class App:
     @cached_property
     def attachments(self) -> Path | None:
         """`[attachments] folder`: where a journal on a server keeps its attachments (a file
-        journal keeps them in the folder beside itself)."""
+        journal keeps them in the folder beside itself; a copy of it to a server uses this)."""
         configured = (self.config.raw.get("attachments") or {}).get("folder")
-        if not configured or not isinstance(self.location, str):
+        if not configured:
             return None
         from journal.paths import user_path
 

@@ -31,7 +31,8 @@ _ON_SERVER: "WeakKeyDictionary[Journal, Path]" = WeakKeyDictionary()
 
 
 def keep_in(journal: Journal, where: Path | None) -> None:
-    """Name the folder a journal on a server keeps its attachments in (the config's)."""
+    """Name the folder a journal on a server keeps its attachments in (the config's; a file
+    journal keeps its own beside it, and hands this one on to a copy to a server)."""
     if where is not None:
         _ON_SERVER[journal] = where
 

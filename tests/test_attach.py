@@ -193,3 +193,14 @@ def test_an_import_refuses_a_forged_attachment_payload(trade, ok, run, tmp_path)
     forged.write_text("\n".join(lines) + "\n", "utf-8")
     result = run("import", forged, "--db", tmp_path / "forged.sqlite")
     assert result.code == EXIT_BAD_INPUT and "sha256" in result.err
+
+
+def test_an_export_to_standard_output_says_it_left_the_attachments(trade, ok, run) -> None:
+    _db, shot, _receipt = trade
+    quiet = run("export")
+    assert quiet.code == 0 and quiet.err == ""  # no attachment: nothing to say
+    ok("attach", "T1", shot)
+    loud = run("export")
+    assert loud.code == 0
+    assert loud.out.splitlines()[0].startswith('{"format"')  # the export itself, unchanged
+    assert len(loud.err.strip().splitlines()) == 1 and "-o FILE" in loud.err

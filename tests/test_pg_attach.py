@@ -40,3 +40,25 @@ def test_a_server_journal_keeps_attachments_where_the_config_says(pg_url, tmp_pa
     local = tmp_path / "local.sqlite"
     assert run("copy", "--to", str(local)).returncode == 0
     assert [p.name for p in (tmp_path / "local.sqlite.attachments").iterdir()] == [digest]
+
+
+def test_copy_of_a_file_journal_to_a_server_needs_its_folder(pg_url, tmp_path) -> None:
+    local = tmp_path / "local.sqlite"
+
+    def run(db, *args: str):
+        return journal(db, *args, tmp_path=tmp_path)
+
+    assert run(local, *LISTED).returncode == 0
+    shot = tmp_path / "screen.png"
+    shot.write_bytes(b"\x89PNG a screenshot")
+    assert run(local, "attach", "T1", str(shot)).returncode == 0
+
+    refused = run(local, "copy", "--to", pg_url)
+    assert refused.returncode == EXIT_BAD_INPUT and len(refused.stderr.splitlines()) == 1
+    assert json.loads(run(pg_url, "search", "--json").stdout) == []  # nothing was copied
+
+    folder = tmp_path / "evidence"
+    (tmp_path / "config.toml").write_text(f'[attachments]\nfolder = "{folder}"\n', "utf-8")
+    assert run(local, "copy", "--to", pg_url).returncode == 0
+    assert [p.name for p in folder.iterdir()] == [hashlib.sha256(shot.read_bytes()).hexdigest()]
+    assert json.loads(run(pg_url, "verify", "--json").stdout)["attachments"]["checked"] == 1

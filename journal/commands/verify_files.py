@@ -1,8 +1,10 @@
-"""The attachments part of `journal verify`: once the log and the read models are sound,
-every attached file must still have its recorded hash. Imported by `cli.verify`, so it
-imports nothing of `cli`."""
+"""The attachments part of `journal verify` (once the log and the read models are sound,
+every attached file must still have its recorded hash) and of `journal export` to standard
+output (which cannot carry them). Imported by `cli.py`, so it imports nothing of `cli`."""
 
 from typing import Any
+
+import click
 
 
 def check_attachments(data: dict[str, Any], journal: Any) -> list[str]:
@@ -16,3 +18,13 @@ def check_attachments(data: dict[str, Any], journal: Any) -> list[str]:
     if found:
         data["ok"] = False
     return [render(f"verify_attachment_{item['problem']}", **item) for item in found]
+
+
+def note_left_behind(journal: Any) -> None:
+    """One line on stderr when an export to standard output leaves attachments behind."""
+    from journal.evidence import recorded
+    from journal.text.messages import render
+
+    count = len(recorded(journal))
+    if count:
+        click.echo(f"journal: {render('export_attachments_left', count=count)}", err=True)
