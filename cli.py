@@ -58,6 +58,10 @@ def _complete_ids(ctx: click.Context, param: click.Parameter, incomplete: str) -
     except Exception:  # noqa: BLE001 - completion never fails loudly
         return []
     rows = trades_to_complete(path)
+    with contextlib.suppress(Exception):  # the next Tab here reads the ids without click
+        from journal.commands.shortcuts import learn_ids_context
+
+        learn_ids_context()
     found = trade_ids(rows, incomplete)[:200]
     names = titles(rows, found)
     return [CompletionItem(i, help=names.get(i)) for i in found]

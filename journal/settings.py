@@ -19,7 +19,6 @@ use.
 """
 
 import os
-import sys
 from dataclasses import dataclass, field
 from datetime import tzinfo
 from functools import cache
@@ -28,45 +27,13 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from journal.core.errors import BadInput
+from journal.paths import _XDG, APP, config_path, user_dir  # noqa: F401 - re-exported
 from journal.text.i18n import Locale
-
-APP = "trade-journal"
-
-
-# On Linux, platformdirs' per-user folders are the XDG ones: (variable, default under ~).
-_XDG = {
-    "data": ("XDG_DATA_HOME", "~/.local/share"),
-    "config": ("XDG_CONFIG_HOME", "~/.config"),
-    "cache": ("XDG_CACHE_HOME", "~/.cache"),
-}
-
-
-def user_dir(kind: str) -> Path:
-    """platformdirs' `user_{kind}_dir` for the journal ("data", "config" or "cache"). On
-    Linux it is computed as platformdirs does (the XDG variable, else its default), without
-    importing it: every command asks, and the import cost a few milliseconds each time."""
-    if sys.platform == "linux" and "ANDROID_DATA" not in os.environ:
-        variable, default = _XDG[kind]
-        base, home = os.environ.get(variable, ""), os.environ.get("HOME", "")
-        if base.startswith("/"):
-            return Path(base) / APP
-        if not base and home.startswith("/"):
-            return Path(os.path.expanduser(default)) / APP
-    import platformdirs  # elsewhere, and for the odd cases (a relative folder, no $HOME)
-
-    return Path(getattr(platformdirs, f"user_{kind}_dir")(APP, appauthor=False))
 
 
 def default_db_path() -> Path:
     """The journal file in the user's data directory (per-OS convention)."""
     return user_dir("data") / "journal.sqlite"
-
-
-def config_path() -> Path:
-    env = os.environ.get("JOURNAL_CONFIG")
-    if env:
-        return Path(env)
-    return user_dir("config") / "config.toml"
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,71 @@
+"""The `journal` entry point: two answers given before click is imported, else `cli.main`.
+
+Importing click and building the command tree costs about three times a bare interpreter's
+start, more than `journal --help` and a Tab press may cost. Both answers depend only on the
+installed program and a few settings, except the trade ids Tab offers, which are read from
+the journal each time:
+
+- `journal --help`: the text click printed the last time, kept in the user's cache folder
+  under a key made of the program's files (their size and modification time), the language
+  settings and the terminal's width. Any change is a new key, so a stale text is never
+  shown; a missing or unreadable one runs click and keeps what it printed.
+- Tab where click completes a trade id (learned from click: `cli._complete_ids` records the
+  words before the one being completed, under the same program key; `shortcuts.py`): the
+  ids are read with sqlite3 and printed in click's format for bash, zsh or fish. Every
+  other Tab, and any request this cannot read plainly (quotes, `--db`, an option being
+  typed), goes to click.
+"""
+
+import os
+import sys
+
+from journal.commands.shortcuts import cache, complete_ids, program_key, width, write
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    try:
+        answered = _answer(args)
+    except Exception:  # noqa: BLE001 - a shortcut that fails is no answer: click gives it
+        answered = None
+    if answered is not None:
+        return answered
+    import cli
+
+    return cli.main(argv)
+
+
+def _answer(args: list[str]) -> int | None:
+    if os.environ.get("_JOURNAL_COMPLETE"):
+        return complete_ids() if not args else None
+    if args in (["--help"], ["-h"]):
+        return _help(args)
+    return None
+
+
+# -- journal --help -------------------------------------------------------------------------
+
+
+def _help(args: list[str]) -> int:
+    path = cache() / f"help-{program_key(str(width()))}.txt"
+    try:
+        sys.stdout.write(path.read_text("utf-8"))
+        sys.stdout.flush()
+        return 0
+    except (OSError, UnicodeDecodeError):
+        pass
+    import contextlib
+    import io
+
+    import cli
+
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer):
+        code = cli.main(args)
+    text = buffer.getvalue()
+    sys.stdout.write(text)
+    if code == 0 and "\x1b" not in text:  # no colours: the same text on any output
+        for stale in path.parent.glob("help-*.txt"):
+            stale.unlink(missing_ok=True)
+        write(path, text)
+    return code

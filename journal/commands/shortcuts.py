@@ -1,0 +1,180 @@
+"""What the entry point (`launch.py`) answers without click, and what click's own answers
+teach it: the program's key, the Tab requests it can read, and the trade ids for them. No
+import of `cli` or click here (`cli._complete_ids` calls `learn_ids_context`)."""
+
+import os
+import sys
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent.parent  # journal/
+SHELLS = {"bash_complete": "bash", "zsh_complete": "zsh", "fish_complete": "fish"}
+# What the help text and the completed words depend on, besides the language settings.
+CODE = (
+    "cli.py",
+    "journal/__init__.py",
+    "journal/core/steps.py",
+    "journal/core/step_fields.py",
+    "journal/text/helptext.py",
+    "journal/text/step_names.py",
+    "journal/text/labels.py",
+    "journal/text/i18n.py",
+)
+LANGUAGE = ("JOURNAL_LANG", "JOURNAL_CONFIG", "LC_ALL", "LC_MESSAGES", "LANG", "COLUMNS")
+
+
+# -- the program's key ----------------------------------------------------------------------
+
+
+def program_key(*extra: str) -> str:
+    """Changes whenever the program's files, the language settings or `extra` change."""
+    import zlib
+
+    parts = [sys.version, *extra]
+    for name in CODE:
+        parts.append(_stamp(PACKAGE.parent / name))
+    for folder in (PACKAGE / "commands", *sorted((PACKAGE / "locale").glob("*/LC_MESSAGES"))):
+        for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+            if entry.name.endswith((".py", ".mo")):
+                parts.append(f"{entry.name}:{_stamp(Path(entry.path))}")
+    parts += [f"{name}={os.environ.get(name, '')}" for name in LANGUAGE]
+    parts.append(_stamp(_config_file()))
+    text = "\0".join(parts).encode("utf-8", "surrogateescape")
+    return f"{zlib.crc32(text):08x}{zlib.adler32(text):08x}"
+
+
+def _stamp(path: Path) -> str:
+    try:
+        found = path.stat()
+    except OSError:
+        return "-"
+    return f"{found.st_size}:{found.st_mtime_ns}"
+
+
+def _config_file() -> Path:
+    from journal.paths import config_path
+
+    return config_path()
+
+
+def cache() -> Path:
+    from journal.paths import user_dir
+
+    return user_dir("cache")
+
+
+def write(path: Path, text: str) -> None:
+    """Replace the file whole, or not at all (a read-only cache is no failure)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f".{path.name}.{os.getpid()}")
+        partial.write_text(text, "utf-8")
+        os.replace(partial, path)
+    except OSError:
+        pass
+
+
+# -- journal --help's width -------------------------------------------------------------
+
+
+def width() -> int:
+    """The width click formats help to: $COLUMNS, else the terminal's, else 80."""
+    try:
+        return int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        pass
+    try:
+        return os.get_terminal_size(sys.__stdout__.fileno()).columns
+    except (AttributeError, ValueError, OSError):
+        return 80
+
+
+# -- Tab: trade ids -------------------------------------------------------------------------
+
+
+def tab_request() -> tuple[str, list[str], str] | None:
+    """(shell, words before the one being completed, that word) as click reads them, when
+    they are plain words; None when only click can read them (quotes, escapes)."""
+    shell = SHELLS.get(os.environ.get("_JOURNAL_COMPLETE", ""))
+    words_text, cword = os.environ.get("COMP_WORDS", ""), os.environ.get("COMP_CWORD", "")
+    if shell is None or any(c in words_text + cword for c in "'\"\\"):
+        return None
+    words = words_text.split()
+    if shell == "fish":
+        incomplete, args = (cword.split() or [""])[0], words[1:]
+        if incomplete and args and args[-1] == incomplete:
+            args.pop()
+    else:
+        index = int(cword)
+        args = words[1:index]
+        incomplete = words[index] if index < len(words) else ""
+    if incomplete.startswith("-") or any(a == "--db" or a.startswith("--db=") for a in args):
+        return None
+    return shell, args, incomplete
+
+
+def _ids_file() -> Path:
+    return cache() / f"tab-ids-{program_key()}.txt"
+
+
+def learn_ids_context() -> None:
+    """Called by click's own completion of a trade id: these words are followed by one."""
+    request = tab_request()
+    if request is None:
+        return
+    path = _ids_file()
+    try:
+        known = set(path.read_text("utf-8").splitlines())
+    except (OSError, UnicodeDecodeError):
+        for stale in path.parent.glob("tab-ids-*.txt"):
+            stale.unlink(missing_ok=True)
+        known = set()
+    context = "\x1f".join(request[1])
+    if context not in known:
+        write(path, "\n".join(sorted({*known, context})) + "\n")
+
+
+def complete_ids() -> int | None:
+    request = tab_request()
+    if request is None:
+        return None
+    shell, args, incomplete = request
+    try:
+        known = set(_ids_file().read_text("utf-8").splitlines())
+    except (OSError, UnicodeDecodeError):
+        return None
+    if "\x1f".join(args) not in known:
+        return None
+    from journal.locations import trades_to_complete
+    from journal.text.completion import titles, trade_ids
+
+    rows = trades_to_complete(_journal_location())
+    found = trade_ids(rows, incomplete)[:200]
+    names = titles(rows, found)
+    lines = [_format(shell, ident, names.get(ident)) for ident in found]
+    sys.stdout.write("\n".join(lines) + "\n")  # as click.echo ends it
+    sys.stdout.flush()
+    return 0
+
+
+def _journal_location() -> "Path | str":
+    """The journal a command without --db opens: the default file, unless $JOURNAL_DB or
+    the config names another (then the settings decide, as they do for every command)."""
+    from journal.paths import config_path, user_dir
+
+    if os.environ.get("JOURNAL_DB") is None and not config_path().exists():
+        return user_dir("data") / "journal.sqlite"
+    from journal.settings import resolve_db_path
+
+    return resolve_db_path(None)
+
+
+def _format(shell: str, value: str, help_: str | None) -> str:
+    """One candidate as click's BashComplete, ZshComplete and FishComplete print it."""
+    if shell == "bash":
+        return f"plain,{value}"
+    if shell == "zsh":
+        shown = help_ or "_"
+        return f"plain\n{value.replace(':', chr(92) + ':') if shown != '_' else value}\n{shown}"
+    if help_:
+        return f"plain,{value}\t{help_.replace(chr(10), chr(92) + 'n').replace(chr(9), ' ')}"
+    return f"plain,{value}"
