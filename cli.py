@@ -203,6 +203,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "search": "journal.commands.records:search",
     "history": "journal.commands.records:history",
     "tax": "journal.commands.tax:tax",
+    "kobutsu": "journal.commands.kobutsu:kobutsu",
 }
 
 

@@ -50,6 +50,10 @@ class App:
         from journal.service import Journal
 
         journal = Journal(self.location, self.book, create=create, money=self.money)
+        if (self.config.raw.get("books") or {}).get("kobutsu"):  # 古物台帳 mode
+            from journal.core.kobutsu import DEMANDS
+
+            journal.demands = DEMANDS
         if self.attachments is not None:
             from journal.evidence import keep_in
 

@@ -226,6 +226,7 @@ def _schema() -> _Table:
             ),
             "calendar": _Table(keys={"path": _file_name, "within": _duration}),
             "attachments": _Table(keys={"folder": _text(4096)}),
+            "books": _Table(keys={"kobutsu": _boolean}),
             "money": _Table(
                 keys={
                     "yahoo_premium": _boolean,

@@ -3,6 +3,7 @@ over the trades or the log) and `history` (every correction and deletion). Each 
 journal (the door) and drives storage's reads (`journal.storage.records`) and the pure core
 (`journal.core.records`); they return data, never words."""
 
+from datetime import date
 from typing import Any
 
 from journal.core.errors import BadInput
@@ -60,3 +61,16 @@ def tax(journal: Journal, year: int) -> dict[str, Any]:
 
     checked_year(year)
     return tax_year(journal.all_trades(), journal.book, journal.money_settings(), year)
+
+
+def kobutsu(journal: Journal, year: int) -> list[dict[str, Any]]:
+    """`journal kobutsu --year`: the 古物台帳 of the purchases made in the year (Japan time)."""
+    from journal.core.kobutsu import register
+    from journal.core.money_report import Period, checked_year
+
+    checked_year(year)
+    span = Period(date(year, 1, 1), date(year, 12, 31))
+    journal.catch_up()
+    with journal.store.read() as conn:
+        found = records.purchases(conn, Criteria(span.start, span.end))
+    return register(found)

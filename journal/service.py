@@ -1,8 +1,6 @@
-"""The journal's use cases, composed from the pure core and the SQLite adapter.
-
-This is the library API the command line (and the daemon, and tests) call. It takes
-typed values (datetimes, ints) and returns plain data; it never prints.
-"""
+"""The journal's use cases, composed from the pure core and the SQLite adapter: the library
+API the command line (and the daemon, and tests) call. It takes typed values (datetimes,
+ints) and returns plain data; it never prints."""
 
 import uuid
 from collections.abc import Callable, Iterator, Sequence
@@ -42,9 +40,8 @@ class Journal:
         create: bool = True,
         money: Any = None,
     ) -> None:
-        """`book` and `money` come from the composition root (`journal.app.App`), the one
-        reader of the settings; without them (a library caller, a test) the journal uses the
-        built-in rule packs and the default money settings, never the config."""
+        """`book` and `money` come from the composition root (`journal.app.App`); without
+        them (a library, a test) the built-in packs and default money settings, never the config."""
         from journal.storage.engines import open_store
 
         self.store = open_store(path, create=create)
@@ -55,6 +52,7 @@ class Journal:
         self._money = money
         self.on_rebuilt: Callable[[str], None] | None = None  # see `_rebuilt`
         self.follows = False  # see `follow`
+        self.demands: dict[str, tuple[str, ...]] = {}  # fields a step must carry (古物台帳)
 
     @classmethod
     @contextmanager
@@ -122,11 +120,12 @@ class Journal:
         command_id: str | None = None,
         expected: int | None = None,
     ) -> "Recorded":
-        """Record one step and say what it means (journal/results.py), in one transaction;
-        Refused or BadInput write nothing. A form's `command_id` sent twice records once; its
-        `expected` (the trade's `seen` it showed) refuses a trade changed since."""
+        """Record one step and say what it means (journal/results.py); Refused or BadInput
+        write nothing. A `command_id` sent twice records once; `expected` (a trade's `seen`)."""
+        from journal.core.kobutsu import check
         from journal.results import recorded
 
+        check(type_, fields, self.demands)  # `[books] kobutsu`: the register's fields
         step = Step(
             type=type_,
             trade=trade_id and validate.trade_id(trade_id),

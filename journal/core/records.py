@@ -4,8 +4,9 @@ was recorded before, what stands after, and why). Pure: trades and events come i
 
 A trade's date (取引年月日) is the day it was sold (the purchase, or the approval of a
 request) or bought; a listing not sold yet, and a withdrawal, are dated when recorded. Its
-amount is its price (a withdrawal's amount); its other party is the buyer's name. Names are
-matched after folding (NFKC, case, katakana as hiragana), as `list --search` does.
+amount is its price (a withdrawal's amount); its other party is the buyer's name (for a
+purchase in 古物台帳 mode, the seller's). Names are matched after folding (NFKC, case,
+katakana as hiragana), as `list --search` does.
 """
 
 from collections.abc import Iterable, Sequence
@@ -82,7 +83,7 @@ def event_amount(payload: dict[str, Any]) -> int | None:
 
 
 def event_party(payload: dict[str, Any]) -> str | None:
-    names = [payload[k] for k in ("buyer", "party_name") if isinstance(payload.get(k), str)]
+    names = [payload[k] for k in ("buyer", "seller_name") if isinstance(payload.get(k), str)]
     return " ".join(names) if names else None
 
 

@@ -91,3 +91,21 @@ ALIASES = {
     "振込申請": "withdrawal",
     "値下げ": "offer",
 }
+
+
+# 古物台帳 (古物営業法16条): what a purchase from a person records when `[books] kobutsu = true`
+# (then each is required: journal/core/kobutsu.py); 品目 is the title, 取引年月日 the time.
+KOBUTSU_FIELDS = (
+    Field("quantity", Check.LINE, metavar="N", help="古物台帳: 数量 (how many)."),
+    Field("features", Check.LINE, metavar="TEXT", help="古物台帳: 特徴 (marks, size, serial)."),
+    Field("seller_name", Check.LINE, metavar="NAME", help="古物台帳: 相手方の氏名."),
+    Field("seller_address", Check.LINE, metavar="TEXT", help="古物台帳: 相手方の住所."),
+    Field("seller_job", Check.LINE, metavar="TEXT", help="古物台帳: 相手方の職業."),
+    Field("seller_age", Check.LINE, metavar="N", help="古物台帳: 相手方の年齢."),
+    Field(
+        "id_check",
+        Check.LINE,
+        metavar="TEXT",
+        help="古物台帳: 確認方法 (how identity was checked).",
+    ),
+)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from journal.core.step_fields import BANKS as BANKS
 from journal.core.step_fields import KINDS as KINDS  # named there, read here too
-from journal.core.step_fields import SAMPLES, Check, Field, Kind
+from journal.core.step_fields import KOBUTSU_FIELDS, SAMPLES, Check, Field, Kind
 from journal.core.step_fields import SHIP_DAYS as SHIP_DAYS
 from journal.core.step_fields import Move as Move  # a step's move on one side
 
@@ -284,6 +284,7 @@ CATALOGUE: tuple[Step, ...] = (
                        help="The shipping you paid."),
                  Field("item", Check.ITEM, metavar="KEY",
                        help="The item, to resell: its listing takes --item KEY too (仕入, 棚卸)."),
+                 *KOBUTSU_FIELDS,
                  Field("unpaid", Check.THEN, help="Not paid yet (default: paid at once).")),
          buyer=Move((), S.AWAITING_PAYMENT, "purchase"), creates=True, then=_bought_then),
     Step("request", "A buyer sent a purchase request (購入申請).", fields=(_BUYER,),

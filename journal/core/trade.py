@@ -44,6 +44,7 @@ class Trade:
     shipping: int | None = None
     cost: int | None = None
     buyer: str | None = None
+    seller_name: str | None = None  # a purchase's seller, in 古物台帳 mode (`bought`)
     until: datetime | None = None
     anchors: dict[str, datetime] = field(default_factory=dict)
     marked: dict[str, int] = field(default_factory=dict)  # anchor → `seen` when last set
@@ -107,6 +108,7 @@ def new_trade(event: Event) -> Trade:
         shipping=p.get("shipping"),
         cost=p.get("cost"),
         buyer=p.get("buyer"),
+        seller_name=p.get("seller_name"),
         until=as_time(p.get("until")),
         bundled_from=list(p.get("from", [])),
         item=p.get("item"),
@@ -198,7 +200,7 @@ def traded_at(trade: Trade) -> datetime:
 
 def party_of(trade: Trade) -> str | None:
     """The other party's name as recorded (`journal search --party` matches it folded)."""
-    return trade.buyer or None
+    return trade.buyer or trade.seller_name or None
 
 
 def warnings(trade: Trade, step: str) -> list[str]:

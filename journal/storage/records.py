@@ -2,6 +2,7 @@
 the trade's date (index `trades_traded_at`) and price, a range of the log by event time
 (index `events_time`), and the corrections (`voided` events) of a period."""
 
+import json
 from collections.abc import Iterator
 from datetime import datetime
 from typing import NamedTuple
@@ -73,6 +74,19 @@ def events(conn: Connection, wanted: Criteria) -> Iterator[tuple[Event, str | No
         sql += " WHERE " + " AND ".join(clauses)
     for row in conn.exec_driver_sql(sql + " ORDER BY e.seq", tuple(params)):
         yield row_to_event(row[:-1]), row[-1]
+
+
+def purchases(conn: Connection, wanted: Criteria) -> list[tuple[str, datetime, dict, str]]:
+    """The purchases (`bought`) made in the range, with their payloads and trades' states."""
+    where, params = _range("e.occurred_at", wanted)
+    sql = (
+        "SELECT e.stream, e.occurred_at, e.payload, t.state FROM events e"
+        " LEFT JOIN trades t ON t.id = e.stream WHERE e.type = 'bought'"
+    )
+    rows = conn.exec_driver_sql(
+        sql + (f" AND {where}" if where else "") + " ORDER BY e.seq", tuple(params)
+    )
+    return [(r[0], parse_time(r[1]), json.loads(r[2]), r[3]) for r in rows]
 
 
 def corrected(conn: Connection, trade: str | None, wanted: Criteria) -> list[str]:
