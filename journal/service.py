@@ -122,10 +122,12 @@ class Journal:
     ) -> "Recorded":
         """Record one step and say what it means (journal/results.py); Refused or BadInput
         write nothing. A `command_id` sent twice records once; `expected` (a trade's `seen`)."""
-        from journal.core.kobutsu import check
         from journal.results import recorded
 
-        check(type_, fields, self.demands)  # `[books] kobutsu`: the register's fields
+        if self.demands:  # `[books] kobutsu`: the register's fields
+            from journal.core.kobutsu import check
+
+            check(type_, fields, self.demands)
         step = Step(
             type=type_,
             trade=trade_id and validate.trade_id(trade_id),
@@ -293,9 +295,8 @@ class Journal:
         self._fresh()
 
     def follow(self) -> None:
-        """From now on, never rebuild read models built with another rule book: the running
-        daemon's book was read when it started, the commands' may be newer (a config change);
-        it follows what they built instead of rebuilding it back."""
+        """From now on, never rebuild read models built with another rule book: the daemon's
+        book is as it started, the commands' may be newer; it follows what they built."""
         self.follows = True
 
     def _fresh(self) -> None:
