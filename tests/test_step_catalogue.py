@@ -285,6 +285,14 @@ TYPED = {
     "fee": "0",
     "bank": "rakuten",
     "partial": True,
+    # 古物台帳 (a purchase's register fields)
+    "quantity": "1",
+    "features": "傷あり",
+    "seller_name": "山田太郎",
+    "seller_address": "東京都千代田区",
+    "seller_job": "会社員",
+    "seller_age": "45",
+    "id_check": "運転免許証",
 }
 
 

@@ -10,6 +10,7 @@ from journal.core.argv import arguments  # noqa: F401 - checked here too, kept i
 from journal.core.errors import BadInput
 from journal.core.names import nfkc
 from journal.core.rules import PLATFORMS
+from journal.core.step_fields import KOBUTSU_FIELDS
 from journal.core.steps import BANKS, CATALOGUE, KINDS, SHIP_DAYS, Check
 
 MAX_PRICE = 99_999_999
@@ -245,6 +246,7 @@ _FIELDS = {
     "name": _is_text(MAX_FILE_NAME),
     "size": _is_int(0, 2**53),
     "media_type": lambda v: type(v) is str and _MEDIA_TYPE.match(v) is not None,
+    **{f.name: _is_text(MAX_NAME) for f in KOBUTSU_FIELDS},  # 古物台帳: one line each
 }
 # event type -> (fields it must have, fields it may have), from the catalogue of steps
 _PAYLOADS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
