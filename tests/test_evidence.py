@@ -117,3 +117,18 @@ def test_bad_input_is_one_line_and_nothing_is_written(sold, run, case) -> None:
     assert len(result.err.strip().splitlines()) == 1 and "Traceback" not in result.err
     assert existing.read_bytes() == b"mine"
     assert not (tmp_path / "T9.pdf").exists()
+
+
+@freeze_time("2026-11-22 00:00:00")
+def test_the_pack_is_a4_with_the_ipaex_font_embedded(sold, ok) -> None:
+    tmp_path, _shot, _receipt = sold
+    ok("evidence", "T1", "-o", tmp_path / "T1.pdf")
+    reader = PdfReader(tmp_path / "T1.pdf")
+    for page in reader.pages:
+        assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (595, 842)
+    fonts = {
+        str(font.get_object()["/BaseFont"])
+        for page in reader.pages
+        for font in page["/Resources"]["/Font"].values()
+    }
+    assert any("IPAex" in name for name in fonts), fonts
