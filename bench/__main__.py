@@ -31,6 +31,7 @@ from pathlib import Path
 from bench import floors
 from bench.generate import GENERATOR_VERSION, Meta, generate
 from bench.install import check_install, clean_install
+from bench.web import rows_web
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -520,6 +521,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             ),
             lambda: rows_instant(b, *journals["1k"]),
             lambda: rows_daemon(b, args.smoke),
+            lambda: rows_web(b, journals, sizes),
         ]
         if args.pg_only:
             steps = []

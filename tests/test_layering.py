@@ -183,6 +183,7 @@ ROWS = (
     ("journal.results", "door"),
     ("journal.safekeeping", "door"),
     ("journal.locations", "door"),
+    ("journal.reading", "door"),
     ("journal.records", "door"),
     ("journal.evidence", "door"),
     ("journal.app", "root"),

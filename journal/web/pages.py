@@ -20,6 +20,7 @@ from journal.web import fields
 from journal.web.csrf import Forbidden, checked_form
 
 TODAY_WINDOW = timedelta(hours=48)
+TODAY_ROWS = 30  # a phone's screenful or three; the rest is one tap away on 取引
 
 
 def page(handler: Callable) -> Callable:
@@ -58,10 +59,10 @@ def _form_id() -> str:
 def today(request: Request, form: dict) -> Response:
     web, now = request.app.state.web, clock.now()
     rows = web.journal.upcoming(now, TODAY_WINDOW)
-    trades: dict[str, Any] = {}
-    for row in rows:
-        if row["trade"] not in trades:
-            trades[row["trade"]] = web.journal.trade(row["trade"])[0]
+    rows, more = rows[:TODAY_ROWS], max(0, len(rows) - TODAY_ROWS)
+    from journal.reading import folded
+
+    trades = folded(web.journal, list(dict.fromkeys(r["trade"] for r in rows)))
     buttons = {t: fields.one_tap(trade) for t, trade in trades.items()}
     first = {row["trade"]: i for i, row in reversed(list(enumerate(rows)))}
     return _render(
@@ -72,6 +73,7 @@ def today(request: Request, form: dict) -> Response:
         buttons=buttons,
         first=set(first.values()),
         form_id=_form_id,
+        more=more,
     )
 
 

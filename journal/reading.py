@@ -1,0 +1,15 @@
+"""Reads the web app asks of a journal in bulk, beside the door's own (`Journal`), as
+`safekeeping.py` holds its use cases: given a `Journal`, one read transaction each."""
+
+from collections.abc import Sequence
+
+from journal.core.trade import Trade, fold
+from journal.storage import queries
+
+
+def folded(journal, ids: Sequence[str]) -> dict[str, Trade]:
+    """The trades of `ids` as their logs stand, folded in one read (今日 asks for the steps
+    each may take next: one transaction, not two per trade as `Journal.trade` takes)."""
+    with journal.store.read() as conn:
+        found = (fold(events) for events in queries.streams(conn, list(ids)))
+        return {t.id: t for t in found if t is not None}
