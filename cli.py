@@ -42,6 +42,16 @@ class _Choice(click.Choice):
         value = by_name.get(nfkc(value), value)
         return super().convert(choice(value, self.choices), param, ctx)
 
+    def get_metavar(self, param: Any, ctx: Any) -> str | None:
+        from journal.text.helptext import choice_metavar
+
+        return choice_metavar(self.choices) or super().get_metavar(param, ctx)
+
+    def get_invalid_choice_message(self, value: Any, ctx: Any) -> str:
+        from journal.text.helptext import choice_refusal
+
+        return choice_refusal(value, self.choices) or super().get_invalid_choice_message(value, ctx)
+
 
 def _complete_ids(ctx: click.Context, param: click.Parameter, incomplete: str) -> list:
     """Trade ids for Tab: those of the journal `--db` (or JOURNAL_DB, or the default) holds."""
@@ -465,7 +475,6 @@ def calendar(within: str | None, output: str | None) -> None:
     Example:
       journal calendar -o ~/Dropbox/trade-deadlines.ics
     """
-    from journal.text.ical import count_events
 
     window = None
     if within is not None:
@@ -478,7 +487,7 @@ def calendar(within: str | None, output: str | None) -> None:
 
     target = None if output is None else output_target(output)
     alarms = warnings_from_config(_app().config.reminders, KIND_SPECS).for_kind
-    from journal.text.ical import calendar_text
+    from journal.text.ical import calendar_text, count_events, count_withdrawn
 
     now = _now()
     entries, journal_id = _journal().calendar_entries(now, window)
@@ -497,10 +506,11 @@ def calendar(within: str | None, output: str | None) -> None:
     from journal.text.messages import render
 
     changed = replace_file(target, text.encode("utf-8"))
-    events = count_events(text)
+    events, withdrawn = count_events(text), count_withdrawn(text)
+    counts = {"events": events, "open": events - withdrawn, "withdrawn": withdrawn}
     _emit(
-        {"path": str(target), "events": events, "changed": changed},
-        render("calendar_written" if changed else "calendar_unchanged", events=events, path=target),
+        {"path": str(target), **counts, "changed": changed},
+        render("calendar_written" if changed else "calendar_unchanged", **counts, path=target),
     )
 
 
@@ -575,14 +585,15 @@ def money(
     journal = _journal()
     data = journal.money_report(span, by)
     if chart is not None:
-        _money_chart(chart, data)
+        _money_chart(chart, data, by)
     _emit(data, None if _opts().json else screens.money_screen(data, by, _screen()))
 
 
-def _money_chart(chart: str, data: dict[str, Any]) -> None:
+def _money_chart(chart: str, data: dict[str, Any], by: str) -> None:
     from journal.paths import output_file
     from journal.text import chart as charts
     from journal.text.messages import render
+    from journal.text.screens import group_name
 
     labels = {
         "sales": render("money_sales"),
@@ -590,6 +601,7 @@ def _money_chart(chart: str, data: dict[str, Any]) -> None:
         "yen": render("money_yen"),
         "title": render("money_title", first=data["from"], last=data["to"]),
     }
+    labels |= {f"group:{g['key']}": group_name(g["key"], by, _screen()) for g in data["groups"]}
     charts.write(output_file(chart), data["groups"], labels)
 
 
@@ -784,8 +796,9 @@ def copy_(to: str) -> None:
 )
 @click.option("--output", "-o", metavar="FILE", help="A new file (default, or -: standard output).")
 @click.option("--year", type=int, metavar="YYYY", help="csv: the trades of this year only.")
+@click.option("--raw", is_flag=True, help="csv: platforms, roles and states as their ids.")
 @_common
-def export(format_: str, output: str | None, year: int | None) -> None:
+def export(format_: str, output: str | None, year: int | None, raw: bool) -> None:
     """Write the whole event log, one JSON object per line, with every stored column and hash;
     or, with --format csv, one row per trade with its dates and money (for a spreadsheet).
 
@@ -800,7 +813,7 @@ def export(format_: str, output: str | None, year: int | None) -> None:
     target = None if output is None else output_target(output)
     journal = _journal(must_exist=True)
     if format_ == "csv":
-        _export_csv(journal, target, year)
+        _export_csv(journal, target, year, raw)
         return
     if year is not None:
         from journal.text.messages import render
@@ -820,12 +833,12 @@ def export(format_: str, output: str | None, year: int | None) -> None:
         note_left_behind(journal)
 
 
-def _export_csv(journal, target, year: int | None) -> None:
+def _export_csv(journal, target, year: int | None, raw_ids: bool = False) -> None:
     """`export --format csv`: UTF-8 with a BOM (Excel), the header in the reader's language."""
     from journal.files import write_new
     from journal.settings import user_tz
     from journal.text.csv_export import COLUMNS, csv_text
-    from journal.text.messages import render
+    from journal.text.messages import reader, render
 
     if year is not None:
         from journal.core.money_report import checked_year
@@ -833,7 +846,8 @@ def _export_csv(journal, target, year: int | None) -> None:
         checked_year(year)  # the same years as `money`'s periods
     header = [render(f"csv_{name}") for name in COLUMNS]
     trades, money = journal.all_trades(), journal.money_settings()
-    text = csv_text(trades, journal.book, money, header, user_tz(), year)
+    lang = "en" if raw_ids else reader().language
+    text = csv_text(trades, journal.book, money, header, user_tz(), year, lang)
     raw = getattr(sys.stdout, "buffer", None)  # none when stdout is a text-only stream
     if target is None and raw is None:
         sys.stdout.write(text)
@@ -1248,10 +1262,11 @@ def _in_effect(app) -> dict[str, Any]:
     from journal.core.deadlines import KIND_SPECS
     from journal.locations import shown_location
     from journal.settings import config_path, language, user_tz
-    from journal.text.config_view import duration_text
+    from journal.text.config_view import duration_text, other_settings, program_shown
     from scheduler.install import log_place, service_file
     from scheduler.lock import lock_path
     from scheduler.plan import lateness_from_config, warnings_from_config
+    from scheduler.push import mask
 
     db, config, zone = app.location, app.config, user_tz()
     warnings = warnings_from_config(config.reminders, KIND_SPECS, zone)
@@ -1273,6 +1288,12 @@ def _in_effect(app) -> dict[str, Any]:
         "overdue_reminder_at": warnings.overdue_at.strftime("%H:%M")
         if warnings.overdue_at
         else None,
+        "reminders_by_kind": {
+            kind: [duration_text(o) for o in offsets] for kind, offsets in warnings.per_kind.items()
+        },
+        "command": program_shown(config.notifier.get("command")),
+        "push_urls": [mask(url) for url in config.notifier.get("urls", [])],
+        "other": other_settings(config.raw),
     }
 
 
@@ -1431,7 +1452,9 @@ def _main(argv: list[str] | None) -> int:
     except click.exceptions.Abort:
         return EXIT_BAD_INPUT
     except click.ClickException as exc:
-        _fail(ctx_obj, exc.format_message(), EXIT_BAD_INPUT)
+        from journal.text.helptext import error_text
+
+        _fail(ctx_obj, error_text(exc), EXIT_BAD_INPUT)
         return EXIT_BAD_INPUT
     except Exception as exc:  # noqa: BLE001
         from journal.core.errors import JournalError

@@ -126,10 +126,10 @@ def run(now: datetime, screen: screens.Screen) -> str:
             journal.close()
     return "\n".join(
         [
-            "Trades in the demo journal:",
+            screen.say("demo_trades"),
             screens.list_screen(rows, now, screen),
             "",
-            "Agenda for the next 14 days:",
+            screen.say("demo_agenda", days=14),
             screens.upcoming_screen(agenda, now, screen),
         ]
     )

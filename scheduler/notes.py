@@ -80,7 +80,7 @@ def _todo(r: Reminder, where: tuple[str, str, str, str] | None, loc: Locale) -> 
 def summary_note(reminders: list[Reminder], now: datetime, loc: Locale | None = None) -> Note:
     loc = loc or reader()
     deadlines = sorted({r.deadline for r in reminders}, key=lambda d: (d[2], d[0], d[1]))
-    shown = ", ".join(f"{t} {k}" for t, k, _ in deadlines[:10])
+    shown = ", ".join(f"{t} {label('kind', k, loc.language)}" for t, k, _ in deadlines[:10])
     if len(deadlines) > 10:
         shown += ", …"
     trades = sorted({t for t, _, _ in deadlines})

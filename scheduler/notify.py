@@ -137,13 +137,15 @@ class Notifier(Protocol):
 
 
 class ConsoleNotifier:
-    """One line per reminder on stdout (it contains the trade id and the deadline kind)."""
+    """One line per reminder on stdout: the title (the trade id and its title) and the text
+    (it starts with the deadline kind's name); the ids are in JOURNAL_TRADE/KIND of a
+    `command` notifier."""
 
     name = "console"
 
     def send(self, note: Note) -> bool:
         try:
-            print(f"{note.trade} {note.kind} {note.title}: {note.message}", flush=True)
+            print(f"{note.title}: {note.message}", flush=True)
         except OSError as exc:
             log.error("console output failed: %s", exc)
             return False
@@ -224,22 +226,32 @@ class DesktopNotifier:
 
     def send(self, note: Note) -> bool:
         if server_reachable() is False:
-            return self._fallback("no desktop notification server is reachable", note)
+            return self._fallback(False, note)
         if self._plyer(note) or self._notify_send(note):
             return True
-        return self._fallback("the desktop notification failed", note)
+        return self._fallback(True, note)
 
-    def _fallback(self, why: str, note: Note) -> bool:
+    def _fallback(self, failed: bool, note: Note) -> bool:
+        """Print on a terminal someone watches; otherwise say why nothing was delivered
+        (each log line a whole sentence, so the log speaks the reader's language)."""
         if _interactive():
-            if throttle.due("desktop-print"):
-                log.warning("%s: printing reminders on this terminal instead", why)
+            if throttle.due("desktop-print") and failed:
+                log.warning("the desktop notification failed: printing reminders on this terminal")
+            elif throttle.due("desktop-print"):
+                log.warning("no desktop notification server is reachable: printing reminders here")
             return self.console.send(note)
         if throttle.due("desktop-none"):
-            log.warning(
-                "%s and the output is not a terminal: reminders stay pending and are retried"
-                " (said at most once an hour)",
-                why,
-            )
+            if failed:
+                log.warning(
+                    "the desktop notification failed and the output is not a terminal:"
+                    " reminders stay pending and are retried (said at most once an hour)"
+                )
+            else:
+                log.warning(
+                    "no desktop notification server is reachable and the output is not a"
+                    " terminal: reminders stay pending and are retried (said at most once an"
+                    " hour)"
+                )
         return False
 
     def _plyer(self, note: Note) -> bool:

@@ -6,9 +6,13 @@ this notifier is used. Its URLs often hold a token or a password, so only their 
 form is ever logged or shown.
 """
 
+import contextlib
+import io
 import logging
+import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 from journal.core.errors import BadInput
 from scheduler.notify import Note, Notifier
@@ -61,20 +65,56 @@ class AppriseNotifier:
         if not urls:
             raise BadInput("push_needs_url")
         self.plugins = [(_plugin(url), mask(url)) for url in urls]  # bad URLs refused at start
+        self.urls = list(urls)
 
     def send(self, note: Note) -> bool:
         ok = True
-        for plugin, shown in self.plugins:
+        for (plugin, shown), url in zip(self.plugins, self.urls, strict=True):
             try:
-                sent = plugin.notify(title=note.title, body=note.message)
+                with _apprise_says() as said:
+                    sent = plugin.notify(title=note.title, body=note.message)
             except Exception as exc:  # noqa: BLE001 - a notifier never takes the daemon down
                 log.error("push to %s failed: %s", shown, type(exc).__name__)
                 sent = False
             else:
                 if not sent:
-                    log.error("push to %s was not accepted", shown)
+                    log.error("push to %s was not accepted: %s", shown, reason(said, url))
             ok = ok and bool(sent)
         return ok
+
+
+@contextlib.contextmanager
+def _apprise_says() -> Iterator[io.StringIO]:
+    """What apprise logs while it pushes, kept here (not passed on to the daemon's log,
+    where its URL pieces would show) for `reason` to read."""
+    said = io.StringIO()
+    handler = logging.StreamHandler(said)
+    logger = logging.getLogger("apprise")
+    level, propagate = logger.level, logger.propagate
+    logger.addHandler(handler)
+    logger.setLevel(logging.WARNING)
+    logger.propagate = False
+    try:
+        yield said
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+        logger.propagate = propagate
+
+
+def reason(said: Any, url: str) -> str:
+    """apprise's own last word on a failed push (`… Internal Server Error (500)`), with every
+    piece of the URL but the server it names (`mask`) taken out: a user, password, token
+    or topic never reaches the log."""
+    lines = [line.strip() for line in said.getvalue().splitlines() if line.strip()]
+    if not lines:
+        return "-"
+    text = lines[-1][:300]
+    kept = mask(url).split("://", 1)[-1].split("/", 1)[0]
+    pieces = re.split(r"[:/@?&=#,;]+", url.split("://", 1)[-1])
+    for piece in sorted({p for p in pieces if len(p) >= 3 and p != kept}, key=len, reverse=True):
+        text = text.replace(piece, "…")
+    return text
 
 
 class AllNotifiers:

@@ -206,4 +206,5 @@ def test_a_real_daemon_says_delist(tmp_path) -> None:
         timeout=120,
     )
     assert done.returncode == 0, done.stderr
-    assert any(line.startswith("T2 delist") for line in done.stdout.splitlines())
+    lines = done.stdout.splitlines()
+    assert any(line.startswith("T2 ニット: delist (sold elsewhere): ") for line in lines), lines

@@ -99,6 +99,9 @@ def test_a_failing_endpoint_leaves_the_reminder_pending_and_hides_secrets(env, e
     assert endpoint.received == []
     assert "s3cret-token" not in failed.stderr + failed.stdout
     assert "127.0.0.1" in failed.stderr  # the log says where it failed, masked
+    refused = [line for line in failed.stderr.splitlines() if "was not accepted" in line]
+    assert refused and "500" in refused[0], failed.stderr  # and why: apprise's own words
+    assert "hook" not in refused[0] and "shop" not in refused[0]  # no piece of the URL
     pending = json.loads(journal(env, "reminders", "--json").stdout)["sent"]
     assert pending == []
     endpoint.status = 200
@@ -113,7 +116,9 @@ def test_desktop_and_phone_at_once_from_the_config(env, endpoint, tmp_path) -> N
     )
     done = journal(env, "daemon", "--once")
     assert done.returncode == 0, done.stderr
-    assert any(line.startswith("T1 ship") for line in done.stdout.splitlines())
+    assert any(
+        line.startswith("T1 ") and ": shipping: " in line for line in done.stdout.splitlines()
+    )
     assert len(endpoint.received) == 1
 
 
@@ -123,7 +128,7 @@ def test_the_command_line_takes_several_notifiers(env, endpoint) -> None:
         "--url", endpoint.url,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
-    assert "T1 ship" in done.stdout and len(endpoint.received) == 1
+    assert ": shipping: " in done.stdout and len(endpoint.received) == 1
 
 
 @pytest.mark.parametrize(

@@ -198,7 +198,7 @@ def test_once_prints_one_console_line_per_reminder(run, frozen):
 def test_once_as_of_delivers_as_if_it_were_then(run, frozen):
     result = run("daemon", "--once", "--notifier", "console", "--as-of", "2026-11-22T21:00")
     assert result.code == 0, result.err
-    assert "T1 payment" in result.out and "in 2 h 59 min" in result.out
+    assert "T1 " in result.out and ": payment: " in result.out and "in 2 h 59 min" in result.out
 
 
 def test_reminders_command_lists_planned_and_sent(run, frozen):

@@ -69,10 +69,10 @@ def test_a_step_whose_earlier_step_is_not_certain_names_it(run, ok, monkeypatch)
         ok("add", "sold", "T1", "--at", "-2d")
         refused = run("add", "shipped", "T1")
         assert refused.code == 1
-        assert "先に journal add paid T1 を記録してください" in refused.err
+        assert "先に journal add 支払い T1 を記録してください" in refused.err
         ok("add", "paid", "T1")
         refused = run("add", "received", "T1")
-        assert refused.code == 1 and "journal add shipped T1" in refused.err
+        assert refused.code == 1 and "journal add 発送 T1" in refused.err
         assert types(run) == ["listed", "sold", "paid"]
 
 

@@ -283,7 +283,11 @@ def test_the_daemons_delist_note_names_the_app_and_where_it_sold(ok, run, monkey
         ok("add", "sold", first, "--buyer", "かな")
         result = run("daemon", "--once", "--notifier", "console")
     assert result.code == 0, result.err
-    delist = [line for line in result.out.splitlines() if line.startswith(f"{second} delist")]
+    delist = [
+        line
+        for line in result.out.splitlines()
+        if line.startswith(f"{second} ") and ": 出品取り下げ（他で売れた）: " in line
+    ]
     assert len(delist) == 1
     assert (
         f"メルカリの {second} を今すぐ取り下げてください（Yahoo!フリマの {first} で売れました）"

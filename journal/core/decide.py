@@ -124,7 +124,7 @@ def _bundle(step: Step, trades: Mapping[str, Trade | None], new_id: str | None) 
         raise BadInput("bundle_needs_two")
     platforms = {t.platform for t in sources}
     if len(platforms) > 1:
-        raise Refused("bundle_platforms", platforms=", ".join(sorted(platforms)))
+        raise Refused("bundle_platforms", platforms=sorted(platforms))
     trade_id = step.trade or new_id
     assert trade_id is not None
     if trades.get(trade_id) is not None or trade_id in step.sources:

@@ -32,7 +32,7 @@ def trade_id(value: str) -> str:
 
 def platform(value: str) -> str:
     if value not in PLATFORMS:
-        raise BadInput("bad_platform", value=_short(value), choices=", ".join(PLATFORMS))
+        raise BadInput("bad_platform", value=_short(value), platforms=list(PLATFORMS))
     return value
 
 

@@ -14,7 +14,8 @@ FORMATS = {".png": "png", ".svg": "svg"}
 
 
 def render(groups: Sequence[dict[str, Any]], labels: dict[str, str], fmt: str) -> bytes:
-    """The chart as PNG or SVG bytes; `labels` holds the title, axis and legend texts."""
+    """The chart as PNG or SVG bytes; `labels` holds the title, axis and legend texts and
+    each group's name for a person (`group:mercari` → メルカリ; a month is shown as it is)."""
     import matplotlib
 
     matplotlib.use("Agg")  # no screen needed
@@ -23,7 +24,7 @@ def render(groups: Sequence[dict[str, Any]], labels: dict[str, str], fmt: str) -
     import matplotlib_fontja  # noqa: F401 - registers the Japanese font and makes it the default
 
     plt.rcParams["svg.fonttype"] = "none"  # text stays text (searchable, and testable)
-    keys = [str(g["key"]) for g in groups]
+    keys = [labels.get(f"group:{g['key']}", str(g["key"])) for g in groups]
     spots = list(range(len(keys)))
     figure, axes = plt.subplots(figsize=(8, 4.5), dpi=120)
     try:

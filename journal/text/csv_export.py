@@ -1,7 +1,8 @@
 """`journal export --format csv`: one row per trade with its dates and money, for a
 spreadsheet and for 確定申告. UTF-8 with a byte-order mark, so Excel in Japan opens it as
 UTF-8 (without one it guesses Shift_JIS and shows mojibake); the header is in the reader's
-language, the rest is data. Pure apart from the text it returns."""
+language, and so are the names of the platform, the role and the state (`--raw`: their ids,
+as in JSON). Pure apart from the text it returns."""
 
 import io
 from collections.abc import Sequence
@@ -10,6 +11,7 @@ from datetime import datetime, tzinfo
 from journal.core.money import JST, MoneySettings, completed_at, money_of, sales_of, sold_at
 from journal.core.rules import RuleBook
 from journal.core.trade import Trade
+from journal.text.labels import label
 
 COLUMNS = (
     "id",
@@ -44,6 +46,7 @@ def csv_text(
     header: Sequence[str],
     zone: tzinfo,
     year: int | None = None,
+    lang: str = "en",
 ) -> str:
     sales = sales_of(trades)
     out = io.StringIO()
@@ -58,10 +61,10 @@ def csv_text(
             out,
             [
                 trade.id,
-                trade.platform,
-                trade.role,
+                label("platform", trade.platform, lang),
+                label("role", trade.role, lang),
                 trade.title,
-                trade.state,
+                label("state", trade.state, lang),
                 _when(trade.created_at, zone),
                 _when(sold_at(trade), zone),
                 _when(completed_at(trade), zone),

@@ -39,6 +39,15 @@ def short_when(moment: datetime, now: datetime, loc: Locale) -> str:
     return f"{local:%a} {local.month}/{local.day} {local:%H:%M}"
 
 
+def compact_when(moment: datetime, now: datetime, loc: Locale) -> str:
+    """`12/3(木)23:00` for a narrow terminal (with the year when it is not this year's)."""
+    local, today = _local(moment, loc.zone), _local(now, loc.zone)
+    year = f"{local.year}/" if local.year != today.year else ""
+    if loc.language == "ja":
+        return f"{year}{local.month}/{local.day}({_WEEKDAYS_JA[local.weekday()]}){local:%H:%M}"
+    return f"{local:%a} {year}{local.month}/{local.day} {local:%H:%M}"
+
+
 def span(delta: timedelta, lang: str) -> str:
     """A short, rounded-down length: '2 d 3 h', '20 h', '45 min'."""
     minutes = int(abs(delta).total_seconds() // 60)
@@ -57,3 +66,28 @@ def remaining(due: datetime, now: datetime, lang: str) -> str:
     if due >= now:
         return f"あと{span(due - now, lang)}" if ja else f"in {span(due - now, lang)}"
     return f"{span(now - due, lang)}前" if ja else f"{span(now - due, lang)} ago"
+
+
+def offset_words(offset: str, lang: str) -> str:
+    """A reminder's offset from its deadline for a person: `24h` → `1日前`, `+541m` (a daily
+    reminder of an overdue deadline, after it) → `9時間1分後`; `1 d before`, `9 h 1 min after`.
+    An offset in another form is shown as it is."""
+    import re
+
+    found = re.fullmatch(r"([+-]?)(\d+)([mhd])", offset)
+    if found is None:
+        return offset
+    sign, number, unit = found.groups()
+    minutes = int(number) * {"m": 1, "h": 60, "d": 1440}[unit]
+    days, rest = divmod(minutes, 1440)
+    hours, mins = divmod(rest, 60)
+    ja = lang == "ja"
+    parts = [
+        f"{n}{ja_unit if ja else ' ' + en_unit}"
+        for n, ja_unit, en_unit in ((days, "日", "d"), (hours, "時間", "h"), (mins, "分", "min"))
+        if n
+    ] or (["0分"] if ja else ["0 min"])
+    after = sign == "+"
+    if ja:
+        return "".join(parts) + ("後" if after else "前")
+    return " ".join(parts) + (" after" if after else " before")

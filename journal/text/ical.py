@@ -132,6 +132,12 @@ def count_events(text: str) -> int:
     return text.count("\r\nBEGIN:VEVENT\r\n")
 
 
+def count_withdrawn(text: str) -> int:
+    """How many of them are withdrawn (`STATUS:CANCELLED`: met, voided or no longer due),
+    kept so that calendars which imported them drop them."""
+    return text.count("\r\nSTATUS:CANCELLED\r\n")
+
+
 def _stamp(moment: datetime) -> str:
     """UTC date-time form: 20261122T143000Z."""
     return fmt_time(moment).replace("-", "").replace(":", "")

@@ -9,6 +9,7 @@ import logging
 from datetime import UTC, datetime, tzinfo
 
 from journal.text.i18n import translate
+from journal.text.labels import label
 
 
 class TranslatingFormatter(logging.Formatter):
@@ -29,8 +30,21 @@ class TranslatingFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         if self.lang != "en" and isinstance(record.msg, str):
             record = logging.makeLogRecord(record.__dict__)
+            named = NAMED_ARGS.get(record.msg)
+            if named and isinstance(record.args, tuple) and len(record.args) == len(named):
+                record.args = tuple(
+                    label(group, arg, self.lang) if group and isinstance(arg, str) else arg
+                    for group, arg in zip(named, record.args, strict=True)
+                )
             record.msg = translate(self.lang, record.msg)
         return super().format(record)
+
+
+# The log lines whose arguments hold ids a person reads by name: the group of each argument
+# (None: shown as it is). `reminded T10 ship (late)` reads `通知しました: T10 発送（遅れて送信）`.
+NAMED_ARGS: dict[str, tuple[str | None, ...]] = {
+    "reminded %s %s (%s)": (None, "kind", "how"),
+}
 
 
 def log_messages(source: str) -> list[str]:

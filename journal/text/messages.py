@@ -38,14 +38,40 @@ def render_in(lang: str, key: str, **params: Any) -> str:
 
 def render_for(loc: Locale, key: str, **params: Any) -> str:
     template = catalog(loc.language).gettext(key)
-    shown = {k: _show(v, loc) for k, v in params.items()}
+    shown = {k: _show(v, loc, k) for k, v in params.items()}
     try:
         return template.format(**shown)
     except (KeyError, IndexError, ValueError):
         return f"{key}: {params}"
 
 
-def _show(value: Any, loc: Locale) -> Any:
+# The parameters that carry an id a person reads by its name (a state, a step, a platform,
+# a role, a field): `bad_step` says 状態 発送待ち, not awaiting_shipment. Only a known id is
+# named; a parameter already rendered passes as it is.
+_NAMED = {
+    "state": "STATES",
+    "step": "STEPS",
+    "type": "STEPS",
+    "voided_type": "STEPS",
+    "platform": "PLATFORMS",
+    "other_platform": "PLATFORMS",
+    "by_platform": "PLATFORMS",
+    "role": "ROLES",
+    "what": "FIELDS",
+    "first": "STEPS",
+    "platforms": "PLATFORMS",
+}
+
+
+def _show(value: Any, loc: Locale, name: str = "") -> Any:
+    if isinstance(value, list):  # a list of ids: each named, then joined
+        return ("、" if loc.language == "ja" else ", ").join(
+            str(_show(v, loc, name)) for v in value
+        )
+    if loc.language != "en" and isinstance(value, str) and name in _NAMED:
+        from journal.text import idnames
+
+        return getattr(idnames, _NAMED[name]).get(value, value)
     if isinstance(value, JournalError):  # a refusal given as the reason of another
         return render_for(loc, value.key, **value.params)
     if isinstance(value, datetime):

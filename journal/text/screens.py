@@ -9,12 +9,14 @@ from typing import Any
 from journal.core.events import VOID_TYPE, Event
 from journal.core.rules import effect_text
 from journal.text import table
-from journal.text.display import remaining, when
+from journal.text.display import compact_when, offset_words, remaining, when
+from journal.text.event_text import event_text
 from journal.text.i18n import Locale
 from journal.text.labels import label
 from journal.text.messages import render_for
 
 SOON = timedelta(hours=24)
+NARROW = 120  # columns: a terminal narrower than this gets short dates and wrapped cells
 
 COLUMNS: dict[str, tuple[str, str]] = {
     "id": ("ID", "ID"),
@@ -31,7 +33,7 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "at": ("AT", "日時"),
     "step": ("STEP", "ステップ"),
     "details": ("DETAILS", "内容"),
-    "before": ("BEFORE", "何前"),
+    "before": ("BEFORE", "期限との差"),
     "how": ("HOW", "方法"),
     "notifier": ("NOTIFIER", "通知先"),
     "item": ("ITEM", "商品"),
@@ -67,8 +69,27 @@ class Screen:
     def head(self, *names: str) -> list[str]:
         return [COLUMNS[n][1 if self.lang == "ja" else 0] for n in names]
 
+    @property
+    def narrow(self) -> bool:
+        """A terminal under 120 columns: short dates, long cells wrapped."""
+        return self.width is not None and self.width < NARROW
+
+    @property
+    def breaks(self) -> str:
+        """Where a cell of a wrapped column may go on to a second line (narrow only)."""
+        return "\n" if self.narrow else ""
+
+    def moment(self, moment: datetime, now: datetime) -> str:
+        """A time in a table: `2026-12-03(木) 23:00`, or `12/3(木)23:00` on a narrow terminal."""
+        return compact_when(moment, now, self.locale) if self.narrow else self.when(moment)
+
     def table(
-        self, names: tuple[str, ...], rows: list[list[str]], shrink: str, colours=None
+        self,
+        names: tuple[str, ...],
+        rows: list[list[str]],
+        shrink: str,
+        colours=None,
+        wrap: tuple[str, ...] = (),
     ) -> str:
         return table.render(
             self.head(*names),
@@ -76,6 +97,7 @@ class Screen:
             max_width=self.width,
             shrink=names.index(shrink),
             row_colours=colours if self.colour else None,
+            wrap=[names.index(n) for n in wrap],
         )
 
     def say(self, key: str, **params: Any) -> str:
@@ -107,8 +129,8 @@ def list_screen(rows: list[dict[str, Any]], now: datetime, screen: Screen) -> st
         if nxt:
             late = bool(nxt.get("overdue"))
             due = (
-                f"{label('kind', nxt['kind'], screen.lang)} {screen.when(nxt['due'])}"
-                f" ({screen.left(nxt['due'], now)}){_late(screen, late)}"
+                f"{label('kind', nxt['kind'], screen.lang)} {screen.moment(nxt['due'], now)}"
+                f"{screen.breaks} ({screen.left(nxt['due'], now)}){_late(screen, late)}"
             )
             colour = urgency(nxt["due"], now, late)
         out.append(
@@ -122,7 +144,7 @@ def list_screen(rows: list[dict[str, Any]], now: datetime, screen: Screen) -> st
         )
         colours.append(colour)
     names = ("id", "platform", "state", "next", "title")
-    return screen.table(names, out, "title", colours)
+    return screen.table(names, out, "title", colours, wrap=("next",))
 
 
 def upcoming_screen(rows: list[dict[str, Any]], now: datetime, screen: Screen) -> str:
@@ -133,15 +155,19 @@ def upcoming_screen(rows: list[dict[str, Any]], now: datetime, screen: Screen) -
         late = bool(r.get("overdue"))
         out.append(
             [
-                screen.when(r["due"]),
-                screen.left(r["due"], now) + _late(screen, late),
+                screen.moment(r["due"], now),
+                screen.left(r["due"], now) + screen.breaks + _late(screen, late),
                 r["trade"],
                 label("kind", r["kind"], screen.lang),
-                f"{r['title']} — {effect_text(r['effect'], screen.lang)}",
+                # on a narrow terminal the effect is left to `show`: the title comes first
+                r["title"]
+                if screen.narrow
+                else f"{r['title']} — {effect_text(r['effect'], screen.lang)}",
             ]
         )
         colours.append(urgency(r["due"], now, late))
-    return screen.table(("due", "left", "id", "kind", "title"), out, "title", colours)
+    names = ("due", "left", "id", "kind", "title")
+    return screen.table(names, out, "title", colours, wrap=("left",))
 
 
 def deadlines_screen(deadlines: list[dict[str, Any]], now: datetime, screen: Screen) -> str:
@@ -174,7 +200,7 @@ def events_screen(events: list[Event], screen: Screen, show_trade: bool = True) 
         step = label("step", e.type, screen.lang)
         if e.seq in voided:
             step += f" ({label('step', VOID_TYPE, screen.lang)})"
-        details = " ".join(f"{k}={v}" for k, v in e.payload.items())
+        details = event_text(e.payload, screen.locale)
         row = [f"{e.seq}", screen.when(e.occurred_at)] + ([e.stream] if show_trade else [])
         out.append(row + [step, details])
     names = ("seq", "at") + (("id",) if show_trade else ()) + ("step", "details")
@@ -190,23 +216,29 @@ def reminders_screen(data: dict[str, list[dict[str, Any]]], now: datetime, scree
         lines.append(screen.say("reminders_planned"))
         rows = [
             [
-                screen.when(r["at"]),
+                screen.moment(r["at"], now),
                 r["trade"],
-                label("kind", r["kind"], screen.lang),
-                _before(r["before"]),
-                label("status", r["status"], screen.lang),
-                f"{r['title']} "
-                + screen.say("reminder_due", due=r["due"], left=screen.left(r["due"], now)),
+                *_kind_before(r, screen),
+                _reminder_status(r, now, screen),
+                f"{r['title']}{screen.breaks or ' '}"
+                + screen.say(
+                    "reminder_due",
+                    due=screen.moment(r["due"], now),
+                    left=screen.left(r["due"], now),
+                ),
             ]
             for r in data["planned"]
         ]
         names = ("at", "id", "kind", "before", "status", "title")
-        lines.append(screen.table(names, rows, "title"))
+        if screen.narrow:  # the kind and the offset share a column: the title keeps room
+            names = ("at", "id", "kind", "status", "title")
+        lines.append(screen.table(names, rows, "title", wrap=("kind", "status", "title")))
     if data["sent"]:
         lines.append(screen.say("reminders_sent"))
         rows = [
-            [screen.when(r["sent_at"]), r["trade"], label("kind", r["kind"], screen.lang)]
-            + [_before(r["before"]), label("how", r["how"], screen.lang), r["notifier"], r["title"]]
+            [screen.moment(r["sent_at"], now), r["trade"], label("kind", r["kind"], screen.lang)]
+            + [offset_words(r["before"], screen.lang), label("how", r["how"], screen.lang)]
+            + [r["notifier"], r["title"]]
             for r in data["sent"]
         ]
         names = ("at", "id", "kind", "before", "how", "notifier", "title")
@@ -214,9 +246,23 @@ def reminders_screen(data: dict[str, list[dict[str, Any]]], now: datetime, scree
     return "\n".join(lines)
 
 
-def _before(offset: str) -> str:
-    """`-24h` (before the deadline); a daily overdue reminder's `+15h` (after it) as it is."""
-    return offset if offset.startswith("+") else f"-{offset}"
+def _kind_before(r: dict[str, Any], screen: Screen) -> list[str]:
+    """The deadline kind and the offset from it: two cells, or one of two lines (narrow)."""
+    kind = label("kind", r["kind"], screen.lang)
+    before = offset_words(r["before"], screen.lang)
+    return [f"{kind}\n{before}"] if screen.narrow else [kind, before]
+
+
+def _reminder_status(r: dict[str, Any], now: datetime, screen: Screen) -> str:
+    """予定 ahead; a reminder whose time has come and that is not sent yet is 未送信, and
+    期限超過 is said only when the deadline itself has passed."""
+    if r["status"] != "overdue":
+        return label("status", r["status"], screen.lang)
+    unsent = label("status", "unsent", screen.lang)
+    if r["due"] > now:
+        return unsent
+    joint = screen.breaks or ("・" if screen.lang == "ja" else ", ")
+    return unsent + joint + _late(screen, True).strip()
 
 
 def trade_screen(data: dict[str, Any], events: list[Event], now: datetime, screen: Screen) -> str:
@@ -310,7 +356,7 @@ def money_screen(data: dict[str, Any], by: str, screen: Screen, bar_width: int =
     def cells(entry: dict[str, Any]) -> list[str]:
         return [str(entry["count"])] + [yen(entry[k]) for k in MONEY_COLUMNS[1:]]
 
-    keys = [_group_name(g["key"], by, screen) for g in data["groups"]]
+    keys = [group_name(g["key"], by, screen) for g in data["groups"]]
     rows = [[key, *cells(g)] for key, g in zip(keys, data["groups"], strict=True)]
     rows.append([screen.say("money_total"), *cells(data["totals"])])
     widths = [max(table.width(r[i]) for r in rows) for i in range(1, len(MONEY_COLUMNS) + 1)]
@@ -338,5 +384,5 @@ def money_screen(data: dict[str, Any], by: str, screen: Screen, bar_width: int =
     return "\n".join(lines)
 
 
-def _group_name(key: str, by: str, screen: Screen) -> str:
+def group_name(key: str, by: str, screen: Screen) -> str:
     return label("platform", key, screen.lang) if by == "platform" else key

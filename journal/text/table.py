@@ -6,7 +6,7 @@ by `len()` breaks every column after them. Pure functions: the caller decides th
 """
 
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from functools import lru_cache
 
 ELLIPSIS = "…"
@@ -86,37 +86,106 @@ def render(
     shrink: int | None = None,
     row_colours: Sequence[str | None] | None = None,
     indent: str = "",
+    wrap: Collection[int] = (),
 ) -> str:
     """A header row and aligned rows. With `max_width` (a terminal), the `shrink` column
-    (default: the last) is cut with `…` so no row wraps; other columns are cut only if
-    that is not enough. Without it (piped), nothing is cut."""
+    (default: the last) gives room first, down to `KEEP` cells (a title stays readable);
+    then the `wrap` columns are wrapped onto more lines (a cell of a `wrap` column may
+    name its own line breaks with `\\n`); only then is anything cut with `…`, so no row
+    wraps on the terminal. Without it (piped), nothing is cut."""
     cols = len(header)
-    table = [list(map(clean, header))] + [[clean(str(c)) for c in r] for r in rows]
-    widths = [max(width(r[i]) for r in table) for i in range(cols)]
+    table = [list(map(clean, header))] + [
+        [_cell(c, i in wrap) for i, c in enumerate(r)] for r in rows
+    ]
+    widths = [max(_cell_width(r[i]) for r in table) for i in range(cols)]
     if max_width is not None:
-        widths = _fit(widths, max_width - width(indent), cols if shrink is None else shrink)
+        at = cols if shrink is None else shrink
+        floors = {i: min(widths[i], max(WRAP_MIN, _longest_word(table, i))) for i in wrap}
+        widths = _fit(widths, max_width - width(indent), at, floors)
     lines = []
     for n, row in enumerate(table):
-        cells = [cut(row[i], widths[i]) for i in range(cols)]
-        line = indent + GAP.join(pad(c, widths[i]) for i, c in enumerate(cells[:-1]))
-        line = (line + (GAP if cols > 1 else "") + cells[-1]).rstrip()
         colour = None if n == 0 or row_colours is None else row_colours[n - 1]
         if n == 0 and row_colours is not None:
             colour = "bold"
-        lines.append(f"{COLOURS[colour]}{line}{RESET}" if colour else line)
+        cells = [
+            wrap_text(row[i], widths[i]) if i in wrap else [cut(row[i], widths[i])]
+            for i in range(cols)
+        ]
+        for k in range(max(map(len, cells))):
+            parts = [c[k] if k < len(c) else "" for c in cells]
+            line = indent + GAP.join(pad(c, widths[i]) for i, c in enumerate(parts[:-1]))
+            line = (line + (GAP if cols > 1 else "") + parts[-1]).rstrip()
+            lines.append(f"{COLOURS[colour]}{line}{RESET}" if colour else line)
     return "\n".join(lines)
 
 
-def _fit(widths: list[int], room: int, shrink: int) -> list[int]:
-    """Column widths that fit in `room` cells: take from `shrink` first, then the widest."""
+def _cell(value: object, lines: bool) -> str:
+    """A cell cleaned for the screen; a wrapped column's cell keeps its own line breaks."""
+    if lines:
+        return "\n".join(clean(part) for part in str(value).split("\n"))
+    return clean(str(value))
+
+
+def _cell_width(text: str) -> int:
+    return max(map(width, text.split("\n"))) if "\n" in text else width(text)
+
+
+KEEP = 20  # cells the shrink column (a title) keeps before other columns give room
+WRAP_MIN = 10  # cells a wrapped column keeps
+
+
+def _longest_word(table: list[list[str]], column: int) -> int:
+    """The widest space-separated word of a column: where wrapping it costs nothing; in a
+    column whose cells name their own line breaks, the widest of those lines."""
+    cells = [row[column] for row in table[1:]]
+    if any("\n" in c for c in cells):
+        return max(width(line) for c in cells for line in c.split("\n"))
+    return max((width(w) for c in cells for w in c.split()), default=0)
+
+
+def wrap_text(text: str, cells: int) -> list[str]:
+    """`text` as lines of at most `cells` cells: at its own line breaks, then at a space
+    where one is near, else between two characters (Japanese has no spaces); never cut."""
+    if "\n" in text:
+        return [line for part in text.split("\n") for line in wrap_text(part.strip(), cells)]
+    if cells <= 0 or width(text) <= cells:
+        return [text]
+    lines: list[str] = []
+    line, used = "", 0
+    for ch in text:
+        w = char_width(ch)
+        if used + w > cells:
+            space = line.rfind(" ")
+            if space > len(line) // 2:  # a space in the second half: break there
+                lines.append(line[:space])
+                line = line[space + 1 :]
+            else:
+                lines.append(line)
+                line = ""
+            used = width(line)
+            if ch == " " and not line:
+                continue
+        line += ch
+        used += w
+    if line:
+        lines.append(line)
+    return [part.rstrip() for part in lines]
+
+
+def _fit(widths: list[int], room: int, shrink: int, floors: dict[int, int]) -> list[int]:
+    """Column widths that fit in `room` cells. Without columns to wrap (`floors` empty):
+    take from `shrink`, then from the widest. With them: the wrapped columns give room
+    first, down to their longest word (`floors`), then `shrink` down to `KEEP` cells (a
+    title stays readable), then the wrapped columns down to `WRAP_MIN`, then as before."""
     widths = list(widths)
     shrink = min(shrink, len(widths) - 1) if shrink >= 0 else len(widths) - 1
     over = sum(widths) + len(GAP) * (len(widths) - 1) - room
-    if over <= 0:
-        return widths
-    take = min(over, max(0, widths[shrink] - 4))
-    widths[shrink] -= take
-    over -= take
+    if over > 0 and floors:
+        for limit in (floors, {i: WRAP_MIN for i in floors}):
+            over = _take(widths, [i for i in floors if i != shrink], limit, over)
+            if limit is floors:
+                over = _take(widths, [shrink], {shrink: min(widths[shrink], KEEP)}, over)
+    over = _take(widths, [shrink], {shrink: 4}, over)
     while over > 0:
         i = max(range(len(widths)), key=lambda k: widths[k])
         if widths[i] <= 1:
@@ -124,3 +193,16 @@ def _fit(widths: list[int], room: int, shrink: int) -> list[int]:
         widths[i] -= 1
         over -= 1
     return widths
+
+
+def _take(widths: list[int], columns: list[int], floors: dict[int, int], over: int) -> int:
+    """Narrow `columns`, the widest above its floor first, until `over` cells are found;
+    returns what is still over."""
+    while over > 0:
+        above = [i for i in columns if widths[i] > floors[i]]
+        if not above:
+            break
+        i = max(above, key=lambda k: widths[k] - floors[k])
+        widths[i] -= 1
+        over -= 1
+    return over
