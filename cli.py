@@ -72,7 +72,8 @@ def _complete_ids(ctx: click.Context, param: click.Parameter, incomplete: str) -
         from journal.commands.shortcuts import learn_ids_context
 
         learn_ids_context()
-    found = trade_ids(rows, incomplete)[:200]
+    add = ctx.parent is not None and ctx.parent.command.name == "add"
+    found = trade_ids(rows, incomplete, ctx.command.name if add else None)[:200]
     names = titles(rows, found)
     return [CompletionItem(i, help=names.get(i)) for i in found]
 
@@ -1433,6 +1434,12 @@ def main(argv: list[str] | None = None) -> int:
         lang = reader.language
     except Exception:  # noqa: BLE001 - never let start-up leak a traceback
         pass
+    import os
+
+    if "_JOURNAL_COMPLETE" in os.environ:  # Tab pressed: bash shows titles beside the ids
+        from journal.text.completion import use_titled_bash
+
+        use_titled_bash()
     with for_click(lang):
         return _main(argv)
 

@@ -12,8 +12,8 @@ def shown_location(location: Path | str) -> str:
     return str(location) if isinstance(location, Path) else mask(location)
 
 
-def trades_to_complete(location: Path | str) -> list[tuple[str, str]]:
-    """(id, title) of each trade, for Tab completion: read-only and quick, nothing at all
+def trades_to_complete(location: Path | str) -> list[tuple[str, str, str]]:
+    """(id, title, state) of each trade, for Tab completion: read-only and quick, nothing at all
     when the journal cannot be read."""
     from journal.storage.completion import trades
 

@@ -127,7 +127,13 @@ def test_the_same_log_gives_the_same_file(ok, run, tmp_path):
         assert calendar(run, path=tmp_path / "b.ics") == first
         assert calendar(run) == first  # stdout: the same bytes
         again = run("calendar", "-o", str(tmp_path / "a.ics"), "--json").json()
-        assert again == {"path": str(tmp_path / "a.ics"), "events": 2, "changed": False}
+        assert again == {
+            "path": str(tmp_path / "a.ics"),
+            "events": 2,
+            "open": 2,
+            "withdrawn": 0,
+            "changed": False,
+        }
     with freeze_time("2026-11-21T09:00:00+09:00"):  # later, nothing recorded
         assert calendar(run, path=tmp_path / "c.ics") == first
     assert len(events(first)) == 2

@@ -151,7 +151,8 @@ def test_trade_ids_complete_in_a_real_bash(env, tmp_path):
         timeout=120,
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout.splitlines() == ["T1 T2", "T1 T2"]
+    # several candidates: each with its title (bash shows them as a list to choose from)
+    assert done.stdout.splitlines() == ["T1  ニット T2  スカート"] * 2
 
 
 def test_completion_of_a_journal_that_is_not_there_is_quietly_empty(env, tmp_path):

@@ -148,9 +148,11 @@ def complete_ids() -> int | None:
     from journal.text.completion import titles, trade_ids
 
     rows = trades_to_complete(_journal_location())
-    found = trade_ids(rows, incomplete)[:200]
+    step = args[1] if len(args) > 1 and args[0] == "add" else None
+    found = trade_ids(rows, incomplete, step)[:200]
     names = titles(rows, found)
-    lines = [_format(shell, ident, names.get(ident)) for ident in found]
+    several = len(found) > 1
+    lines = [_format(shell, ident, names.get(ident), several) for ident in found]
     sys.stdout.write("\n".join(lines) + "\n")  # as click.echo ends it
     sys.stdout.flush()
     return 0
@@ -168,10 +170,11 @@ def _journal_location() -> "Path | str":
     return resolve_db_path(None)
 
 
-def _format(shell: str, value: str, help_: str | None) -> str:
-    """One candidate as click's BashComplete, ZshComplete and FishComplete print it."""
+def _format(shell: str, value: str, help_: str | None, several: bool = False) -> str:
+    """One candidate as BashComplete (with the title when there are several: see
+    `journal.text.completion.use_titled_bash`), ZshComplete and FishComplete print it."""
     if shell == "bash":
-        return f"plain,{value}"
+        return f"plain,{value}  {help_}" if several and help_ else f"plain,{value}"
     if shell == "zsh":
         shown = help_ or "_"
         return f"plain\n{value.replace(':', chr(92) + ':') if shown != '_' else value}\n{shown}"

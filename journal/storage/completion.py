@@ -6,14 +6,15 @@ import sqlite3
 from pathlib import Path
 
 
-def trades(db: Path | str) -> list[tuple[str, str]]:
-    """(id, title) of every trade, in the order they were created."""
+def trades(db: Path | str) -> list[tuple[str, str, str]]:
+    """(id, title, state) of every trade, in the order they were created."""
     if not isinstance(db, Path) or not db.exists():  # a server: no completion from it
         return []
     try:
         uri = f"{db.resolve().as_uri()}?mode=ro"
         with sqlite3.connect(uri, uri=True, timeout=0.5) as conn:
-            sql = "SELECT id, title FROM trades ORDER BY created_seq"
-            return [(str(ident), title) for ident, title in conn.execute(sql).fetchall()]
+            sql = "SELECT id, title, state FROM trades ORDER BY created_seq"
+            rows = conn.execute(sql).fetchall()
+            return [(str(ident), title, str(state)) for ident, title, state in rows]
     except sqlite3.Error:
         return []

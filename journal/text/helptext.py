@@ -116,8 +116,16 @@ class _Translating:
             super().format_help(ctx, formatter)  # type: ignore[misc]
 
     def get_short_help_str(self: Any, limit: int = 45) -> str:
+        """A command's line in its group's list; in Japanese cut by display width between
+        two characters (click cuts at a space, and a Japanese sentence has none)."""
+        english = _language() == "en"
         with _in_language([self], ("help", "short_help")):
-            return super().get_short_help_str(limit)  # type: ignore[misc]
+            text = super().get_short_help_str(limit if english else 10_000)  # type: ignore[misc]
+        if english or _cells(text) <= limit:
+            return text
+        from journal.text.table import cut
+
+        return cut(text, limit)
 
 
 class Command(_Translating, click.Command):
