@@ -25,7 +25,7 @@ import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bench import floors
@@ -313,6 +313,25 @@ def rows_reads(b: Bench, small: tuple[Path, Meta], big: tuple[Path, Meta], label
     return out
 
 
+def search_window(meta: Meta) -> list[str]:
+    """`journal search` as a tax office asks: a month (the one before the journal's `now`)
+    and an amount range, combined."""
+    now = datetime.fromisoformat(meta.now)
+    first = (now.replace(day=1) - timedelta(days=1)).replace(day=1).date()
+    last = now.replace(day=1).date() - timedelta(days=1)
+    return ["search", "--from", str(first), "--to", str(last), "--min", "1000", "--max", "5000"]
+
+
+def rows_search(b: Bench, db: Path, meta: Meta, label: str) -> list[Row]:
+    """`journal search` with a date and an amount range against `journal list`, on the same
+    journal in the same run (≤ 1.5 ×): the trades' date is indexed, so a range is read."""
+    if not b.available("search"):
+        return [pending(f"`journal search` (a month, ¥1,000–5,000) at {label}", "≤ 1.5 ×")]
+    value, base = b.median(b.wall(b.j(db, *search_window(meta))), b.wall(b.j(db, "list")))
+    figure = f"`journal search` (a month, ¥1,000–5,000) at {label}"
+    return [ratio_row(figure, value, base, 1.5, "`journal list`, same journal")]
+
+
 def rows_bulk(b: Bench, db: Path, meta: Meta, label: str) -> list[Row]:
     runs = max(1, min(b.runs, 3))
     scan_once = b.inner(floors.SCAN, str(db))
@@ -511,6 +530,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         steps: list[Callable[[], list[Row]]] = [
             lambda: rows_bulk(b, *journals[big], label),
             lambda: rows_money(b, *journals[big], label),
+            lambda: rows_search(b, *journals[big], label),
             *(
                 (lambda s=s: rows_reads(b, journals["1k"], journals[s], events(journals[s][1])))
                 for s in sizes[1:] or sizes

@@ -85,3 +85,19 @@ def test_without_the_mode_a_purchase_needs_none_of_them(run, ok) -> None:
         ok(*_buy())
         assert run("kobutsu", "--year", "2026", "--json").json()[0]["seller_name"] is None
         assert "no purchases in 2024" in run("kobutsu", "--year", "2024").out
+
+
+def test_the_register_prints_as_a_pdf_whose_text_reads_back(run, ok, journal_env) -> None:
+    from pypdf import PdfReader
+
+    _kobutsu_mode(journal_env)
+    target = journal_env.parent / "kobutsu-2026.pdf"
+    with freeze_time(NOW):
+        trade = ok(*_buy(*FIELDS))
+        assert run("kobutsu", "--year", "2026", "--pdf", target).code == 0
+        assert run("kobutsu", "--year", "2026", "--pdf", target).code == 2  # a new file only
+    pages = PdfReader(target).pages
+    assert pages[0].mediabox.width > pages[0].mediabox.height  # A4 landscape
+    text = "".join(page.extract_text() for page in pages)
+    for words in ("古物台帳", trade, "腕時計", "山田太郎", "運転免許証", "2026-11-10 12:00"):
+        assert words in text.replace("\n", ""), words

@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from journal.text import table
-from journal.text.csv_export import BOM, cell
 from journal.text.labels import label
 from journal.text.screens import Screen, yen
 
@@ -18,6 +17,8 @@ _HEADS = {"price": "amount"}  # a trade's amount: a sale's price or a purchase's
 
 
 def search_csv(rows: Sequence[dict[str, Any]], log: bool, header: Sequence[str], zone) -> str:
+    from journal.text.csv_export import BOM, cell  # the export's cells (and its imports) wait
+
     out = io.StringIO()
     out.write(BOM)
     columns = LOG_COLUMNS if log else TRADE_COLUMNS
