@@ -215,6 +215,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "history": "journal.commands.records:history",
     "tax": "journal.commands.tax:tax",
     "kobutsu": "journal.commands.kobutsu:kobutsu",
+    "forget": "journal.commands.forget:forget",
 }
 
 

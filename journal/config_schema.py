@@ -145,6 +145,11 @@ def _duration(value: Any) -> _Wrong:
     return ("expect_duration", {"days": MAX_SPAN.days})
 
 
+def _forget_after(value: Any) -> _Wrong:
+    """`[privacy] forget_after`: a duration (`90d`), or "never" to keep personal data."""
+    return None if value == "never" else _duration(value)
+
+
 def _MAX_DAYS() -> int:  # noqa: N802 - reads as the constant it is
     from journal.core.timeparse import MAX_SPAN
 
@@ -227,6 +232,7 @@ def _schema() -> _Table:
             "calendar": _Table(keys={"path": _file_name, "within": _duration}),
             "attachments": _Table(keys={"folder": _text(4096)}),
             "books": _Table(keys={"kobutsu": _boolean}),
+            "privacy": _Table(keys={"forget_after": _forget_after}),
             "money": _Table(
                 keys={
                     "yahoo_premium": _boolean,

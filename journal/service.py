@@ -180,7 +180,7 @@ class Journal:
         self._fresh()
         with self.store.read() as conn:
             ids = queries.trade_ids(conn)
-            found = {t.id: t for t in map(fold, queries.streams(conn, ids)) if t is not None}
+            found = {t.id: t for t in map(fold, queries.unnamed(conn, ids)) if t is not None}
         return [found[i] for i in ids if i in found]
 
     def money_report(self, span, by: str) -> dict[str, Any]:
@@ -207,7 +207,7 @@ class Journal:
             start, end = previous_period(moment)
             with self.store.read() as conn:
                 ids = queries.completed_between(conn, trade.platform, start, end)
-                history = [t for t in map(fold, queries.streams(conn, ids)) if t is not None]
+                history = [t for t in map(fold, queries.unnamed(conn, ids)) if t is not None]
         return money_of(trade, self.book, sales_of(history), self.money_settings()).as_dict()
 
     def newest(self, count: int = 1000) -> list[Event]:

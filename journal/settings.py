@@ -20,7 +20,7 @@ use.
 
 import os
 from dataclasses import dataclass, field
-from datetime import tzinfo
+from datetime import timedelta, tzinfo
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -90,6 +90,18 @@ def load_config() -> Config:
 def _bad_config(path: Path, exc: Exception) -> BadInput:
     detail = (str(exc).splitlines() or [type(exc).__name__])[0]
     return BadInput("bad_config", path=str(path), detail=detail)
+
+
+def privacy_rule() -> tuple[timedelta | None, bool]:
+    """`[privacy] forget_after` (default 90 days; "never": None) and whether a 古物台帳 is
+    kept (`[books] kobutsu`, read defensively: a journal may not know that section yet)."""
+    from journal.core.timeparse import parse_duration
+
+    raw = load_config().raw
+    after = (raw.get("privacy") or {}).get("forget_after", "90d")
+    books = raw.get("books")
+    kobutsu = type(books) is dict and books.get("kobutsu") is True
+    return (None if after == "never" else parse_duration(after.lstrip("+"))), kobutsu
 
 
 def resolve_db_path(option: str | None) -> Path | str:

@@ -87,6 +87,7 @@ class Daemon(WakeUps):
             self.scheduler.start()
             log.info("watching %s (notifier: %s)", self.path, self.notifier.name)
             self.safely(self.refresh)
+            self.safely(self.forget_due)
             ticks = (time.time(), time.monotonic())
             while not stop.wait(self.poll):
                 if self.feed.moved():
@@ -168,6 +169,13 @@ class Daemon(WakeUps):
         """Retry writing the records of delivered reminders (never the delivery itself)."""
         if not self.reminders.flush():
             self._record_later()
+
+    def forget_due(self) -> None:
+        """The retention rule (scheduler/retention.py), now and every few hours."""
+        from scheduler import retention
+
+        self._later("forget", retention.EVERY, lambda: self.safely(self.forget_due))
+        retention.forget_due(self.reminders.journal, clock.now())
 
     # -- files kept beside the journal ---------------------------------------------------
     def keep(self) -> None:

@@ -60,9 +60,11 @@ def calendar_keeper(section: dict[str, Any]) -> Keeper | None:
 def once(reminders: Reminders, notifier: Notifier, now: datetime, keep: Keeper | None) -> Outcome:
     """Deliver what is due at `now` (looking back without limit), keep the files, return."""
     from scheduler.delivery import WORKERS
+    from scheduler.retention import forget_due
 
     reminders.fresh()
     outcome = reminders.deliver_due(notifier, now, parallel=WORKERS, full=True)
+    forget_due(reminders.journal, now)  # the retention rule: personal data of trades long finished
     if keep is not None:
         keep(reminders)
     return outcome

@@ -86,12 +86,15 @@ def rechain(lines: list[str]) -> list[str]:
     """Recompute every hash of an export's event lines and its header: what a forger with the
     program's source would do. The chain then verifies; other checks must catch the rest."""
     head = GENESIS_HASH
-    out = []
+    out, beside = [], []  # events; the lines after them (sent reminders, personal keys)
     for line in lines[1:]:
         item = json.loads(line)
+        if "reminder_sent" in item or "personal_key" in item:
+            beside.append(line)
+            continue
         content = tuple(item[c] for c in COLUMNS[:9])
         item["prev_hash"], item["hash"] = head, event_hash(head, content)
         head = item["hash"]
         out.append(json.dumps(item, ensure_ascii=False))
     header = {**json.loads(lines[0]), "events": len(out), "head": head}
-    return [json.dumps(header), *out]
+    return [json.dumps(header), *out, *beside]

@@ -76,7 +76,10 @@ class PgJournal(str):
     """A journal's URL that can be asked what a journal file can: does it exist, and a
     digest of everything in it (to prove a refused command wrote nothing)."""
 
-    TABLES = ("events", "trades", "deadlines", "projection_state", "reminders_sent")
+    TABLES = (
+        *("events", "trades", "deadlines", "projection_state", "reminders_sent"),
+        "personal_keys",
+    )
 
     def _split(self) -> tuple[str, str]:
         server, name = self.rsplit("/", 1)

@@ -37,6 +37,7 @@ PURE = (
     "journal.core.names",
     "journal.core.validate",
     "journal.core.argv",
+    "journal.core.personal",
     "scheduler.plan",
 )
 # storage, the command line, the settings, and everything that chooses words for people
@@ -186,6 +187,7 @@ ROWS = (
     ("journal.reading", "door"),
     ("journal.records", "door"),
     ("journal.evidence", "door"),
+    ("journal.forgetting", "door"),
     ("journal.app", "root"),
     ("journal.demo", "root"),
     ("journal.settings", "settings"),

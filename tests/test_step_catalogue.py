@@ -293,6 +293,7 @@ TYPED = {
     "seller_job": "会社員",
     "seller_age": "45",
     "id_check": "運転免許証",
+    "personal": True,
 }
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from journal.core.deadlines import Deadline
 from journal.core.events import Event
+from journal.core.personal import is_forgotten
 from journal.core.steps import State, hold_active
 from journal.core.trade import Trade
 
@@ -194,8 +195,8 @@ def facts(trade: Trade, events: list[Event], deadlines: list[Deadline]) -> dict[
     values: dict[str, Any] = dict.fromkeys(FIELDS)
     values |= {
         "trade": trade.id,
-        "buyer": buyer,
-        "title": trade.title,
+        "buyer": None if is_forgotten(buyer) else buyer,  # forgotten: a blank to fill in
+        "title": None if is_forgotten(trade.title) else trade.title,
         "price": trade.price,
         "platform": trade.platform,
         "offer_price": (trade.offer or {}).get("price"),

@@ -52,10 +52,21 @@ class Field:
     required: bool = False  # absent: the check refuses the empty value (a WHEN: missing)
     metavar: str | None = None
     help: str | None = None
+    personal: bool = False  # about a person: sealed with the trade's key, forgotten with it
 
     @property
     def option(self) -> str:
         return "--" + self.name.replace("_", "-")
+
+
+# `note --personal`: the note is about a person, sealed and forgotten with the trade
+# (journal/core/personal.py).
+PERSONAL = Field(
+    "personal",
+    Check.FLAG,
+    help="About a person (an address, a phone number): sealed, and"
+    " forgotten with the trade's personal data.",
+)
 
 
 @dataclass(frozen=True)
@@ -98,14 +109,17 @@ ALIASES = {
 KOBUTSU_FIELDS = (
     Field("quantity", Check.LINE, metavar="N", help="古物台帳: 数量 (how many)."),
     Field("features", Check.LINE, metavar="TEXT", help="古物台帳: 特徴 (marks, size, serial)."),
-    Field("seller_name", Check.LINE, metavar="NAME", help="古物台帳: 相手方の氏名."),
-    Field("seller_address", Check.LINE, metavar="TEXT", help="古物台帳: 相手方の住所."),
-    Field("seller_job", Check.LINE, metavar="TEXT", help="古物台帳: 相手方の職業."),
-    Field("seller_age", Check.LINE, metavar="N", help="古物台帳: 相手方の年齢."),
+    Field("seller_name", Check.LINE, metavar="NAME", help="古物台帳: 相手方の氏名.", personal=True),
+    Field(
+        "seller_address", Check.LINE, metavar="TEXT", help="古物台帳: 相手方の住所.", personal=True
+    ),
+    Field("seller_job", Check.LINE, metavar="TEXT", help="古物台帳: 相手方の職業.", personal=True),
+    Field("seller_age", Check.LINE, metavar="N", help="古物台帳: 相手方の年齢.", personal=True),
     Field(
         "id_check",
         Check.LINE,
         metavar="TEXT",
         help="古物台帳: 確認方法 (how identity was checked).",
+        personal=True,
     ),
 )

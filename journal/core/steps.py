@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from journal.core.step_fields import BANKS as BANKS
 from journal.core.step_fields import KINDS as KINDS  # named there, read here too
 from journal.core.step_fields import KOBUTSU_FIELDS, SAMPLES, Check, Field, Kind
+from journal.core.step_fields import PERSONAL as PERSONAL  # `note --personal`
 from journal.core.step_fields import SHIP_DAYS as SHIP_DAYS
 from journal.core.step_fields import Move as Move  # a step's move on one side
 
@@ -340,7 +341,7 @@ CATALOGUE: tuple[Step, ...] = (
          seller=Move(_UNPAID | {S.AWAITING_SHIPMENT}), buyer=Move(_SENT), evolve=_defect),
     Step("message", "A trade message was sent or received (取引メッセージ).", fields=(_NOTE,),
          anytime=True),
-    Step("note", "A private note.", fields=(_NOTE,), anytime=True),
+    Step("note", "A private note.", fields=(_NOTE, PERSONAL), anytime=True),
     Step("cost", "Record or correct what the item cost you (仕入れ値) and extra costs (梱包材…).",
          fields=(Field("cost", Check.YEN_OR_ZERO, metavar="YEN", help="The cost of the goods."),
                  Field("extra", Check.YEN_OR_ZERO, metavar="YEN",

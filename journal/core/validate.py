@@ -9,6 +9,7 @@ from typing import Any
 from journal.core.argv import arguments  # noqa: F401 - checked here too, kept in argv.py
 from journal.core.errors import BadInput
 from journal.core.names import nfkc
+from journal.core.personal import is_sealed, personal_fields
 from journal.core.rules import PLATFORMS
 from journal.core.step_fields import KOBUTSU_FIELDS
 from journal.core.steps import BANKS, CATALOGUE, KINDS, SHIP_DAYS, Check
@@ -231,6 +232,7 @@ _FIELDS = {
     "fee": _is_int(0, MAX_PRICE),
     "bank": lambda v: v in BANKS,
     "partial": lambda v: v is True,
+    "personal": lambda v: v is True,
     "request_required": lambda v: type(v) is bool,
     "from": lambda v: type(v) is list and 0 < len(v) <= 1000 and all(map(_is_id, v)),
     "into": _is_id,
@@ -286,9 +288,12 @@ def _stored_problem(row: tuple) -> str | None:
     if type(fields) is not dict:
         return "bad payload"
     required, optional = shape
+    sealable = personal_fields(type_, fields)
     for key, value in fields.items():
         if key not in required and key not in optional:
             return f"bad payload ({_short(_escaped(key))})"
+        if key in sealable and is_sealed(value):
+            continue
         if not _FIELDS[key](value):
             shown = " (control characters)" if _has_controls(key, value) else ""
             return f"bad payload {key}{shown}"

@@ -23,7 +23,7 @@ from journal import files
 from journal.core.errors import BadInput, JournalError
 from journal.core.rules import RuleBook
 from journal.core.validate import stored_event
-from journal.storage import queries, sent_export
+from journal.storage import key_export, queries, sent_export
 from journal.storage.engines import driver_sql
 from journal.storage.engines.sqlite import online_backup, sqlite_uri
 from journal.storage.integrity import ChainCheck, stored_rows
@@ -31,8 +31,8 @@ from journal.storage.rebuild import rebuild
 from journal.storage.store import EVENT_COLUMNS, Store
 
 FORMAT = "trade-journal-events"
-FORMAT_VERSION = 2  # 2: the sent-reminder records follow the events
-READABLE_VERSIONS = (1, 2)  # version 1 (events only) still imports
+FORMAT_VERSION = 3  # 2: the sent-reminder records follow the events; 3: then the keys
+READABLE_VERSIONS = (1, 2, 3)  # version 1 (events only) still imports
 COLUMNS = tuple(c.strip() for c in EVENT_COLUMNS.split(","))
 _INTS = frozenset({"seq", "version", "schema_version"})
 _BATCH = 5000
@@ -46,14 +46,15 @@ def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def export_lines(store: Store) -> Iterator[str]:
-    """The header, then one JSON object per event in seq order, then one per sent-reminder
-    record, all from one snapshot."""
+def export_lines(store: Store, with_keys: bool = True) -> Iterator[str]:
+    """The header, then one JSON object per event in seq order, then one per personal-data
+    key (`key_export`), then one per sent-reminder record, all from one snapshot."""
     with store.read() as conn:
         count, head = conn.exec_driver_sql(
             "SELECT count(*), (SELECT hash FROM events ORDER BY seq DESC LIMIT 1) FROM events"
         ).one()
         sent = queries.sent_records(conn)
+        keys = key_export.rows(conn, with_keys)
         yield _dumps(
             {
                 "format": FORMAT,
@@ -61,27 +62,32 @@ def export_lines(store: Store) -> Iterator[str]:
                 "events": count,
                 "head": head or "",
                 "reminders_sent": len(sent),
+                "personal_keys": len(keys),
             }
         )
         for row in stored_rows(conn):
             yield _dumps(dict(zip(COLUMNS, row, strict=True)))
+        for key in keys:
+            yield _dumps(key_export.line_of(key))
         for record in sent:
             yield _dumps(sent_export.line_of(record))
 
 
-def export_to(store: Store, target: Path | None, write: Callable[[str], Any]) -> int:
+def export_to(
+    store: Store, target: Path | None, write: Callable[[str], Any], with_keys: bool = True
+) -> int:
     """Write the export to a new owner-only file (or through `write`); returns events."""
     if target is None:
         count = -1
-        for line in export_lines(store):
+        for line in export_lines(store, with_keys):
             write(line + "\n")
-            count += 1
+            count += not line.startswith('{"personal_key"')  # the keys are not counted
         return count
     with (
         _new_file(target) as partial,
         open(partial, "w", encoding="utf-8", opener=_write_nofollow) as out,
     ):
-        return export_to(store, None, out.write)
+        return export_to(store, None, out.write, with_keys)
 
 
 def import_file(
@@ -95,17 +101,21 @@ def import_file(
     with _open_source(source) as handle:
         header = _header(handle.readline(MAX_LINE), source)
         sent: list[tuple] | None = [] if header["version"] >= 2 else None
+        keys: list[tuple] | None = [] if header["version"] >= 3 else None
         try:
             with store.write() as conn:
                 if queries.checkpoint(conn) or store.last_seq(conn):
                     raise BadInput("import_not_empty", path=str(store.path))
                 duplicate = store.duplicate
-                state = _insert_all(conn, handle, source, progress, duplicate, sent)
+                state = _insert_all(conn, handle, source, progress, duplicate, sent, keys)
                 if state.seq != header["events"] or (state.seq and state.head != header["head"]):
                     raise BadInput("import_truncated", path=str(source))
                 if sent is not None and len(sent) != header["reminders_sent"]:
                     raise BadInput("import_truncated", path=str(source))
+                if keys is not None and len(keys) != header["personal_keys"]:
+                    raise BadInput("import_truncated", path=str(source))
                 sent_export.insert(conn, sent or [], duplicate, str(source))
+                key_export.insert(conn, keys or [], duplicate, str(source))
                 try:
                     rebuild(conn, store, book)
                 except JournalError as exc:
@@ -126,6 +136,7 @@ def _insert_all(
     progress: Callable[[int], None] | None,
     duplicate: tuple[type[Exception], ...],
     sent: list[tuple] | None = None,
+    keys: list[tuple] | None = None,
 ) -> ChainCheck:
     """Check and insert the event lines in batches; the chain is checked as they stream.
     `duplicate`: the store's exceptions for an event id seen before. Sent-reminder record
@@ -164,8 +175,7 @@ def _insert_all(
             if not line.strip():
                 continue
             item = _parsed(line, number, source)
-            if sent is not None and sent_export.is_record(item):
-                sent.append(sent_export.record_row(item, number, str(source)))
+            if _beside_events(item, number, source, sent, keys):
                 continue
             batch.append(_row(item, number, source))
             numbers.append(number)
@@ -177,6 +187,20 @@ def _insert_all(
     finally:
         cursor.close()
     return state
+
+
+def _beside_events(
+    item: Any, number: int, source: Path, sent: list | None, keys: list | None
+) -> bool:
+    """A line that is not an event: a sent-reminder record or a personal-data key, checked
+    and gathered into its list (None: the format has none)."""
+    if sent is not None and sent_export.is_record(item):
+        sent.append(sent_export.record_row(item, number, str(source)))
+        return True
+    if keys is not None and key_export.is_record(item):
+        keys.append(key_export.record_row(item, number, str(source)))
+        return True
+    return False
 
 
 _PICK = operator.itemgetter(*COLUMNS)
@@ -219,7 +243,8 @@ def _header(line: bytes, source: Path) -> dict[str, Any]:
             header.get("format") == FORMAT
             and type(header.get("events")) is int
             and isinstance(header.get("head"), str)
-            and (header.get("version") != 2 or type(header.get("reminders_sent")) is int)
+            and (header.get("version") not in (2, 3) or type(header.get("reminders_sent")) is int)
+            and (header.get("version") != 3 or type(header.get("personal_keys")) is int)
         )
     except (ValueError, AttributeError, RecursionError):
         ok = False

@@ -15,7 +15,8 @@ from typing import Any, NamedTuple
 from journal.core.deadlines import AWAITED_KINDS, OVERDUE_KINDS, Deadline
 from journal.core.events import Event
 from journal.storage.engines import Connection
-from journal.storage.store import EVENT_COLUMNS, fmt_time, parse_time, row_to_event
+from journal.storage.personal import reveal
+from journal.storage.store import EVENT_COLUMNS, dump_payload, fmt_time, parse_time, row_to_event
 
 
 class Due(NamedTuple):
@@ -48,12 +49,13 @@ _NOT_CLOSED = "(t.active = 1 OR d.kind NOT IN ({}))".format(
 
 
 def payloads(conn: Connection, streams: list[str]) -> Iterator[tuple[str, str]]:
-    """(stream, payload JSON) of every event of these trades."""
+    """(stream, payload JSON) of every event of these trades, personal fields opened."""
     for start in range(0, len(streams), _CHUNK):
         part = streams[start : start + _CHUNK]
         marks = ",".join("?" * len(part))
-        sql = f"SELECT stream, payload FROM events WHERE stream IN ({marks})"
-        yield from conn.exec_driver_sql(sql, tuple(part))
+        sql = f"SELECT {EVENT_COLUMNS} FROM events WHERE stream IN ({marks})"
+        events = reveal(conn, [row_to_event(r) for r in conn.exec_driver_sql(sql, tuple(part))])
+        yield from ((e.stream, dump_payload(e.payload)) for e in events)
 
 
 def item_listings(conn: Connection, item: str) -> list[str]:
@@ -89,14 +91,14 @@ def open_proceeds(conn: Connection, platforms: tuple[str, ...]) -> list[str]:
 def newest_events(conn: Connection, count: int) -> list[Event]:
     """The last `count` events, newest first."""
     sql = f"SELECT {EVENT_COLUMNS} FROM events ORDER BY seq DESC LIMIT ?"
-    return [row_to_event(row) for row in conn.exec_driver_sql(sql, (count,))]
+    return reveal(conn, [row_to_event(row) for row in conn.exec_driver_sql(sql, (count,))])
 
 
 def events_of_command(conn: Connection, command_id: str) -> list[Event]:
     """The events one command stored (their ids are `command:index`): a form sent twice."""
     sql = f"SELECT {EVENT_COLUMNS} FROM events WHERE event_id >= ? AND event_id < ? ORDER BY seq"
     rows = conn.exec_driver_sql(sql, (f"{command_id}:", f"{command_id};"))
-    return [row_to_event(row) for row in rows]
+    return reveal(conn, [row_to_event(row) for row in rows])
 
 
 def completed_between(conn: Connection, platform: str, start: datetime, end: datetime) -> list[str]:
@@ -134,7 +136,12 @@ def calendar_trades(conn, now: datetime, within: timedelta | None) -> list[str]:
     return [r[0] for r in conn.exec_driver_sql(sql, params)]
 
 
-def streams(conn, ids: list[str], chunk: int = 500) -> Iterable[list[Event]]:
+def unnamed(conn, ids: list[str]) -> Iterable[list[Event]]:
+    """`streams` for the books (money, CSV): names left closed (no decryption), titles open."""
+    return streams(conn, ids, names=False)
+
+
+def streams(conn, ids: list[str], chunk: int = 500, names: bool = True) -> Iterable[list[Event]]:
     """The events of these trades, one trade at a time (read in chunks, not one query each)."""
     for start in range(0, len(ids), chunk):
         part = ids[start : start + chunk]
@@ -145,7 +152,7 @@ def streams(conn, ids: list[str], chunk: int = 500) -> Iterable[list[Event]]:
             tuple(part),
         )
         for _, group in groupby(rows, key=lambda row: row[2]):
-            yield [row_to_event(row) for row in group]
+            yield reveal(conn, [row_to_event(row) for row in group], names)
 
 
 def titles(conn: Connection, ids: Iterable[str]) -> dict[str, str]:

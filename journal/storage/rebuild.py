@@ -23,6 +23,7 @@ from journal.core.rules import RuleBook
 from journal.core.trade import fold
 from journal.storage.engines import Connection
 from journal.storage.engines.sqlite import sqlite_uri
+from journal.storage.personal import reveal
 from journal.storage.projections import deadline_rows, mark, next_number, trade_row
 from journal.storage.store import EVENT_COLUMNS, Store, row_to_event
 
@@ -34,7 +35,7 @@ def iter_streams(
 ) -> Iterator[list[Event]]:
     """Every stream's events (those with `low <= stream < high`), one stream at a time."""
     sql, params = _streams_sql(low, high)
-    return _grouped(conn.exec_driver_sql(sql, params))
+    return _grouped(conn.exec_driver_sql(sql, params), conn)
 
 
 def _streams_sql(low: str | None, high: str | None) -> tuple[str, tuple]:
@@ -44,15 +45,16 @@ def _streams_sql(low: str | None, high: str | None) -> tuple[str, tuple]:
     return sql, tuple(v for _, v in bounds)
 
 
-def _grouped(rows: Iterable[Any]) -> Iterator[list[Event]]:
+def _grouped(rows: Iterable[Any], conn: Any) -> Iterator[list[Event]]:
+    """The streams' events, their personal fields opened (a bundle's title is one)."""
     current: list[Event] = []
     for row in rows:
         if current and current[0].stream != row[2]:
-            yield current
+            yield reveal(conn, current)
             current = []
         current.append(row_to_event(row))
     if current:
-        yield current
+        yield reveal(conn, current)
 
 
 def project_all(
@@ -111,7 +113,7 @@ def project_range_to(path: str, low: str, book: RuleBook, last_seq: int, sink: A
         sql, params = _streams_sql(low, None)
         trades: list[tuple] = []
         deadlines: list[tuple] = []
-        for trade, rows in _project(_grouped(conn.execute(sql, params)), book):
+        for trade, rows in _project(_grouped(conn.execute(sql, params), conn), book):
             trades.append(trade)
             deadlines.append(rows)
             if len(trades) >= 1000:

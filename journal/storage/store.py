@@ -23,9 +23,10 @@ from journal.core.errors import BadInput
 from journal.core.events import Event, upgrade_payload
 from journal.storage.engines import Connection
 from journal.storage.engines.sqlite import Engine, connector, online_backup, prepare, settle
+from journal.storage.personal import reveal, seal
 
-HEAD_REVISION = "0004"
-KNOWN_REVISIONS = ("0001", "0002", "0003", "0004")
+HEAD_REVISION = "0005"
+KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005")
 GENESIS_HASH = "0" * 64
 
 EVENT_COLUMNS = (
@@ -254,24 +255,22 @@ class Store:
         return target
 
     # -- the log --------------------------------------------------------------------------
+    # Every read opens the personal fields (journal/storage/personal.py): plain or forgotten.
     def stream(self, conn: Connection, stream: str) -> list[Event]:
-        rows = conn.exec_driver_sql(
-            f"SELECT {EVENT_COLUMNS} FROM events WHERE stream = ? ORDER BY version", (stream,)
-        )
-        return [row_to_event(r) for r in rows]
+        sql = f"SELECT {EVENT_COLUMNS} FROM events WHERE stream = ? ORDER BY version"
+        return reveal(conn, [row_to_event(r) for r in conn.exec_driver_sql(sql, (stream,))])
 
     def event_at(self, conn: Connection, seq: int) -> Event | None:
-        row = conn.exec_driver_sql(
-            f"SELECT {EVENT_COLUMNS} FROM events WHERE seq = ?", (seq,)
-        ).first()
-        return row_to_event(row) if row else None
+        sql = f"SELECT {EVENT_COLUMNS} FROM events WHERE seq = ?"
+        row = conn.exec_driver_sql(sql, (seq,)).first()
+        return reveal(conn, [row_to_event(row)])[0] if row else None
 
     def events(self, conn: Connection, stream: str | None = None) -> Iterator[Event]:
         if stream is not None:
             yield from self.stream(conn, stream)
             return
         for row in conn.exec_driver_sql(f"SELECT {EVENT_COLUMNS} FROM events ORDER BY seq"):
-            yield row_to_event(row)
+            yield reveal(conn, [row_to_event(row)])[0]
 
     def last_seq(self, conn: Connection) -> int:
         return conn.exec_driver_sql("SELECT coalesce(max(seq), 0) FROM events").scalar_one()
@@ -297,21 +296,18 @@ class Store:
                 ).scalar_one()
             seq += 1
             versions[item.stream] += 1
+            # the chain covers the payload as stored: its personal fields sealed
             content = (
-                seq,
-                item.event_id,
-                item.stream,
-                versions[item.stream],
-                item.type,
+                *(seq, item.event_id, item.stream, versions[item.stream], item.type),
                 item.schema_version,
-                dump_payload(item.payload),
+                dump_payload(seal(conn, item, recorded)),
                 fmt_time(item.occurred_at),
                 recorded,
             )
             digest = event_hash(prev_hash, content)
             rows.append((*content, prev_hash, digest))
             prev_hash = digest
-            stored.append(row_to_event(content))
+            stored.append(row_to_event((*content[:6], dump_payload(item.payload), *content[7:])))
         conn.exec_driver_sql(
             f"INSERT INTO events ({EVENT_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?)", rows
         )

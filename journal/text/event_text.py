@@ -48,6 +48,7 @@ _FLAGS = {
     "request_required": ("requests first", "購入申請あり"),
     "partial": ("part of the balance", "一部の振込"),
     "premium": ("premium member", "プレミアム会員"),
+    "personal": ("(personal)", "（個人情報）"),  # `note --personal`: sealed, forgotten in time
 }
 
 

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
 from journal.core.events import VOID_TYPE, Event
+from journal.core.personal import is_forgotten
 from journal.core.rules import effect_text
 from journal.text import table
 from journal.text.display import compact_when, offset_words, remaining, when
@@ -103,6 +104,10 @@ class Screen:
     def say(self, key: str, **params: Any) -> str:
         return render_for(self.locale, key, **params)
 
+    def shown(self, value: Any) -> Any:
+        """A stored value as printed: a forgotten personal field reads 「削除済み」."""
+        return self.say("forgotten") if is_forgotten(value) else value
+
 
 def urgency(due: datetime, now: datetime, overdue: bool) -> str | None:
     """Red for overdue, yellow for due within a day."""
@@ -139,7 +144,7 @@ def list_screen(rows: list[dict[str, Any]], now: datetime, screen: Screen) -> st
                 label("platform", r["platform"], screen.lang),
                 label("state", r["state"], screen.lang),
                 due,
-                r["title"],
+                screen.shown(r["title"]),
             ]
         )
         colours.append(colour)
@@ -200,7 +205,7 @@ def events_screen(events: list[Event], screen: Screen, show_trade: bool = True) 
         step = label("step", e.type, screen.lang)
         if e.seq in voided:
             step += f" ({label('step', VOID_TYPE, screen.lang)})"
-        details = event_text(e.payload, screen.locale)
+        details = event_text({k: screen.shown(v) for k, v in e.payload.items()}, screen.locale)
         row = [f"{e.seq}", screen.when(e.occurred_at)] + ([e.stream] if show_trade else [])
         out.append(row + [step, details])
     names = ("seq", "at") + (("id",) if show_trade else ()) + ("step", "details")
@@ -265,6 +270,10 @@ def _reminder_status(r: dict[str, Any], now: datetime, screen: Screen) -> str:
     return unsent + joint + _late(screen, True).strip()
 
 
+def _person(screen: Screen, name: str | None) -> str:
+    return table.clean(screen.shown(name or "-"))
+
+
 def trade_screen(data: dict[str, Any], events: list[Event], now: datetime, screen: Screen) -> str:
     """`show`: the trade's facts, its deadlines as a table, then its events."""
     lang = screen.lang
@@ -275,8 +284,9 @@ def trade_screen(data: dict[str, Any], events: list[Event], now: datetime, scree
         label("state", data["state"], lang),
     ]
     if data.get("buyer"):
-        facts.append(table.clean(data["buyer"]))
-    lines = [f"{data['id']}  {table.clean(data['title'])}", "  " + " · ".join(facts)]
+        facts.append(table.clean(screen.shown(data["buyer"])))
+    title = table.clean(screen.shown(data["title"]))
+    lines = [f"{data['id']}  {title}", "  " + " · ".join(facts)]
     money = money_line(data.get("money"), screen)
     if money:
         lines.append("  " + money)
@@ -284,7 +294,7 @@ def trade_screen(data: dict[str, Any], events: list[Event], now: datetime, scree
     if hold and hold["active"]:
         lines.append(
             "  "
-            + screen.say("show_hold", buyer=table.clean(hold["buyer"] or "-"), until=hold["until"])
+            + screen.say("show_hold", buyer=_person(screen, hold["buyer"]), until=hold["until"])
         )
     if data.get("bundled_into"):
         lines.append("  " + screen.say("show_bundled_into", trade=data["bundled_into"]))

@@ -149,6 +149,7 @@ def prepare(raw: sqlite3.Connection, known: Sequence[str]) -> None:
         if mode != "wal" and _ours_or_new(cursor, known):
             cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.execute("PRAGMA secure_delete = FAST")  # deleted rows' bytes zeroed in place
     except sqlite3.OperationalError:
         pass  # a read-only file can still be read; writes will say so clearly
     finally:

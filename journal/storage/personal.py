@@ -1,0 +1,187 @@
+"""Personal fields sealed at the storage edge, and forgotten by destroying their trade's key.
+
+Each trade with a personal field (journal/core/personal.py) has one random 256-bit key in
+the `personal_keys` table, beside the log and outside it. `seal` encrypts those fields with
+AES-GCM (the `cryptography` package's AESGCM: a well-kept, audited implementation, no
+crypto written here) before an event is hashed and stored, so the hash chain covers the
+ciphertext; each value gets a fresh 96-bit nonce and is bound to its event and field (the
+associated data), so a sealed value cannot be moved to another event unnoticed. `reveal`
+opens them as events are read, so everything above the store (the pure core included) sees
+plain values, or `FORGOTTEN` once the key is gone.
+
+`forget` overwrites the key's row with NULL under SQLite's `secure_delete` (freed bytes are
+zeroed) and checkpoints the WAL, so the key leaves the file; the events stay, unreadable.
+A trade forgotten keeps a row (key NULL, when): its plain fields from before sealing are
+hidden too, and new personal fields for it are refused.
+"""
+
+import base64
+import os
+from collections.abc import Iterable
+from typing import Any
+
+from journal.core.errors import BadInput
+from journal.core.events import Event
+from journal.core.personal import FORGOTTEN, SEALED, is_sealed, personal_fields
+
+_NONCE = 12
+_CHUNK = 500
+
+
+def _aead(key: bytes) -> Any:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM  # only when sealing
+
+    return AESGCM(bytes(key))
+
+
+def _bound(event_id: str | None, field: str) -> bytes:
+    """The associated data: the sealed value belongs to this event's field and no other."""
+    return f"{event_id}|{field}".encode()
+
+
+def _run(conn: Any, sql: str, params: tuple = ()) -> Any:
+    """A statement on the store's connection, or on a plain sqlite3 one (the rebuild helper)."""
+    run = getattr(conn, "exec_driver_sql", None)
+    return run(sql, params) if run is not None else conn.execute(sql, params)
+
+
+def keys(conn: Any, streams: Iterable[str]) -> dict[str, bytes | None]:
+    """The keys of these trades that have a row: bytes, or None once forgotten."""
+    found: dict[str, bytes | None] = {}
+    names = sorted(set(streams))
+    for start in range(0, len(names), _CHUNK):
+        part = tuple(names[start : start + _CHUNK])
+        marks = ",".join("?" * len(part))
+        sql = f"SELECT trade, key FROM personal_keys WHERE trade IN ({marks})"
+        for trade, key in _run(conn, sql, part):
+            found[trade] = None if key is None else bytes(key)
+    return found
+
+
+def _key_for(conn: Any, stream: str, recorded: str) -> bytes:
+    """The trade's key, made when its first personal field is stored."""
+    found = keys(conn, [stream])
+    if stream in found:
+        key = found[stream]
+        if key is None:
+            raise BadInput("trade_forgotten", trade=stream)
+        return key
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    key = AESGCM.generate_key(bit_length=256)
+    _run(
+        conn,
+        "INSERT INTO personal_keys (trade, key, created_at) VALUES (?, ?, ?)",
+        (stream, key, recorded),
+    )
+    return key
+
+
+def seal(conn: Any, event: Event, recorded: str) -> dict[str, Any]:
+    """The payload as the log stores it: its personal fields sealed (the rest as given)."""
+    names = personal_fields(event.type, event.payload)
+    if not names:
+        return event.payload
+    aead = _aead(_key_for(conn, event.stream, recorded))
+    sealed = dict(event.payload)
+    for name in names:
+        nonce = os.urandom(_NONCE)
+        secret = aead.encrypt(nonce, str(sealed[name]).encode(), _bound(event.event_id, name))
+        sealed[name] = {SEALED: base64.b64encode(nonce + secret).decode("ascii")}
+    return sealed
+
+
+def _open(key: bytes, event: Event, name: str, value: dict[str, str]) -> str:
+    from cryptography.exceptions import InvalidTag
+
+    raw = base64.b64decode(value[SEALED])
+    try:
+        return _aead(key).decrypt(raw[:_NONCE], raw[_NONCE:], _bound(event.event_id, name)).decode()
+    except (InvalidTag, ValueError):
+        return FORGOTTEN  # not this trade's key (a copy without it): unreadable, as forgotten
+
+
+def reveal(conn: Any, events: list[Event], names: bool = True) -> list[Event]:
+    """Open the personal fields of events just read (in place): plain, or `FORGOTTEN`.
+    Without `names` (the books: money, the CSV) only what names the trade is opened (a
+    bundle's title); the other sealed fields read `FORGOTTEN`, and nothing is decrypted."""
+    touched = [(e, found) for e in events if (found := personal_fields(e.type, e.payload))]
+    if not names:
+        touched = [(e, title) for e, found in touched if (title := _closed(e, found))]
+    if not touched:
+        return events
+    kept = keys(conn, {e.stream for e, _ in touched})
+    for event, fields in touched:
+        known = event.stream in kept
+        key = kept.get(event.stream)
+        for name in fields:
+            value = event.payload[name]
+            if is_sealed(value):
+                event.payload[name] = _open(key, event, name, value) if key else FORGOTTEN
+            elif known and key is None:
+                event.payload[name] = FORGOTTEN  # plain from before sealing: hidden, not gone
+    return events
+
+
+def _closed(event: Event, fields: tuple[str, ...]) -> tuple[str, ...]:
+    """Mark the event's sealed fields but a title as not opened; the title (if any) is opened."""
+    for name in fields:
+        if name != "title" and is_sealed(event.payload[name]):
+            event.payload[name] = FORGOTTEN
+    return ("title",) if "title" in fields else ()
+
+
+def state(conn: Any, stream: str) -> str:
+    """ "sealed" (a key), "forgotten" (none any more) or "none" (no personal field sealed)."""
+    found = keys(conn, [stream])
+    if stream not in found:
+        return "none"
+    return "forgotten" if found[stream] is None else "sealed"
+
+
+def plain_fields(conn: Any, stream: str) -> int:
+    """How many personal fields of this trade the log holds in plain text (recorded before
+    sealing existed): forgetting hides them on every screen but cannot remove them."""
+    sql = "SELECT type, payload FROM events WHERE stream = ?"
+    import json
+
+    count = 0
+    for type_, payload in _run(conn, sql, (stream,)):
+        fields = json.loads(payload)
+        count += sum(not is_sealed(fields[n]) for n in personal_fields(type_, fields))
+    return count
+
+
+def forget(conn: Any, stream: str, when: str, file: bool) -> None:
+    """Destroy the trade's key (inside a write transaction); remember that it is forgotten.
+    On a file, SQLite zeroes the bytes it frees in this transaction (`secure_delete`)."""
+    if file:
+        conn.exec_driver_sql("PRAGMA secure_delete = ON")
+    conn.exec_driver_sql(
+        "INSERT INTO personal_keys (trade, key, created_at, forgotten_at) VALUES (?, NULL, ?, ?)"
+        " ON CONFLICT(trade) DO UPDATE SET key = NULL, forgotten_at = excluded.forgotten_at",
+        (stream, when, when),
+    )
+
+
+def settle(store: Any) -> None:
+    """After forgetting, on a file: copy the WAL into the file and empty it, so the pages
+    that held the key or a plain name (written before) are gone from both. Best effort: a
+    reader holding an old snapshot (the daemon, briefly) can delay it to the next one."""
+    with store.engine.plain() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+
+
+def finished_unforgotten(conn: Any) -> list[str]:
+    """The finished trades (read models) whose personal data is not forgotten yet."""
+    sql = (
+        "SELECT t.id FROM trades t LEFT JOIN personal_keys k ON k.trade = t.id"
+        " WHERE t.active = 0 AND (k.trade IS NULL OR k.key IS NOT NULL) ORDER BY t.id"
+    )
+    return [row[0] for row in conn.exec_driver_sql(sql)]
+
+
+def forgotten(conn: Any) -> set[str]:
+    """The trades whose personal data is forgotten."""
+    rows = conn.exec_driver_sql("SELECT trade FROM personal_keys WHERE key IS NULL")
+    return {row[0] for row in rows}

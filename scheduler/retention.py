@@ -1,0 +1,26 @@
+"""The retention rule in the daemon's pass: forget the personal data of every trade the
+rule (`[privacy] forget_after`, 90 days after the trade finished by default) has reached.
+
+Run at the start of a daemon, then every `EVERY` while it runs, and by every
+`journal daemon --once`; `journal forget --due` does the same by hand (journal/forgetting.py).
+"""
+
+import logging
+from datetime import datetime, timedelta
+from typing import Any
+
+log = logging.getLogger("journal.daemon")
+
+EVERY = timedelta(hours=6)
+
+
+def forget_due(journal: Any, now: datetime) -> list[str]:
+    """Apply the rule at `now`; the trades forgotten (said in the daemon's log)."""
+    from journal import forgetting
+    from journal.settings import privacy_rule
+
+    after, kobutsu = privacy_rule()
+    done = [item.trade for item in forgetting.forget_due(journal, now, after, kobutsu)]
+    if done:
+        log.info("personal data forgotten by the retention rule: %s", ", ".join(done))
+    return done
