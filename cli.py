@@ -978,6 +978,7 @@ def demo() -> None:
     "--dry-run", is_flag=True, help="Show what would be sent now; nothing is sent or recorded."
 )
 @click.option("-v", "--verbose", is_flag=True, help="Log planning details too.")
+@click.option("--serve", "serve_web", is_flag=True, help="Also serve the web app (journal serve).")
 @_common
 @click.pass_context
 def daemon(
@@ -989,6 +990,7 @@ def daemon(
     as_of: str | None,
     dry_run: bool,
     verbose: bool,
+    serve_web: bool,
 ) -> None:
     """Remind before every open deadline (foreground; logs to stderr; stop with Ctrl-C).
 
@@ -1026,8 +1028,14 @@ def daemon(
     try:
         reminders = _app().reminders(journal)
         if not once:
+            from journal.commands.serve import beside_daemon
+
             reopen = lambda: _app().reminders(_app().journal())  # noqa: E731 - one line
-            run.serve(path, reminders, reopen, chosen, keep)
+            stop_web = beside_daemon(serve_web)
+            try:
+                run.serve(path, reminders, reopen, chosen, keep)
+            finally:
+                stop_web and stop_web()
             return
         _daemon_once_report(run.once(reminders, chosen, _now(), keep), path)
     finally:

@@ -233,6 +233,7 @@ def _schema() -> _Table:
             "attachments": _Table(keys={"folder": _text(4096)}),
             "books": _Table(keys={"kobutsu": _boolean}),
             "privacy": _Table(keys={"forget_after": _forget_after}),
+            "web": _Table(keys={"serve": _boolean, "host": _text(255), "port": _integer(0, 65535)}),
             "money": _Table(
                 keys={
                     "yahoo_premium": _boolean,

@@ -70,3 +70,41 @@ def test_a_non_loopback_address_warns_and_shows_the_qr_code(ok):
         said = "".join(server.output)
     assert "127.0.0.2" in said and "token" in said
     assert "█" in said or "▀" in said or "▄" in said  # the QR code, drawn in blocks
+
+
+def test_the_daemon_serves_the_web_app_in_its_own_process(ok, tmp_path):
+    """`journal daemon --serve` (here through `[web] serve = true`): one process holding
+    the reminders and the web app; SIGTERM stops both cleanly."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from web_server import TOKEN, Server
+
+    ok("add", "listed", "--platform", "mercari", "--title", "ニット", "--price", "2500")
+    (tmp_path / "config.toml").write_text("[web]\nserve = true\nport = 0\n", "utf-8")
+    exe = Path(sys.executable).with_name("journal")
+    env = {**os.environ, "JOURNAL_WEB_TOKEN": TOKEN}
+    process = subprocess.Popen(
+        [str(exe), "daemon", "--notifier", "console"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    try:
+        lines = []
+        while not any("watching" in line for line in lines):  # the daemon is running too
+            line = process.stdout.readline()
+            assert line, "".join(lines)
+            lines.append(line)
+        port = int(re.search(r"127\.0\.0\.1:(\d+)/login/", "".join(lines)).group(1))
+        server = Server(port, "", "", process)
+        listed = server.api("GET", "/api/v1/trades")
+        assert listed.status == 200 and listed.json()[0]["id"] == "T1"
+        assert server.api("GET", "/api/v1/trades", token=None).status == 401
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=30) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()

@@ -13,24 +13,36 @@ LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
 @click.command(cls=Command)
-@click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on.")
-@click.option("--port", default=8765, show_default=True, type=int, help="The port (0: any free).")
+@click.option("--host", help="The address to listen on (default: [web] host, else 127.0.0.1).")
+@click.option("--port", type=int, help="The port, 0 for any free (default: [web] port, else 8765).")
 @click.option("--open", "open_", is_flag=True, help="Open the login URL in the browser.")
 @click.option("--rotate-token", is_flag=True, help="Replace the access token first.")
 @click.option("--rotate-calendar", is_flag=True, help="Replace the calendar feed's secret first.")
 @_common
-def serve(host: str, port: int, open_: bool, rotate_token: bool, rotate_calendar: bool) -> None:
+def serve(
+    host: str | None, port: int | None, open_: bool, rotate_token: bool, rotate_calendar: bool
+) -> None:
     """Serve the journal's web app and JSON API (every page and call needs the token).
 
     \b
     Example:
       journal serve --open
     """
+    web, host, port, sock = prepare(host, port, rotate_token, rotate_calendar, open_)
+    _server(web, host, port, sock).run(sockets=[sock])
+
+
+def prepare(host, port, rotate_token=False, rotate_calendar=False, open_=False):
+    """The web app ready to serve: secrets read (or made), the socket bound, the URLs said.
+    `host` and `port` None: the config's `[web]`, else loopback and 8765."""
     from journal.core.errors import BadInput
     from journal.settings import config_path
     from journal.text.messages import render
     from journal.web.secrets import access_token, calendar_secret
 
+    settings = _app().config.raw.get("web", {})
+    host = host or settings.get("host") or "127.0.0.1"
+    port = settings.get("port", 8765) if port is None else port
     if not 0 <= port <= 65535:
         raise BadInput("web_bad_port", port=port)
     token, source = access_token(config_path(), rotate=rotate_token)
@@ -53,7 +65,26 @@ def serve(host: str, port: int, open_: bool, rotate_token: bool, rotate_calendar
         import webbrowser
 
         webbrowser.open(f"{base}/login/{code}")
-    _run(web, host, port, sock)
+    return web, host, port, sock
+
+
+def beside_daemon(asked: bool):
+    """`journal daemon --serve` (or `[web] serve = true`): the web app in a thread of the
+    daemon's process, one process holding both; returns how to stop it (None: not asked)."""
+    import threading
+
+    if not (asked or _app().config.raw.get("web", {}).get("serve")):
+        return None
+    web, host, port, sock = prepare(None, None)
+    server = _server(web, host, port, sock)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+
+    def stop() -> None:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+    return stop
 
 
 def _bind(host: str, port: int) -> socket.socket:
@@ -97,7 +128,7 @@ def _qr(url: str) -> None:
     segno.make(url, error="m").terminal(out=sys.stderr, compact=True)
 
 
-def _run(web, host: str, port: int, sock: socket.socket) -> None:
+def _server(web, host: str, port: int, sock: socket.socket):
     """uvicorn on the bound socket; its access log is off (URLs may hold a login code or
     the calendar's secret), and our own lines name no secret."""
     import uvicorn
@@ -112,4 +143,4 @@ def _run(web, host: str, port: int, sock: socket.socket) -> None:
         proxy_headers=False,
         lifespan="off",
     )
-    uvicorn.Server(config).run(sockets=[sock])
+    return uvicorn.Server(config)
