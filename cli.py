@@ -1028,10 +1028,10 @@ def daemon(
     try:
         reminders = _app().reminders(journal)
         if not once:
-            from journal.commands.serve import beside_daemon
+            from journal.web.serving import beside_daemon
 
             reopen = lambda: _app().reminders(_app().journal())  # noqa: E731 - one line
-            stop_web = beside_daemon(serve_web)
+            stop_web = beside_daemon(_app(), _journal, _locale(), serve_web)
             try:
                 run.serve(path, reminders, reopen, chosen, keep)
             finally:
