@@ -215,6 +215,16 @@ def test_a_kobutsu_register_entry_is_kept_three_years(journal_env, ok, tmp_path)
         [entry] = json.loads(ok("kobutsu", "--year", "2026", "--json"))
     assert entry["seller_name"] == entry["id_check"] == "[forgotten]"
     assert entry["features"] == "裏蓋に傷" and entry["price"] == 800  # the item stays
+    with freeze_time(T0 + forgetting.KOBUTSU_KEEP):
+        printed = tmp_path / "kobutsu.pdf"
+        shown = ok("kobutsu", "--year", "2026", "--pdf", printed)
+        as_csv = ok("kobutsu", "--year", "2026", "--csv")
+    assert "forgotten" in shown and "[forgotten]" not in shown
+    assert "forgotten" in as_csv and "[forgotten]" not in as_csv
+    from pypdf import PdfReader
+
+    text = "".join(page.extract_text() for page in PdfReader(printed).pages)
+    assert "forgotten" in text and "山田太郎" not in text
     assert "山田太郎".encode() not in _file_bytes(journal_env)
     assert ok("verify")
 
@@ -300,3 +310,27 @@ def test_the_daemon_pass_applies_the_rule(journal_env, ok):
         ok("daemon", "--once", "--notifier", "console")
         assert json.loads(ok("show", "T1", "--json"))["buyer"] == "[forgotten]"
     assert ok("verify")
+
+
+def test_the_evidence_pack_and_search_say_forgotten(journal_env, ok, tmp_path):
+    from pypdf import PdfReader
+
+    _completed_sale(ok)
+    assert "T1" in ok("search", "--party", "さくら")  # found while the name is kept
+    ok("forget", "T1", "--yes")
+    ok("evidence", "T1", "-o", tmp_path / "T1.pdf", "--lang", "en")
+    text = "".join(page.extract_text() for page in PdfReader(tmp_path / "T1.pdf").pages)
+    assert "forgotten" in text and NAME not in text and ADDRESS not in text
+    found = ok("search", "--from", "2000-01-01")
+    assert "forgotten" in found and "[forgotten]" not in found and NAME not in found
+    assert "T1" not in ok("search", "--party", "さくら")
+
+
+def test_the_web_trade_page_says_forgotten(journal_env, ok):
+    from web_server import serving
+
+    _completed_sale(ok)
+    ok("forget", "T1", "--yes")
+    with serving() as server:
+        page = server.page("/trades/T1", server.login()).text
+    assert "· ¥2,500 · forgotten" in page and NAME not in page and "[forgotten]" not in page

@@ -16,6 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from journal.core.errors import BadInput
+from journal.core.personal import is_forgotten
 from journal.text.display import when
 from journal.text.i18n import Locale
 from journal.text.labels import label
@@ -109,7 +110,8 @@ def render(data: dict[str, Any], lang: str) -> bytes:
     state = label("state", trade.state, lang)
     w.para(w.say("ev_facts", platform=platform, role=role, state=state, price=yen(trade.price)))
     if trade.buyer:
-        w.para(w.say("ev_other_party", name=trade.buyer))
+        shown = w.say("forgotten") if is_forgotten(trade.buyer) else trade.buyer
+        w.para(w.say("ev_other_party", name=shown))
     w.para(w.say("ev_made_at", at=w.when(data["made_at"])))
     _timeline(w, data, lang)
     _deadlines(w, data, lang)

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from datetime import tzinfo
 from typing import Any
 
+from journal.core.personal import is_forgotten
 from journal.text import table
 from journal.text.csv_export import BOM, cell
 from journal.text.labels import label
@@ -28,6 +29,11 @@ COLUMNS = (
 )
 
 
+def say_shown(value: Any, say: Callable[..., str]) -> Any:
+    """A forgotten 相手方 field (journal/core/personal.py) as the reader's 「削除済み」."""
+    return say("forgotten") if is_forgotten(value) else value
+
+
 def header(say: Callable[..., str]) -> list[str]:
     return [say(f"kobutsu_col_{name}") for name in COLUMNS]
 
@@ -38,7 +44,7 @@ def kobutsu_csv(rows: Sequence[dict[str, Any]], say: Callable[..., str], zone: t
     out.write(",".join(map(cell, header(say))) + "\r\n")
     for row in rows:
         cells = [row["at"].astimezone(zone).strftime("%Y-%m-%d %H:%M")]
-        cells += ["" if row[name] is None else row[name] for name in COLUMNS[1:]]
+        cells += ["" if row[name] is None else say_shown(row[name], say) for name in COLUMNS[1:]]
         out.write(",".join(map(cell, cells)) + "\r\n")
     return out.getvalue()
 
@@ -51,7 +57,7 @@ def kobutsu_screen(rows: Sequence[dict[str, Any]], year: int, screen: Screen) ->
         cells = [screen.when(row["at"])]
         for name in COLUMNS[1:]:
             value = row[name]
-            shown = "-" if value is None else str(value)
+            shown = "-" if value is None else str(screen.shown(value))
             if name == "price":
                 shown = yen(value)
             elif name == "state" and value:
@@ -89,16 +95,16 @@ def kobutsu_pdf(rows: Sequence[dict[str, Any]], year: int, say: Callable[..., st
     with pdf.table(
         col_widths=_PDF_WIDTHS, wrapmode="CHAR", line_height=3.8, headings_style=heading
     ) as grid:
-        for cells in [header(say), *(_pdf_cells(row, zone) for row in rows)]:
+        for cells in [header(say), *(_pdf_cells(row, zone, say) for row in rows)]:
             line = grid.row()
             for text in cells:
                 line.cell(text)
     return bytes(pdf.output())
 
 
-def _pdf_cells(row: dict[str, Any], zone) -> list[str]:
+def _pdf_cells(row: dict[str, Any], zone, say: Callable[..., str]) -> list[str]:
     cells = [row["at"].astimezone(zone).strftime("%Y-%m-%d %H:%M")]
     for name in COLUMNS[1:]:
-        value = row[name]
+        value = say_shown(row[name], say)
         cells.append("-" if value is None else (yen(value) if name == "price" else str(value)))
     return cells

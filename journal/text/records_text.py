@@ -53,7 +53,7 @@ def search_screen(rows: Sequence[dict[str, Any]], log: bool, screen: Screen) -> 
                 label("step", r["type"], lang),
                 label("platform", r["platform"], lang) if r["platform"] else "-",
                 yen(r["amount"]),
-                table.clean(r["party"] or "-"),
+                table.clean(screen.shown(r["party"] or "-")),
             ]
             for r in rows
         ]
@@ -66,7 +66,7 @@ def search_screen(rows: Sequence[dict[str, Any]], log: bool, screen: Screen) -> 
                 screen.when(r["traded_at"]),
                 label("platform", r["platform"], lang),
                 screen.say(f"role_{r['role']}"),
-                table.clean(r["party"] or "-"),
+                table.clean(screen.shown(r["party"] or "-")),
                 table.clean(r["title"]),
                 yen(r["price"]),
                 label("state", r["state"], lang),

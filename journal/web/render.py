@@ -8,6 +8,7 @@ from journal.text.i18n import Locale, translate
 
 
 def install(env: Any, loc: Locale) -> None:
+    from journal.core.personal import is_forgotten
     from journal.text import display
     from journal.text.labels import label
     from journal.text.messages import render_for
@@ -25,6 +26,7 @@ def install(env: Any, loc: Locale) -> None:
         remaining=lambda due, now: display.remaining(due, now, lang),
         local_input=lambda moment: _local_input(moment, loc),
         yen=lambda amount: "-" if amount is None else f"¥{amount:,}",
+        shown=lambda value: render_for(loc, "forgotten") if is_forgotten(value) else value,
     )
 
 
