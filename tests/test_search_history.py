@@ -218,3 +218,18 @@ def test_void_and_undo_default_their_reason_and_history_lists_both(run, ok) -> N
     assert entries[0]["before"]["buyer"] == "はな" and entries[0]["after"]["buyer"] is None
     assert entries[1]["before"] == {"price": 800} and entries[1]["after"] == {"price": 900}
     assert run("history", "T99").code == 2
+
+
+def test_the_history_prints_as_a_pdf_whose_text_reads_back(run, ok, tmp_path) -> None:
+    from pypdf import PdfReader
+
+    with freeze_time("2026-11-20T03:00:00+00:00"):
+        trade = ok("add", "listed", "--platform", "mercari", "--title", "ニット", "--price", "3000")
+        seq = run("add", "price", trade, "--price", "300", "--json").json()["seq"]
+        ok("void", seq, "--reason", "桁の打ち間違い")
+        target = tmp_path / "corrections.pdf"
+        assert run("history", "--pdf", target).code == 0
+        assert run("history", "--pdf", target).code == 2  # a new file only
+    text = "".join(page.extract_text() for page in PdfReader(target).pages).replace("\n", "")
+    for words in ("Corrections and deletions", "桁の打ち間違い", "price: 300 → 3000"):
+        assert words in text, words

@@ -95,21 +95,33 @@ def _write(text: str, target) -> None:
 @click.argument("trade_id", metavar="[ID]", required=False, shell_complete=_complete_ids)
 @click.option("--from", "first", metavar="WHEN", help="Corrections made from this day or time.")
 @click.option("--to", "last", metavar="WHEN", help="Corrections made to this day (included).")
+@click.option("--pdf", "pdf", metavar="FILE", help="Also write them as a PDF (A4), a new file.")
 @_common
-def history(trade_id: str | None, first: str | None, last: str | None) -> None:
+def history(trade_id: str | None, first: str | None, last: str | None, pdf: str | None) -> None:
     """Every correction and deletion (void, undo): when, the event voided, the values before
     and after, and the reason. The voided events stay in the log.
 
     \b
     Example:
       journal history T1
-      journal history --from 2026-01-01 --to 2026-12-31 --json
+      journal history --from 2026-01-01 --to 2026-12-31 --pdf corrections-2026.pdf
     """
     from cli import _screen
     from journal.records import history as corrections
     from journal.text.records_text import history_screen
 
+    wanted = _criteria(first, last)
+    target = None
+    if pdf is not None:
+        from journal.paths import output_file
+
+        target = output_file(pdf)
     journal = _journal(must_exist=True)
     trade = None if trade_id is None else journal.resolve_id(trade_id)
-    entries = corrections(journal, trade, _criteria(first, last))
+    entries = corrections(journal, trade, wanted)
+    if target is not None:
+        from journal.files import write_new
+        from journal.text.history_pdf import history_pdf
+
+        write_new(target, history_pdf(entries, _screen()))
     _emit(entries, None if _opts().json else history_screen(entries, _screen()))

@@ -92,11 +92,16 @@ def history_screen(entries: Sequence[dict[str, Any]], screen: Screen) -> str:
     """One block per correction: when, which event, each changed field before → after, why."""
     if not entries:
         return screen.say("history_none")
-    lines: list[str] = []
+    return "\n".join(line for block in history_blocks(entries, screen) for line in block)
+
+
+def history_blocks(entries: Sequence[dict[str, Any]], screen: Screen) -> list[list[str]]:
+    """The lines of each correction (the screen and the PDF print the same)."""
+    blocks = []
     for e in entries:
         voided = e["voided"]
         step = label("step", voided["type"], screen.lang) if voided["type"] else "?"
-        lines.append(
+        lines = [
             screen.say(
                 "history_entry",
                 trade=e["id"],
@@ -106,7 +111,7 @@ def history_screen(entries: Sequence[dict[str, Any]], screen: Screen) -> str:
                 step=step,
                 reason=table.clean(e["reason"] or "-"),
             )
-        )
+        ]
         if voided["payload"]:
             what = _value(voided["payload"], screen)
             lines.append("  " + screen.say("history_recorded", what=what))
@@ -114,4 +119,5 @@ def history_screen(entries: Sequence[dict[str, Any]], screen: Screen) -> str:
             now = e["after"][name]
             field = screen.say(f"history_field_{name}")
             lines.append(f"  {field}: {_value(was, screen)} → {_value(now, screen)}")
-    return "\n".join(lines)
+        blocks.append(lines)
+    return blocks
