@@ -108,3 +108,16 @@ def test_the_daemon_serves_the_web_app_in_its_own_process(ok, tmp_path):
         if process.poll() is None:
             process.kill()
             process.wait()
+
+
+def test_serving_every_address_accepts_this_machines_own(monkeypatch):
+    """`--host 0.0.0.0`: the Host check accepts the addresses this machine's name resolves
+    to (what the phone types) and loopback, nothing else (DNS rebinding)."""
+    from journal.web import guard
+
+    monkeypatch.setattr(guard, "own_addresses", lambda: ["192.168.1.20", "127.0.1.1"])
+    hosts = guard.allowed_hosts("0.0.0.0", 8765)
+    assert {"192.168.1.20:8765", "127.0.1.1:8765", "127.0.0.1:8765", "localhost:8765"} <= hosts
+    assert "evil.example:8765" not in hosts and "192.168.1.21:8765" not in hosts
+    assert guard.allowed_hosts("192.168.1.20", 8765) == {"192.168.1.20:8765"}
+    assert "[::1]:8765" in guard.allowed_hosts("::1", 8765)

@@ -34,14 +34,30 @@ PUBLIC_PREFIXES = ("/static/", "/login", "/calendar/")
 PUBLIC = {"/manifest.webmanifest", "/icon.svg"}
 
 
+WILDCARDS = ("0.0.0.0", "::", "")
+
+
+def own_addresses() -> list[str]:
+    """The addresses this machine's name resolves to, loopback ones last (what a phone may
+    type for a server listening on every address)."""
+    import socket
+
+    try:
+        found = {info[4][0] for info in socket.getaddrinfo(socket.gethostname(), None)}
+    except OSError:
+        found = set()
+    return sorted(found, key=lambda a: (a.startswith(("127.", "::1")), a))
+
+
 def allowed_hosts(host: str, port: int) -> frozenset[str]:
     """The `Host` values a browser sends for this server: the address served, and for
-    loopback its other names."""
+    loopback its other names; for every address (0.0.0.0), this machine's own."""
     names = {host}
-    if host in ("127.0.0.1", "localhost", "::1"):
-        names |= {"127.0.0.1", "localhost", "[::1]"}
-    if ":" in host and not host.startswith("["):
-        names = {f"[{n}]" if ":" in n and not n.startswith("[") else n for n in names}
+    if host in WILDCARDS:
+        names = set(own_addresses())
+    if host in ("127.0.0.1", "localhost", "::1", *WILDCARDS):
+        names |= {"127.0.0.1", "localhost", "::1"}
+    names = {f"[{n}]" if ":" in n and not n.startswith("[") else n for n in names}
     return frozenset(f"{n}:{port}" for n in names)
 
 

@@ -34,7 +34,7 @@ def prepare(app, open_journal, locale, host, port, rotate_token=False, rotate_ca
     port = sock.getsockname()[1]
     web = _web(app, open_journal(), locale, token, secret)
     code = web.sessions.login_code()
-    base = f"http://{_url_host(host)}:{port}"
+    base = f"http://{_url_host(_shown(host))}:{port}"
     if host not in LOOPBACK:
         click.echo(render("web_not_loopback", host=host), err=True)
         _qr(f"{base}/login/{code}")
@@ -84,6 +84,13 @@ def _bind(host: str, port: int) -> socket.socket:
         raise BadInput("web_cannot_listen", host=host, port=port, detail=exc.strerror) from None
     sock.set_inheritable(True)
     return sock
+
+
+def _shown(host: str) -> str:
+    """The address the URLs name: for every address (0.0.0.0), this machine's first own."""
+    from journal.web.guard import WILDCARDS, own_addresses
+
+    return (own_addresses() or ["127.0.0.1"])[0] if host in WILDCARDS else host
 
 
 def _url_host(host: str) -> str:
