@@ -334,3 +334,22 @@ def test_the_web_trade_page_says_forgotten(journal_env, ok):
     with serving() as server:
         page = server.page("/trades/T1", server.login()).text
     assert "· ¥2,500 · forgotten" in page and NAME not in page and "[forgotten]" not in page
+
+
+def test_a_backup_is_a_whole_copy_keys_included(journal_env, ok, tmp_path):
+    """Before forgetting, a backup holds the key (it is the owner's full copy, and the rule
+    forgets again on a journal restored from it); after, the key is in no new copy."""
+    _completed_sale(ok)
+    [(key,)] = _rows(journal_env, "SELECT key FROM personal_keys WHERE trade = 'T1'")
+    ok("backup", tmp_path / "before.sqlite")
+    ok("forget", "T1", "--yes")
+    ok("backup", tmp_path / "after.sqlite")
+    assert key in (tmp_path / "before.sqlite").read_bytes()
+    assert key not in (tmp_path / "after.sqlite").read_bytes()
+    before = json.loads(ok("show", "T1", "--json", "--db", tmp_path / "before.sqlite"))
+    after = json.loads(ok("show", "T1", "--json", "--db", tmp_path / "after.sqlite"))
+    assert (before["buyer"], after["buyer"]) == (NAME, "[forgotten]")
+    with freeze_time(datetime.now(UTC) + timedelta(days=91)):
+        ok("forget", "--due", "--db", tmp_path / "before.sqlite")
+    restored = json.loads(ok("show", "T1", "--json", "--db", tmp_path / "before.sqlite"))
+    assert restored["buyer"] == "[forgotten]"

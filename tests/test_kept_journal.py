@@ -107,3 +107,24 @@ def test_the_upgrade_adds_the_event_lookup_index(kept, run):
             )
         )
     assert "events_type_time" in names and "events_type_time" in plan
+
+
+def test_its_plain_personal_fields_stay_flagged_and_new_ones_are_sealed(kept, ok):
+    """A journal from before sealing keeps its names in plain text (rewriting the log would
+    change every later hash): `forget` hides them and says how many stay in the file."""
+    ok("verify", "--db", kept)
+    done = json.loads(ok("forget", "T1", "--yes", "--force", "--json", "--db", kept))
+    assert done["forgotten"] == [{"trade": "T1", "already": False, "plain_fields_kept": 2}]
+    assert "さくら".encode() in kept.read_bytes()  # still in the file, as the README says
+    shown = json.loads(ok("show", "T1", "--json", "--db", kept))
+    assert shown["buyer"] == "[forgotten]"
+    assert [e.get("note") for e in shown["events"] if e["type"] == "message"] == ["[forgotten]"]
+    assert "最終検品" in ok("show", "T1", "--db", kept)  # a defect note is not personal
+    ok("add", "request", "T5", "--buyer", "みお", "--db", kept)  # recorded from now on: sealed
+    assert "みお" not in repr(_rows(kept, "SELECT payload FROM events WHERE stream = 'T5'"))
+    assert ok("verify", "--db", kept)
+
+
+def _rows(path: Path, sql: str) -> list:
+    with closing(sqlite3.connect(path)) as conn:
+        return conn.execute(sql).fetchall()
