@@ -86,8 +86,7 @@ def _forget_all(journal: Any, ids: list[str], now: datetime) -> list[Forgotten]:
             personal.forget(conn, trade_id, fmt_time(now), _is_file(store))
             done.append(Forgotten(trade_id, already, plain))
         projections.refresh(conn, store, ids, journal.book)  # no read model keeps a name
-    if _is_file(store):
-        personal.settle(store)
+    personal.settle(store)
     return done
 
 

@@ -167,7 +167,21 @@ def forget(conn: Any, stream: str, when: str, file: bool) -> None:
 def settle(store: Any) -> None:
     """After forgetting, on a file: copy the WAL into the file and empty it, so the pages
     that held the key or a plain name (written before) are gone from both. Best effort: a
-    reader holding an old snapshot (the daemon, briefly) can delay it to the next one."""
+    reader holding an old snapshot (the daemon, briefly) can delay it to the next one.
+
+    On a server: VACUUM the two tables whose old row versions held the key or the name, so
+    the server frees them now rather than at its next autovacuum (best effort too: it needs
+    the tables' owner, and a long transaction elsewhere keeps them until it ends)."""
+    if store.engine.dialect.name != "sqlite":
+        from sqlalchemy.exc import DBAPIError
+
+        try:
+            with store.engine.connect() as conn:
+                conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+                conn.exec_driver_sql("VACUUM personal_keys, trades")
+        except DBAPIError:
+            pass  # the autovacuum will
+        return
     with store.engine.plain() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
 
