@@ -70,6 +70,7 @@ OUTPUTS = {
     "jsonl": lambda path: ("export", "-o", path),
     "chart": lambda path: ("money", "--chart", path),
     "backup": lambda path: ("backup", path),
+    "history": lambda path: ("history", "--pdf", path),
 }
 
 
@@ -128,7 +129,7 @@ def test_a_symlink_or_a_folder_is_refused_and_nothing_is_written(env, tmp_path, 
     assert list(folder.iterdir()) == []
 
 
-@pytest.mark.parametrize("kind", ["csv", "jsonl", "backup"])
+@pytest.mark.parametrize("kind", ["csv", "jsonl", "backup", "history"])
 def test_an_export_is_a_new_file_and_never_overwrites(env, tmp_path, kind):
     existing = tmp_path / _name(kind, "exist")
     existing.write_text("keep")

@@ -231,5 +231,5 @@ def test_the_history_prints_as_a_pdf_whose_text_reads_back(run, ok, tmp_path) ->
         assert run("history", "--pdf", target).code == 0
         assert run("history", "--pdf", target).code == 2  # a new file only
     text = "".join(page.extract_text() for page in PdfReader(target).pages).replace("\n", "")
-    for words in ("Corrections and deletions", "桁の打ち間違い", "price: 300 → 3000"):
+    for words in ("Corrections and deletions", "桁の打ち間違い", "price: ¥300", "price: ¥3,000"):
         assert words in text, words

@@ -120,8 +120,7 @@ def history(trade_id: str | None, first: str | None, last: str | None, pdf: str 
     trade = None if trade_id is None else journal.resolve_id(trade_id)
     entries = corrections(journal, trade, wanted)
     if target is not None:
-        from journal.files import write_new
-        from journal.text.history_pdf import history_pdf
+        from journal.commands.history_pdf import write
 
-        write_new(target, history_pdf(entries, _screen()))
+        write(target, entries, trade, (first, last))
     _emit(entries, None if _opts().json else history_screen(entries, _screen()))

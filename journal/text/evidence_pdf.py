@@ -3,20 +3,17 @@ A4 and hand over in a dispute: the timeline (times in JST), the deadlines and wh
 met, the money, the attachments (images shown, every file with its SHA-256), each event's
 hash and the chain head at export, and how to check it all (`journal verify --head`).
 
-fpdf2 lays it out (a small, well-kept pure-Python PDF library that embeds a TrueType font
-as a subset with its Unicode map, so the Japanese text can be searched and extracted); the
-font is the IPAex Gothic that matplotlib-fontja already ships for the charts, found in that
-package's folder without importing it (no font is downloaded, none needed on the system).
+Laid out by `journal.text.pdf_doc` (fpdf2, the IPAex font embedded), as the journal's other
+printable documents.
 """
 
-import importlib.util
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from journal.core.errors import BadInput
 from journal.core.personal import is_forgotten
+from journal.text import pdf_doc
 from journal.text.display import when
 from journal.text.i18n import Locale
 from journal.text.labels import label
@@ -24,34 +21,16 @@ from journal.text.messages import render_for
 from journal.text.screens import yen
 
 JST = ZoneInfo("Asia/Tokyo")
-FONT = "IPAexGothic"
+FONT = pdf_doc.FONT
 _IMAGE_WIDTH, _IMAGE_HEIGHT = 120.0, 110.0  # mm: an image shown whole, on one A4 page
-
-
-def font_file() -> Path:
-    """IPAex Gothic as matplotlib-fontja ships it (its folder, without importing it)."""
-    spec = importlib.util.find_spec("matplotlib_fontja")
-    folders = list(spec.submodule_search_locations or []) if spec else []
-    for folder in folders:
-        found = sorted(Path(folder).glob("fonts/ipaexg*.ttf"))
-        if found:
-            return found[0]
-    raise BadInput("evidence_no_font")
 
 
 class _Writer:
     """The document being laid out, with the reader's words at hand."""
 
     def __init__(self, lang: str) -> None:
-        from fpdf import FPDF
-
         self.loc = Locale(lang, JST)
-        self.pdf = FPDF(orientation="portrait", unit="mm", format="A4")
-        self.pdf.set_margins(15, 15, 15)
-        self.pdf.set_auto_page_break(True, margin=15)
-        self.pdf.add_font(FONT, fname=str(font_file()))
-        self.pdf.set_creator("trade-journal")
-        self.pdf.add_page()
+        self.pdf = pdf_doc.document()
 
     def say(self, key: str, **params: Any) -> str:
         return render_for(self.loc, key, **params)
@@ -61,34 +40,15 @@ class _Writer:
 
     def heading(self, text: str) -> None:
         self.pdf.ln(3)
-        self.pdf.set_font(FONT, size=12)
-        self.pdf.multi_cell(0, 7, text, new_x="LMARGIN", new_y="NEXT")
+        pdf_doc.title(self.pdf, text, size=12)
         self.pdf.set_font(FONT, size=9)
 
     def para(self, text: str, size: float = 9, alarm: bool = False) -> None:
         """A paragraph; `alarm` in red (a file missing or changed)."""
-        self.pdf.set_font(FONT, size=size)
-        if alarm:
-            self.pdf.set_text_color(190, 0, 0)
-        self.pdf.multi_cell(0, 4.8, text, new_x="LMARGIN", new_y="NEXT", wrapmode="CHAR")
-        self.pdf.set_text_color(0, 0, 0)
+        pdf_doc.para(self.pdf, text, size=size, alarm=alarm)
 
     def table(self, header: list[str], rows: list[list[str]], widths: tuple, size=8) -> None:
-        from fpdf.fonts import FontFace
-
-        self.pdf.set_font(FONT, size=size)
-        heading = FontFace(emphasis="", fill_color=(225, 225, 225))  # one font: no bold
-        with self.pdf.table(
-            col_widths=widths,
-            wrapmode="CHAR",
-            line_height=4.2,
-            text_align="LEFT",
-            headings_style=heading,
-        ) as table:
-            for row in [header, *rows]:
-                cells = table.row()
-                for text in row:
-                    cells.cell(text)
+        pdf_doc.grid(self.pdf, header, rows, widths, size=size)
 
 
 def _details(event: dict[str, Any]) -> str:
@@ -102,8 +62,7 @@ def render(data: dict[str, Any], lang: str) -> bytes:
     """The evidence pack's PDF bytes, in `lang` ("ja" or "en"), times in JST."""
     w = _Writer(lang)
     trade = data["trade"]
-    w.pdf.set_font(FONT, size=16)
-    w.pdf.multi_cell(0, 9, w.say("ev_title", trade=trade.id), new_x="LMARGIN", new_y="NEXT")
+    pdf_doc.title(w.pdf, w.say("ev_title", trade=trade.id))
     w.para(trade.title, size=11)
     role = w.say(f"ev_role_{trade.role}")
     platform = label("platform", trade.platform, lang)

@@ -72,33 +72,17 @@ _PDF_WIDTHS = (24, 12, 30, 12, 34, 18, 24, 40, 18, 10, 24, 21)
 
 
 def kobutsu_pdf(rows: Sequence[dict[str, Any]], year: int, say: Callable[..., str], zone) -> bytes:
-    """The register as a PDF to print on A4 (landscape), laid out by fpdf2 with the IPAex
-    Gothic font the evidence pack embeds (searchable, extractable Japanese text)."""
-    from fpdf import FPDF
-    from fpdf.fonts import FontFace
+    """The register as a PDF to print on A4 (landscape), laid out as the journal's other
+    printable documents (`journal.text.pdf_doc`: searchable, extractable Japanese text)."""
+    from journal.text import pdf_doc
 
-    from journal.text.evidence_pdf import FONT, font_file
-
-    pdf = FPDF(orientation="landscape", unit="mm", format="A4")
-    pdf.set_margins(15, 15, 15)
-    pdf.set_auto_page_break(True, margin=15)
-    pdf.add_font(FONT, fname=str(font_file()))
-    pdf.set_creator("trade-journal")
-    pdf.add_page()
-    pdf.set_font(FONT, size=14)
-    pdf.multi_cell(0, 8, say("kobutsu_pdf_title", year=year), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font(FONT, size=7)
+    pdf = pdf_doc.document(landscape=True)
+    pdf_doc.title(pdf, say("kobutsu_pdf_title", year=year), size=14)
     if not rows:
-        pdf.multi_cell(0, 5, say("kobutsu_none", year=year), new_x="LMARGIN", new_y="NEXT")
+        pdf_doc.para(pdf, say("kobutsu_none", year=year), size=7, line=5)
         return bytes(pdf.output())
-    heading = FontFace(emphasis="", fill_color=(225, 225, 225))
-    with pdf.table(
-        col_widths=_PDF_WIDTHS, wrapmode="CHAR", line_height=3.8, headings_style=heading
-    ) as grid:
-        for cells in [header(say), *(_pdf_cells(row, zone, say) for row in rows)]:
-            line = grid.row()
-            for text in cells:
-                line.cell(text)
+    body = [_pdf_cells(row, zone, say) for row in rows]
+    pdf_doc.grid(pdf, header(say), body, _PDF_WIDTHS, size=7, line_height=3.8)
     return bytes(pdf.output())
 
 
