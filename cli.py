@@ -1096,7 +1096,7 @@ def _daemon_preview(moment) -> None:
         )
         return
     for w in works:
-        line = f"{w.note.trade} {w.note.kind} {w.note.title}: {w.note.message}"
+        line = f"{w.note.title}: {w.note.message}"  # as the console notifier says it
         click.echo(render("would_send", line=line))
     click.echo(
         render(

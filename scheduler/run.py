@@ -30,6 +30,8 @@ def log_to_stderr(reader: Locale, verbose: bool) -> None:
     handler.setFormatter(TranslatingFormatter(reader.language, line, reader.zone))
     logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, handlers=[handler])
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    # a journal upgraded on opening (Alembic) is no news for the reader of the daemon's log
+    logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
 def calendar_keeper(section: dict[str, Any]) -> Keeper | None:

@@ -114,9 +114,12 @@ def week(run, monkeypatch, tmp_path):
     monkeypatch.setenv("JOURNAL_LANG", "ja")
     monkeypatch.setenv("COLUMNS", "200")
     with freeze_time(NOW):
+        said = []
         for args in WEEK:
             result = run("add", *args)
             assert result.code == 0, (args, result.err)
+            said.append((args, result.out + result.err))
+        run.said = said
         assert run("add", "sold", "T3", "--buyer", "かな").code == 0  # under はな's hold: warns
         assert run("undo", "--yes").code == 0
         yield run
@@ -130,6 +133,11 @@ def test_every_screen_is_japanese(week) -> None:
             assert result.out.strip(), args
             found = _english(result.out + result.err)
             assert found == [], (args, result.out, result.err)
+
+
+def test_every_recorded_step_is_said_in_japanese(week) -> None:
+    for args, text in week.said:
+        assert _english(text) == [], (args, text)
 
 
 def test_every_refusal_is_japanese(week) -> None:
@@ -196,6 +204,12 @@ def test_the_daemon_and_the_console_notifier_speak_japanese(tmp_path) -> None:
         ["paid", "T1", "--at", "-46h"],  # ship by now + 2 h: the 3 h reminder is due
     ):
         subprocess.run([*base, "add", *args], env=env, check=True, capture_output=True)
+    preview = subprocess.run(
+        [*base, "daemon", "--dry-run"], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert preview.returncode == 0, preview.stderr
+    assert preview.stdout.startswith("送信予定: T1 スニーカー: 発送: "), preview.stdout
+    assert _english(preview.stdout + preview.stderr) == [], preview.stdout + preview.stderr
     done = subprocess.run(
         [*base, "daemon", "--once", "--notifier", "console"],
         env=env,
