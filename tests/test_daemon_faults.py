@@ -130,7 +130,7 @@ def test_desktop_without_a_server_is_a_failure_unless_on_a_terminal(env, tmp_pat
     finally:
         os.close(main)
     assert tty.returncode == 0, tty.stderr
-    assert "T1 hold_expiry" in shown.decode(errors="replace")
+    assert "T1 ニット: hold: " in shown.decode(errors="replace")
     sent = [(s["trade"], s["before"], s["how"], s["notifier"]) for s in _sent(env)]
     assert sent == [("T1", "24h", "superseded", "desktop"), ("T1", "3h", "on_time", "desktop")]
 

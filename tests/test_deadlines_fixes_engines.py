@@ -54,4 +54,4 @@ def test_a_cancelled_sale_and_a_reopened_hold_on_each_engine(run, ok) -> None:
         assert rows["T1"] is None and rows["T2"]["kind"] == "hold_expiry"
         result = run("daemon", "--once", "--notifier", "console")
         assert result.code == 0, result.err
-        assert "T2 hold_expiry" in result.out and "T1 " not in result.out
+        assert result.out.startswith("T2 ") and ": hold: " in result.out and "T1 " not in result.out
