@@ -17,7 +17,9 @@ def search(journal: Journal, wanted: Criteria, log: bool = False) -> list[dict[s
     journal.catch_up()
     with journal.store.read() as conn:
         if log:
-            return keep_events(records.events(conn, wanted), wanted)
+            found_events = keep_events(records.events(conn, wanted), wanted)
+            voided = records.voided_among(conn, sorted({e["id"] for e in found_events}))
+            return [e | {"voided": e["seq"] in voided} for e in found_events]
         found = records.trades(conn, wanted)
     return [
         {

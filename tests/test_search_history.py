@@ -131,15 +131,22 @@ def test_the_log_search_finds_events_by_time_amount_and_party(run, ok) -> None:
             (t["apr"], "sold", None),
             (t["apr"], "price", 1900),  # in the log's order
         ]
+        price = rows[2]["seq"]
+        ok("void", price, "--reason", "typo")
+        found = run("search", "--log", "--min", "1900", "--max", "1900", "--json").json()
+        assert [(r["seq"], r["voided"]) for r in found] == [(price, True)]
+        assert "(voided)" in run("search", "--log", "--min", "1900", "--max", "1900").out
         rows = run("search", "--log", "--min", "1950", "--max", "2000", "--json").json()
         assert [(r["id"], r["type"]) for r in rows] == [(t["apr"], "listed")]
         rows = run("search", "--log", "--party", "けん", "--json").json()
         assert [(r["id"], r["type"], r["party"]) for r in rows] == [(t["mar"], "sold", "ケン")]
         text = run("search", "--log", "--csv").out
         table = list(csv.reader(io.StringIO(text.lstrip("\ufeff"), newline="")))
-        assert table[0] == ["ID", "#", "at", "step", "platform", "amount", "other party"]
+        assert table[0] == ["ID", "#", "at", "step", "platform", "amount", "other party",
+                            "voided"]  # fmt: skip
         # five sales, the purchase (paid at once), a listing, a price
-        assert len(table) == 1 + 5 * 2 + 2 + 1 + 1
+        assert len(table) == 1 + 5 * 2 + 2 + 1 + 1 + 1  # and the void
+        assert [r[-1] for r in table[1:]].count("1") == 1
 
 
 def test_bad_conditions_are_one_line_and_exit_2(run, ok) -> None:

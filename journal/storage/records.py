@@ -77,6 +77,19 @@ def events(conn: Connection, wanted: Criteria) -> Iterator[tuple[Event, str | No
         yield reveal(conn, [row_to_event(row[:-1])])[0], row[-1]  # names opened
 
 
+def voided_among(conn: Connection, streams: list[str]) -> set[int]:
+    """The seqs of these trades' events that a later `voided` event cancels."""
+    found: set[int] = set()
+    for start in range(0, len(streams), 500):  # SQLite caps a statement's parameters
+        part = streams[start : start + 500]
+        sql = (
+            "SELECT json_extract(payload, '$.seq') FROM events WHERE type = ?"
+            f" AND stream IN ({','.join('?' * len(part))})"
+        )
+        found.update(int(r[0]) for r in conn.exec_driver_sql(sql, (VOID_TYPE, *part)))
+    return found
+
+
 def purchases(conn: Connection, wanted: Criteria) -> list[tuple[str, datetime, dict, str]]:
     """The purchases (`bought`) made in the range, with their payloads and trades' states."""
     where, params = _range("e.occurred_at", wanted)

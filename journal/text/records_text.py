@@ -12,7 +12,7 @@ from journal.text.screens import Screen, yen
 
 # The CSV's columns, in this order (documented in the README): the trades, or the log.
 TRADE_COLUMNS = ("id", "traded_at", "platform", "role", "party", "title", "price", "state")
-LOG_COLUMNS = ("id", "seq", "at", "type", "platform", "amount", "party")
+LOG_COLUMNS = ("id", "seq", "at", "type", "platform", "amount", "party", "voided")
 _HEADS = {"price": "amount"}  # a trade's amount: a sale's price or a purchase's, not 販売価格
 
 
@@ -29,6 +29,8 @@ def search_csv(rows: Sequence[dict[str, Any]], log: bool, header: Sequence[str],
             value = row.get(name)
             if name in ("traded_at", "at"):
                 value = value.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+            elif name == "voided":
+                value = 1 if value else 0
             cells.append("" if value is None else value)
         out.write(",".join(map(cell, cells)) + "\r\n")
     return out.getvalue()
@@ -44,13 +46,14 @@ def search_screen(rows: Sequence[dict[str, Any]], log: bool, screen: Screen) -> 
         return screen.say("search_none")
     lang = screen.lang
     if log:
-        names = LOG_COLUMNS
+        names = LOG_COLUMNS[:-1]  # a voided event is marked beside its step
         body = [
             [
                 r["id"],
                 str(r["seq"]),
                 screen.when(r["at"]),
-                label("step", r["type"], lang),
+                label("step", r["type"], lang)
+                + (f" ({screen.say('search_voided')})" if r.get("voided") else ""),
                 label("platform", r["platform"], lang) if r["platform"] else "-",
                 yen(r["amount"]),
                 table.clean(screen.shown(r["party"] or "-")),
@@ -74,7 +77,7 @@ def search_screen(rows: Sequence[dict[str, Any]], log: bool, screen: Screen) -> 
             for r in rows
         ]
         shrink = names.index("title")
-    header = csv_header(log, screen.say)
+    header = csv_header(log, screen.say)[: len(names)]
     return table.render(header, body, max_width=screen.width, shrink=shrink)
 
 
