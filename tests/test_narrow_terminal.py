@@ -134,3 +134,11 @@ def test_help_wraps_by_display_width_and_not_inside_a_word(env, command, columns
     # broken across two lines (`Ct` / `rl-C`) leaves pieces that are not
     whole = set(LATIN.findall(_on_a_terminal([*command, "--help"], env, 1000)))
     assert set(LATIN.findall(out)) <= whole, set(LATIN.findall(out)) - whole
+
+
+@pytest.mark.parametrize("columns", [80, 120])
+def test_show_wraps_effects_and_event_phrases(env, columns) -> None:
+    out = _on_a_terminal(["show", "T1"], env, columns)
+    _fits(out, columns)
+    assert "…" not in out  # each effect and each event's phrase whole, on more lines
+    assert "価格 ¥3,000" in out and "けん 様" in out  # the events said in words

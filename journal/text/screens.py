@@ -193,7 +193,7 @@ def deadlines_screen(deadlines: list[dict[str, Any]], now: datetime, screen: Scr
         )
         colours.append(urgency(d["due"], now, late) if status in ("open", "overdue") else None)
     names = ("kind", "due", "status", "left", "effect")
-    return screen.table(names, out, "effect", colours)
+    return screen.table(names, out, "effect", colours, wrap=("effect",))
 
 
 def events_screen(events: list[Event], screen: Screen, show_trade: bool = True) -> str:
@@ -209,7 +209,7 @@ def events_screen(events: list[Event], screen: Screen, show_trade: bool = True) 
         row = [f"{e.seq}", screen.when(e.occurred_at)] + ([e.stream] if show_trade else [])
         out.append(row + [step, details])
     names = ("seq", "at") + (("id",) if show_trade else ()) + ("step", "details")
-    return screen.table(names, out, "details")
+    return screen.table(names, out, "details", wrap=("details",))
 
 
 def reminders_screen(data: dict[str, list[dict[str, Any]]], now: datetime, screen: Screen) -> str:
