@@ -121,6 +121,22 @@ _ORDER = (
 )
 
 
+# The catalogs' labels a key without a word of its own is read by: the 古物台帳's columns
+# (a purchase's 16条 fields), then the web forms' fields.
+_LABELS = ("kobutsu_col_", "field_")
+
+
+def _catalog_word(key: str, loc: Locale) -> str | None:
+    """The catalogs' label of `key` in the reader's language, or None when none has one."""
+    from journal.text.i18n import catalog
+
+    for prefix in _LABELS:
+        text = catalog(loc.language).gettext(prefix + key)
+        if text != prefix + key:
+            return text
+    return None
+
+
 def event_text(payload: dict[str, Any], loc: Locale) -> str:
     """The payload of one event as a short phrase in the reader's language."""
     ja = loc.language == "ja"
@@ -147,7 +163,12 @@ def event_text(payload: dict[str, Any], loc: Locale) -> str:
             parts.append(f"{value} 様" if ja else f"buyer {value}")
             continue
         if key not in _WORDS:
-            parts.append(f"{key}={value}")
+            word = _catalog_word(key, loc)
+            if word and isinstance(value, bool):
+                no = "いいえ" if ja else "no"
+                parts.append(word if value else f"{word}: {no}")
+            else:
+                parts.append(f"{word} {shown}" if word else f"{key}={value}")
             continue
         word = _WORDS[key][1 if ja else 0]
         parts.append(f"{word} {shown}" if word else shown)

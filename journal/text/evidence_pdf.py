@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from journal.core.personal import is_forgotten
 from journal.text import pdf_doc
 from journal.text.display import when
+from journal.text.event_text import event_text
 from journal.text.i18n import Locale
 from journal.text.labels import label
 from journal.text.messages import render_for
@@ -51,11 +52,14 @@ class _Writer:
         pdf_doc.grid(self.pdf, header, rows, widths, size=size)
 
 
-def _details(event: dict[str, Any]) -> str:
+def _details(event: dict[str, Any], w: _Writer) -> str:
+    """What the event recorded, in words for people (as `show` and `log` say it): `ゆうパケット
+    追跡 1111` and 購入申請あり, not `carrier=… request_required=True`."""
     payload = event["payload"]
     if event["type"] == "attached":
         return f"{payload['name']} (SHA-256 {payload['sha256'][:16]}…)"
-    return " ".join(f"{k}={v}" for k, v in payload.items())
+    shown = {k: w.say("forgotten") if is_forgotten(v) else v for k, v in payload.items()}
+    return event_text(shown, w.loc) or "-"
 
 
 def render(data: dict[str, Any], lang: str) -> bytes:
@@ -87,7 +91,7 @@ def _timeline(w: _Writer, data: dict[str, Any], lang: str) -> None:
         step = label("step", e["type"], lang)
         if e["voided"]:
             step += " " + w.say("ev_voided")
-        rows.append([str(e["seq"]), w.when(e["at"]), step, _details(e)])
+        rows.append([str(e["seq"]), w.when(e["at"]), step, _details(e, w)])
     header = ["#", w.say("ev_col_at"), w.say("ev_col_step"), w.say("ev_col_details")]
     w.table(header, rows, (10, 38, 42, 90))
 
