@@ -21,7 +21,7 @@ from journal.text.screens import yen
 JST = ZoneInfo("Asia/Tokyo")
 _MONEY = {"price", "shipping", "cost", "extra_cost", "transfer_fee", "amount", "fee"}
 _COLUMNS = ("at", "trade", "voided", "before", "after", "reason")
-_WIDTHS = (31, 17, 40, 33, 33, 26)  # mm, 180 in all: A4 portrait inside its margins
+_WIDTHS = (25, 17, 44, 34, 34, 26)  # mm, 180 in all: A4 portrait inside its margins
 
 
 def render(
@@ -70,7 +70,7 @@ def _row(entry: dict[str, Any], loc: Locale, say) -> list[str]:
     before = [_field(name, value, loc, say) for name, value in entry["before"].items()]
     after = [_field(name, entry["after"].get(name), loc, say) for name in entry["before"]]
     return [
-        when(entry["recorded_at"] or entry["at"], loc),
+        "\n".join(when(entry["recorded_at"] or entry["at"], loc).rsplit(" ", 1)),  # day, time
         f"{entry['id']}\n#{entry['seq']}",
         what,
         "\n".join(before) or "-",
