@@ -156,3 +156,12 @@ def test_every_daemon_log_sentence_is_translated_with_the_same_conversions() -> 
     for text in texts:
         assert po.get(text), text
         assert PERCENT.findall(po[text]) == PERCENT.findall(text), text
+
+
+@pytest.mark.parametrize("path", [PO, EN_PO], ids=["ja", "en"])
+def test_no_message_is_defined_twice(path) -> None:
+    """A union merge of the catalogs can keep both sides of an entry: msgfmt refuses the file
+    then, and which translation wins is left to chance."""
+    keys = re.findall(r'^msgid "(.+)"$', path.read_text(encoding="utf-8"), flags=re.M)
+    twice = sorted({k for k in keys if keys.count(k) > 1})
+    assert twice == [], twice
