@@ -49,11 +49,13 @@ def _answer(args: list[str]) -> int | None:
 def _help(args: list[str]) -> int:
     path = cache() / f"help-{program_key(str(width()))}.txt"
     try:
-        sys.stdout.write(path.read_text("utf-8"))
+        kept = path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError):
+        kept = None
+    if kept is not None:  # written outside the try: a closed pipe is not a missing text
+        sys.stdout.write(kept)
         sys.stdout.flush()
         return 0
-    except (OSError, UnicodeDecodeError):
-        pass
     import contextlib
     import io
 
