@@ -353,3 +353,13 @@ def test_a_backup_is_a_whole_copy_keys_included(journal_env, ok, tmp_path):
         ok("forget", "--due", "--db", tmp_path / "before.sqlite")
     restored = json.loads(ok("show", "T1", "--json", "--db", tmp_path / "before.sqlite"))
     assert restored["buyer"] == "[forgotten]"
+
+
+def test_the_correction_history_says_forgotten(journal_env, ok):
+    ok("add", "listed", "--platform", "rakuma", "--title", "ニット", "--price", "2500")
+    ok("add", "sold", "T1", "--buyer", NAME)
+    ok("undo", "--yes")  # the sale, with its buyer, is voided: history shows it
+    assert NAME in ok("history", "T1")
+    ok("forget", "T1", "--yes", "--force")
+    shown = ok("history", "T1")
+    assert "forgotten" in shown and "[forgotten]" not in shown and NAME not in shown

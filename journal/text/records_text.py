@@ -88,7 +88,7 @@ def _value(value: Any, screen: Screen) -> str:
         return screen.when(value)
     if isinstance(value, dict):
         return ", ".join(f"{k}={_value(v, screen)}" for k, v in value.items())
-    return table.clean(str(value))
+    return table.clean(str(screen.shown(value)))
 
 
 def history_screen(entries: Sequence[dict[str, Any]], screen: Screen) -> str:
