@@ -75,11 +75,14 @@ def test_same_seed_same_journal(made, tmp_path):
     path, meta = made
     again = generate(tmp_path / "again.sqlite", 3_000, seed=11, now=NOW)
     assert again == meta
-    last = "SELECT hash FROM events ORDER BY seq DESC LIMIT 1"
-    hashes = []
+    # The same events, read back (a buyer's name is sealed with a fresh nonce and a trade's
+    # own key, so the stored bytes and the chain differ by design: what they say does not).
+    logs = []
     for p in (path, tmp_path / "again.sqlite"):
         journal = Journal(p)
         with journal.store.read() as conn:
-            hashes.append(conn.exec_driver_sql(last).scalar_one())
+            logs.append(
+                [(e.type, e.stream, e.payload, e.occurred_at) for e in journal.store.events(conn)]
+            )
         journal.close()
-    assert hashes[0] == hashes[1]
+    assert len(logs[0]) > 3_000 // 2 and logs[0] == logs[1]
