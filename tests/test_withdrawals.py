@@ -82,7 +82,8 @@ def test_transfer_fees_are_costs_in_money_csv_and_the_tax_year(ok, run, tmp_path
         out = tmp_path / "2026.csv"
         ok("export", "--format", "csv", "--year", "2026", "-o", out)
         rows = list(csv.reader(io.StringIO(out.read_text("utf-8-sig"))))
-        fees = [(row[3], row[9], row[13]) for row in rows[1:]]
+        at = {name: rows[0].index(name) for name in ("title", "fee", "profit")}
+        fees = [(row[at["title"]], row[at["fee"]], row[at["profit"]]) for row in rows[1:]]
         assert fees == [("t", "300", "2700"), ("振込申請", "200", "-200")]
 
 
