@@ -167,6 +167,9 @@ def test_ctrl_c_during_import_is_quiet_and_imports_nothing(big_export, tmp_path)
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # As at a terminal: a test run started in the background of a script inherits SIGINT
+        # ignored (POSIX, for asynchronous commands without job control) and would pass it on.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     deadline = time.monotonic() + 60
     while process.poll() is None and time.monotonic() < deadline:

@@ -19,7 +19,7 @@ from journal.text.event_text import event_text
 from journal.text.i18n import Locale
 from journal.text.labels import label
 from journal.text.messages import render_for
-from journal.text.screens import yen
+from journal.text.screens import money_line, yen
 
 JST = ZoneInfo("Asia/Tokyo")
 FONT = pdf_doc.FONT
@@ -115,23 +115,12 @@ def _deadlines(w: _Writer, data: dict[str, Any], lang: str) -> None:
 
 
 def _money(w: _Writer, data: dict[str, Any]) -> None:
+    """The money line `show` prints (one wording for both)."""
     money = data["money"]
     w.heading(w.say("ev_money"))
-    if money.get("sold") is False or money.get("price") is None:
-        w.para(w.say("show_money_unsold", price=yen(money.get("price")), cost=yen(money["cost"])))
-        return
-    rate = money.get("fee_rate")
-    w.para(
-        w.say(
-            "show_money",
-            price=yen(money["price"]),
-            fee=yen(money.get("fee")),
-            rate="?" if rate is None else f"{rate:g}%",
-            shipping=yen(money.get("shipping")),
-            cost=yen(money.get("cost")),
-            profit=yen(money.get("profit")),
-        )
-    )
+    line = money_line(money, w)  # type: ignore[arg-type]  # a writer says like a screen
+    unsold = {"price": yen(money.get("price")), "cost": yen(money.get("cost"))}
+    w.para(line or w.say("show_money_unsold", **unsold))
 
 
 def _attachments(w: _Writer, data: dict[str, Any]) -> None:
