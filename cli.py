@@ -5,17 +5,17 @@ each command imports what it needs.
 """
 
 import contextlib
-import json
 import sys
 from typing import Any
 
 import click
 
+from journal.commands import everyday
+from journal.commands.everyday import EXIT_BAD_INPUT, EXIT_DAMAGED, EXIT_OK
 from journal.text.helptext import Group
 from journal.text.i18n import for_click
 from journal.text.step_names import StepGroup
 
-EXIT_OK, EXIT_REFUSED, EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_DAMAGED = 0, 1, 2, 3, 4
 PLATFORM_CHOICES = ("rakuma", "mercari", "yahoo-auction", "yahoo-flea")
 STATE_CHOICES = (
     "listed",
@@ -35,12 +35,7 @@ class _Choice(click.Choice):
     """A choice as people type it: any width or case, a platform by any of its names."""
 
     def convert(self, value: Any, param: Any, ctx: Any) -> Any:
-        from journal.core.names import choice, nfkc
-        from journal.text.labels import STATES
-
-        by_name = {name: ident for ident, name in STATES.items()}  # 発送待ち → awaiting_shipment
-        value = by_name.get(nfkc(value), value)
-        return super().convert(choice(value, self.choices), param, ctx)
+        return super().convert(everyday.choose(value, tuple(self.choices)), param, ctx)
 
     def get_metavar(self, param: Any, ctx: Any) -> str | None:
         from journal.text.helptext import choice_metavar
@@ -78,14 +73,7 @@ def _complete_ids(ctx: click.Context, param: click.Parameter, incomplete: str) -
     return [CompletionItem(i, help=names.get(i)) for i in found]
 
 
-class Ctx:
-    """Per-invocation options shared by all commands (`--db`, `--json`)."""
-
-    def __init__(self) -> None:
-        self.db: str | None = None
-        self.json = False
-        self.now = None  # read once, on first use (`_now`)
-        self.app = None  # the composition root, built once, on first use (`_app`)
+Ctx = everyday.Run  # per-invocation options (`--db`, `--json`), `now` and the App
 
 
 def _common(func):
@@ -122,87 +110,29 @@ def _opts() -> Ctx:
 
 def _app():
     """This command's config, rule book and journal location, read once (`journal.app`)."""
-    opts = _opts()
-    if opts.app is None:
-        from journal.app import App
-
-        opts.app = App.from_settings(opts.db)
-    return opts.app
+    return _opts().application()
 
 
 def _journal(must_exist: bool = False):
-    """Open the journal; `must_exist` for commands that only make sense on an existing one
-    (verify, backup, export), so a mistyped --db is not silently a new, empty journal."""
-    from journal.settings import user_tz
-
-    user_tz()  # a bad timezone is refused before anything is written, not after
-    journal = _app().journal(create=not must_exist)
-    journal.on_rebuilt = _say_rebuilt
-    return journal
-
-
-def _say_rebuilt(reason: str) -> None:
-    """One line on stderr when the deadlines were recomputed for a changed config
-    ("settings") or a new release ("program"); the next command finds them current."""
-    from journal.text.messages import render
-
-    click.echo(f"journal: {render(f'rebuilt_for_{reason}')}", err=True)
+    """Open the journal (`everyday.Run.journal`)."""
+    return _opts().journal(must_exist)
 
 
 def _now():
-    """This command's `now`: the clock is read once per command, and every time it speaks
-    of (a step's moment, its deadline's distance, the window of a list) is the same."""
-    opts = _opts()
-    if opts.now is None:
-        from journal.core import clock
-
-        opts.now = clock.now()
-    return opts.now
+    """This command's `now`, read once (`everyday.Run.moment`)."""
+    return _opts().moment()
 
 
 def _when(text: str | None, end: bool = False):
-    from journal.core.timeparse import parse_when
-    from journal.settings import user_tz
-
-    if text is None:
-        return None
-    return parse_when(text, now=_now(), tz=user_tz(), date_only="end" if end else "start")
+    return _opts().when(text, end)
 
 
-def _screen():
-    """Where text output goes: a terminal gets rows cut to its width and colour (unless
-    NO_COLOR is set); a pipe or file gets everything, uncoloured."""
-    import os
-    import shutil
-    import sys
-
-    from journal.text.screens import Screen
-
-    tty = sys.stdout.isatty()
-    width = shutil.get_terminal_size().columns if tty else None
-    loc = _locale()
-    return Screen(loc.language, width, tty and not os.environ.get("NO_COLOR"), loc.zone)
-
-
-def _locale():
-    """The reader (language, timezone), from the settings: a bad timezone is refused here."""
-    from journal.settings import reader
-
-    return reader(strict=True)
+_screen = everyday.screen
+_locale = everyday.locale
 
 
 def _emit(data: Any, human: str | None = None) -> None:
-    if _opts().json:
-        click.echo(json.dumps(_jsonable(data), ensure_ascii=False, indent=None))
-    elif human is not None:
-        click.echo(human)
-
-
-def _jsonable(value: Any) -> Any:
-    from journal.settings import user_tz
-    from journal.text.views import jsonable
-
-    return jsonable(value, user_tz())
+    _opts().emit(data, human)
 
 
 # Commands kept in modules of their own (`journal/commands/`), imported only when named or
@@ -396,13 +326,7 @@ def show(trade_id: str) -> None:
     Example:
       journal show T1 --json
     """
-    from journal.text import screens, views
-
-    now = _now()
-    journal = _journal()
-    trade, events, deadlines = journal.trade(journal.resolve_id(trade_id))
-    data = views.trade_json(trade, events, deadlines, now, _locale().language, journal.money(trade))
-    _emit(data, None if _opts().json else screens.trade_screen(data, events, now, _screen()))
+    everyday.show(_opts(), trade_id)
 
 
 @cli.command("list")
@@ -418,13 +342,7 @@ def list_(include_all: bool, platform: str | None, state: str | None, search: st
     Example:
       journal list --all --platform メルカリ --search ニット
     """
-    from journal.text import screens
-
-    now = _now()
-    journal = _journal()
-    rows = journal.trades(include_all, now)
-    rows = journal.find(rows, platform=platform, state=state, search=search)
-    _emit(rows, None if _opts().json else screens.list_screen(rows, now, _screen()))
+    everyday.list_(_opts(), include_all, platform, state, search)
 
 
 @cli.command()
@@ -444,17 +362,7 @@ def upcoming(within: str, as_of: str | None) -> None:
     Example:
       journal upcoming --within 48h
     """
-    from journal.core.timeparse import parse_duration
-    from journal.settings import language
-    from journal.text import screens, views
-
-    window = parse_duration(within)
-    moment = _when(as_of) or _now()
-    rows = _journal().upcoming(moment, window)
-    _emit(
-        views.upcoming_json(rows, language()),
-        None if _opts().json else screens.upcoming_screen(rows, moment, _screen()),
-    )
+    everyday.upcoming(_opts(), within, as_of)
 
 
 @cli.command()
@@ -526,14 +434,7 @@ def log(trade_id: str | None) -> None:
     Example:
       journal log T1
     """
-    from journal.text import screens, views
-
-    journal = _journal()
-    events = journal.log(None if trade_id is None else journal.resolve_id(trade_id))
-    _emit(
-        views.events_json(events),
-        None if _opts().json else screens.events_screen(events, _screen()),
-    )
+    everyday.log(_opts(), trade_id)
 
 
 @cli.command()
@@ -577,18 +478,10 @@ def money(
       journal money --year 2026
       journal money --month 2026-11 --by platform --chart 2026-11.png
     """
-    from journal.core.money import JST
-    from journal.core.money_report import period
-    from journal.text import screens
-
-    now = _now()
-    day = [_when(d).astimezone(JST).date() if d else None for d in (first, last)]
-    span = period(year, month, day[0], day[1], now.astimezone(JST).date())
-    journal = _journal()
-    data = journal.money_report(span, by)
+    data = everyday.money(_opts(), year, month, first, last, by)
     if chart is not None:
         _money_chart(chart, data, by)
-    _emit(data, None if _opts().json else screens.money_screen(data, by, _screen()))
+    everyday.money_print(_opts(), data, by)
 
 
 def _money_chart(chart: str, data: dict[str, Any], by: str) -> None:
@@ -1341,13 +1234,7 @@ def reminders(within: str, as_of: str | None) -> None:
     Example:
       journal reminders --within 48h --json
     """
-    from journal.core.timeparse import parse_duration
-    from journal.text import screens
-
-    window = parse_duration(within)
-    moment = _when(as_of) or _now()
-    data = _app().reminders(_journal()).listing(moment, window)
-    _emit(data, None if _opts().json else screens.reminders_screen(data, moment, _screen()))
+    everyday.reminders(_opts(), within, as_of)
 
 
 @cli.command()
@@ -1470,27 +1357,10 @@ def _main(argv: list[str] | None) -> int:
     except click.ClickException as exc:
         from journal.text.helptext import error_text
 
-        _fail(ctx_obj, error_text(exc), EXIT_BAD_INPUT)
+        everyday.fail(ctx_obj, error_text(exc), EXIT_BAD_INPUT)
         return EXIT_BAD_INPUT
     except Exception as exc:  # noqa: BLE001
-        from journal.core.errors import JournalError
-
-        if isinstance(exc, JournalError):
-            from journal.text.messages import render
-
-            _fail(ctx_obj, render(exc.key, **exc.params), exc.exit_code)
-            return exc.exit_code
-        from journal.text.messages import render
-
-        _fail(ctx_obj, render("internal", detail=f"{type(exc).__name__}: {exc}"), EXIT_INTERNAL)
-        return EXIT_INTERNAL
-
-
-def _fail(ctx_obj: Ctx, message: str, code: int) -> None:
-    line = " ".join(message.split())
-    click.echo(f"journal: {line}", err=True)
-    if ctx_obj.json:
-        click.echo(json.dumps({"error": line}, ensure_ascii=False))
+        return everyday.failed(ctx_obj, exc)
 
 
 def run() -> None:

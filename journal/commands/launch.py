@@ -14,6 +14,9 @@ the journal each time:
   ids are read with sqlite3 and printed in click's format for bash, zsh or fish. Every
   other Tab, and any request this cannot read plainly (quotes, `--db`, an option being
   typed), goes to click.
+- The everyday reading commands (`list`, `upcoming`, `show`, `log`, `reminders`, `money`)
+  when their command line is plainly understood, with a spec learned from click
+  (`fastpath.py`); their bodies are the ones cli.py's commands call (`everyday.py`).
 """
 
 import os
@@ -24,15 +27,41 @@ from journal.commands.shortcuts import cache, complete_ids, program_key, width, 
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
+    planned = None
     try:
         answered = _answer(args)
+        if answered is None:
+            planned = _plan(args)
     except Exception:  # noqa: BLE001 - a shortcut that fails is no answer: click gives it
         answered = None
     if answered is not None:
         return answered
+    if planned is not None:  # from here on the command runs: its failures are its own
+        from journal.commands.fastpath import answer
+
+        return answer(*planned)
     import cli
 
-    return cli.main(argv)
+    code = cli.main(argv)
+    try:
+        from journal.commands.fastpath import learn
+
+        learn(cli)  # the next everyday command is read without click
+    except Exception:  # noqa: BLE001 - a spec that cannot be kept is only a slower start
+        pass
+    return code
+
+
+def _plan(args: list[str]):
+    """An everyday command read plainly (`fastpath.py`), or None."""
+    if os.environ.get("_JOURNAL_COMPLETE") or "utf" not in (sys.stdout.encoding or "").lower():
+        return None  # Tab, or an output click re-encodes: click's
+    for arg in args:
+        arg.encode("utf-8")  # undecodable bytes: click's path refuses them
+    from journal.commands.fastpath import plan, runnable
+
+    planned = plan(args)
+    return planned if planned is not None and runnable(planned[0], planned[1]) else None
 
 
 def _answer(args: list[str]) -> int | None:

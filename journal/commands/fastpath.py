@@ -1,0 +1,261 @@
+"""The everyday reading commands answered by the entry point without click (`launch.py`).
+
+Importing click and building its command tree costs about as much as the command itself.
+The command line of `list`, `upcoming`, `show`, `log`, `reminders` and `money` (without
+`--chart`) is read here with a spec learned from click: each time click runs (`cli.main`)
+and finds no spec kept for this program (`shortcuts.program_key`), it writes one: each
+command's options and arguments, flags, defaults (as click resolves them) and choices. A
+command line is answered here only when every word of it is plainly understood: an unknown
+option, a value click would refuse, `--help`, `--`, a short option, a word that starts with
+a dash where a value is due, a missing or extra argument, or no spec yet, and click reads
+it instead, so every refusal is click's, word for word. The commands' bodies are
+`everyday.py`'s, the same ones cli.py's click commands call.
+"""
+
+import json
+import sys
+from typing import Any
+
+from journal.commands.shortcuts import cache, program_key, write
+
+COMMANDS = ("list", "upcoming", "show", "log", "reminders", "money")
+COMMON = {"--db": "db", "--json": "json"}  # on `journal` itself and on every command
+
+
+def _spec_file() -> Any:
+    return cache() / f"spec-{program_key()}.json"
+
+
+# -- learning from click ----------------------------------------------------------------------
+
+
+def learn(cli_module: Any) -> None:
+    """Keep the spec of the everyday commands, read from click's own command tree (called
+    after click ran a command, when no spec for this program is kept)."""
+    path = _spec_file()
+    if path.exists():
+        return
+    import click
+
+    spec: dict[str, Any] = {}
+    for name in COMMANDS:
+        command = cli_module.cli.commands.get(name)
+        learned = _command_spec(click, cli_module, command) if command is not None else None
+        if learned is not None:
+            spec[name] = learned
+    for stale in path.parent.glob("spec-*.json"):
+        stale.unlink(missing_ok=True)
+    write(path, json.dumps(spec, ensure_ascii=False))
+
+
+def _command_spec(click: Any, cli_module: Any, command: Any) -> dict[str, Any] | None:
+    """One command's options and arguments, or None when one of them is of a kind this
+    reader does not handle (it then leaves the command to click)."""
+    required = [p for p in command.params if isinstance(p, click.Argument) and p.required]
+    ctx = command.make_context(command.name, ["X"] * len(required), resilient_parsing=True)
+    options: dict[str, dict[str, Any]] = {}
+    arguments: list[dict[str, Any]] = []
+    for p in command.params:
+        if p.multiple or p.nargs != 1 or p.envvar or getattr(p, "secondary_opts", None):
+            return None
+        if isinstance(p, click.Argument):
+            arguments.append({"name": p.name, "required": p.required})
+            continue
+        if not isinstance(p, click.Option) or len(p.opts) != 1 or not p.opts[0].startswith("--"):
+            return None
+        if p.opts[0] in COMMON:
+            continue
+        entry: dict[str, Any] = {"name": p.name, "default": ctx.params[p.name]}
+        if p.is_flag:
+            given = ["X"] * len(required) + [p.opts[0]]
+            on = command.make_context(command.name, given, resilient_parsing=True).params[p.name]
+            if on is not True or ctx.params[p.name] is not False:
+                return None
+            entry["kind"] = "flag"
+        elif isinstance(p.type, cli_module._Choice):
+            entry |= {"kind": "named", "choices": list(p.type.choices)}
+        elif type(p.type) is click.Choice and p.type.case_sensitive:
+            entry |= {"kind": "exact", "choices": list(p.type.choices)}
+        elif p.type is click.INT:
+            entry["kind"] = "int"
+        elif p.type is click.STRING:
+            entry["kind"] = "text"
+        else:
+            return None
+        options[p.opts[0]] = entry
+    return {"options": options, "arguments": arguments}
+
+
+# -- reading a command line -------------------------------------------------------------------
+
+
+class _NotPlain(Exception):
+    """Only click reads this command line."""
+
+
+def plan(args: list[str]) -> tuple[str, dict[str, Any], Any] | None:
+    """(command, its values, the shared options) when the command line is plainly one of the
+    everyday commands, else None (click reads it)."""
+    from journal.commands.everyday import Run
+
+    try:
+        spec = json.loads(_spec_file().read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    run = Run()
+    seen: set[str] = set()
+    try:
+        rest = _common(args, run, seen)
+        if not rest or rest[0] not in spec:
+            return None
+        name = rest[0]
+        values = _command(rest[1:], spec[name], run, seen)
+    except _NotPlain:
+        return None
+    return name, values, run
+
+
+def _common(args: list[str], run: Any, seen: set[str]) -> list[str]:
+    """`journal`'s own --db and --json, before the command's name."""
+    at = 0
+    while at < len(args) and args[at].startswith("-"):
+        at = _shared(args, at, run, seen)
+    return args[at:]
+
+
+def _shared(args: list[str], at: int, run: Any, seen: set[str]) -> int:
+    word = args[at]
+    name, equals, value = word.partition("=")
+    if name not in COMMON or name in seen:
+        raise _NotPlain
+    seen.add(name)
+    if name == "--json":
+        if equals:
+            raise _NotPlain
+        run.json = True
+        return at + 1
+    if not equals:
+        value = _value(args, at)
+        at += 1
+    run.db = value
+    return at + 1
+
+
+def _value(args: list[str], at: int) -> str:
+    if at + 1 >= len(args) or args[at + 1].startswith("-"):
+        raise _NotPlain
+    return args[at + 1]
+
+
+def _command(args: list[str], spec: dict[str, Any], run: Any, seen: set[str]) -> dict[str, Any]:
+    options = spec["options"]
+    values = {o["name"]: o["default"] for o in options.values()}
+    positional: list[str] = []
+    at = 0
+    while at < len(args):
+        word = args[at]
+        if not word.startswith("-"):
+            positional.append(word)
+            at += 1
+            continue
+        name, equals, value = word.partition("=")
+        if name in COMMON:
+            at = _shared(args, at, run, seen)
+            continue
+        option = options.get(name)
+        if option is None or name in seen:
+            raise _NotPlain
+        seen.add(name)
+        if option["kind"] == "flag":
+            if equals:
+                raise _NotPlain
+            values[option["name"]] = True
+            at += 1
+            continue
+        if not equals:
+            value = _value(args, at)
+            at += 1
+        values[option["name"]] = _convert(option, value)
+        at += 1
+    arguments = spec["arguments"]
+    if len(positional) > len(arguments):
+        raise _NotPlain
+    for argument, word in zip(arguments, positional + [None] * len(arguments), strict=False):
+        if word is None and argument["required"]:
+            raise _NotPlain
+        values[argument["name"]] = word
+    return values
+
+
+def _convert(option: dict[str, Any], value: str) -> Any:
+    kind = option["kind"]
+    if kind == "int":
+        try:
+            return int(value)
+        except ValueError:
+            raise _NotPlain from None
+    if kind == "named":
+        from journal.commands.everyday import choose
+
+        value = choose(value, tuple(option["choices"]))
+    if kind in ("named", "exact") and value not in option["choices"]:
+        raise _NotPlain
+    return value
+
+
+# -- answering ----------------------------------------------------------------------------------
+
+
+def answer(name: str, values: dict[str, Any], run: Any) -> int:
+    """Run the command as `cli.main` would: the reader's language, then the body; a failure
+    is one line on stderr and its status (`everyday.failed`), as click's path maps it."""
+    from journal.commands import everyday
+
+    try:
+        from journal import settings
+        from journal.text import messages
+
+        settings.reset()
+        messages.use(settings.reader())
+    except Exception:  # noqa: BLE001 - as cli.main: start-up never leaks a traceback
+        pass
+    try:
+        _BODIES[name](everyday, run, values)
+    except (EOFError, KeyboardInterrupt):
+        everyday.echo("", err=True)  # click closes the terminal's ^C echo, then aborts
+        return everyday.EXIT_BAD_INPUT
+    except OSError as exc:
+        import errno
+
+        if exc.errno != errno.EPIPE:
+            return everyday.failed(run, exc)
+        from click.core import _PacifyFlushWrapper  # as click does on a closed pipe
+
+        sys.stdout = _PacifyFlushWrapper(sys.stdout)
+        sys.stderr = _PacifyFlushWrapper(sys.stderr)
+        sys.exit(1)
+    except Exception as exc:  # noqa: BLE001 - mapped as cli._main maps it
+        return everyday.failed(run, exc)
+    return everyday.EXIT_OK
+
+
+def _money(everyday: Any, run: Any, v: dict[str, Any]) -> None:
+    data = everyday.money(run, v["year"], v["month"], v["first"], v["last"], v["by"])
+    everyday.money_print(run, data, v["by"])
+
+
+_BODIES = {
+    "list": lambda e, run, v: e.list_(
+        run, v["include_all"], v["platform"], v["state"], v["search"]
+    ),
+    "upcoming": lambda e, run, v: e.upcoming(run, v["within"], v["as_of"]),
+    "show": lambda e, run, v: e.show(run, v["trade_id"]),
+    "log": lambda e, run, v: e.log(run, v["trade_id"]),
+    "reminders": lambda e, run, v: e.reminders(run, v["within"], v["as_of"]),
+    "money": _money,
+}
+
+
+def runnable(name: str, values: dict[str, Any]) -> bool:
+    """`money --chart` draws with matplotlib: cli.py's, not here."""
+    return not (name == "money" and values.get("chart") is not None)
