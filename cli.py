@@ -400,8 +400,9 @@ def calendar(within: str | None, output: str | None) -> None:
     from journal.text.ical import calendar_text, count_events, count_withdrawn
 
     now = _now()
-    entries, journal_id = _journal().calendar_entries(now, window)
-    text = calendar_text(entries, now, _locale().language, alarms, journal_id, window)
+    journal = _journal()
+    entries, journal_id = journal.calendar_entries(now, window)
+    text = calendar_text(entries, now, _locale().language, alarms, journal_id, window, journal.book)
     if target is None:
         raw = getattr(sys.stdout, "buffer", None)
         if raw is None:

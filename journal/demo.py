@@ -113,11 +113,8 @@ def _after_completion(add: Add) -> None:
 def run(now: datetime, screen: screens.Screen) -> str:
     with tempfile.TemporaryDirectory(prefix="journal-demo-") as folder:
         config = load_config()
-        journal = Journal(
-            Path(folder) / "demo.sqlite",
-            rulebook_from_config(config),
-            money=MoneySettings(**config.money),
-        )
+        book = rulebook_from_config(config)
+        journal = Journal(Path(folder) / "demo.sqlite", book, money=MoneySettings(**config.money))
         try:
             play(journal, now)
             rows = journal.trades(False, now)
@@ -130,6 +127,6 @@ def run(now: datetime, screen: screens.Screen) -> str:
             screens.list_screen(rows, now, screen),
             "",
             screen.say("demo_agenda", days=14),
-            screens.upcoming_screen(agenda, now, screen),
+            screens.upcoming_screen(agenda, now, screen, book),
         ]
     )

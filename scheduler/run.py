@@ -53,7 +53,9 @@ def calendar_keeper(section: dict[str, Any]) -> Keeper | None:
         now = clock.now()
         entries, journal_id = reminders.journal.calendar_entries(now, within)
         alarms = reminders.warnings.for_kind
-        text = ical.calendar_text(entries, now, reader().language, alarms, journal_id, within)
+        text = ical.calendar_text(
+            entries, now, reader().language, alarms, journal_id, within, reminders.journal.book
+        )
         replace_file(target, text.encode("utf-8"))
 
     return keep

@@ -338,10 +338,17 @@ def test_bad_overrides_are_refused(overrides):
 
 
 def test_every_rule_carries_its_evidence():
+    """Each version cites its source, counts from something and says what happens when it
+    passes, in both languages (the words in the catalogs under its key, the pack holds none)."""
+    from journal.text.rule_text import effect_of
+
     for pack in BOOK.packs.values():
         for versions in pack.rules.values():
             for rule in versions:
-                assert rule.source and rule.effect and rule.counted_from
+                assert rule.source and rule.counted_from
+                assert not rule.effect and not rule.effect_ja, rule.key  # data, not words
+                english, japanese = effect_of(rule.key, "en", BOOK), effect_of(rule.key, "ja", BOOK)
+                assert english and japanese and english != japanese, rule.key
                 assert rule.confidence in (
                     "official",
                     "several-sources",

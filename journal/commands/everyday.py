@@ -152,7 +152,8 @@ def show(run: Run, trade_id: str) -> None:
     now = run.moment()
     journal = run.journal()
     trade, events, deadlines = journal.trade(journal.resolve_id(trade_id))
-    data = views.trade_json(trade, events, deadlines, now, locale().language, journal.money(trade))
+    lang, money = locale().language, journal.money(trade)
+    data = views.trade_json(trade, events, deadlines, now, lang, money, book=journal.book)
     run.emit(data, None if run.json else screens.trade_screen(data, events, now, screen()))
 
 
@@ -175,10 +176,11 @@ def upcoming(run: Run, within: str, as_of: str | None) -> None:
 
     window = parse_duration(within)
     moment = run.when(as_of) or run.moment()
-    rows = run.journal().upcoming(moment, window)
+    journal = run.journal()
+    rows = journal.upcoming(moment, window)
     run.emit(
-        views.upcoming_json(rows, language()),
-        None if run.json else screens.upcoming_screen(rows, moment, screen()),
+        views.upcoming_json(rows, language(), journal.book),
+        None if run.json else screens.upcoming_screen(rows, moment, screen(), journal.book),
     )
 
 

@@ -27,8 +27,7 @@ class Entry:
     kind: str
     title: str
     due: datetime
-    effect: str
-    effect_ja: str
+    effect: str  # the rule's key (`Rule.key`): the calendar writer words it
     sequence: int  # events that changed it since it first appeared
     created: datetime  # when the event that made it appear was recorded
     modified: datetime  # when the event that last changed it was recorded
@@ -75,7 +74,6 @@ def entries_of(events: Sequence[Event], book: RuleBook) -> list[Entry]:
             title=s["title"],
             due=s["due"],
             effect=s["effect"],
-            effect_ja=_effect_ja(book, trade.platform, kind, s["effect"]),
             sequence=s["sequence"],
             created=s["created"],
             modified=s["modified"],
@@ -109,10 +107,3 @@ def _step(state: dict[str, dict], trade: Trade, book: RuleBook, stamp: datetime)
             state[kind]["gone_at"] = None
         elif seen["gone_at"] is not None or any(seen[k] != v for k, v in facts.items()):
             seen.update(facts, gone_at=None, modified=stamp, sequence=seen["sequence"] + 1)
-
-
-def _effect_ja(book: RuleBook, platform: str, kind: str, effect: str) -> str:
-    for rule in book.versions(platform, kind):
-        if rule.effect == effect and rule.effect_ja:
-            return rule.effect_ja
-    return ""

@@ -34,7 +34,7 @@ class Deadline:
     trade: str
     kind: str
     due: datetime  # aware UTC
-    effect: str
+    effect: str  # the key of the rule that set it (`Rule.key`): the edge says what happens
     met_at: datetime | None = None
 
     def status(self, now: datetime, finished: bool = False) -> str:
@@ -98,7 +98,7 @@ def _one(
     cap = found.get(versions[-1].before) if versions[-1].before else None
     if anchor is None and cap is not None:
         # Not counted yet (the parcel has not arrived): the cap alone is the deadline.
-        return Deadline(trade.id, kind, cap.due, versions[-1].effect, _met(spec, trade, None))
+        return Deadline(trade.id, kind, cap.due, versions[-1].key, _met(spec, trade, None))
     if anchor is None:
         return None
     if len(versions) == 1:
@@ -108,7 +108,7 @@ def _one(
     if rule is None:
         return None
     due = _due(trade, rule, anchor, found)
-    return Deadline(trade.id, kind, due, rule.effect, _met(spec, trade, counted))
+    return Deadline(trade.id, kind, due, rule.key, _met(spec, trade, counted))
 
 
 def _met(spec: KindSpec, trade: Trade, counted: str | None) -> datetime | None:

@@ -45,11 +45,17 @@ class Rule:
 
     kind: str
     counted_from: tuple[str, ...]
-    effect: str
     effective_from: date
     source: str  # page URLs; for `assumed`, the reason no page is cited
     confidence: str
+    # What names this version, e.g. `mercari/proceeds/2018-09-27` (pack, kind, effective
+    # date as the pack gives them; an override keeps it): the read models keep it for a
+    # deadline's effect, `journal.text.rule_text` words it.
+    key: str = ""
     source_ja: str = ""  # an `assumed` rule's reason in Japanese
+    # The user's own words for what happens when it passes (`[rules.…] effect`, `effect_ja`
+    # in the config); the packs' rules say it in the catalogs, under `effect:` + `key`.
+    effect: str = ""
     effect_ja: str = ""
     note: str = ""
     note_ja: str = ""
@@ -156,6 +162,14 @@ class RuleBook:
             self._versions[key] = found
         return found
 
+    def by_key(self, key: str) -> Rule | None:
+        """The version a read model names (`Rule.key`), or None if this book lacks it."""
+        pack, _, rest = key.partition("/")
+        kind = rest.partition("/")[0]
+        found = self.packs.get(pack)
+        versions = found.rules.get(kind, ()) if found else ()
+        return next((rule for rule in versions if rule.key == key), None)
+
     def rule_for(self, platform: str, kind: str, on: date) -> Rule | None:
         """The version of the rule in force on `on` (platform pack first, then custom)."""
         versions = self.versions(platform, kind)
@@ -234,6 +248,7 @@ def load_rulebook(overrides: dict[str, Any] | None = None) -> RuleBook:
         rules: dict[str, list[Rule]] = {}
         for raw in data.get("rules", []):
             rule = _build_rule(raw)
+            rule = replace(rule, key=f"{name}/{rule.kind}/{rule.effective_from.isoformat()}")
             rules.setdefault(rule.kind, []).append(rule)
         packs[name] = Pack(
             platform=name,
@@ -295,19 +310,10 @@ def _override_pack(packs: dict[str, Pack], platform: str, kinds: Any) -> Pack:
             if kind in rules:
                 rules[kind] = tuple(replace(v, **merged) for v in rules[kind])
             else:
-                base = {"kind": kind, "effect": "", "source": "", "confidence": "custom"}
-                rules[kind] = (replace(_build_rule(base), **merged),)
+                base = {"kind": kind, "source": "", "confidence": "custom"}
+                rule = replace(_build_rule(base), **merged)
+                rule = replace(rule, key=f"{platform}/{kind}/{rule.effective_from.isoformat()}")
+                rules[kind] = (rule,)
         except (TypeError, ValueError):
             raise BadInput("bad_rule_override", where=where) from None
     return replace(pack, rules=rules)
-
-
-def effect_text(effect: str, lang: str) -> str:
-    """A deadline's effect in the reader's language (read models keep the English text)."""
-    if lang != "ja":
-        return effect
-    for data in _builtin().values():
-        for rule in data.get("rules", []):
-            if rule.get("effect") == effect and rule.get("effect_ja"):
-                return rule["effect_ja"]
-    return effect

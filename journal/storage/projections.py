@@ -31,7 +31,8 @@ _BATCH = 5000
 # book changes: the fold (journal/core/trade.py), the deadlines (journal/core/deadlines.py,
 # journal/core/kinds.py, how journal/core/rules.py reads a rule), or the rows written here.
 # Every journal's read models are then rebuilt by the next command that uses them.
-PROJECTION_VERSION = 2  # 2: each trade's date and other party (`journal search`)
+PROJECTION_VERSION = 3  # 2: each trade's date and other party (`journal search`); 3: a
+# deadline's effect is its rule's key (`Rule.key`), worded at the edge (journal/text/rule_text.py)
 
 _last_stamp: tuple[RuleBook, dict[str, int]] | None = None
 

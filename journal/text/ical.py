@@ -26,6 +26,7 @@ from datetime import datetime, timedelta
 
 from journal.core.calendar import CANCELLED_FOR, Entry
 from journal.core.clock import fmt_time
+from journal.core.rules import RuleBook
 
 PRODID = "-//trade-journal//deadlines//EN"
 EVENT_LENGTH = timedelta(minutes=15)
@@ -58,12 +59,14 @@ def calendar_text(
     language: str,
     alarms: Alarms,
     journal: str,
-    within: timedelta | None = None,
+    within: timedelta | None,
+    book: RuleBook | None,
 ) -> str:
     """The iCalendar file (CRLF lines, folded at 75 octets) of the entries shown at `now`.
 
     `alarms(kind)` gives the reminder offsets before the due time of a deadline kind
-    (`scheduler.plan.Warnings.for_kind`); `language` is "en" or "ja".
+    (`scheduler.plan.Warnings.for_kind`); `language` is "en" or "ja"; `book` holds the user's
+    own words for a rule's effect, if any (`journal.text.rule_text.effect_of`).
     """
     from journal.text.messages import render_in
 
@@ -79,13 +82,16 @@ def calendar_text(
     chosen = [(e, status) for e in entries if (status := shown(e, now, within)) is not None]
     chosen.sort(key=lambda item: (item[0].due, item[0].trade, item[0].kind))
     for entry, status in chosen:
-        lines.extend(_vevent(entry, status, language, alarms, journal))
+        lines.extend(_vevent(entry, status, language, alarms, journal, book))
     lines.append("END:VCALENDAR")
     return "".join(fold_line(line) + "\r\n" for line in lines)
 
 
-def _vevent(entry: Entry, status: str, language: str, alarms: Alarms, journal: str) -> list[str]:
+def _vevent(
+    entry: Entry, status: str, language: str, alarms: Alarms, journal: str, book: RuleBook | None
+) -> list[str]:
     from journal.text.messages import render_in
+    from journal.text.rule_text import effect_of
 
     summary = render_in(
         language,
@@ -95,7 +101,7 @@ def _vevent(entry: Entry, status: str, language: str, alarms: Alarms, journal: s
         title=entry.title,
     )
     description = render_in(language, f"todo_{entry.kind}")
-    effect = (entry.effect_ja or entry.effect) if language == "ja" else entry.effect
+    effect = effect_of(entry.effect, language, book)
     if effect:
         description += "\n" + render_in(language, "calendar_effect", effect=effect)
     modified = _stamp(entry.modified)

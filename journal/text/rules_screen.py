@@ -6,6 +6,7 @@ from datetime import time
 from journal.core.rules import Rule, RuleBook
 from journal.text import table
 from journal.text.labels import label
+from journal.text.rule_text import effect_of
 from journal.text.screens import Screen
 from journal.text.views import UNKNOWN_START
 
@@ -67,7 +68,7 @@ def rules_screen(book: RuleBook, names: list[str], screen: Screen) -> str:
         rows, notes = [], []
         for kind, versions in pack.rules.items():
             for rule in versions:
-                row, note = _rule_row(kind, rule, screen)
+                row, note = _rule_row(kind, rule, screen, book)
                 rows.append(row)
                 if note:
                     notes.append(f"  {screen.say('rules_note', note=f'{row[0]}: {note}')}")
@@ -115,10 +116,9 @@ def _wrapped(lines: list[str], screen: Screen) -> list[str]:
     return out
 
 
-def _rule_row(kind: str, rule: Rule, screen: Screen) -> tuple[list[str], str]:
+def _rule_row(kind: str, rule: Rule, screen: Screen, book: RuleBook) -> tuple[list[str], str]:
     lang = screen.lang
     name = label("kind", kind, lang) + ("" if rule.enabled else f" ({screen.say('rules_off')})")
-    effect = rule.effect_ja if lang == "ja" and rule.effect_ja else rule.effect
     note = rule.note_ja if lang == "ja" and rule.note_ja else rule.note
     since = ""
     if rule.effective_from.isoformat() != UNKNOWN_START:  # a date is known only when given
@@ -129,7 +129,7 @@ def _rule_row(kind: str, rule: Rule, screen: Screen) -> tuple[list[str], str]:
         name,
         rule_value(rule, lang),
         "/".join(label("anchor", a, lang) for a in rule.counted_from) or "-",
-        effect,
+        effect_of(rule.key, lang, book),
         since,
         label("confidence", rule.confidence, lang),
         rule.source_ja if lang == "ja" and rule.source_ja else rule.source,

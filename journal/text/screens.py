@@ -8,13 +8,14 @@ from typing import Any
 
 from journal.core.events import VOID_TYPE, Event
 from journal.core.personal import is_forgotten
-from journal.core.rules import effect_text
+from journal.core.rules import RuleBook
 from journal.text import table
 from journal.text.display import compact_when, offset_words, remaining, when
 from journal.text.event_text import event_text
 from journal.text.i18n import Locale
 from journal.text.labels import label
 from journal.text.messages import render_for
+from journal.text.rule_text import effect_of
 
 SOON = timedelta(hours=24)
 NARROW = 120  # columns: a terminal narrower than this gets short dates and wrapped cells
@@ -152,7 +153,8 @@ def list_screen(rows: list[dict[str, Any]], now: datetime, screen: Screen) -> st
     return screen.table(names, out, "title", colours, wrap=("next",))
 
 
-def upcoming_screen(rows: list[dict[str, Any]], now: datetime, screen: Screen) -> str:
+def upcoming_screen(rows: list[dict], now: datetime, screen: Screen, book: RuleBook | None) -> str:
+    """`upcoming`; each effect worded from its rule's key (the user's words from `book`)."""
     if not rows:
         return screen.say("nothing_upcoming")
     out, colours = [], []
@@ -167,7 +169,7 @@ def upcoming_screen(rows: list[dict[str, Any]], now: datetime, screen: Screen) -
                 # on a narrow terminal the effect is left to `show`: the title comes first
                 r["title"]
                 if screen.narrow
-                else f"{r['title']} — {effect_text(r['effect'], screen.lang)}",
+                else f"{r['title']} — {effect_of(r['effect'], screen.lang, book)}",
             ]
         )
         colours.append(urgency(r["due"], now, late))
@@ -176,7 +178,7 @@ def upcoming_screen(rows: list[dict[str, Any]], now: datetime, screen: Screen) -
 
 
 def deadlines_screen(deadlines: list[dict[str, Any]], now: datetime, screen: Screen) -> str:
-    """`show`'s deadlines: rows of {"kind","due","status","effect"[,"overdue"]}."""
+    """`show`'s deadlines as `views.deadline_json` gives them (the effect in words)."""
     out, colours = [], []
     for d in deadlines:
         late = bool(d.get("overdue"))
@@ -188,7 +190,7 @@ def deadlines_screen(deadlines: list[dict[str, Any]], now: datetime, screen: Scr
                 screen.when(d["due"]),
                 label("status", status, screen.lang),
                 left,
-                effect_text(d["effect"], screen.lang),
+                d["effect"],
             ]
         )
         colours.append(urgency(d["due"], now, late) if status in ("open", "overdue") else None)

@@ -5,8 +5,9 @@ from typing import Any
 
 from journal.core.deadlines import Deadline, is_overdue
 from journal.core.events import VOID_TYPE, Event
-from journal.core.rules import RuleBook, effect_text
+from journal.core.rules import RuleBook
 from journal.core.trade import Trade
+from journal.text.rule_text import effect_of
 
 # The effective date of a rule version whose start is not known (the packs' default).
 UNKNOWN_START = "2000-01-01"
@@ -37,13 +38,16 @@ def events_json(events: list[Event]) -> list[dict[str, Any]]:
     return out
 
 
-def deadline_json(d: Deadline, now: datetime, finished: bool, lang: str) -> dict[str, Any]:
-    effect = effect_text(d.effect, lang)  # in the reader's language, like all text
+def deadline_json(
+    d: Deadline, now: datetime, finished: bool, lang: str, book: RuleBook | None
+) -> dict[str, Any]:
+    """A deadline; its effect in the reader's language, like all text (the read models keep
+    the rule's key; `book` holds the user's own words for it, if any)."""
     return {
         "kind": d.kind,
         "due": d.due,
         "status": d.status(now, finished),
-        "effect": effect,
+        "effect": effect_of(d.effect, lang, book),
         "overdue": is_overdue(d, now, finished),
     }
 
@@ -55,6 +59,8 @@ def trade_json(
     now: datetime,
     lang: str,
     money: dict[str, Any] | None = None,
+    *,
+    book: RuleBook | None,
 ) -> dict[str, Any]:
     data: dict[str, Any] = {
         "id": trade.id,
@@ -75,7 +81,7 @@ def trade_json(
         "premium": trade.premium,  # ヤフオク: listed as a premium member (null: not said)
         "money": money,
         "events": events_json(events),
-        "deadlines": [deadline_json(d, now, trade.finished, lang) for d in deadlines],
+        "deadlines": [deadline_json(d, now, trade.finished, lang, book) for d in deadlines],
     }
     return data
 
@@ -102,7 +108,7 @@ def rules_json(book: RuleBook, names: list[str], lang: str) -> list[dict[str, An
                         "kind": kind,
                         "value": rule.describe(),
                         "counted_from": list(rule.counted_from),
-                        "effect": _effect(rule, lang),
+                        "effect": effect_of(rule.key, lang, book),
                         "effective_from": rule.effective_from.isoformat(),
                         "effective_at": rule.effective_at and f"{rule.effective_at:%H:%M}",
                         "source": rule.source,
@@ -115,11 +121,9 @@ def rules_json(book: RuleBook, names: list[str], lang: str) -> list[dict[str, An
     return out
 
 
-def _effect(rule, lang: str) -> str:
-    return rule.effect_ja if lang == "ja" and rule.effect_ja else rule.effect
-
-
-def upcoming_json(rows: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
+def upcoming_json(
+    rows: list[dict[str, Any]], lang: str, book: RuleBook | None
+) -> list[dict[str, Any]]:
     """`upcoming --json` (and the web's `GET /api/v1/upcoming`): each open or overdue
     deadline, its effect in the reader's language."""
     return [
@@ -127,7 +131,7 @@ def upcoming_json(rows: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]
             "trade": r["trade"],
             "kind": r["kind"],
             "due": r["due"],
-            "effect": effect_text(r["effect"], lang),
+            "effect": effect_of(r["effect"], lang, book),
             "overdue": r["overdue"],
         }
         for r in rows

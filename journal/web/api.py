@@ -92,7 +92,8 @@ def show_json(web: Any, trade_id: str) -> tuple[dict[str, Any], Any]:
     journal = web.journal
     trade, events, deadlines = journal.trade(journal.resolve_id(trade_id))
     lang = web.locale.language
-    data = views.trade_json(trade, events, deadlines, clock.now(), lang, journal.money(trade))
+    money = journal.money(trade)
+    data = views.trade_json(trade, events, deadlines, clock.now(), lang, money, book=journal.book)
     return data, (trade, events, deadlines)
 
 
@@ -121,7 +122,7 @@ def upcoming(request: Request, body: bytes) -> Response:
     as_of = query.get("as_of")
     moment = parse_when(as_of, now=now, tz=web.locale.zone) if as_of else now
     rows = web.journal.upcoming(moment, window)
-    return _json(request, upcoming_json(rows, web.locale.language))
+    return _json(request, upcoming_json(rows, web.locale.language, web.journal.book))
 
 
 @answers

@@ -146,4 +146,5 @@ def _calendar_text(web: Any) -> str:
 
     now = clock.now()
     entries, journal_id = web.journal.calendar_entries(now, None)
-    return calendar_text(entries, now, web.locale.language, web.alarms, journal_id, None)
+    lang = web.locale.language
+    return calendar_text(entries, now, lang, web.alarms, journal_id, None, web.journal.book)
