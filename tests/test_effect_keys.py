@@ -138,3 +138,108 @@ def test_every_pack_rule_is_worded_in_the_catalog(lang):
             for rule in versions:
                 assert KEY.match(rule.key), rule.key
                 assert words(rule.key, lang) != f"effect:{rule.key}", rule.key
+
+
+# --- what a rule's value means: one `describe`, from the catalogs ---------------------------
+
+BOOK = load_rulebook()
+
+
+def _rule(key: str):
+    found = BOOK.by_key(key)
+    assert found is not None, key
+    return found
+
+
+@pytest.mark.parametrize(
+    ("key", "changes", "english", "japanese"),
+    [
+        (
+            "rakuma/payment/2000-01-01",
+            {},
+            "2 days later (calendar days), at 23:59 JST",
+            "2日後の 23:59（暦日、日本時間）",
+        ),
+        (
+            "rakuma/ship/2000-01-01",
+            {},
+            "the listing's ship-days (default 1-2), to the minute",
+            "出品の発送日数（既定 1-2 日）、分単位",
+        ),
+        (
+            "rakuma/proceeds/2000-01-01",
+            {},
+            "on 2022-07-27 at 00:00 JST",
+            "2022-07-27 00:00（日本時間）",
+        ),
+        ("yahoo-auction/proceeds/2000-01-01", {}, "5 months later", "5か月後"),
+        ("rakuma/rate/2000-01-01", {}, "1 day later", "1日後"),
+        (
+            "rakuma/transfer_fee/2000-01-01",
+            {},
+            "¥210 a withdrawal; free from ¥10,000 to rakuten",
+            "振込1回 ¥210（楽天銀行へ ¥10,000 以上は無料）",
+        ),
+        (
+            "mercari/transfer_fee/2000-01-01",
+            {},
+            "¥210 a withdrawal; free from ¥10,000",
+            "振込1回 ¥210（¥10,000 以上は無料）",
+        ),
+        (
+            "yahoo-auction/transfer_fee/2000-01-01",
+            {},
+            "¥100 a withdrawal; free to paypay",
+            "振込1回 ¥100（PayPay・PayPay銀行へは無料）",
+        ),
+        (
+            "yahoo-auction/fee/2019-10-01",
+            {},
+            "10 % of the price; 8.8 % for premium members",
+            "販売価格の 10%、プレミアム会員は 8.8%",
+        ),
+        (
+            "custom/dedicated_expiry/2000-01-01",
+            {},
+            "the date you give, else 3 days later",
+            "指定した日時、なければ3日後",
+        ),
+        ("custom/hold_expiry/2000-01-01", {}, "the date you give", "指定した日時"),
+        (
+            "custom/inspect/2000-01-01",
+            {},
+            "2 days later, capped at the auto_complete time",
+            "2日後（自動取引完了の時刻が上限）",
+        ),
+        ("custom/delist/2000-01-01", {}, "—", "—"),
+        (
+            "mercari/rate/2000-01-01",
+            {"days": 1, "months": 1, "hours": 3, "minutes": 30},
+            "1 month 1 day 3 h 30 min later",
+            "1か月1日3時間30分後",
+        ),
+    ],
+)
+def test_describe_says_a_rule_s_value_in_both_languages(key, changes, english, japanese):
+    from dataclasses import replace
+
+    from journal.text.rule_text import describe
+
+    rule = replace(_rule(key), **changes)
+    assert describe(rule, "en") == english
+    assert describe(rule, "ja") == japanese
+
+
+def test_a_tiered_fee_is_whole_in_json_and_short_in_the_table(run):
+    from journal.text.rule_text import describe
+
+    rule = _rule("rakuma/fee/2023-08-01")
+    whole = describe(rule, "en")
+    assert whole.startswith("10 % of the price (9 % from 4 sales and ¥5,000, ")
+    assert whole.endswith("4.5 % from 10 sales and ¥100,000 in the previous period)")
+    assert describe(rule, "en", short=True) == "10 %, down to 4.5 % by the previous period's sales"
+    assert (
+        describe(rule, "ja", short=True) == "販売価格の 10%（前の期間の取引完了で最低 4.5% まで）"
+    )
+    rules = run("rules", "rakuma", "--json").json()[0]["rules"]
+    assert whole in [r["value"] for r in rules]  # the JSON `value` stays English, whole

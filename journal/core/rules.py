@@ -83,53 +83,6 @@ class Rule:
         """The moment this version took effect, Japan time (00:00 unless a time is known)."""
         return datetime.combine(self.effective_from, self.effective_at or time(0), JST)
 
-    def describe(self) -> str:
-        """A short human description of the value, e.g. '2 days later at 23:59 JST'."""
-        if self.kind == "transfer_fee":
-            return f"¥{self.yen:,} a withdrawal" + _free(self.free_from, self.free_banks)
-        if self.kind == "fee":
-            text = f"{self.rate:g} % of the price"
-            if self.tiers:
-                steps = ", ".join(f"{r:g} % from {c} sales and ¥{a:,}" for c, a, r in self.tiers)
-                text += f" ({steps} in the previous period)"
-            if self.premium_rate is not None:
-                text += f"; {self.premium_rate:g} % for premium members"
-            return text
-        if self.ship_days:
-            return f"the listing's ship-days (default {self.default_ship_days}), to the minute"
-        if self.on_date is not None:
-            return f"on {self.on_date.isoformat()} at {self.at or time(0, 0):%H:%M} JST"
-        parts = []
-        if self.months:
-            parts.append(_count(self.months, "month"))
-        if self.days:
-            parts.append(_count(self.days, "day"))
-        if self.hours:
-            parts.append(f"{self.hours} h")
-        if self.minutes:
-            parts.append(f"{self.minutes} min")
-        span = " ".join(parts)
-        if self.at is not None:
-            text = f"{span} later (calendar days), at {self.at:%H:%M} JST"
-        else:
-            text = f"{span} later" if span else "—"
-        if self.user_until:
-            text = "the date you give" + (f", else {text}" if span else "")
-        if self.before:
-            text = f"{text}, capped at the {self.before} time"
-        return text
-
-
-def _free(free_from: int | None, banks: tuple[str, ...]) -> str:
-    if free_from is None and not banks:
-        return ""
-    amount = f" from ¥{free_from:,}" if free_from is not None else ""
-    return f"; free{amount}" + (f" to {' or '.join(banks)}" if banks else "")
-
-
-def _count(number: int, unit: str) -> str:
-    return f"{number} {unit}" if number == 1 else f"{number} {unit}s"
-
 
 @dataclass(frozen=True)
 class Pack:

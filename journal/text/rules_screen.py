@@ -1,52 +1,12 @@
 """`journal rules` as text: per app, a table of every version of every rule, then its notes
-and the app's other facts, in the reader's language (the JSON keeps `Rule.describe`)."""
-
-from datetime import time
+and the app's other facts, in the reader's language (the JSON's `value` is English)."""
 
 from journal.core.rules import Rule, RuleBook
 from journal.text import table
 from journal.text.labels import label
-from journal.text.rule_text import effect_of
+from journal.text.rule_text import describe, effect_of
 from journal.text.screens import Screen
 from journal.text.views import UNKNOWN_START
-
-_BANKS_JA = {"rakuten": "楽天銀行", "paypay": "PayPay・PayPay銀行"}  # `withdrawal --bank`
-
-
-def rule_value(rule: Rule, lang: str) -> str:
-    """What a rule's value means, in the reader's language (JSON keeps `Rule.describe`)."""
-    if rule.kind == "fee" and rule.tiers:  # the tiers themselves are in the JSON `value`
-        low = min(r for _, _, r in rule.tiers)
-        if lang != "ja":
-            return f"{rule.rate:g} %, down to {low:g} % by the previous period's sales"
-        return f"販売価格の {rule.rate:g}%（前の期間の取引完了で最低 {low:g}% まで）"
-    if lang != "ja":
-        return rule.describe()
-    if rule.kind == "transfer_fee":
-        banks = "・".join(_BANKS_JA.get(b, b) for b in rule.free_banks)
-        free = f"{banks}へ" if banks else ""
-        free += f" ¥{rule.free_from:,} 以上" if rule.free_from is not None else ""
-        return f"振込1回 ¥{rule.yen:,}" + (f"（{free.strip()}は無料）" if free else "")
-    if rule.kind == "fee":
-        text = f"販売価格の {rule.rate:g}%"
-        if rule.premium_rate is not None:
-            text += f"、プレミアム会員は {rule.premium_rate:g}%"
-        return text
-    if rule.ship_days:
-        return f"出品の発送日数（既定 {rule.default_ship_days} 日）、分単位"
-    if rule.on_date is not None:
-        return f"{rule.on_date.isoformat()} {rule.at or time(0, 0):%H:%M}（日本時間）"
-    units = ((rule.months, "か月"), (rule.days, "日"), (rule.hours, "時間"), (rule.minutes, "分"))
-    span = "".join(f"{n}{unit}" for n, unit in units if n)
-    if rule.at is not None:
-        text = f"{span}後の {rule.at:%H:%M}（暦日、日本時間）"
-    else:
-        text = f"{span}後" if span else "—"
-    if rule.user_until:
-        text = "指定した日時" + (f"、なければ{text}" if span else "")
-    if rule.before:
-        text = f"{text}（{label('kind', rule.before, lang)}の時刻が上限）"
-    return text
 
 
 def _pack_heading(name: str, platform: str, lang: str) -> str:
@@ -127,7 +87,7 @@ def _rule_row(kind: str, rule: Rule, screen: Screen, book: RuleBook) -> tuple[li
         since = screen.say("rules_since", date=start)
     row = [
         name,
-        rule_value(rule, lang),
+        describe(rule, lang, short=True),
         "/".join(label("anchor", a, lang) for a in rule.counted_from) or "-",
         effect_of(rule.key, lang, book),
         since,

@@ -7,7 +7,7 @@ from journal.core.deadlines import Deadline, is_overdue
 from journal.core.events import VOID_TYPE, Event
 from journal.core.rules import RuleBook
 from journal.core.trade import Trade
-from journal.text.rule_text import effect_of
+from journal.text.rule_text import describe, effect_of
 
 # The effective date of a rule version whose start is not known (the packs' default).
 UNKNOWN_START = "2000-01-01"
@@ -106,7 +106,7 @@ def rules_json(book: RuleBook, names: list[str], lang: str) -> list[dict[str, An
                 rules.append(
                     {
                         "kind": kind,
-                        "value": rule.describe(),
+                        "value": describe(rule, "en"),  # English, as it always was
                         "counted_from": list(rule.counted_from),
                         "effect": effect_of(rule.key, lang, book),
                         "effective_from": rule.effective_from.isoformat(),
