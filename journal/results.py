@@ -1,17 +1,23 @@
-"""What a recorded step means, as typed values: the one answer every face of the journal
-renders (the command line's `add`, the web app's forms and API, through
-`journal/text/recorded.py`). It is worked out inside the step's own write transaction, from
-the trade the step was decided on, so an `add` costs one transaction and one fold."""
+"""The door's answers as typed values, the one answer every face of the journal renders
+(the command line, the web app's pages and API): what a recorded step means (`Recorded`,
+through `journal/text/recorded.py`), the trades `list` shows (`Listed`) and `upcoming`'s
+deadlines (`Agenda`), through `journal/text/views.py` (JSON) and `screens.py`.
 
-from collections.abc import Sequence
+A `Recorded` is worked out inside the step's own write transaction, from the trade the step
+was decided on, so an `add` costs one transaction and one fold."""
+
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from functools import partial
+from typing import NamedTuple
 
 from journal.core.deadlines import Deadline
 from journal.core.events import Event
 from journal.core.steps import STEPS
 from journal.core.trade import Trade, apply, fold
 from journal.storage import queries
+from journal.storage.store import parse_time
 
 
 @dataclass(frozen=True)
@@ -107,3 +113,82 @@ def _load(conn, store, subject: Trade, trade_id: str) -> Trade:
     found = fold(store.stream(conn, trade_id))
     assert found is not None, trade_id
     return found
+
+
+class NextDeadline(NamedTuple):
+    """A listed trade's most pressing deadline: its oldest overdue one, else its soonest."""
+
+    kind: str
+    due: datetime
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class Listed:
+    """A trade as `list` shows it."""
+
+    id: str
+    platform: str
+    title: str
+    state: str
+    next_deadline: NextDeadline | None
+
+
+def listed(conn, include_all: bool, now: datetime) -> list[Listed]:
+    """The trades `list` shows at `now` (unfinished ones, plus completed ones whose messages
+    are open; `include_all`: every one), read in one transaction."""
+    rows = queries.listed(conn, include_all, now)
+    late: dict[str, NextDeadline] = {}
+    for trade_id, kind, due, _effect in queries.overdue(conn, now):
+        late.setdefault(trade_id, NextDeadline(kind, due, True))  # the oldest comes first
+    out = []
+    for trade_id, platform, title, state, nxt, _ in rows:
+        deadline = late.get(trade_id)
+        if deadline is None and nxt:
+            kind, due_text = nxt.split("|", 1)
+            deadline = NextDeadline(kind, parse_time(due_text), False)
+        out.append(Listed(trade_id, platform, title, state, deadline))
+    return out
+
+
+@dataclass(frozen=True)
+class Dated:
+    """One deadline on the agenda, with its trade's title; `effect` is the rule's key
+    (`Rule.key`: `journal/text/rule_text.py` words it)."""
+
+    trade: str
+    kind: str
+    due: datetime
+    effect: str
+    overdue: bool
+    title: str
+
+
+@dataclass(frozen=True)
+class Agenda:
+    """`upcoming`'s answer at `as_of`: the overdue deadlines first (however old, whatever
+    the window), then the open ones due within `within` (None: all), soonest first."""
+
+    as_of: datetime
+    within: timedelta | None
+    items: tuple[Dated, ...]
+
+    def __iter__(self) -> Iterator[Dated]:
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+
+def agenda(conn, as_of: datetime, within: timedelta | None) -> Agenda:
+    """The Agenda at `as_of`, read in one transaction."""
+    until = as_of + within if within is not None else None
+    late = queries.overdue(conn, as_of)
+    rows = queries.due_after(conn, as_of, until)
+    titles = queries.titles(conn, {r[0] for r in (*late, *rows)})
+    items = tuple(
+        Dated(*row, overdue=overdue, title=titles.get(row[0], ""))
+        for overdue, group in ((True, late), (False, rows))
+        for row in group
+    )
+    return Agenda(as_of, within, items)

@@ -21,10 +21,10 @@ from journal.core.trade import Trade, fold
 from journal.storage import projections, queries
 from journal.storage.engines.file_feed import DataVersion, before_connect
 from journal.storage.reminder_records import Records, changes
-from journal.storage.store import Store, parse_time
+from journal.storage.store import Store
 
 if TYPE_CHECKING:
-    from journal.results import Recorded
+    from journal.results import Agenda, Listed, Recorded
 
 _RETRIES = 5
 
@@ -320,7 +320,7 @@ class Journal:
             deadlines = queries.deadlines_of(conn, trade_id)
         return trade, events, deadlines
 
-    def find(self, rows: list[dict[str, Any]], **wanted: str | None) -> list[dict[str, Any]]:
+    def find(self, rows: list["Listed"], **wanted: str | None) -> list["Listed"]:
         """`list`'s filters (platform, state, search: see `journal.core.search.keep`)."""
         from journal.core.search import keep
 
@@ -330,43 +330,22 @@ class Journal:
 
         return keep(rows, texts, **wanted)
 
-    def trades(self, include_all: bool, now: datetime) -> list[dict[str, Any]]:
+    def trades(self, include_all: bool, now: datetime) -> list["Listed"]:
         """Trades for `list`: unfinished ones, plus completed ones whose messages are open."""
+        from journal.results import listed
+
         self._fresh()
         with self.store.read() as conn:
-            rows = queries.listed(conn, include_all, now)
-            late: dict[str, tuple[str, datetime]] = {}
-            for trade_id, kind, due, _effect in queries.overdue(conn, now):
-                late.setdefault(trade_id, (kind, due))  # the oldest overdue one comes first
-        result = []
-        for trade_id, platform, title, state, nxt, _ in rows:
-            deadline = None
-            if trade_id in late:
-                kind, due = late[trade_id]
-                deadline = {"kind": kind, "due": due, "overdue": True}
-            elif nxt:
-                kind, due_text = nxt.split("|", 1)
-                deadline = {"kind": kind, "due": parse_time(due_text), "overdue": False}
-            row = {"id": trade_id, "platform": platform, "title": title, "state": state}
-            result.append(row | {"next_deadline": deadline})
-        return result
+            return listed(conn, include_all, now)
 
-    def upcoming(self, as_of: datetime, within: timedelta | None) -> list[dict[str, Any]]:
+    def upcoming(self, as_of: datetime, within: timedelta | None) -> "Agenda":
         """Overdue deadlines first (however old, whatever the window), then the open ones
         due within it, soonest first."""
+        from journal.results import agenda
+
         self._fresh()
-        until = as_of + within if within is not None else None
         with self.store.read() as conn:
-            late = queries.overdue(conn, as_of)
-            rows = queries.due_after(conn, as_of, until)
-            titles = queries.titles(conn, {r[0] for r in (*late, *rows)})
-        keys = ("trade", "kind", "due", "effect")
-        return [
-            dict(zip(keys, row, strict=True))
-            | {"overdue": overdue, "title": titles.get(row[0], "")}
-            for overdue, group in ((True, late), (False, rows))
-            for row in group
-        ]
+            return agenda(conn, as_of, within)
 
     def calendar_entries(self, now: datetime, within: timedelta | None) -> tuple[list, str]:
         """The deadlines a calendar shows at `now` (the open and overdue ones, and those just

@@ -160,13 +160,13 @@ def show(run: Run, trade_id: str) -> None:
 def list_(
     run: Run, include_all: bool, platform: str | None, state: str | None, search: str | None
 ) -> None:
-    from journal.text import screens
+    from journal.text import screens, views
 
     now = run.moment()
     journal = run.journal()
     rows = journal.trades(include_all, now)
     rows = journal.find(rows, platform=platform, state=state, search=search)
-    run.emit(rows, None if run.json else screens.list_screen(rows, now, screen()))
+    run.emit(views.list_json(rows), None if run.json else screens.list_screen(rows, now, screen()))
 
 
 def upcoming(run: Run, within: str, as_of: str | None) -> None:

@@ -8,9 +8,25 @@ Both sides are NFKC-normalised and case-folded, and katakana is read as hiragana
 import json
 import unicodedata
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 _KATAKANA = {code: code - 0x60 for code in range(0x30A1, 0x30F7)}
+
+
+class Row(Protocol):
+    """What `keep` reads of a listed trade (`journal.results.Listed`)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def platform(self) -> str: ...
+    @property
+    def state(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+
+
+R = TypeVar("R", bound=Row)
 
 
 def fold(text: str) -> str:
@@ -30,23 +46,22 @@ def matches(needle: str, texts: Iterable[str]) -> bool:
 
 
 def keep(
-    rows: list[dict[str, Any]],
+    rows: list[R],
     payloads: Callable[[list[str]], Iterable[tuple[str, str]]],
     platform: str | None = None,
     state: str | None = None,
     search: str | None = None,
-) -> list[dict[str, Any]]:
+) -> list[R]:
     """The `list` rows of this platform and state whose titles, buyer names, notes or
     messages hold `search`; `payloads(ids)` gives (trade, payload JSON) of their events."""
     rows = [
         r
         for r in rows
-        if (platform is None or r["platform"] == platform)
-        and (state is None or r["state"] == state)
+        if (platform is None or r.platform == platform) and (state is None or r.state == state)
     ]
     if not search or not rows:
         return rows
-    texts: dict[str, list[str]] = {r["id"]: [r["title"]] for r in rows}
+    texts: dict[str, list[str]] = {r.id: [r.title] for r in rows}
     for stream, payload in payloads(list(texts)):
         texts[stream].extend(texts_of(json.loads(payload)))
-    return [r for r in rows if matches(search, texts[r["id"]])]
+    return [r for r in rows if matches(search, texts[r.id])]

@@ -4,7 +4,7 @@ coloured only when the edge says the output is a terminal that wants colour."""
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from journal.core.events import VOID_TYPE, Event
 from journal.core.personal import is_forgotten
@@ -16,6 +16,9 @@ from journal.text.i18n import Locale
 from journal.text.labels import label
 from journal.text.messages import render_for
 from journal.text.rule_text import effect_of
+
+if TYPE_CHECKING:
+    from journal.results import Agenda, Listed
 
 SOON = timedelta(hours=24)
 NARROW = 120  # columns: a terminal narrower than this gets short dates and wrapped cells
@@ -124,28 +127,25 @@ def _late(screen: Screen, overdue: bool) -> str:
     return " " + (label("status", "overdue", "ja") if screen.lang == "ja" else "OVERDUE")
 
 
-def list_screen(rows: list[dict[str, Any]], now: datetime, screen: Screen) -> str:
+def list_screen(rows: list["Listed"], now: datetime, screen: Screen) -> str:
     if not rows:
         return screen.say("no_trades")
     out, colours = [], []
     for r in rows:
-        nxt = r["next_deadline"]
-        due = "-"
-        colour = None
+        nxt, due, colour = r.next_deadline, "-", None
         if nxt:
-            late = bool(nxt.get("overdue"))
             due = (
-                f"{label('kind', nxt['kind'], screen.lang)} {screen.moment(nxt['due'], now)}"
-                f"{screen.breaks} ({screen.left(nxt['due'], now)}){_late(screen, late)}"
+                f"{label('kind', nxt.kind, screen.lang)} {screen.moment(nxt.due, now)}"
+                f"{screen.breaks} ({screen.left(nxt.due, now)}){_late(screen, nxt.overdue)}"
             )
-            colour = urgency(nxt["due"], now, late)
+            colour = urgency(nxt.due, now, nxt.overdue)
         out.append(
             [
-                r["id"],
-                label("platform", r["platform"], screen.lang),
-                label("state", r["state"], screen.lang),
+                r.id,
+                label("platform", r.platform, screen.lang),
+                label("state", r.state, screen.lang),
                 due,
-                screen.shown(r["title"]),
+                screen.shown(r.title),
             ]
         )
         colours.append(colour)
@@ -153,26 +153,25 @@ def list_screen(rows: list[dict[str, Any]], now: datetime, screen: Screen) -> st
     return screen.table(names, out, "title", colours, wrap=("next",))
 
 
-def upcoming_screen(rows: list[dict], now: datetime, screen: Screen, book: RuleBook | None) -> str:
+def upcoming_screen(agenda: "Agenda", now: datetime, screen: Screen, book: RuleBook | None) -> str:
     """`upcoming`; each effect worded from its rule's key (the user's words from `book`)."""
-    if not rows:
+    if not agenda:
         return screen.say("nothing_upcoming")
     out, colours = [], []
-    for r in rows:
-        late = bool(r.get("overdue"))
+    for r in agenda:
         out.append(
             [
-                screen.moment(r["due"], now),
-                screen.left(r["due"], now) + screen.breaks + _late(screen, late),
-                r["trade"],
-                label("kind", r["kind"], screen.lang),
+                screen.moment(r.due, now),
+                screen.left(r.due, now) + screen.breaks + _late(screen, r.overdue),
+                r.trade,
+                label("kind", r.kind, screen.lang),
                 # on a narrow terminal the effect is left to `show`: the title comes first
-                r["title"]
+                r.title
                 if screen.narrow
-                else f"{r['title']} — {effect_of(r['effect'], screen.lang, book)}",
+                else f"{r.title} — {effect_of(r.effect, screen.lang, book)}",
             ]
         )
-        colours.append(urgency(r["due"], now, late))
+        colours.append(urgency(r.due, now, r.overdue))
     names = ("due", "left", "id", "kind", "title")
     return screen.table(names, out, "title", colours, wrap=("left",))
 

@@ -1,13 +1,17 @@
 """Turning results into JSON-ready data and into text for a terminal."""
 
+from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from journal.core.deadlines import Deadline, is_overdue
 from journal.core.events import VOID_TYPE, Event
 from journal.core.rules import RuleBook
 from journal.core.trade import Trade
 from journal.text.rule_text import describe, effect_of
+
+if TYPE_CHECKING:
+    from journal.results import Dated, Listed
 
 # The effective date of a rule version whose start is not known (the packs' default).
 UNKNOWN_START = "2000-01-01"
@@ -121,20 +125,33 @@ def rules_json(book: RuleBook, names: list[str], lang: str) -> list[dict[str, An
     return out
 
 
-def upcoming_json(
-    rows: list[dict[str, Any]], lang: str, book: RuleBook | None
-) -> list[dict[str, Any]]:
-    """`upcoming --json` (and the web's `GET /api/v1/upcoming`): each open or overdue
-    deadline, its effect in the reader's language."""
+def list_json(rows: Iterable["Listed"]) -> list[dict[str, Any]]:
+    """`list --json` (and the web's `GET /api/v1/trades`): each trade and its most pressing
+    deadline."""
     return [
         {
-            "trade": r["trade"],
-            "kind": r["kind"],
-            "due": r["due"],
-            "effect": effect_of(r["effect"], lang, book),
-            "overdue": r["overdue"],
+            "id": r.id,
+            "platform": r.platform,
+            "title": r.title,
+            "state": r.state,
+            "next_deadline": r.next_deadline._asdict() if r.next_deadline else None,
         }
         for r in rows
+    ]
+
+
+def upcoming_json(agenda: Iterable["Dated"], lang: str, book: RuleBook | None) -> list[dict]:
+    """`upcoming --json` (and the web's `GET /api/v1/upcoming`): each open or overdue
+    deadline of the `Agenda`, its effect in the reader's language."""
+    return [
+        {
+            "trade": d.trade,
+            "kind": d.kind,
+            "due": d.due,
+            "effect": effect_of(d.effect, lang, book),
+            "overdue": d.overdue,
+        }
+        for d in agenda
     ]
 
 

@@ -71,7 +71,7 @@ def choice(value: str | None, choices: tuple[str, ...], what: str) -> str | None
     return found
 
 
-def list_rows(web: Any, query: Any) -> list[dict[str, Any]]:
+def list_rows(web: Any, query: Any) -> list[Any]:
     """`journal list [--all] [--platform] [--state] [--search]`'s rows."""
     from journal.web.fields import PLATFORMS
 
@@ -101,7 +101,9 @@ def show_json(web: Any, trade_id: str) -> tuple[dict[str, Any], Any]:
 def trades(request: Request, body: bytes) -> Response:
     if request.method == "POST":
         return _record(request, body, None)
-    return _json(request, list_rows(request.app.state.web, request.query_params))
+    from journal.text.views import list_json
+
+    return _json(request, list_json(list_rows(request.app.state.web, request.query_params)))
 
 
 @answers

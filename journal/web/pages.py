@@ -58,13 +58,13 @@ def _form_id() -> str:
 @page
 def today(request: Request, form: dict) -> Response:
     web, now = request.app.state.web, clock.now()
-    rows = web.journal.upcoming(now, TODAY_WINDOW)
-    rows, more = rows[:TODAY_ROWS], max(0, len(rows) - TODAY_ROWS)
+    agenda = web.journal.upcoming(now, TODAY_WINDOW)
+    rows, more = agenda.items[:TODAY_ROWS], max(0, len(agenda) - TODAY_ROWS)
     from journal.reading import folded
 
-    trades = folded(web.journal, list(dict.fromkeys(r["trade"] for r in rows)))
+    trades = folded(web.journal, list(dict.fromkeys(r.trade for r in rows)))
     buttons = {t: fields.one_tap(trade) for t, trade in trades.items()}
-    first = {row["trade"]: i for i, row in reversed(list(enumerate(rows)))}
+    first = {row.trade: i for i, row in reversed(list(enumerate(rows)))}
     return _render(
         request,
         "today.html",

@@ -1,0 +1,94 @@
+"""The door's reads answer typed values: `Journal.trades` a list of `Listed`, `upcoming` an
+`Agenda`; `journal/text/views.py` and `screens.py` render them, and the command line's JSON
+is exactly that rendering (its keys unchanged). On a real SQLite file, through the real
+command."""
+
+import dataclasses
+import json
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from freezegun import freeze_time
+
+from journal.results import Agenda, Dated, Listed, NextDeadline
+from journal.service import Journal
+from journal.text import views
+from journal.text.display import iso
+
+NOW = "2026-11-20T12:00:00+09:00"
+ZONE = ZoneInfo("Asia/Tokyo")  # the reader's zone (conftest's JOURNAL_TZ)
+
+
+def _stories(ok) -> tuple[str, str, str]:
+    """A sale whose payment is overdue, a sale just made, and a listing with no deadline."""
+    late = ok(
+        "add",
+        "listed",
+        "--platform",
+        "mercari",
+        "--title",
+        "ニット",
+        "--price",
+        "2500",
+        "--at",
+        "-6d",
+    )
+    ok("add", "sold", late, "--buyer", "さくら", "--at", "-5d")
+    fresh = ok("add", "listed", "--platform", "rakuma", "--title", "帽子", "--price", "900")
+    ok("add", "sold", fresh, "--buyer", "みお")
+    idle = ok("add", "listed", "--platform", "yahoo-flea", "--title", "皿", "--price", "500")
+    return late, fresh, idle
+
+
+def _jsonable(data):
+    return json.loads(json.dumps(views.jsonable(data, ZONE)))
+
+
+def test_trades_are_listed_values_and_list_json_renders_them(ok, run, journal_env):
+    with freeze_time(NOW):
+        late, fresh, idle = _stories(ok)
+        journal = Journal(journal_env)
+        try:
+            rows = journal.trades(False, datetime.fromisoformat(NOW))
+        finally:
+            journal.close()
+        assert all(isinstance(r, Listed) for r in rows)
+        by_id = {r.id: r for r in rows}
+        assert by_id[late].next_deadline == NextDeadline(
+            "payment", by_id[late].next_deadline.due, True
+        )
+        assert by_id[fresh].next_deadline is not None
+        assert not by_id[fresh].next_deadline.overdue
+        assert by_id[idle].next_deadline is None
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            rows[0].title = "x"  # type: ignore[misc]
+        shown = run("list", "--json").json()
+        assert shown == _jsonable(views.list_json(rows))
+        assert {tuple(r) for r in shown} == {("id", "platform", "title", "state", "next_deadline")}
+        assert set(shown[0]["next_deadline"]) == {"kind", "due", "overdue"}
+        found = run("list", "--platform", "rakuma", "--json").json()
+        assert [r["id"] for r in found] == [fresh]
+
+
+def test_upcoming_is_an_agenda_overdue_first_and_upcoming_json_renders_it(ok, run, journal_env):
+    with freeze_time(NOW):
+        late, fresh, _ = _stories(ok)
+        now = datetime.fromisoformat(NOW)
+        journal = Journal(journal_env)
+        try:
+            agenda = journal.upcoming(now, timedelta(days=7))
+            book = journal.book
+        finally:
+            journal.close()
+        assert isinstance(agenda, Agenda) and agenda.as_of == now
+        assert agenda.within == timedelta(days=7)
+        assert all(isinstance(d, Dated) for d in agenda) and len(agenda) == len(agenda.items)
+        overdue = [d.overdue for d in agenda]
+        assert overdue == sorted(overdue, reverse=True) and overdue[0] is True
+        assert agenda.items[0].trade == late and agenda.items[0].title == "ニット"
+        assert fresh in {d.trade for d in agenda if not d.overdue}
+        shown = run("upcoming", "--within", "7d", "--json").json()
+        assert shown == _jsonable(views.upcoming_json(agenda, "en", book))
+        assert {tuple(d) for d in shown} == {("trade", "kind", "due", "effect", "overdue")}
+        assert shown[0]["due"] == iso(agenda.items[0].due, ZONE)
