@@ -510,9 +510,10 @@ def items() -> None:
     Example:
       journal items --json
     """
+    from journal import reading
     from journal.text import screens
 
-    data = _journal().items()
+    data = reading.items(_journal())
     _emit(data, None if _opts().json else screens.items_screen(data, _screen()))
 
 
@@ -904,14 +905,14 @@ def daemon(
 
     if as_of is not None and not once:
         raise click.UsageError(render("as_of_needs_once"))
-    from journal.settings import reader
+    from journal.app import FollowedSettings
     from scheduler import notify, run
     from scheduler.leader import lock_for
 
-    run.log_to_stderr(reader(), verbose)
-    config = _app().config
-    chosen = notify.choose(config.notifier, notifier, program, urls)
-    keep = run.calendar_keeper(config.calendar)
+    settings = FollowedSettings(_opts().db)  # before reading them: no change slips between
+    run.log_to_stderr(_app().locale, verbose)
+    chosen = notify.choose(_app().config.notifier, notifier, program, urls)
+    setup = _app().daemon_setup()
     moment = _when(as_of)
     if dry_run or moment is not None:
         _daemon_preview(moment or _now())
@@ -927,11 +928,11 @@ def daemon(
             reopen = lambda: _app().reminders(_app().journal())  # noqa: E731 - one line
             stop_web = beside_daemon(_app(), _journal, _locale(), serve_web)
             try:
-                run.serve(path, reminders, reopen, chosen, keep)
+                run.serve(path, reminders, reopen, chosen, setup, settings)
             finally:
                 stop_web and stop_web()
             return
-        _daemon_once_report(run.once(reminders, chosen, _now(), keep), path)
+        _daemon_once_report(run.once(reminders, chosen, _now(), setup), path)
     finally:
         journal.close()
         lock.close()

@@ -2,18 +2,30 @@
 built once at the edge (the command line builds one per command) and handed down, so no
 lower layer loads the config for itself."""
 
-from datetime import tzinfo
+from datetime import timedelta, tzinfo
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from journal.settings import Config, load_config, resolve_db_path, user_dir, zone_of
+from journal.settings import (
+    Config,
+    config_path,
+    language_of,
+    load_config,
+    privacy_of,
+    reset,
+    resolve_db_path,
+    user_dir,
+    zone_of,
+)
+from journal.text.i18n import Locale
 
 if TYPE_CHECKING:
     from journal.core.money import MoneySettings
     from journal.core.rules import RuleBook
     from journal.service import Journal
     from scheduler.reminders import Reminders
+    from scheduler.run import Setup
 
 
 class App:
@@ -39,6 +51,16 @@ class App:
     def zone(self) -> tzinfo:
         """The display zone: JOURNAL_TZ, the config's, TZ, the system's."""
         return zone_of(self.config)
+
+    @cached_property
+    def locale(self) -> Locale:
+        """The reader: the language and display zone under this config."""
+        return Locale(language_of(self.config), self.zone)
+
+    @cached_property
+    def privacy(self) -> tuple[timedelta | None, bool]:
+        """The retention rule: forget personal data this long after a trade finished."""
+        return privacy_of(self.config)
 
     @cached_property
     def money(self) -> "MoneySettings":
@@ -75,7 +97,63 @@ class App:
         """The reminders of `journal` under this config: offsets, lateness, the zone."""
         from scheduler.reminders import Reminders
 
-        return Reminders(journal, config=self.config, zone=self.zone)
+        return Reminders(journal, config=self.config, zone=self.zone, loc=self.locale)
+
+    def daemon_setup(self) -> "Setup":
+        """What a running daemon takes from the settings, each part checked now (a bad rule
+        override or zone is refused here, before a running daemon lets go of its own)."""
+        from scheduler.run import Setup, calendar_keeper
+
+        return Setup(
+            book=self.book,
+            money=self.money,
+            reminders=self.reminders,
+            journal=self.journal,
+            keep=calendar_keeper(self.config.calendar, self.locale),
+            loc=self.locale,
+            privacy=self.privacy,
+            location=self.location,
+            notifier=dict(self.config.notifier),
+        )
+
+
+class FollowedSettings:
+    """The settings a running daemon follows: the config file is read again when it changes
+    (checked at every poll by its size, time and inode: one `stat`) or when asked to
+    (SIGHUP, as `systemctl reload` sends), and a new `App` is built from it, as a command
+    would build one."""
+
+    def __init__(self, db_option: str | None) -> None:
+        self.db_option = db_option
+        self.path = config_path()
+        self.seen = _signature(self.path)
+        self.asked = False
+
+    def ask(self) -> None:
+        """Read the settings again at the next poll, changed or not (a signal handler)."""
+        self.asked = True
+
+    def changed(self) -> bool:
+        found = _signature(self.path)
+        if found == self.seen and not self.asked:
+            return False
+        self.seen, self.asked = found, False
+        return True
+
+    def load(self) -> "Setup":
+        """The settings as the file says now; refused (a `JournalError`) when they are bad."""
+        reset()
+        return App.from_settings(self.db_option).daemon_setup()
+
+
+def _signature(path: Path) -> tuple[int, int, int] | None:
+    import os
+
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return found.st_mtime_ns, found.st_size, found.st_ino
 
 
 def parsed_packs(folder: Path) -> dict[str, Any]:

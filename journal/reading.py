@@ -2,6 +2,7 @@
 `safekeeping.py` holds its use cases: given a `Journal`, one read transaction each."""
 
 from collections.abc import Sequence
+from typing import Any
 
 from journal.core.trade import Trade, fold
 from journal.storage import queries
@@ -13,3 +14,14 @@ def folded(journal, ids: Sequence[str]) -> dict[str, Trade]:
     with journal.store.read() as conn:
         found = (fold(events) for events in queries.streams(conn, list(ids)))
         return {t.id: t for t in found if t is not None}
+
+
+def items(journal) -> list[dict[str, Any]]:
+    """`journal items` (and the web app's 品物): each item with its listings (state, and
+    whether to delist)."""
+    from journal.core.items import item_rows
+
+    journal.catch_up()
+    with journal.store.read() as conn:
+        pairs = queries.items(conn)
+        return item_rows(pairs, {t: fold(journal.store.stream(conn, t)) for _, t in pairs})

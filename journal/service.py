@@ -166,15 +166,6 @@ class Journal:
 
         return self._write(plan, moment)[0]
 
-    def items(self) -> list[dict[str, Any]]:
-        """`journal items`: each item with its listings (state, and whether to delist)."""
-        from journal.core.items import item_rows
-
-        self._fresh()
-        with self.store.read() as conn:
-            pairs = queries.items(conn)
-            return item_rows(pairs, {t: self._fold(conn, t) for _, t in pairs})
-
     def all_trades(self) -> list[Trade]:
         """Trades folded from the log (`money`, the CSV export), in creation order."""
         self._fresh()
@@ -294,9 +285,13 @@ class Journal:
         """Public: bring the read models up to the log and to this rule book (verify does)."""
         self._fresh()
 
-    def follow(self) -> None:
+    def follow(self, book: RuleBook | None = None, money: Any = None) -> None:
         """From now on, never rebuild read models built with another rule book: the daemon's
-        book is as it started, the commands' may be newer; it follows what they built."""
+        book is as it started, the commands' may be newer; it follows what they built. A new
+        `book` (the daemon's settings changed) is taken first, its read models rebuilt once."""
+        if book is not None:
+            self.book, self._money, self.follows = book, money, False
+            self._fresh()
         self.follows = True
 
     def _fresh(self) -> None:

@@ -93,11 +93,16 @@ def _bad_config(path: Path, exc: Exception) -> BadInput:
 
 
 def privacy_rule() -> tuple[timedelta | None, bool]:
+    """The retention rule of the config file (`privacy_of`)."""
+    return privacy_of(load_config())
+
+
+def privacy_of(config: Config) -> tuple[timedelta | None, bool]:
     """`[privacy] forget_after` (default 90 days; "never": None) and whether a 古物台帳 is
     kept (`[books] kobutsu`, read defensively: a journal may not know that section yet)."""
     from journal.core.timeparse import parse_duration
 
-    raw = load_config().raw
+    raw = config.raw
     after = (raw.get("privacy") or {}).get("forget_after", "90d")
     books = raw.get("books")
     kobutsu = type(books) is dict and books.get("kobutsu") is True
@@ -174,12 +179,16 @@ def reader(strict: bool = False) -> Locale:
 
 def language() -> str:
     """'ja' or 'en': JOURNAL_LANG, then the config file, then the locale."""
-    choice = os.environ.get("JOURNAL_LANG")
-    if not choice:
-        try:
-            choice = load_config().language
-        except BadInput:
-            choice = None
+    try:
+        config = load_config()
+    except BadInput:
+        config = Config()
+    return language_of(config)
+
+
+def language_of(config: Config) -> str:
+    """'ja' or 'en' under `config`: JOURNAL_LANG, its language, then the locale."""
+    choice = os.environ.get("JOURNAL_LANG") or config.language
     if not isinstance(choice, str):
         choice = None
     if not choice:

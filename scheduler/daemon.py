@@ -17,7 +17,7 @@ from collections.abc import Callable, Collection
 from typing import Any
 
 from journal.core import clock
-from scheduler import notify
+from scheduler import notify, retention
 from scheduler.delivery import RECORD_RETRY, WORKERS, DeliveryThreads
 from scheduler.journal_file import FileFeed, JournalMoved
 from scheduler.lock import acquire_lock, lock_path
@@ -47,12 +47,16 @@ class Daemon(WakeUps):
         poll: float = POLL,
         reopen: Callable[[], Reminders] | None = None,
         workers: int = WORKERS,
-        after_change: Callable[[Reminders], None] | None = None,
         feed: Any = None,
+        setup: Any = None,
+        settings: Any = None,
     ) -> None:
         self.reminders = reminders
         self.notifier = notifier
-        self.after_change = after_change  # e.g. keep the calendar file current
+        self.setup = setup  # what it took from the settings (`scheduler.run.Setup`), if any
+        self.settings = settings  # tells of a changed config (`journal.app.FollowedSettings`)
+        self.after_change = setup.keep if setup is not None else None  # the calendar file
+        self.privacy = setup.privacy if setup is not None else retention.DEFAULT
         self._keep_wanted = threading.Event()
         self.keeper: threading.Thread | None = None
         self.poll = poll
@@ -99,6 +103,8 @@ class Daemon(WakeUps):
                 if current != version:
                     version = current
                     self.safely(self.on_change)
+                if self.settings is not None and self.settings.changed():
+                    self.safely(self.reconfigure)
                 previous, ticks = ticks, (time.time(), time.monotonic())
                 if clock_jumped(previous, ticks):
                     log.info("the clock jumped (suspend and resume?): re-planning")
@@ -172,10 +178,55 @@ class Daemon(WakeUps):
 
     def forget_due(self) -> None:
         """The retention rule (scheduler/retention.py), now and every few hours."""
-        from scheduler import retention
-
         self._later("forget", retention.EVERY, lambda: self.safely(self.forget_due))
-        retention.forget_due(self.reminders.journal, clock.now())
+        retention.forget_due(self.reminders.journal, clock.now(), self.privacy)
+
+    # -- a changed config --------------------------------------------------------------------
+    def reconfigure(self) -> None:
+        """The config file changed (or SIGHUP asked): work under the settings it holds now.
+
+        Offsets, lateness, language and zone, rule overrides, money, the calendar file and
+        the retention rule take effect at once: the journal takes the new rule book (its
+        read models rebuilt with it if they differ, as a command would), every wake-up is
+        planned again and the log speaks the new language. Settings that name another
+        journal or notifier take effect at the next start, and the log says so. A config
+        that is refused (a wrong key, a bad zone) changes nothing: the daemon goes on with
+        the settings it has and says why in one line."""
+        from journal.core.errors import JournalError
+        from journal.text.i18n import Locale
+        from journal.text.messages import render_for
+
+        try:
+            setup = self.settings.load()
+        except JournalError as exc:
+            loc = self.setup.loc if self.setup is not None else Locale()
+            log.error(
+                "the changed settings are not used (%s); going on with the previous ones",
+                " ".join(render_for(loc, exc.key, **exc.params).split()),
+            )
+            return
+        with self.lock:
+            old = self.reminders
+            old.flush()  # what was delivered under the old settings is recorded first
+            journal = old.journal
+            journal.follow(setup.book, setup.money)
+            fresh = setup.reminders(journal)
+            fresh.outbox = old.outbox  # one set in flight and unrecorded: nothing told twice
+            before, self.setup = self.setup, setup
+            self.reminders = fresh
+            self.after_change = setup.keep
+            self.privacy = setup.privacy
+            if self.reopen is not None:  # a journal file replaced later opens under these too
+                self.reopen = lambda: setup.reminders(setup.journal())
+            from journal.text.logtext import relabel
+
+            relabel(setup.loc.language, setup.loc.zone)
+        log.info("settings read again: every reminder is planned again under them")
+        if before is not None and str(before.location) != str(setup.location):
+            log.warning("a journal at another place takes effect when the daemon is restarted")
+        if before is not None and before.notifier != setup.notifier:
+            log.warning("a changed [notifier] takes effect when the daemon is restarted")
+        self.safely(self.refresh)
 
     # -- files kept beside the journal ---------------------------------------------------
     def keep(self) -> None:

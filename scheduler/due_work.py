@@ -8,15 +8,17 @@ notification each.
 from datetime import datetime
 from typing import Any
 
+from journal.text.i18n import Locale
 from scheduler.notes import reminder_note, summary_note
 from scheduler.plan import Delivery, Reminder
 from scheduler.work import Work
 
 
 def works_of(
-    snap: Any, deliveries: list[Delivery], summarize: list[Reminder], now: datetime
+    snap: Any, deliveries: list[Delivery], summarize: list[Reminder], now: datetime, loc: Locale
 ) -> list[Work]:
-    """The planner's answer as notifications: one per delivery, one summary for the rest."""
+    """The planner's answer as notifications for `loc`'s reader: one per delivery, one
+    summary for the rest."""
     titles = snap.titles({d.reminder.trade for d in deliveries})
     sellers = snap.sellers({d.reminder.trade for d in deliveries})
     places = _delist_places(
@@ -30,13 +32,15 @@ def works_of(
         works.append(
             Work(
                 reminder_note(
-                    item, titles.get(trade, ""), now, where=where, seller=trade in sellers
+                    item, titles.get(trade, ""), now, loc, where=where, seller=trade in sellers
                 ),
                 [(item.reminder, how), *((r, "superseded") for r in item.superseded)],
             )
         )
     if summarize:
-        works.append(Work(summary_note(summarize, now), [(r, "summary") for r in summarize], True))
+        works.append(
+            Work(summary_note(summarize, now, loc), [(r, "summary") for r in summarize], True)
+        )
     return works
 
 

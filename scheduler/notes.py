@@ -4,7 +4,6 @@ summary of the reminders missed too long ago to be told one by one."""
 from datetime import datetime, timedelta
 
 from journal.core.situations import reminder_message, shown_name
-from journal.settings import reader
 from journal.text.display import iso, remaining, span, when
 from journal.text.i18n import Locale
 from journal.text.labels import label
@@ -20,15 +19,13 @@ def reminder_note(
     item: Delivery,
     title: str,
     now: datetime,
-    loc: Locale | None = None,
+    loc: Locale,
     where: tuple[str, str, str, str] | None = None,
     seller: bool = False,
 ) -> Note:
-    """The note of one reminder for `loc`'s reader (by default the one the settings name;
-    the daemon reads its config once, so a changed language or zone takes effect when it
-    is restarted)."""
+    """The note of one reminder for `loc`'s reader (the composition root's, `App.locale`:
+    a running daemon takes a changed language or zone at once, `Daemon.reconfigure`)."""
     r = item.reminder
-    loc = loc or reader()
 
     def render(key: str, **params) -> str:
         return render_for(loc, key, **params)
@@ -77,8 +74,7 @@ def _todo(r: Reminder, where: tuple[str, str, str, str] | None, loc: Locale) -> 
     )
 
 
-def summary_note(reminders: list[Reminder], now: datetime, loc: Locale | None = None) -> Note:
-    loc = loc or reader()
+def summary_note(reminders: list[Reminder], now: datetime, loc: Locale) -> Note:
     deadlines = sorted({r.deadline for r in reminders}, key=lambda d: (d[2], d[0], d[1]))
     shown = ", ".join(f"{t} {label('kind', k, loc.language)}" for t, k, _ in deadlines[:10])
     if len(deadlines) > 10:

@@ -16,7 +16,7 @@ from typing import Any
 
 from journal.core.deadlines import JST, KIND_SPECS
 from journal.service import Journal
-from journal.settings import Config
+from journal.text.i18n import Locale
 from scheduler.due_work import works_of
 from scheduler.listing import listing
 from scheduler.notify import Notifier
@@ -49,17 +49,21 @@ class Reminders:
         warnings: Warnings | None = None,
         lateness: timedelta | None = None,
         *,
-        config: Config | None = None,
+        config: Any = None,
         zone: tzinfo | None = None,
+        loc: Locale | None = None,
     ) -> None:
-        """`config` and `zone` come from the composition root (`App.reminders`); without them
-        (a test of the middle layer) the defaults apply in Japan time, never the config file."""
-        config = config or Config()
+        """`config`, `zone` and the reader `loc` come from the composition root
+        (`App.reminders`); without them (a test of the middle layer) the defaults apply in
+        Japan time and notes speak English, never what the config file says."""
         self.journal = journal
         self.records = journal.reminder_records()
         zone = zone or JST
-        self.warnings = warnings or warnings_from_config(config.reminders, KIND_SPECS, zone)
-        self.lateness = lateness if lateness is not None else lateness_from_config(config.notifier)
+        self.loc = loc or Locale("en", zone)
+        offsets = config.reminders if config is not None else {}
+        self.warnings = warnings or warnings_from_config(offsets, KIND_SPECS, zone)
+        notifier = config.notifier if config is not None else {}
+        self.lateness = lateness if lateness is not None else lateness_from_config(notifier)
         self.lookback = max(LOOKBACK, self.lateness)
         self.outbox = Outbox(lambda *sent: self.record(*sent))  # late: tests replace `record`
 
@@ -178,7 +182,7 @@ class Reminders:
         ]
         known = snap.recorded({r.trade for r in reminders})
         deliveries, summarize = due_now(reminders, set(), now, self.lateness, known)
-        return works_of(snap, deliveries, summarize, now)
+        return works_of(snap, deliveries, summarize, now, self.loc)
 
     def unsent_due(
         self,

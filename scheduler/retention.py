@@ -12,14 +12,15 @@ from typing import Any
 log = logging.getLogger("journal.daemon")
 
 EVERY = timedelta(hours=6)
+DEFAULT = (timedelta(days=90), False)  # the rule when the settings name none (a test's daemon)
 
 
-def forget_due(journal: Any, now: datetime) -> list[str]:
-    """Apply the rule at `now`; the trades forgotten (said in the daemon's log)."""
+def forget_due(journal: Any, now: datetime, rule: tuple[timedelta | None, bool]) -> list[str]:
+    """Apply `rule` (the settings' `[privacy] forget_after`, and whether a 古物台帳 is kept,
+    from the composition root) at `now`; the trades forgotten (said in the daemon's log)."""
     from journal import forgetting
-    from journal.settings import privacy_rule
 
-    after, kobutsu = privacy_rule()
+    after, kobutsu = rule
     done = [item.trade for item in forgetting.forget_due(journal, now, after, kobutsu)]
     if done:
         log.info("personal data forgotten by the retention rule: %s", ", ".join(done))

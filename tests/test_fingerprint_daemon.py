@@ -85,12 +85,14 @@ def test_the_daemon_replans_what_a_command_rebuilt_and_keeps_it(tmp_path, reques
             base + "[rules.mercari.message_window]\ndays = 0\nhours = 1\n", encoding="utf-8"
         )
         listed = journal_process("list", env=env)
-        assert listed.returncode == 0 and listed.stderr == SETTINGS
+        # the daemon reads the changed config at its next poll and rebuilds with it; the
+        # command, when first, rebuilds and says so once
+        assert listed.returncode == 0 and listed.stderr in ("", SETTINGS), listed.stderr
         done = time.time()
         windows = _windows(notes_out, timeout=10)
         assert windows, daemon.stderr()
         assert windows[0]["at"] - done < 5.0, "not re-planned at once"
-        time.sleep(1.5)  # the daemon, started with the old book, must not rebuild back
+        time.sleep(1.5)  # the daemon, following the new book, must not rebuild back
         again = journal_process("verify", env=env)
         assert again.returncode == 0 and again.stderr == "", again.stderr
     finally:

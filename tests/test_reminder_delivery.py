@@ -166,11 +166,20 @@ def test_failing_store_does_not_stop_the_daemon(frozen, reminders, monkeypatch):
     assert daemon.scheduler.get_job("retry") is not None
 
 
-def test_japanese_reminder_text(frozen, reminders, monkeypatch):
+def test_japanese_reminder_text(frozen, journal_env, monkeypatch):
+    """The composition root hands the reminders their reader: the settings name Japanese."""
+    from journal import settings
+    from journal.app import App
+
     monkeypatch.setenv("JOURNAL_LANG", "ja")
+    settings.reset()
+    app = App.from_settings(None)
+    journal = app.journal()
+    reminders = app.reminders(journal)
     fake = Recorder()
     frozen.move_to(PAYMENT_DUE - 3 * H)
     deliver(reminders, fake)
+    journal.close()
     assert fake.notes[0].message.startswith("支払い: ")
     assert "2026-11-22(日) 23:59" in fake.notes[0].message
     assert "あと3時間0分" in fake.notes[0].message
@@ -342,6 +351,7 @@ def test_a_crash_between_delivery_and_record_repeats_rather_than_loses(frozen, j
 
 def test_due_times_show_in_the_users_zone_across_a_dst_change(monkeypatch):
     from journal import settings
+    from journal.app import App
     from scheduler.notes import reminder_note
     from scheduler.plan import Delivery, Reminder
 
@@ -350,7 +360,8 @@ def test_due_times_show_in_the_users_zone_across_a_dst_change(monkeypatch):
     settings.reset()
     due = datetime(2026, 11, 2, 4, 59, tzinfo=UTC)  # 23:59 EST, the day DST ended
     warning = Reminder(due - 24 * H, "T1", "payment", due, 24 * H)
-    note = reminder_note(Delivery(warning, late=False), "ニット", warning.at)
+    loc = App.from_settings(None).locale
+    note = reminder_note(Delivery(warning, late=False), "ニット", warning.at, loc)
     assert "due 2026-11-01 Sun 23:59 (in 1 d 0 h)" in note.message
     assert note.due == "2026-11-01T23:59:00-05:00"
     assert f"{warning.at.astimezone(settings.user_tz()):%H:%M %z}" == "00:59 -0400"

@@ -40,6 +40,13 @@ class TranslatingFormatter(logging.Formatter):
         return super().format(record)
 
 
+def relabel(lang: str, zone: tzinfo) -> None:
+    """The daemon's log in this language and zone from now on (its config changed)."""
+    for handler in logging.getLogger().handlers:
+        if isinstance(handler.formatter, TranslatingFormatter):
+            handler.formatter.lang, handler.formatter.zone = lang, zone
+
+
 # The log lines whose arguments hold ids a person reads by name: the group of each argument
 # (None: shown as it is). `reminded T10 ship (late)` reads `通知しました: T10 発送（遅れて送信）`.
 NAMED_ARGS: dict[str, tuple[str | None, ...]] = {

@@ -9,6 +9,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
+from journal import reading
 from journal.core import clock
 from journal.web.pages import _form_id, _render, page
 
@@ -68,7 +69,7 @@ def money_chart(request: Request, form: dict) -> Response:
 @page
 def items(request: Request, form: dict) -> Response:
     web = request.app.state.web
-    data = web.journal.items()
+    data = reading.items(web.journal)
     seen = {
         listing["id"]: web.journal.trade(listing["id"])[0].seen
         for entry in data
