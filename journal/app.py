@@ -71,7 +71,8 @@ class App:
     def journal(self, *, create: bool = True) -> "Journal":
         from journal.service import Journal
 
-        journal = Journal(self.location, self.book, create=create, money=self.money)
+        money = lambda: self.money  # noqa: E731 - read when money is first asked for
+        journal = Journal(self.location, self.book, create=create, money=money)
         if (self.config.raw.get("books") or {}).get("kobutsu"):  # 古物台帳 mode
             from journal.core.kobutsu import DEMANDS
 

@@ -21,7 +21,6 @@ Refusals are `BadInput` (one line, exit status 2).
 import errno
 import os
 import re
-import secrets
 import stat
 import time
 from collections.abc import Iterator
@@ -129,6 +128,8 @@ def open_private(path: Path, *, create: bool = True) -> int:
 
 def partial_name(target: Path) -> Path:
     """A hidden name beside `target`, unique to this process and call."""
+    import secrets  # only a writer needs it (and its import of random and hmac)
+
     return target.with_name(f".{target.name}.partial-{os.getpid()}-{secrets.token_hex(4)}")
 
 

@@ -2,7 +2,8 @@
 API the command line (and the daemon, and tests) call. It takes typed values (datetimes,
 ints) and returns plain data; it never prints."""
 
-import uuid
+from __future__ import annotations
+
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta
@@ -10,12 +11,9 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from journal.core import names, validate
 from journal.core.deadlines import Deadline
-from journal.core.decide import Step, decide, decide_void, needs_new_id, streams_of
 from journal.core.errors import BadInput
 from journal.core.events import Event
-from journal.core.payloads import build_payload, then_flags
 from journal.core.rules import RuleBook, load_rulebook
 from journal.core.trade import Trade, fold
 from journal.storage import projections, queries
@@ -24,7 +22,11 @@ from journal.storage.reminder_records import Records, changes
 from journal.storage.store import Store
 
 if TYPE_CHECKING:
+    from journal.core.decide import Step
     from journal.results import Agenda, Listed, Recorded
+
+# The deciding machinery (journal/core/decide.py, payloads.py, validate.py) is imported by
+# the methods that write: the reading commands never load it.
 
 _RETRIES = 5
 
@@ -56,9 +58,7 @@ class Journal:
 
     @classmethod
     @contextmanager
-    def new(
-        cls, path: Path, book: RuleBook | None = None, money: Any = None
-    ) -> Iterator["Journal"]:
+    def new(cls, path: Path, book: RuleBook | None = None, money: Any = None) -> Iterator[Journal]:
         """A journal that does not exist yet, filled by the block and published at `path`
         only if the block succeeds (see `Store.new`); refused if one appeared meanwhile."""
         journal = cls.__new__(cls)
@@ -119,9 +119,14 @@ class Journal:
         now: datetime,
         command_id: str | None = None,
         expected: int | None = None,
-    ) -> "Recorded":
+    ) -> Recorded:
         """Record one step and say what it means (journal/results.py); Refused or BadInput
         write nothing. A `command_id` sent twice records once; `expected` (a trade's `seen`)."""
+        import uuid
+
+        from journal.core import validate
+        from journal.core.decide import Step
+        from journal.core.payloads import build_payload, then_flags
         from journal.results import recorded
 
         if self.demands:  # `[books] kobutsu`: the register's fields
@@ -152,6 +157,11 @@ class Journal:
         return self._write(plan, now, after)
 
     def void(self, seq: int, reason: str, *, now: datetime) -> Event:
+        import uuid
+
+        from journal.core import validate
+        from journal.core.decide import decide_void
+
         seq = validate.seq(seq)
         reason = validate.text(reason, "reason")
         moment = now
@@ -181,9 +191,15 @@ class Journal:
         return report(self.all_trades(), self.book, self.money_settings(), span, by)
 
     def money_settings(self):
-        from journal.core.money import MoneySettings
+        """The `[money]` settings; given as a function (`App.journal`), asked for on first
+        use, so that a command without money never imports journal/core/money.py."""
+        if callable(self._money):
+            self._money = self._money()
+        if self._money is None:
+            from journal.core.money import MoneySettings
 
-        return self._money or MoneySettings()
+            return MoneySettings()
+        return self._money
 
     def money(self, trade: Trade) -> dict[str, Any]:
         """`show`'s money. Rakuma's tiers need the completed Rakuma sales of the period
@@ -208,6 +224,8 @@ class Journal:
 
     def _decide(self, conn, step: Step, now: datetime, seen: dict) -> list[Event]:
         """The events of one step; `seen` receives the trades it was decided on."""
+        from journal.core.decide import decide, needs_new_id, streams_of
+
         trades: dict[str, Trade | None] = {i: self._fold(conn, i) for i in streams_of(step)}
         seen.update(trades)
         new_id = self._allocate(conn) if needs_new_id(step) else None
@@ -315,7 +333,7 @@ class Journal:
             deadlines = queries.deadlines_of(conn, trade_id)
         return trade, events, deadlines
 
-    def find(self, rows: list["Listed"], **wanted: str | None) -> list["Listed"]:
+    def find(self, rows: list[Listed], **wanted: str | None) -> list[Listed]:
         """`list`'s filters (platform, state, search: see `journal.core.search.keep`)."""
         from journal.core.search import keep
 
@@ -325,7 +343,7 @@ class Journal:
 
         return keep(rows, texts, **wanted)
 
-    def trades(self, include_all: bool, now: datetime) -> list["Listed"]:
+    def trades(self, include_all: bool, now: datetime) -> list[Listed]:
         """Trades for `list`: unfinished ones, plus completed ones whose messages are open."""
         from journal.results import listed
 
@@ -333,7 +351,7 @@ class Journal:
         with self.store.read() as conn:
             return listed(conn, include_all, now)
 
-    def upcoming(self, as_of: datetime, within: timedelta | None) -> "Agenda":
+    def upcoming(self, as_of: datetime, within: timedelta | None) -> Agenda:
         """Overdue deadlines first (however old, whatever the window), then the open ones
         due within it, soonest first."""
         from journal.results import agenda
@@ -367,6 +385,8 @@ class Journal:
         """The id this journal holds for a trade id as typed: NFKC and any case (`t2`, `ｔ２`
         → `T2`; `mer-1` → `MER-1` when that is the stored one). An id it does not hold comes
         back in canonical form, to be reported unknown or taken by a new trade."""
+        from journal.core import names
+
         typed = names.trade_id(text)
         with self.store.read() as conn:
             if queries.has_stream(conn, typed):

@@ -80,12 +80,14 @@ def locale() -> Any:
 def screen() -> Any:
     """Where text output goes: a terminal gets rows cut to its width and colour (unless
     NO_COLOR is set); a pipe or file gets everything, uncoloured."""
-    import shutil
-
     from journal.text.screens import Screen
 
     tty = sys.stdout.isatty()
-    width = shutil.get_terminal_size().columns if tty else None
+    width = None
+    if tty:
+        import shutil  # a terminal's width only (shutil imports bz2 and lzma)
+
+        width = shutil.get_terminal_size().columns
     loc = locale()
     return Screen(loc.language, width, tty and not os.environ.get("NO_COLOR"), loc.zone)
 

@@ -15,7 +15,6 @@ A trade forgotten keeps a row (key NULL, when): its plain fields from before sea
 hidden too, and new personal fields for it are refused.
 """
 
-import base64
 import os
 from collections.abc import Iterable
 from typing import Any
@@ -87,11 +86,15 @@ def seal(conn: Any, event: Event, recorded: str) -> dict[str, Any]:
     for name in names:
         nonce = os.urandom(_NONCE)
         secret = aead.encrypt(nonce, str(sealed[name]).encode(), _bound(event.event_id, name))
+        import base64  # only sealing and opening need it
+
         sealed[name] = {SEALED: base64.b64encode(nonce + secret).decode("ascii")}
     return sealed
 
 
 def _open(key: bytes, event: Event, name: str, value: dict[str, str]) -> str:
+    import base64
+
     from cryptography.exceptions import InvalidTag
 
     raw = base64.b64decode(value[SEALED])
