@@ -1087,62 +1087,12 @@ def daemon_status() -> None:
     Example:
       journal daemon status --json
     """
-    from pathlib import Path
+    from journal.text.status_text import daemon_status_lines
+    from journal.text.views import daemon_status_json
+    from scheduler.status import daemon_status as status_of
 
-    from journal.text.messages import render
-    from scheduler import install as service
-
-    db = _app().location
-    path = service.service_file()
-    program, problem = service.read_service(path)
-    pid = service.running_daemon(db)
-    source = service.source_checkout(Path(program)) if program else None
-    from journal.locations import shown_location
-
-    data = {
-        "journal": shown_location(db),
-        "service": str(path) if path.is_file() else None,
-        "program": program,
-        "program_exists": bool(program and service.program_exists(program)),
-        "inside_source_folder": str(source) if source else None,
-        "service_unreadable": problem,
-        "running": pid is not None,
-        "pid": pid or None,
-    }
-    lines = [render("status_journal", path=data["journal"])]
-    if problem:
-        lines.append(render(f"status_unit_{problem}", path=str(path)))
-    else:
-        lines.append(
-            render("status_service", path=str(path), program=program)
-            if program
-            else render("status_no_service")
-        )
-    if program and not data["program_exists"]:
-        lines.append(render("status_program_missing", program=program))
-    if source:
-        lines.append(render("daemon_in_source", folder=str(source)))
-    if data["service"] and sys.platform.startswith("linux"):
-        lines.append(_systemd_state(path, data))
-    lines.append(render("status_running", pid=pid) if pid is not None else render("status_stopped"))
-    _emit(data, "\n".join(lines))
-
-
-def _systemd_state(unit, data: dict) -> str:
-    """`daemon status`: whether systemd has the unit enabled and running (adds to `data`)."""
-    from journal.text.messages import render
-    from scheduler.service_state import unit_state
-
-    state = unit_state(unit)
-    data["systemd"] = state
-    words = {w: render(f"unit_word_{w}") for w in ("enabled", "disabled", "active", "inactive")}
-    words["failed"] = render("unit_word_failed")
-    enabled = words.get(state["enabled"], state["enabled"])
-    if not state["manager"]:
-        return render("status_systemd_unreachable", enabled=enabled)
-    return render(
-        "status_systemd", enabled=enabled, active=words.get(state["active"], state["active"])
-    )
+    status = status_of(_app().location)
+    _emit(daemon_status_json(status), daemon_status_lines(status, _locale()))
 
 
 @cli.command("config")

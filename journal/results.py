@@ -10,7 +10,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from journal.core.deadlines import Deadline
 from journal.core.events import Event
@@ -192,3 +192,22 @@ def agenda(conn, as_of: datetime, within: timedelta | None) -> Agenda:
         for row in group
     )
     return Agenda(as_of, within, items)
+
+
+@dataclass(frozen=True)
+class DaemonStatus:
+    """`journal daemon status`'s answer (built by `scheduler.status.daemon_status`): the
+    service file and what it runs, whether that program is there, and whether a daemon runs
+    on this journal."""
+
+    journal: str  # the journal's place as shown
+    service: str | None  # the service file, if there is one
+    program: str | None  # what it runs
+    program_exists: bool
+    inside_source_folder: str | None  # the checkout the program lives in (a warning)
+    service_unreadable: str | None  # why the file could not be read (a message key's tail)
+    running: bool
+    pid: int | None
+    # Linux with a service file: {"manager": bool, "enabled": str, "active": str | None}
+    systemd: dict[str, Any] | None = None
+    service_path: str = ""  # where a service file is looked for (said when it is missing)

@@ -92,3 +92,35 @@ def test_upcoming_is_an_agenda_overdue_first_and_upcoming_json_renders_it(ok, ru
         assert shown == _jsonable(views.upcoming_json(agenda, "en", book))
         assert {tuple(d) for d in shown} == {("trade", "kind", "due", "effect", "overdue")}
         assert shown[0]["due"] == iso(agenda.items[0].due, ZONE)
+
+
+def test_daemon_status_is_a_typed_answer_rendered_once(run, journal_env, tmp_path, monkeypatch):
+    """`journal daemon status`: a `DaemonStatus` built by scheduler/status.py, its JSON and
+    its lines rendered from it (before and after a service file is written)."""
+    from journal.results import DaemonStatus
+    from scheduler.status import daemon_status
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+    status = daemon_status(journal_env)
+    assert isinstance(status, DaemonStatus)
+    assert (status.service, status.program, status.running, status.pid) == (None, None, False, None)
+    shown = run("daemon", "status", "--json").json()
+    assert shown == views.daemon_status_json(status)
+    assert list(shown) == [
+        *("journal", "service", "program", "program_exists", "inside_source_folder"),
+        *("service_unreadable", "running", "pid"),
+    ]
+    assert "not installed" in run("daemon", "status").out
+    monkeypatch.setenv("JOURNAL_LANG", "ja")
+    japanese = run("daemon", "status").out
+    assert "not installed" not in japanese and status.journal in japanese
+    monkeypatch.setenv("JOURNAL_LANG", "en")
+    assert run("daemon", "install").code == 0
+    status = daemon_status(journal_env)
+    assert status.service and status.program and status.program_exists
+    shown = run("daemon", "status", "--json").json()
+    assert shown == views.daemon_status_json(status)
+    assert status.program in run("daemon", "status").out
+    if status.systemd is not None:  # Linux: what systemd says of the file, in JSON too
+        assert set(status.systemd) == {"manager", "enabled", "active"}
+        assert shown["systemd"]["enabled"] == status.systemd["enabled"]

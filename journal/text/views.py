@@ -11,7 +11,7 @@ from journal.core.trade import Trade
 from journal.text.rule_text import describe, effect_of
 
 if TYPE_CHECKING:
-    from journal.results import Dated, Listed
+    from journal.results import DaemonStatus, Dated, Listed
 
 # The effective date of a rule version whose start is not known (the packs' default).
 UNKNOWN_START = "2000-01-01"
@@ -166,3 +166,19 @@ def jsonable(value: Any, zone: Any) -> Any:
     if isinstance(value, list | tuple):
         return [jsonable(v, zone) for v in value]
     return value
+
+
+def daemon_status_json(status: "DaemonStatus") -> dict[str, Any]:
+    """`journal daemon status --json`: `systemd` only where it was asked (Linux, a service
+    file)."""
+    data = {
+        "journal": status.journal,
+        "service": status.service,
+        "program": status.program,
+        "program_exists": status.program_exists,
+        "inside_source_folder": status.inside_source_folder,
+        "service_unreadable": status.service_unreadable,
+        "running": status.running,
+        "pid": status.pid,
+    }
+    return data | ({"systemd": status.systemd} if status.systemd is not None else {})
