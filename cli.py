@@ -1107,7 +1107,7 @@ def config_() -> None:
     from journal.text.config_view import config_lines
 
     data = _in_effect(_app())
-    _emit(data, config_lines(data))
+    _emit(data, config_lines(data, _locale()))
 
 
 def _in_effect(app) -> dict[str, Any]:

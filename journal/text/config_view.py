@@ -16,10 +16,14 @@ def duration_text(span: timedelta) -> str:
     return f"{minutes}m"
 
 
-def config_lines(data: dict[str, Any]) -> str:
+def config_lines(data: dict[str, Any], loc: Any) -> str:
+    """The table for `loc`'s reader (the edge's `Locale`)."""
     from journal.text import table
     from journal.text.labels import label
-    from journal.text.messages import reader, render
+    from journal.text.messages import render_for
+
+    def render(key: str, **params: Any) -> str:
+        return render_for(loc, key, **params)
 
     def yes_no(exists: bool | None) -> str:
         return "" if exists is not False else render("config_missing")
@@ -38,7 +42,7 @@ def config_lines(data: dict[str, Any]) -> str:
         [render("config_lateness"), data["lateness"]],
     ]
     for kind, offsets in data.get("reminders_by_kind", {}).items():
-        name = label("kind", kind, reader().language)
+        name = label("kind", kind, loc.language)
         rows.append([render("config_reminders_kind", kind=name), ", ".join(offsets) or "off"])
     if data.get("command"):
         rows.append([render("config_command"), data["command"]])

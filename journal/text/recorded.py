@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from journal.core.deadlines import Deadline, is_overdue
 from journal.core.trade import Trade, warnings
 from journal.text.labels import label
-from journal.text.messages import render
+from journal.text.messages import render_for
 from journal.text.table import clean
 
 if TYPE_CHECKING:
@@ -25,8 +25,8 @@ def report(rec: "Recorded", loc: Any, now: datetime) -> tuple[dict[str, Any], li
     assert trade is not None
     hold = trade.hold or {}
     said = {"trade": subject, "buyer": hold.get("buyer") or "-", "until": hold.get("until")}
-    notes = [{"code": k, "message": render(k, **said)} for k in warnings(trade, rec.step)]
-    notes += _double_sales(rec, loc.language)
+    notes = [{"code": k, "message": render_for(loc, k, **said)} for k in warnings(trade, rec.step)]
+    notes += _double_sales(rec, loc)
     nxt = next_deadline(trade, list(rec.deadlines), now)
     mine, first, also = rec.event, rec.first, rec.also
     data: dict[str, Any] = {
@@ -46,16 +46,22 @@ def report(rec: "Recorded", loc: Any, now: datetime) -> tuple[dict[str, Any], li
         lines.append(message)
 
     if mine.occurred_at.astimezone(loc.zone).year != now.astimezone(loc.zone).year:
-        notice("recorded_in_year", render("recorded_in_year", trade=subject, when=mine.occurred_at))
+        notice(
+            "recorded_in_year",
+            render_for(loc, "recorded_in_year", trade=subject, when=mine.occurred_at),
+        )
     for name in first:  # recorded first because it is certain (journal/core/decide.py)
-        notice("recorded_first", render("recorded_first", trade=subject, first=name, step=rec.step))
-    for item in _item_notices(rec, loc.language):  # the double-listing alarm, said at once
+        notice(
+            "recorded_first",
+            render_for(loc, "recorded_first", trade=subject, first=name, step=rec.step),
+        )
+    for item in _item_notices(rec, loc):  # the double-listing alarm, said at once
         notice(**item)
     if rec.step in ("completed", "rated") and trade.state == "completed":
         window = next((d for d in rec.deadlines if d.kind == "message_window"), None)
         if window and trade.role == "seller":
-            notice("personal_info", render("personal_info", until=window.due))
-    return data, lines + _message_hint(trade, rec.step, data, loc.language)
+            notice("personal_info", render_for(loc, "personal_info", until=window.due))
+    return data, lines + _message_hint(trade, rec.step, data, loc)
 
 
 def next_deadline(
@@ -76,16 +82,19 @@ def step_line(trade: Trade, types: list[str], seq, nxt, now: datetime, loc, past
     from journal.text.step_names import step_name
 
     lang = loc.language
-    head = render("add_line", trade=trade.id, seq=seq, title=clean(trade.title))
+    head = render_for(loc, "add_line", trade=trade.id, seq=seq, title=clean(trade.title))
     step = "・".join(step_name(t, trade.platform, lang) for t in types)
     if past and "sold" in types and trade.platform == "yahoo-auction":  # when the auction ended
-        step = render("step_won_at", step=step, at=short_when(trade.anchors["purchase"], now, loc))
+        step = render_for(
+            loc, "step_won_at", step=step, at=short_when(trade.anchors["purchase"], now, loc)
+        )
     if nxt is None:
-        return render(
-            "add_line_done", head=head, step=step, state=label("state", trade.state, lang)
+        return render_for(
+            loc, "add_line_done", head=head, step=step, state=label("state", trade.state, lang)
         )
     deadline, late = nxt
-    return render(
+    return render_for(
+        loc,
         ("add_line_passed" if past else "add_line_overdue") if late else "add_line_next",
         head=head,
         step=step,
@@ -95,45 +104,50 @@ def step_line(trade: Trade, types: list[str], seq, nxt, now: datetime, loc, past
     )
 
 
-def _message_hint(trade: Trade, step: str, data: dict[str, Any], lang: str) -> list[str]:
+def _message_hint(trade: Trade, step: str, data: dict[str, Any], loc: Any) -> list[str]:
     """The trade message a step usually calls for: `→ journal message T1 発送連絡`."""
     from journal.core.situations import after_step, shown_name
 
     situation = data["message"] = after_step(trade, step)
     if situation is None:
         return []
-    return [render("message_suggest", trade=trade.id, name=shown_name(situation, lang))]
+    name = shown_name(situation, loc.language)
+    return [render_for(loc, "message_suggest", trade=trade.id, name=name)]
 
 
-def _item_notices(rec: "Recorded", lang: str) -> list[dict[str, Any]]:
+def _item_notices(rec: "Recorded", loc: Any) -> list[dict[str, Any]]:
     """The double-listing alarm (journal/core/items.py): which listing to take down on which
     app, and where the item went; or which alarms are withdrawn."""
+    lang = loc.language
     out: list[dict[str, Any]] = []
     for taken in rec.taken:
         target, by = taken.listing, taken.by
-        message = render(
+        message = render_for(
+            loc,
             "notice_item_taken",
             trade=target.id,
             platform=label("platform", target.platform, lang),
             by=by.id,
             by_platform=label("platform", by.platform, lang),
-            how=render(f"taken_{taken.how}"),
+            how=render_for(loc, f"taken_{taken.how}"),
         )
         out.append(
             {"code": "item-taken", "message": message, "trades": [target.id]}
             | {"platform": target.platform, "by": by.id, "by_platform": by.platform}
         )
     if rec.released:
-        message = render("notice_item_released", trades=", ".join(rec.released))
+        message = render_for(loc, "notice_item_released", trades=", ".join(rec.released))
         out.append({"code": "item-released", "message": message, "trades": list(rec.released)})
     return out
 
 
-def _double_sales(rec: "Recorded", lang: str) -> list[dict[str, Any]]:
+def _double_sales(rec: "Recorded", loc: Any) -> list[dict[str, Any]]:
     """二重販売: the step sold a listing whose item another listing had already sold."""
+    lang = loc.language
     out = []
     for this, other in rec.double_sales:
-        message = render(
+        message = render_for(
+            loc,
             "double_sale",
             item=clean(this.item),
             trade=this.id,
