@@ -243,3 +243,68 @@ def test_a_tiered_fee_is_whole_in_json_and_short_in_the_table(run):
     )
     rules = run("rules", "rakuma", "--json").json()[0]["rules"]
     assert whole in [r["value"] for r in rules]  # the JSON `value` stays English, whole
+
+
+# --- the packs carry data; notes, reasons and other facts in the catalogs --------------------
+
+
+def test_the_packs_carry_no_words_for_people():
+    import tomllib
+
+    from journal.core.rules import PACK_NAMES, pack_sources
+
+    words = {"effect", "effect_ja", "note", "note_ja", "source_ja", "topic", "text"}
+    for name, raw in pack_sources().items():
+        data = tomllib.loads(raw.decode("utf-8"))
+        for entry in [*data["rules"], *data.get("info", [])]:
+            assert not (set(entry) & words) and not any(k.endswith("_ja") for k in entry), name
+    assert set(pack_sources()) == set(PACK_NAMES)
+
+
+def test_notes_reasons_and_facts_are_in_the_reader_s_language(run, monkeypatch):
+    from journal.text.rule_text import note_of, source_of
+
+    rule = _rule("custom/hold_expiry/2000-01-01")
+    assert (
+        source_of(rule, "en")
+        == rule.source
+        == "no platform rule: the date is your own promise to the buyer"
+    )
+    assert source_of(rule, "ja") == "アプリの規則ではありません: 購入者へのあなた自身の約束の日時"
+    assert note_of(_rule("mercari/fee/2000-01-01"), "ja").startswith("販売価格に対して")
+    monkeypatch.setenv("JOURNAL_LANG", "ja")
+    screen = run("rules", "custom").out
+    assert "アプリの規則ではありません" in screen and "no platform rule" not in screen
+    info = run("rules", "mercari", "--json").json()[0]["info"][0]
+    assert list(info) == ["topic", "topic_ja", "text", "text_ja", "source"]
+    assert (info["topic"], info["topic_ja"]) == ("purchase requests", "購入申請")
+    assert "(購入申請) メルカリには購入申請がありません" in run("rules", "mercari").out
+
+
+def test_a_user_source_or_note_is_shown_as_given(run, journal_env, monkeypatch):
+    _config(
+        journal_env,
+        '[rules.custom.hold_expiry]\nsource = "my shop policy"\n'
+        'note = "mine"\nnote_ja = "自分の"\n',
+    )
+    monkeypatch.setenv("JOURNAL_LANG", "ja")
+    screen = run("rules", "custom").out
+    assert "my shop policy" in screen and "自分の" in screen
+    rules = run("rules", "custom", "--json").json()[0]["rules"]
+    held = next(r for r in rules if r["kind"] == "hold_expiry")
+    assert (held["source"], held["note"]) == ("my shop policy", "mine")
+
+
+def test_a_rule_switched_off_by_a_setting_says_which_in_both_languages(
+    run, journal_env, monkeypatch
+):
+    """Before, a Japanese reader was shown the pack's own note (the English one said why)."""
+    _config(journal_env, "[mercari]\nidentity_verified = true\n")
+    english = run("rules", "mercari").out
+    assert "off: [mercari] identity_verified = true in your config" in english
+    monkeypatch.setenv("JOURNAL_LANG", "ja")
+    japanese = run("rules", "mercari").out
+    assert "設定ファイルの [mercari] identity_verified = true により無効" in japanese
+    rules = run("rules", "mercari", "--json").json()[0]["rules"]
+    notes = {r["note"] for r in rules if r["kind"] == "proceeds"}
+    assert notes == {"off: [mercari] identity_verified = true in your config"}

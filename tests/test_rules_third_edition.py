@@ -277,14 +277,17 @@ def _is_page_url(url: str) -> bool:
 
 
 def _sources():
+    from journal.text.rule_text import info_of
+
     book = load_rulebook()
     for name in PACK_NAMES:
         pack = book.packs[name]
         for kind, versions in pack.rules.items():
             for rule in versions:
                 yield name, kind, rule.source, rule.confidence
-        for info in pack.info:
-            yield name, info["topic"], info["source"], info.get("confidence", "")
+        for number, info in enumerate(pack.info, 1):
+            topic = info_of(name, number, info, "en")["topic"]  # the words are in the catalogs
+            yield name, topic, info["source"], info.get("confidence", "")
 
 
 def test_every_source_is_a_page_url_or_an_assumption_with_its_reason():
@@ -344,8 +347,11 @@ def test_journal_rules_shows_each_changed_rule_with_its_era_and_source(run):
 
 
 def test_every_fee_rule_says_how_it_rounds():
+    from journal.text.rule_text import note_of  # the notes are in the catalogs
+
     for name in PACK_NAMES:
         for rule in load_rulebook().packs[name].rules.get("fee", ()):
             if rule.rate:
-                assert "Rounded down to the yen" in rule.note, (name, rule.effective_from)
-                assert "at most ¥1" in rule.note and "最大 ¥1" in rule.note_ja
+                note, note_ja = note_of(rule, "en"), note_of(rule, "ja")
+                assert "Rounded down to the yen" in note, (name, rule.effective_from)
+                assert "at most ¥1" in note and "最大 ¥1" in note_ja

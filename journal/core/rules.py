@@ -52,13 +52,14 @@ class Rule:
     # date as the pack gives them; an override keeps it): the read models keep it for a
     # deadline's effect, `journal.text.rule_text` words it.
     key: str = ""
-    source_ja: str = ""  # an `assumed` rule's reason in Japanese
-    # The user's own words for what happens when it passes (`[rules.…] effect`, `effect_ja`
-    # in the config); the packs' rules say it in the catalogs, under `effect:` + `key`.
+    # The user's own words for what happens when it passes and a note (`[rules.…] effect`,
+    # `effect_ja`, `note`, `note_ja` in the config); the packs' rules have theirs in the
+    # catalogs, under `effect:` and `note:` + `key` (journal/text/rule_text.py).
     effect: str = ""
     effect_ja: str = ""
     note: str = ""
     note_ja: str = ""
+    off_by: str = ""  # the setting that switched it off, e.g. `[mercari] identity_verified`
     days: int = 0
     hours: int = 0
     minutes: int = 0
@@ -221,6 +222,7 @@ def rulebook_from_config(config: Any) -> RuleBook:
     (`[mercari] bank_registered`) keeps proceeds as balance with no deadline."""
     overrides = {k: dict(v) if isinstance(v, dict) else v for k, v in config.rules.items()}
     mercari = config.raw.get("mercari", {})
+    off_by = ""
     for key in ("identity_verified", "bank_registered"):
         value = mercari.get(key, False) if isinstance(mercari, dict) else None
         if not isinstance(value, bool):
@@ -229,12 +231,16 @@ def rulebook_from_config(config: Any) -> RuleBook:
         if isinstance(platform, dict):
             proceeds = platform.get("proceeds", {})
             if isinstance(proceeds, dict):
-                platform["proceeds"] = {
-                    **proceeds,
-                    "enabled": False,
-                    "note": f"off: [mercari] {key} = true in your config",
-                }
-    return load_rulebook(overrides)
+                platform["proceeds"] = {**proceeds, "enabled": False}
+                off_by = f"[mercari] {key}"
+    book = load_rulebook(overrides)
+    if not off_by:
+        return book
+    pack = book.packs["mercari"]  # which setting switched it off: the edge words it
+    proceeds = tuple(replace(r, off_by=off_by) for r in pack.rules.get("proceeds", ()))
+    return RuleBook(
+        {**book.packs, "mercari": replace(pack, rules={**pack.rules, "proceeds": proceeds})}
+    )
 
 
 def _override_pack(packs: dict[str, Pack], platform: str, kinds: Any) -> Pack:

@@ -34,6 +34,40 @@ def effect_of(key: str, lang: str, book: RuleBook | None) -> str:
     return "" if rule is not None or key.count("/") == 2 else key
 
 
+def note_of(rule: Rule, lang: str) -> str:
+    """A rule's note in `lang`: why it was switched off by a setting, else the user's own
+    words (`[rules.…] note`, `note_ja`), else the catalog's (`note:KEY`), else ""."""
+    if rule.off_by:
+        return render_in(lang, "rules_off_by", setting=rule.off_by)
+    own = (rule.note_ja or rule.note) if lang == "ja" else rule.note
+    return own or _catalog_words(lang, f"note:{rule.key}")
+
+
+def source_of(rule: Rule, lang: str) -> str:
+    """Where a rule comes from: its pages (the same in every language), or for a rule no page
+    supports the reason, translated in the catalogs (`source:KEY`) unless the user gave it."""
+    if lang == "ja" and rule.source and rule.source == _catalog_words("en", f"source:{rule.key}"):
+        return _catalog_words("ja", f"source:{rule.key}") or rule.source
+    return rule.source
+
+
+def info_of(platform: str, number: int, info: dict[str, str], lang: str) -> dict[str, str]:
+    """A pack's other fact (`[[info]]`, numbered from 1) in `lang`: {"topic","text","source"}
+    (the topic and text in the catalogs, `info:PACK/N/topic|text`; the source a page, or a
+    reason translated as `info:PACK/N/source`)."""
+    words = {part: _catalog_words(lang, f"info:{platform}/{number}/{part}") for part in _INFO}
+    return {**words, "source": words["source"] or info.get("source", "")}
+
+
+_INFO = ("topic", "text", "source")
+
+
+def _catalog_words(lang: str, msgid: str) -> str:
+    """The catalog's entry, or "" when it has none (gettext answers the id itself)."""
+    words = catalog(lang).gettext(msgid)
+    return "" if words == msgid else words
+
+
 def _own_words(rule: Rule, lang: str) -> str:
     """The words an override gave: in Japanese its `effect_ja`, else its `effect` (the
     user's own words, whatever their language, rather than the pack's they replace)."""

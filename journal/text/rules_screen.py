@@ -4,7 +4,7 @@ and the app's other facts, in the reader's language (the JSON's `value` is Engli
 from journal.core.rules import Rule, RuleBook
 from journal.text import table
 from journal.text.labels import label
-from journal.text.rule_text import describe, effect_of
+from journal.text.rule_text import describe, effect_of, info_of, note_of, source_of
 from journal.text.screens import Screen
 from journal.text.views import UNKNOWN_START
 
@@ -40,12 +40,9 @@ def rules_screen(book: RuleBook, names: list[str], screen: Screen) -> str:
         else:
             lines.append(screen.table(names_, rows, "effect"))
         extra = list(notes)
-        for info in pack.info:
-            topic = info.get("topic_ja") if lang == "ja" else None
-            text = info.get("text_ja") if lang == "ja" else None
-            topic, text = topic or info.get("topic"), text or info.get("text")
-            source = (info.get("source_ja") if lang == "ja" else None) or info.get("source")
-            extra.append(f"  ({topic}) {text} · {source}")
+        for number, info in enumerate(pack.info, 1):
+            words = info_of(pack.platform, number, info, lang)
+            extra.append(f"  ({words['topic']}) {words['text']} · {words['source']}")
         lines.extend(_wrapped(extra, screen))
         lines.append("")
     return "\n".join(lines).rstrip()
@@ -79,7 +76,7 @@ def _wrapped(lines: list[str], screen: Screen) -> list[str]:
 def _rule_row(kind: str, rule: Rule, screen: Screen, book: RuleBook) -> tuple[list[str], str]:
     lang = screen.lang
     name = label("kind", kind, lang) + ("" if rule.enabled else f" ({screen.say('rules_off')})")
-    note = rule.note_ja if lang == "ja" and rule.note_ja else rule.note
+    note = note_of(rule, lang)
     since = ""
     if rule.effective_from.isoformat() != UNKNOWN_START:  # a date is known only when given
         start = rule.effective_from.isoformat()
@@ -92,6 +89,6 @@ def _rule_row(kind: str, rule: Rule, screen: Screen, book: RuleBook) -> tuple[li
         effect_of(rule.key, lang, book),
         since,
         label("confidence", rule.confidence, lang),
-        rule.source_ja if lang == "ja" and rule.source_ja else rule.source,
+        source_of(rule, lang),
     ]
     return row, note

@@ -8,7 +8,7 @@ from journal.core.deadlines import Deadline, is_overdue
 from journal.core.events import VOID_TYPE, Event
 from journal.core.rules import RuleBook
 from journal.core.trade import Trade
-from journal.text.rule_text import describe, effect_of
+from journal.text.rule_text import describe, effect_of, info_of, note_of
 
 if TYPE_CHECKING:
     from journal.results import DaemonStatus, Dated, Listed
@@ -117,12 +117,23 @@ def rules_json(book: RuleBook, names: list[str], lang: str) -> list[dict[str, An
                         "effective_at": rule.effective_at and f"{rule.effective_at:%H:%M}",
                         "source": rule.source,
                         "confidence": rule.confidence,
-                        "note": rule.note,
+                        "note": note_of(rule, "en"),
                         "enabled": rule.enabled,
                     }
                 )
-        out.append({"platform": name, "name": pack.name, "rules": rules, "info": list(pack.info)})
+        info = [_info_json(name, n, i) for n, i in enumerate(pack.info, 1)]
+        out.append({"platform": name, "name": pack.name, "rules": rules, "info": info})
     return out
+
+
+def _info_json(platform: str, number: int, info: dict[str, str]) -> dict[str, str]:
+    """A pack's other fact as `rules --json` has always shown it: in both languages."""
+    english, japanese = info_of(platform, number, info, "en"), info_of(platform, number, info, "ja")
+    data = {"topic": english["topic"], "topic_ja": japanese["topic"]}
+    data |= {"text": english["text"], "text_ja": japanese["text"], "source": info["source"]}
+    if japanese["source"] != info["source"]:
+        data["source_ja"] = japanese["source"]
+    return data | {k: v for k, v in info.items() if k != "source"}
 
 
 def list_json(rows: Iterable["Listed"]) -> list[dict[str, Any]]:
