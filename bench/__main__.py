@@ -333,23 +333,30 @@ def rows_search(b: Bench, db: Path, meta: Meta, label: str) -> list[Row]:
     return [ratio_row(figure, value, base, 1.5, "`journal list`, same journal")]
 
 
-def rows_bulk(b: Bench, db: Path, meta: Meta, label: str) -> list[Row]:
+BULK = ("rebuild", "verify", "import")
+
+
+def rows_bulk(b: Bench, db: Path, meta: Meta, label: str, only: Sequence[str] = BULK) -> list[Row]:
+    """The bulk rows (`only`: some of them) against their floors, median of up to 3 runs."""
     runs = max(1, min(b.runs, 3))
     scan_once = b.inner(floors.SCAN, str(db))
-    seconds, scan = b.median(b.wall(b.j(db, "rebuild")), scan_once, runs=runs)
     out = []
-    out.append(
-        throughput_row(
-            f"`journal rebuild` at {label}",
-            meta.events,
-            seconds,
-            scan,
-            0.25,
-            "sqlite3 scan + json.loads",
+    if "rebuild" in only:
+        seconds, scan = b.median(b.wall(b.j(db, "rebuild")), scan_once, runs=runs)
+        out.append(
+            throughput_row(
+                f"`journal rebuild` at {label}",
+                meta.events,
+                seconds,
+                scan,
+                0.25,
+                "sqlite3 scan + json.loads",
+            )
         )
-    )
     figure = f"`journal verify` at {label}"
-    if b.available("verify"):
+    if "verify" not in only:
+        pass
+    elif b.available("verify"):
 
         def verify() -> Row:
             seconds, scan = b.median(b.wall(b.j(db, "verify")), scan_once, runs=runs)
@@ -361,7 +368,9 @@ def rows_bulk(b: Bench, db: Path, meta: Meta, label: str) -> list[Row]:
     else:
         out.append(pending(figure, "≥ 0.3 × scan"))
     figure = f"import of the {label} export"
-    if b.available("import") and b.available("export"):
+    if "import" not in only:
+        pass
+    elif b.available("import") and b.available("export"):
         out.append(
             guarded(figure, "≥ 0.4 × executemany", lambda: row_import(b, db, meta, label, runs))
         )
@@ -514,7 +523,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--pg-only", action="store_true", help="Only the PostgreSQL rows; implies --pg."
     )
+    parser.add_argument(
+        "--only",
+        metavar="ROWS",
+        help="Only these bulk rows, comma-separated: rebuild, verify, import (e.g. `--only"
+        " verify,import --sizes 1m`); the other rows are skipped.",
+    )
     args = parser.parse_args(argv)
+    only = [n.strip().lower() for n in args.only.split(",")] if args.only else None
+    if only is not None and not set(only) <= set(BULK):
+        parser.error(f"--only takes some of: {', '.join(BULK)}")
     pg = args.pg or args.pg_only or bool(args.pg_url)
     sizes = ["1k"] if args.smoke else [s.strip().lower() for s in args.sizes.split(",")]
     runs = args.runs or (3 if args.smoke else 7)
@@ -527,6 +545,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         big = sizes[-1]
         label = events(journals[big][1])
         started = time.perf_counter()
+        load_before = os.getloadavg()
         notes: list[str] = []
         steps: list[Callable[[], list[Row]]] = [
             lambda: rows_bulk(b, *journals[big], label),
@@ -546,6 +565,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         ]
         if args.pg_only:
             steps = []
+        if only is not None:
+            steps = [lambda: rows_bulk(b, *journals[big], label, only)]
         if pg:
             from bench.pg import rows_pg
 
@@ -565,6 +586,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f" seed {m.seed})"
             )
         notes.append(dev_note(b))
+        notes.append(
+            f"load average (1 min) {load_before[0]:.2f} at the start,"
+            f" {os.getloadavg()[0]:.2f} at the end"
+        )
         for note in notes:
             print(f"  {note}")
         print()

@@ -23,7 +23,7 @@ from journal.service import Journal
 from journal.storage import portable
 from journal.storage.attachments import beside
 from journal.storage.engines import is_url, mask
-from journal.storage.integrity import Damage, Report, check_log, check_read_models
+from journal.storage.integrity import Ahead, Damage, Report, check_log, check_read_models
 from journal.storage.projections import stale
 from journal.storage.queries import projection_state, seq_of_hash
 
@@ -39,30 +39,52 @@ def verify(journal: Journal, log_only: bool = False, kept_head: str | None = Non
     """
     for attempt in range(3):
         # Everything compared is read in ONE read transaction, a single snapshot, so events
-        # appended by others meanwhile can never look like damage.
+        # appended by others meanwhile can never look like damage (a helper process that
+        # compares part of a large journal checks it sees the same log).
         with journal.store.read() as conn:
-            report = check_log(conn)
-            if report.ok and kept_head is not None:
-                found = seq_of_hash(conn, kept_head.strip().lower())
-                if found is None:
-                    report = Report(report.events, report.head, Damage(0, "kept_head", kept_head))
-            if not report.ok or log_only:
-                return report
-            state = projection_state(conn)
-            stored = state.get("checkpoint")
-            lagging = isinstance(stored, int) and stored < report.events
-            lagging = lagging or stale(state, journal.book) is not None
-            if not lagging or attempt == 2:
-                try:
-                    damage = check_read_models(conn, journal.book, report.events)
-                except JournalError as exc:
-                    damage = Damage(0, "replay", str(exc))
-                return Report(report.events, report.head, damage)
+            ahead = None if log_only else Ahead.start(conn, journal.store, journal.book)
+            try:
+                report, final = _verified(journal, conn, log_only, kept_head, attempt == 2, ahead)
+            finally:
+                if ahead is not None:
+                    ahead.close()
+        if final:
+            return report
         try:
             journal.catch_up()  # lagging or built with another book: caught up, then rechecked
         except JournalError as exc:
             return Report(report.events, report.head, Damage(0, "replay", str(exc)))
     raise AssertionError("unreachable")
+
+
+def _verified(
+    journal: Journal,
+    conn: Any,
+    log_only: bool,
+    kept_head: str | None,
+    last_attempt: bool,
+    ahead: Ahead | None,
+) -> tuple[Report, bool]:
+    """One attempt of `verify` in one snapshot: the report, and whether it is final (not if
+    the read models must be caught up first)."""
+    report = check_log(conn)
+    if report.ok and kept_head is not None:
+        found = seq_of_hash(conn, kept_head.strip().lower())
+        if found is None:
+            report = Report(report.events, report.head, Damage(0, "kept_head", kept_head))
+    if not report.ok or log_only:
+        return report, True
+    state = projection_state(conn)
+    stored = state.get("checkpoint")
+    lagging = isinstance(stored, int) and stored < report.events
+    lagging = lagging or stale(state, journal.book) is not None
+    if lagging and not last_attempt:
+        return report, False
+    try:
+        damage = check_read_models(conn, journal.book, report.events, ahead)
+    except JournalError as exc:
+        damage = Damage(0, "replay", str(exc))
+    return Report(report.events, report.head, damage), True
 
 
 def backup(journal: Journal, target: Path) -> tuple[int, str]:

@@ -34,7 +34,7 @@ def test_two_process_rebuild_equals_one_process_rebuild(journal, monkeypatch):
     alone = _snapshot(journal)
     monkeypatch.setattr(rebuild, "PARALLEL_MIN_EVENTS", 0)
     with journal.store.read() as conn:
-        assert rebuild._split_point(conn, journal.store) is not None
+        assert rebuild.split_point(conn, journal.store) is not None
     calls = []
     real = rebuild.project_all
     monkeypatch.setattr(rebuild, "project_all", lambda *a, **k: calls.append(k) or real(*a, **k))
@@ -54,7 +54,7 @@ def test_a_log_that_does_not_replay_fails_the_same_way_in_the_helper(journal, mo
     ]
     with journal.store.write() as conn:
         journal.store.append(conn, bad, at)
-        assert rebuild._split_point(conn, journal.store) < "zz-last"
+        assert rebuild.split_point(conn, journal.store) < "zz-last"
     with pytest.raises(Refused) as refused:
         journal.rebuild()
     assert refused.value.key == "bad_step"

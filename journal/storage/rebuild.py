@@ -84,8 +84,9 @@ HELPER_MODULE = "journal.storage.rebuild_helper"
 _HOME_SHARE = 0.33  # this process also inserts everything, so it folds the smaller part
 
 
-def _split_point(conn: Connection, store: Store) -> str | None:
-    """Where to cut the streams for a two-process rebuild, or None to stay in one process."""
+def split_point(conn: Connection, store: Store, share: float = _HOME_SHARE) -> str | None:
+    """Where to cut the streams for a two-process rebuild (or verify), or None to stay in one
+    process; about `share` of the events come before the cut."""
     if (os.cpu_count() or 1) < 2:
         return None
     if conn.exec_driver_sql("PRAGMA journal_mode").scalar() != "wal":
@@ -94,8 +95,14 @@ def _split_point(conn: Connection, store: Store) -> str | None:
     if total < PARALLEL_MIN_EVENTS:
         return None
     return conn.exec_driver_sql(
-        "SELECT stream FROM events ORDER BY stream LIMIT 1 OFFSET ?", (int(total * _HOME_SHARE),)
+        "SELECT stream FROM events ORDER BY stream LIMIT 1 OFFSET ?", (int(total * share),)
     ).scalar()
+
+
+def project_from(conn: sqlite3.Connection, book: RuleBook, low: str) -> Iterator[tuple]:
+    """`project_all` from stream `low` on, over a plain sqlite3 connection (the helper's)."""
+    sql, params = _streams_sql(low, None)
+    return _project(_grouped(conn.execute(sql, params), conn), book)
 
 
 def project_range_to(path: str, low: str, book: RuleBook, last_seq: int, sink: Any) -> None:
@@ -110,10 +117,9 @@ def project_range_to(path: str, low: str, book: RuleBook, last_seq: int, sink: A
         seen = conn.execute("SELECT coalesce(max(seq), 0) FROM events").fetchone()[0]
         if seen != last_seq:
             raise RuntimeError(f"the helper sees the log up to #{seen}, not #{last_seq}")
-        sql, params = _streams_sql(low, None)
         trades: list[tuple] = []
         deadlines: list[tuple] = []
-        for trade, rows in _project(_grouped(conn.execute(sql, params), conn), book):
+        for trade, rows in project_from(conn, book, low):
             trades.append(trade)
             deadlines.append(rows)
             if len(trades) >= 1000:
@@ -133,7 +139,7 @@ def project_range_to(path: str, low: str, book: RuleBook, last_seq: int, sink: A
 def _project_parallel(
     conn: Connection, store: Store, book: RuleBook, split: str
 ) -> Iterator[tuple[tuple, list[tuple]]]:
-    helper = _Helper.start(str(store.path), split, book, store.last_seq(conn))
+    helper = Helper.start(str(store.path), split, book, store.last_seq(conn))
     if helper is None:
         yield from project_all(conn, book)
         return
@@ -151,7 +157,7 @@ def _project_parallel(
         helper.close()
 
 
-class _Helper:
+class Helper:
     """The second process and the thread unpickling its batches (reads release the GIL)."""
 
     def __init__(self, process: Any) -> None:
@@ -162,7 +168,11 @@ class _Helper:
         threading.Thread(target=self._receive, daemon=True).start()
 
     @classmethod
-    def start(cls, path: str, split: str, book: RuleBook, last_seq: int) -> "_Helper | None":
+    def start(
+        cls, path: str, split: str, book: RuleBook, last_seq: int, mode: str = "rows"
+    ) -> "Helper | None":
+        """The helper folding from `split` on: "rows" sends the rows back (rebuild),
+        "compare" compares them with the stored read models (verify)."""
         source = str(Path(__file__).resolve().parents[2])
         paths = [source, *filter(None, [os.environ.get("PYTHONPATH")])]
         try:
@@ -175,7 +185,7 @@ class _Helper:
             )
         except OSError:
             return None
-        pickle.dump((path, split, book, last_seq), process.stdin, pickle.HIGHEST_PROTOCOL)
+        pickle.dump((path, split, book, last_seq, mode), process.stdin, pickle.HIGHEST_PROTOCOL)
         process.stdin.close()
         return cls(process)
 
@@ -221,7 +231,7 @@ def rebuild(conn: Connection, store: Store, book: RuleBook) -> int:
     deadlines: list[tuple] = []
     counter = 1
     count = 0
-    split = _split_point(conn, store)
+    split = split_point(conn, store)
     projected = (
         project_all(conn, book) if split is None else _project_parallel(conn, store, book, split)
     )

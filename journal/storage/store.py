@@ -123,6 +123,9 @@ class Store:
     an error), atomically: see `Store.new`.
     """
 
+    #: Built under a hidden name (`Store.new`), published only whole: an import may commit twice
+    unpublished = False
+
     def __init__(self, path: Path, *, create: bool = True) -> None:
         self.path = path
         if not _existing(path, create):
@@ -158,9 +161,11 @@ class Store:
         store = cls.__new__(cls)
         store.path = temp
         store.engine = None
+        store.unpublished = True
         try:
             store._open(created=True)
             yield store
+            store.unpublished = False
             store.dispose()
             try:
                 settle(temp)
