@@ -144,7 +144,8 @@ def compare_range(
 ) -> tuple[Damage | None, int]:
     """Compare freshly folded rows with the stored ones of trades `low <= id < high`; the
     first difference (or None) and the next trade number the fresh rows imply."""
-    stored_trades, stored_deadlines = _stored_read_models(conn, low, high)
+    trades_cursor, deadlines_cursor = _stored_read_models(conn, low, high)
+    stored_trades, stored_deadlines = iter(trades_cursor), iter(deadlines_cursor)
     counter = 1
     try:
         for trade, deadlines in fresh:
@@ -164,8 +165,8 @@ def compare_range(
             detail = f"deadline {extra[0]} {extra[1]} is not in the log"
             return Damage(0, "read_models", detail), counter
     finally:
-        stored_trades.close()
-        stored_deadlines.close()
+        trades_cursor.close()
+        deadlines_cursor.close()
     return None, counter
 
 

@@ -46,15 +46,29 @@ def _streams_sql(low: str | None, high: str | None) -> tuple[str, tuple]:
 
 
 def _grouped(rows: Iterable[Any], conn: Any) -> Iterator[list[Event]]:
-    """The streams' events, their personal fields opened (a bundle's title is one)."""
+    """The streams' events, their personal fields opened (a bundle's title is one): for
+    `_REVEAL_STREAMS` streams at a time, so their keys are read with one query, not one each."""
     current: list[Event] = []
+    streams: list[list[Event]] = []
     for row in rows:
         if current and current[0].stream != row[2]:
-            yield reveal(conn, current)
+            streams.append(current)
             current = []
+            if len(streams) >= _REVEAL_STREAMS:
+                yield from _revealed(conn, streams)
+                streams = []
         current.append(row_to_event(row))
     if current:
-        yield reveal(conn, current)
+        streams.append(current)
+    yield from _revealed(conn, streams)
+
+
+_REVEAL_STREAMS = 200
+
+
+def _revealed(conn: Any, streams: list[list[Event]]) -> list[list[Event]]:
+    reveal(conn, [event for events in streams for event in events])  # opened in place
+    return streams
 
 
 def project_all(
