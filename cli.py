@@ -961,47 +961,23 @@ def _daemon_once_report(outcome, path) -> None:
 
 def _daemon_preview(moment) -> None:
     """`--once --as-of WHEN` / `--dry-run`: what a delivery pass would send; changes nothing."""
-    from journal.text.messages import render
+    from journal.text.status_text import preview_lines
+    from journal.text.views import preview_json
+    from scheduler.status import preview_of
 
     journal = _journal(must_exist=True)
     try:
         works = _app().reminders(journal).preview(moment)
     finally:
         journal.close()
-    delivered = [w for w in works if not w.summary]
-    summarized = [r for w in works if w.summary for r, _ in w.items]
+    preview = preview_of(works, moment)
     if _opts().json:
-        _emit(
-            {
-                "dry_run": True,
-                "as_of": moment,
-                "would_send": [
-                    {
-                        "trade": w.note.trade,
-                        "kind": w.note.kind,
-                        "due": w.note.due,
-                        "title": w.note.title,
-                        "message": w.note.message,
-                    }
-                    for w in works
-                ],
-                "delivered": len(delivered),
-                "summarized": len(summarized),
-            }
-        )
+        _emit(preview_json(preview))
         return
-    for w in works:
-        line = f"{w.note.title}: {w.note.message}"  # as the console notifier says it
-        click.echo(render("would_send", line=line))
-    click.echo(
-        render(
-            "daemon_dry_run",
-            moment=moment,
-            delivered=len(delivered),
-            summarized=len(summarized),
-        ),
-        err=True,
-    )
+    lines, counts = preview_lines(preview, _locale())
+    for line in lines:
+        click.echo(line)
+    click.echo(counts, err=True)
 
 
 @daemon.command("install")

@@ -1,12 +1,19 @@
 """`journal daemon status`, as a typed answer (`journal.results.DaemonStatus`): what the
 service file says, whether its program is there, what systemd says of it, and whether a
-daemon runs on this journal. The edge renders it (`journal/text/views.py` for JSON,
-`journal/text/status_text.py` for people)."""
+daemon runs on this journal; and a daemon's preview (`Preview`: `--dry-run`, `--once --as-of`).
+The edge renders them (`journal/text/views.py` for JSON, `journal/text/status_text.py` for
+people)."""
 
 import sys
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from journal.results import DaemonStatus
+
+if TYPE_CHECKING:
+    from scheduler.work import Work
 
 
 def daemon_status(db: Path | str) -> DaemonStatus:
@@ -36,3 +43,22 @@ def daemon_status(db: Path | str) -> DaemonStatus:
         systemd=systemd,
         service_path=str(path),
     )
+
+
+@dataclass(frozen=True)
+class Preview:
+    """`journal daemon --dry-run` / `--once --as-of WHEN`: what a delivery pass would send
+    at `as_of`, sending and recording nothing. `works` in the order they would go;
+    `delivered` of them on their own, `summarized` reminders folded into summaries."""
+
+    as_of: datetime
+    works: tuple["Work", ...]
+    delivered: int
+    summarized: int
+
+
+def preview_of(works: list["Work"], as_of: datetime) -> Preview:
+    """The Preview of the works a pass would send (`Reminders.preview`)."""
+    delivered = sum(1 for w in works if not w.summary)
+    summarized = sum(len(w.items) for w in works if w.summary)
+    return Preview(as_of, tuple(works), delivered, summarized)

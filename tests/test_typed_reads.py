@@ -124,3 +124,34 @@ def test_daemon_status_is_a_typed_answer_rendered_once(run, journal_env, tmp_pat
     if status.systemd is not None:  # Linux: what systemd says of the file, in JSON too
         assert set(status.systemd) == {"manager", "enabled", "active"}
         assert shown["systemd"]["enabled"] == status.systemd["enabled"]
+
+
+def test_a_daemon_preview_is_a_typed_answer_rendered_once(ok, run, journal_env):
+    """`daemon --dry-run`: a `Preview` (scheduler/status.py), its JSON and its lines (each
+    reminder on stdout as the console notifier says it, the counts on stderr) from it."""
+    with freeze_time(NOW):
+        _stories(ok)
+        data = run("daemon", "--dry-run", "--json").json()
+        assert list(data) == ["dry_run", "as_of", "would_send", "delivered", "summarized"]
+        assert data["dry_run"] is True and data["would_send"]  # the overdue payment
+        assert data["delivered"] + data["summarized"] >= len(data["would_send"]) > 0
+        first = data["would_send"][0]
+        assert list(first) == ["trade", "kind", "due", "title", "message"]
+        shown = run("daemon", "--dry-run")
+        assert shown.code == 0
+        assert len(shown.out.splitlines()) == len(data["would_send"])
+        assert first["message"] in shown.out
+        assert "nothing was sent or recorded" in shown.err
+
+
+def test_preview_counts_a_summary_s_reminders():
+    from types import SimpleNamespace
+
+    from scheduler.status import preview_of
+
+    one = SimpleNamespace(summary=False, items=[("r1", "on_time")])
+    many = SimpleNamespace(summary=True, items=[("r2", "summary"), ("r3", "summary")])
+    moment = datetime.fromisoformat(NOW)
+    preview = preview_of([one, many], moment)  # type: ignore[list-item]
+    assert (preview.delivered, preview.summarized, preview.as_of) == (1, 2, moment)
+    assert preview.works == (one, many)

@@ -1,6 +1,7 @@
 """`journal daemon status` for people: a line each for the journal, the service file and
 what it runs, a missing program or one inside a source folder, systemd's view and whether a
-daemon runs; rendered from `journal.results.DaemonStatus` in the reader's language."""
+daemon runs; rendered from `journal.results.DaemonStatus` in the reader's language. And a
+daemon's preview (`scheduler.status.Preview`): each reminder it would send, then a count."""
 
 from typing import TYPE_CHECKING
 
@@ -9,6 +10,7 @@ from journal.text.messages import render_for
 
 if TYPE_CHECKING:
     from journal.results import DaemonStatus
+    from scheduler.status import Preview
 
 
 def daemon_status_lines(status: "DaemonStatus", loc: Locale) -> str:
@@ -45,3 +47,14 @@ def _systemd_line(state: dict, say) -> str:
     return say(
         "status_systemd", enabled=enabled, active=words.get(state["active"], state["active"])
     )
+
+
+def preview_lines(preview: "Preview", loc: Locale) -> tuple[list[str], str]:
+    """The lines for standard output (each reminder as the console notifier says it) and
+    the count for standard error."""
+    lines = [
+        render_for(loc, "would_send", line=f"{w.note.title}: {w.note.message}")
+        for w in preview.works
+    ]
+    counts = {"delivered": preview.delivered, "summarized": preview.summarized}
+    return lines, render_for(loc, "daemon_dry_run", moment=preview.as_of, **counts)

@@ -12,6 +12,7 @@ from journal.text.rule_text import describe, effect_of, info_of, note_of
 
 if TYPE_CHECKING:
     from journal.results import DaemonStatus, Dated, Listed
+    from scheduler.status import Preview
 
 # The effective date of a rule version whose start is not known (the packs' default).
 UNKNOWN_START = "2000-01-01"
@@ -193,3 +194,24 @@ def daemon_status_json(status: "DaemonStatus") -> dict[str, Any]:
         "pid": status.pid,
     }
     return data | ({"systemd": status.systemd} if status.systemd is not None else {})
+
+
+def preview_json(preview: "Preview") -> dict[str, Any]:
+    """`journal daemon --dry-run --json` (and `--once --as-of WHEN --json`)."""
+    would_send = [
+        {
+            "trade": w.note.trade,
+            "kind": w.note.kind,
+            "due": w.note.due,
+            "title": w.note.title,
+            "message": w.note.message,
+        }
+        for w in preview.works
+    ]
+    return {
+        "dry_run": True,
+        "as_of": preview.as_of,
+        "would_send": would_send,
+        "delivered": preview.delivered,
+        "summarized": preview.summarized,
+    }
