@@ -308,3 +308,54 @@ def test_a_rule_switched_off_by_a_setting_says_which_in_both_languages(
     rules = run("rules", "mercari", "--json").json()[0]["rules"]
     notes = {r["note"] for r in rules if r["kind"] == "proceeds"}
     assert notes == {"off: [mercari] identity_verified = true in your config"}
+
+
+# --- on both engines: the key stored, and an older release's sentences rebuilt once ----------
+
+
+@pytest.fixture
+def erun(engine_journal, capsys):
+    """`journal ARGS…` in-process on each engine (a file, then a PostgreSQL database)."""
+    import cli
+    from tests.conftest import Result
+
+    def _run(*args: str) -> Result:
+        capsys.readouterr()
+        code = cli.main([str(a) for a in args])
+        captured = capsys.readouterr()
+        return Result(code, captured.out, captured.err)
+
+    return _run
+
+
+def _sql(db, statement: str) -> str:
+    """Run one statement on the journal's own engine, as a release before would have left it."""
+    if isinstance(db, str):  # PostgreSQL: the test server's psql
+        from pg_server import psql
+
+        return psql(*db._split(), statement)
+    with sqlite3.connect(db) as conn:
+        return "\n".join("|".join(map(str, row)) for row in conn.execute(statement))
+
+
+def test_on_both_engines_keys_are_stored_and_sentences_rebuilt(erun, engine_journal):
+    with freeze_time(NOW):
+        listed = erun(
+            "add", "listed", "--platform", "mercari", "--title", "ニット", "--price", "900"
+        )
+        trade = listed.out.strip()
+        assert erun("add", "sold", trade, "--buyer", "さくら").code == 0
+        effects = _sql(engine_journal, "SELECT effect FROM deadlines ORDER BY kind").split()
+        assert effects and all(KEY.match(e) for e in effects), effects
+        _sql(engine_journal, "UPDATE deadlines SET effect = 'the buyer may apply to cancel'")
+        _sql(
+            engine_journal, "UPDATE projection_state SET value = 2 WHERE key = 'projection_version'"
+        )
+        shown = erun("show", trade, "--json")
+        assert shown.code == 0 and shown.err == PROGRAM
+        payment = by_kind(shown.json()["deadlines"])["payment"]
+        assert payment["effect"] == words("mercari/payment/2000-01-01", "en")
+        effects = _sql(engine_journal, "SELECT effect FROM deadlines ORDER BY kind").split()
+        assert all(KEY.match(e) for e in effects), effects
+        verified = erun("verify")
+        assert verified.code == 0 and verified.err == "", verified.err
