@@ -227,6 +227,32 @@ def throughput_row(
     )
 
 
+def spread_row(
+    figure: str, events: int, runs: list[list[float]], limit: float, floor_name: str
+) -> Row:
+    """`throughput_row` of the medians of alternated runs (the command's, the floor's), with
+    each side's min / median / max seconds and the per-run ratios' min / median / max."""
+    seconds, floor = runs
+    row = throughput_row(
+        figure, events, statistics.median(seconds), statistics.median(floor), limit, floor_name
+    )
+    ratios = [f / s for s, f in zip(seconds, floor, strict=True)]
+    low, mid, high = min(ratios), statistics.median(ratios), max(ratios)
+    return Row(
+        row.figure,
+        f"{row.value}; runs {_secs(seconds)}",
+        f"{row.floor}; runs {_secs(floor)}",
+        f"{row.ratio} (runs {low:.2f} / {mid:.2f} / {high:.2f})",
+        row.target,
+        row.verdict,
+    )
+
+
+def _secs(values: list[float]) -> str:
+    low, mid, high = min(values), statistics.median(values), max(values)
+    return f"{low:.1f} / {mid:.1f} / {high:.1f} s"
+
+
 def guarded(figure: str, target: str, measure: Callable[[], Row]) -> Row:
     """A row for a command built elsewhere: if its interface differs from what the harness
     expects, say so in the table instead of losing the whole run."""
@@ -359,10 +385,8 @@ def rows_bulk(b: Bench, db: Path, meta: Meta, label: str, only: Sequence[str] = 
     elif b.available("verify"):
 
         def verify() -> Row:
-            seconds, scan = b.median(b.wall(b.j(db, "verify")), scan_once, runs=runs)
-            return throughput_row(
-                figure, meta.events, seconds, scan, 0.3, "sqlite3 scan + json.loads"
-            )
+            both = b.times(b.wall(b.j(db, "verify")), scan_once, runs=runs)
+            return spread_row(figure, meta.events, both, 0.3, "sqlite3 scan + json.loads")
 
         out.append(guarded(figure, "≥ 0.3 × scan", verify))
     else:
@@ -431,11 +455,10 @@ def row_import(b: Bench, db: Path, meta: Meta, label: str, runs: int) -> Row:
         shutil.copyfile(template, target)
         return b.inner(floors.EXECUTEMANY, str(db), str(target))()
 
-    seconds, base = b.median(journal_import, floor, runs=runs)
+    both = b.times(journal_import, floor, runs=runs)
     clean()
-    return throughput_row(
-        f"import of the {label} export", meta.events, seconds, base, 0.4, "sqlite3 executemany"
-    )
+    figure = f"import of the {label} export"
+    return spread_row(figure, meta.events, both, 0.4, "sqlite3 executemany")
 
 
 def rows_daemon(b: Bench, smoke: bool) -> list[Row]:

@@ -200,7 +200,7 @@ def _where(condition: str) -> str:
 # lower part; it sends back only its first difference (or none). It first checks that it sees
 # the log this process sees (same last seq; the log is append-only, so the same log); if not,
 # or if it fails for any reason but the log, this process compares that part itself.
-VERIFY_SHARE = 0.35  # this process also checks the whole chain, so it folds the smaller part
+VERIFY_SHARE = 0.3  # this process also checks the whole chain, so it folds the smaller part
 
 
 class Ahead:
