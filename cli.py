@@ -996,7 +996,8 @@ def daemon_install() -> None:
     from scheduler.service_state import notifier_problem
 
     config = _app().config
-    path, enable = install(_app().location, calendar=config.calendar.get("path"))
+    where = _app().location
+    path, enable = install(where, calendar=config.calendar.get("path"), reader=_app().locale)
     program = journal_command()[0]
     source = source_checkout(Path(program))
     lines = [render("daemon_installed", path=str(path), command=enable)]

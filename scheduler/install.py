@@ -14,6 +14,7 @@ from xml.sax.saxutils import escape, unescape
 
 from journal.core.errors import BadInput
 from journal.core.urls import without_password
+from journal.text.i18n import Locale
 from scheduler.unitfile import UnitUnreadable, checked, environment, exec_program, exec_word
 from scheduler.unitsandbox import sandbox_lines, writable_folders
 
@@ -149,21 +150,17 @@ def pgpass_hint(db: Path | str) -> str | None:
     return ":".join([*fields, unquote(parts.username or "*"), "PASSWORD"])
 
 
-def _service_env() -> dict[str, str]:
-    """The display settings passed on to the service, each checked first: a zone it could
-    not use would make it fail and restart forever."""
+def _service_env(reader: Locale | None) -> dict[str, str]:
+    """The display settings passed on to the service, as the composition root read them
+    (`App.locale`: a zone it could not use was refused there, before anything is written,
+    since it would make the service fail and restart forever)."""
     env = {}
     if os.environ.get("JOURNAL_CONFIG"):
         env["JOURNAL_CONFIG"] = str(Path(os.environ["JOURNAL_CONFIG"]).expanduser().absolute())
-    if os.environ.get("JOURNAL_TZ"):
-        from journal.settings import user_tz
-
-        user_tz()  # refuses an unknown zone (exit 2) before anything is written
+    if reader is not None and os.environ.get("JOURNAL_TZ"):
         env["JOURNAL_TZ"] = os.environ["JOURNAL_TZ"]
-    if os.environ.get("JOURNAL_LANG"):
-        from journal.settings import language
-
-        env["JOURNAL_LANG"] = language()  # "ja" or "en", whatever was written
+    if reader is not None and os.environ.get("JOURNAL_LANG"):
+        env["JOURNAL_LANG"] = reader.language  # "ja" or "en", whatever was written
     return env
 
 
@@ -172,15 +169,17 @@ def install(
     platform: str | None = None,
     home: Path | None = None,
     calendar: str | None = None,
+    reader: Locale | None = None,
 ) -> tuple[Path, str]:
     """Write the service file; return its path and the one command that enables it.
-    `calendar`: the `[calendar] path` the daemon rewrites (the unit lets it write there)."""
+    `calendar`: the `[calendar] path` the daemon rewrites (the unit lets it write there);
+    `reader`: the language and zone the settings name, passed on when set by the environment."""
     platform = platform or sys.platform
     home = home or Path.home()
     # A server's URL as given, but never its password: a command line is public (`ps`).
     where = without_password(db) if isinstance(db, str) else str(db.resolve())
     argv = [*journal_command(), "daemon", "--db", where]
-    env = _service_env()
+    env = _service_env(reader)
     path = service_file(platform, home)
     if platform.startswith("linux"):
         text = systemd_unit(argv, env, writable_folders(db, calendar, home))

@@ -171,3 +171,19 @@ def test_completion_of_a_journal_that_is_not_there_is_quietly_empty(env, tmp_pat
     )
     assert done.returncode == 0 and done.stdout.strip() == "" and done.stderr == ""
     assert not (tmp_path / "none.sqlite").exists()
+
+
+def test_install_passes_on_the_display_settings_the_composition_root_read(env):
+    """JOURNAL_LANG as written (`ja_JP.UTF-8`) reaches the unit as the language it names; a
+    JOURNAL_TZ the journal cannot use is refused before any unit is written."""
+    done = journal({**env, "JOURNAL_LANG": "ja_JP.UTF-8"}, "daemon", "install", "--json")
+    assert done.returncode == 0, done.stderr
+    unit = Path(json.loads(done.stdout)["path"]).read_text()
+    assert 'Environment="JOURNAL_LANG=ja"\n' in unit
+    assert 'Environment="JOURNAL_TZ=Asia/Tokyo"\n' in unit
+    Path(json.loads(done.stdout)["path"]).unlink()
+
+    bad = journal({**env, "JOURNAL_TZ": "Mars/Olympus"}, "daemon", "install", "--json")
+    assert bad.returncode == 2
+    assert "Mars/Olympus" in bad.stderr and "Traceback" not in bad.stderr
+    assert not list((Path(env["XDG_CONFIG_HOME"]) / "systemd").rglob("*.service"))
