@@ -222,33 +222,7 @@ _AT = click.option("--at", "at", metavar="WHEN", help="When it happened (default
 
 
 def _record(type_: str, trade: str | None, at: str | None, sources=(), **fields: Any) -> None:
-    moment = _when(at) or _now()
-    if fields.get("until") is not None:  # a day given alone means its end
-        fields["until"] = _when(fields["until"], end=True)
-    journal = _journal()
-    trade = None if trade is None else journal.resolve_id(trade)  # `t2` is T2
-    sources = tuple(map(journal.resolve_id, sources))
-    rec = journal.record(type_, trade, moment, fields, sources, now=_now())
-    # Committed: from here on nothing may turn the command into a failure, or a script that
-    # retries on failure would record the step twice. A report that cannot be made whole
-    # (a date this zone cannot show) falls back to the bare facts.
-    try:
-        data, lines = _report(rec)
-    except Exception:  # noqa: BLE001 - the step is recorded; say so plainly
-        subject, seq = rec.subject, rec.event.seq
-        data = {"id": subject} if rec.creates else {"id": subject, "seq": seq}
-        lines = [subject if rec.creates else f"{subject} #{seq}"]
-    with contextlib.suppress(OSError):  # stdout gone (a closed pipe): recorded all the same
-        for note in data.get("warnings", ()):
-            click.echo(f"journal: {note['message']}", err=True)
-        _emit(data, "\n".join(lines))
-
-
-def _report(rec) -> tuple[dict[str, Any], list[str]]:
-    """What `journal add` prints about the step it recorded (journal/text/recorded.py)."""
-    from journal.text.recorded import report
-
-    return report(rec, _locale(), _now())
+    everyday.record(_opts(), type_, trade, at, sources, fields)
 
 
 def _add_command(step) -> None:

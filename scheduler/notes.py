@@ -9,7 +9,7 @@ from journal.text.i18n import Locale
 from journal.text.labels import label
 from journal.text.messages import render_for
 from journal.text.table import clean
-from scheduler.notify import Note
+from scheduler.note import Note
 from scheduler.plan import Delivery, Reminder
 
 SUMMARY_TRADES = 50  # trade ids named in a summary's JOURNAL_TRADE / console line

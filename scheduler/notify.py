@@ -17,11 +17,11 @@ import threading
 import time
 import warnings
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Protocol
 
 from journal.core.errors import BadInput
+from scheduler.note import URGENT_KINDS, Note  # noqa: F401 - re-exported (their home)
 
 log = logging.getLogger("journal.daemon")
 COMMAND_TIMEOUT = 60.0  # per call; the process group is killed after it
@@ -109,25 +109,6 @@ def _drain(stream: IO[bytes], kept: bytearray) -> None:
     finally:
         with contextlib.suppress(OSError):
             stream.close()
-
-
-URGENT_KINDS = frozenset({"delist"})
-
-
-@dataclass(frozen=True)
-class Note:
-    """One notification: what a person reads, and what a program forwarding it needs."""
-
-    title: str
-    message: str
-    trade: str
-    kind: str
-    due: str  # ISO 8601 in the user's timezone
-
-    @property
-    def urgent(self) -> bool:
-        """Shown as critical where the desktop allows: the item is about to sell twice."""
-        return self.kind in URGENT_KINDS
 
 
 class Notifier(Protocol):

@@ -7,19 +7,18 @@ read) and carries out the result. Its parts are objects, not mixins: the outbox 
 deliveries (`scheduler/sent.py`), the notifications a pass sends (`scheduler/due_work.py`)
 and the listing (`scheduler/listing.py`)."""
 
+from __future__ import annotations
+
 import heapq
 import itertools
 from collections.abc import Collection
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta, tzinfo
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from journal.core.deadlines import JST, KIND_SPECS
 from journal.service import Journal
 from journal.text.i18n import Locale
-from scheduler.due_work import works_of
 from scheduler.listing import listing
-from scheduler.notify import Notifier
 from scheduler.plan import (
     DAILY_LOOKBACK,
     LOOKBACK,
@@ -34,6 +33,12 @@ from scheduler.plan import (
 )
 from scheduler.sent import Outbox
 from scheduler.work import Outcome, Unrecorded, Work
+
+if TYPE_CHECKING:
+    from scheduler.notify import Notifier
+
+# What only delivery needs (the notifiers, the notes of a pass, the thread pool) is
+# imported where it is used: `journal reminders` lists without any of it.
 
 
 class Reminders:
@@ -127,6 +132,8 @@ class Reminders:
         works = self.due_work(now, trades, full=full)
         outcome = Outcome()
         if parallel > 1 and len(works) > 1:
+            from concurrent.futures import ThreadPoolExecutor
+
             with ThreadPoolExecutor(min(parallel, len(works))) as pool:
                 results = list(pool.map(lambda w: self.send(notifier, w), works))
         else:
@@ -182,6 +189,8 @@ class Reminders:
         ]
         known = snap.recorded({r.trade for r in reminders})
         deliveries, summarize = due_now(reminders, set(), now, self.lateness, known)
+        from scheduler.due_work import works_of
+
         return works_of(snap, deliveries, summarize, now, self.loc)
 
     def unsent_due(

@@ -8,17 +8,27 @@ long) is remembered here as delivered and only its record is retried, so a perso
 told twice because the disk was full.
 """
 
-import logging
+from __future__ import annotations
+
 import threading
 from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from journal.core import clock
-from scheduler.notify import Notifier
 from scheduler.plan import Key, Reminder
 from scheduler.work import Unrecorded, Work
 
-log = logging.getLogger("journal.daemon")
+if TYPE_CHECKING:
+    from scheduler.notify import Notifier
+
+
+def log() -> Any:
+    """The daemon's log (`logging` is imported by the first delivery that speaks, not by
+    `journal reminders`, which only lists)."""
+    import logging
+
+    return logging.getLogger("journal.daemon")
 
 
 class Outbox:
@@ -42,7 +52,7 @@ class Outbox:
         try:
             delivered = notifier.send(work.note)
         except Exception as exc:  # noqa: BLE001 - a notifier must never take the daemon down
-            log.error("notifier %s failed: %s: %s", notifier.name, type(exc).__name__, exc)
+            log().error("notifier %s failed: %s: %s", notifier.name, type(exc).__name__, exc)
             delivered = False
         if not delivered:
             self.release(work)
@@ -58,7 +68,7 @@ class Outbox:
                 first = not self.record_trouble
                 self.record_trouble = True
             if first:
-                log.error(
+                log().error(
                     "delivered, but could not record it in the journal (%s); it is kept in"
                     " memory as sent and recorded as soon as the journal can be written",
                     exc,
@@ -68,9 +78,9 @@ class Outbox:
             self.release(work)
             ok = True
         if work.summary:
-            log.info("summarized %d old reminders", len(work.items))
+            log().info("summarized %d old reminders", len(work.items))
         else:
-            log.info("reminded %s %s (%s)", work.main.trade, work.main.kind, work.items[0][1])
+            log().info("reminded %s %s (%s)", work.main.trade, work.main.kind, work.items[0][1])
         return ok
 
     def release(self, work: Work, locked: bool = False) -> None:
@@ -102,5 +112,5 @@ class Outbox:
             left = len(self.unrecorded)
             if not left and self.record_trouble:
                 self.record_trouble = False
-                log.info("the journal can be written again: recorded %d delivery(ies)", done)
+                log().info("the journal can be written again: recorded %d delivery(ies)", done)
         return left == 0

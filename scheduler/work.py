@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from scheduler.notify import Note
+from scheduler.note import Note
 from scheduler.plan import Reminder
 
 

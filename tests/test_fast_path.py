@@ -1,12 +1,14 @@
-"""The entry point answers the everyday reading commands without click (journal/commands/
+"""The entry point answers the everyday commands without click (journal/commands/
 fastpath.py), and its answer is click's own: for each command line of a matrix (each
-command, its options, Japanese choice names, --json, --db, bad options and choices, an
-unknown trade, an empty journal, in English and Japanese), the same stdout, stderr and exit
-status as the click path (`cli.main`), in a fresh process on a real SQLite journal: once
-with no spec kept (click answers, and leaves the spec), once more with it (the shortcut
-answers, and must not have imported click when the command line was plainly one it
-reads; it must have, when click alone can refuse it). The clock is pinned in the child
-(freezegun), so that "in 2 d" reads the same in both runs."""
+command, `add` with its steps, its options, Japanese choice names, --json, --db, bad
+options and choices, an unknown trade, an empty journal, in English and Japanese), the
+same stdout, stderr and exit status as the click path (`cli.main`), in a fresh process on
+a real SQLite journal: once with no spec kept (click answers, and leaves the spec), once
+more with it (the shortcut answers, and must not have imported click when the command
+line was plainly one it reads; it must have, when click alone can refuse it). The clock
+is pinned in the child (freezegun), so that "in 2 d" reads the same in both runs. Each
+`add` runs on its own copy of the same journal, so the three runs record the same step
+on the same state."""
 
 import json
 import os
@@ -177,8 +179,14 @@ def env(tmp_path_factory) -> dict[str, str]:
     return env
 
 
+def story_journal(env: dict[str, str]) -> str:
+    found = list(Path(env["XDG_DATA_HOME"]).rglob("journal.sqlite"))
+    assert len(found) == 1, found  # the story's journal, in the default place
+    return str(found[0])
+
+
 def with_db(env: dict[str, str]) -> list[tuple[list[str], bool]]:
-    other = str(Path(env["XDG_DATA_HOME"], "trade-journal", "journal.sqlite"))
+    other = story_journal(env)
     empty = str(Path(env["HOMEDIR"], "empty.sqlite"))
     return [
         (["--db", other, "list", "--all"], True),
@@ -245,3 +253,116 @@ def test_every_case_was_checked_against_a_story_with_output(env):
     """The matrix compares real answers: the journal holds the story's trades."""
     out = run(env, ["list", "--all", "--json"], CLICK)[0]
     assert {row["id"] for row in json.loads(out)} == {"T1", "T2", "T3", "T4"}
+
+
+ADD: list[tuple[list[str], bool]] = [
+    (["add", "message", "T1", "--note", "こんにちは"], True),
+    (["add", "message", "t1", "--note", "x", "--json"], True),
+    (["add", "listed", "--platform", "メルカリ", "--title", "ニット", "--price", "2500"], True),
+    (["add", "listed", "--platform", "rakuma", "--title", "A", "--price", "abc"], True),
+    (["add", "listed", "--platform", "nosuch", "--title", "A", "--price", "1"], False),
+    (["add", "listed", "--title", "A", "--price", "1"], False),
+    (
+        [
+            "add",
+            "listed",
+            "--platform",
+            "yahoo-auction",
+            "--title",
+            "A",
+            "--price",
+            "1",
+            "--premium",
+        ],
+        True,
+    ),
+    (
+        ["add", "listed", "--platform", "mercari", "--title", "A", "--price", "1", "--no-premium"],
+        True,
+    ),
+    (
+        [
+            "add",
+            "listed",
+            "--platform",
+            "mercari",
+            "--title",
+            "A",
+            "--price",
+            "9",
+            "--kind",
+            "dedicated",
+        ],
+        True,
+    ),
+    (
+        [
+            "add",
+            "listed",
+            "--platform",
+            "mercari",
+            "--title",
+            "A",
+            "--price",
+            "9",
+            "--kind",
+            "Dedicated",
+        ],
+        False,
+    ),
+    (
+        [
+            "add",
+            "listed",
+            "--platform",
+            "mercari",
+            "--title",
+            "A",
+            "--price",
+            "9",
+            "--premium",
+            "--no-premium",
+        ],
+        False,
+    ),
+    (["add", "sold", "T3", "--buyer", "はな", "--paid", "--at", "2026-11-19 10:00"], True),
+    (["add", "hold", "T3", "--buyer", "ゆき", "--until", "+7d", "--json"], True),
+    (["add", "shipped", "T2"], True),
+    (["add", "message", "T999", "--note", "x"], True),
+    (["add", "message", "T999", "--note", "x", "--json"], True),
+    (["add", "発送", "T1"], False),
+    (["add", "message"], False),
+    (["add", "bundle", "T2", "T3", "--price", "2000"], False),
+    (["add", "--json", "message", "T1"], False),
+    (["add", "message", "T1", "--help"], False),
+]
+
+
+def copy_of(source: str, target: Path) -> dict[str, str]:
+    """A copy of the journal (SQLite's own backup), for one run to write to."""
+    import sqlite3
+
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+    return {"JOURNAL_DB": str(target)}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_every_step_recorded_is_answered_as_click_answers_it(env, tmp_path, lang):
+    source = story_journal(env)
+    base = {**env, "JOURNAL_LANG": lang}
+    cases = ADD if lang == "en" else ADD[::3]
+    found = []
+    for n, (args, plain) in enumerate(cases):
+        expected = run({**base, **copy_of(source, tmp_path / f"{n}-click.sqlite")}, args, CLICK)
+        forget_spec(base)
+        first = run({**base, **copy_of(source, tmp_path / f"{n}-first.sqlite")}, args)
+        if first[:3] != expected[:3] or not first[3]:
+            found.append(f"{args} without a spec: {first} != click's {expected[:3]}")
+        kept = run({**base, **copy_of(source, tmp_path / f"{n}-kept.sqlite")}, args)
+        if kept[:3] != expected[:3]:
+            found.append(f"{args} with the spec: {kept[:3]} != click's {expected[:3]}")
+        if kept[3] == plain:
+            found.append(f"{args}: click {'imported' if plain else 'not imported'}")
+    assert not found, "\n".join(found)

@@ -1,4 +1,4 @@
-"""The everyday reading commands (`list`, `upcoming`, `show`, `log`, `reminders`, `money`),
+"""The everyday commands (`list`, `upcoming`, `show`, `log`, `reminders`, `money`, `add`),
 written once, without click: cli.py's click commands parse and call them, and the entry
 point (`launch.py`, `fastpath.py`) calls them itself when it reads the command line plainly,
 so a seller's everyday command never pays for importing click. So is the mapping of a
@@ -227,3 +227,38 @@ def reminders(run: Run, within: str, as_of: str | None) -> None:
     moment = run.when(as_of) or run.moment()
     data = run.application().reminders(run.journal()).listing(moment, window)
     run.emit(data, None if run.json else screens.reminders_screen(data, moment, screen()))
+
+
+def record(
+    run: Run,
+    type_: str,
+    trade: str | None,
+    at: str | None,
+    sources: tuple[str, ...],
+    fields: dict[str, Any],
+) -> None:
+    """`journal add STEP`: record it, then say what it means (journal/text/recorded.py)."""
+    moment = run.when(at) or run.moment()
+    if fields.get("until") is not None:  # a day given alone means its end
+        fields["until"] = run.when(fields["until"], end=True)
+    journal = run.journal()
+    trade = None if trade is None else journal.resolve_id(trade)  # `t2` is T2
+    sources = tuple(map(journal.resolve_id, sources))
+    rec = journal.record(type_, trade, moment, fields, sources, now=run.moment())
+    # Committed: from here on nothing may turn the command into a failure, or a script that
+    # retries on failure would record the step twice. A report that cannot be made whole
+    # (a date this zone cannot show) falls back to the bare facts.
+    try:
+        from journal.text.recorded import report
+
+        data, lines = report(rec, locale(), run.moment())
+    except Exception:  # noqa: BLE001 - the step is recorded; say so plainly
+        subject, seq = rec.subject, rec.event.seq
+        data = {"id": subject} if rec.creates else {"id": subject, "seq": seq}
+        lines = [subject if rec.creates else f"{subject} #{seq}"]
+    try:
+        for note in data.get("warnings", ()):
+            echo(f"journal: {note['message']}", err=True)
+        run.emit(data, "\n".join(lines))
+    except OSError:  # stdout gone (a closed pipe): recorded all the same
+        pass

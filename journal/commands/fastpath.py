@@ -1,15 +1,16 @@
-"""The everyday reading commands answered by the entry point without click (`launch.py`).
+"""The everyday commands answered by the entry point without click (`launch.py`).
 
 Importing click and building its command tree costs about as much as the command itself.
-The command line of `list`, `upcoming`, `show`, `log`, `reminders` and `money` (without
-`--chart`) is read here with a spec learned from click: each time click runs (`cli.main`)
-and finds no spec kept for this program (`shortcuts.program_key`), it writes one: each
-command's options and arguments, flags, defaults (as click resolves them) and choices. A
+The command line of `list`, `upcoming`, `show`, `log`, `reminders`, `money` (without
+`--chart`) and `add STEP` (the step's name as the catalogue spells it) is read here with a
+spec learned from click: each time click runs (`cli.main`) and finds no spec kept for this
+program (`shortcuts.program_key`), it writes one: each command's options and arguments,
+flags, switches, defaults (as click resolves them), required options and choices. A
 command line is answered here only when every word of it is plainly understood: an unknown
-option, a value click would refuse, `--help`, `--`, a short option, a word that starts with
-a dash where a value is due, a missing or extra argument, or no spec yet, and click reads
-it instead, so every refusal is click's, word for word. The commands' bodies are
-`everyday.py`'s, the same ones cli.py's click commands call.
+option, a value click would refuse, a missing required option, `--help`, `--`, a short
+option, a word that starts with a dash where a value is due, a missing or extra argument,
+or no spec yet, and click reads it instead, so every refusal is click's, word for word.
+The commands' bodies are `everyday.py`'s, the same ones cli.py's click commands call.
 """
 
 import json
@@ -38,8 +39,9 @@ def learn(cli_module: Any) -> None:
     import click
 
     spec: dict[str, Any] = {}
-    for name in COMMANDS:
-        command = cli_module.cli.commands.get(name)
+    commands = [(name, cli_module.cli.commands.get(name)) for name in COMMANDS]
+    commands += [(f"add {name}", c) for name, c in cli_module.add.commands.items()]
+    for name, command in commands:
         learned = _command_spec(click, cli_module, command) if command is not None else None
         if learned is not None:
             spec[name] = learned
@@ -55,8 +57,13 @@ def _command_spec(click: Any, cli_module: Any, command: Any) -> dict[str, Any] |
     ctx = command.make_context(command.name, ["X"] * len(required), resilient_parsing=True)
     options: dict[str, dict[str, Any]] = {}
     arguments: list[dict[str, Any]] = []
+
+    def given(word: str) -> Any:
+        args = ["X"] * len(required) + [word]
+        return command.make_context(command.name, args, resilient_parsing=True).params[p.name]
+
     for p in command.params:
-        if p.multiple or p.nargs != 1 or p.envvar or getattr(p, "secondary_opts", None):
+        if p.multiple or p.nargs != 1 or p.envvar or len(getattr(p, "secondary_opts", ())) > 1:
             return None
         if isinstance(p, click.Argument):
             arguments.append({"name": p.name, "required": p.required})
@@ -66,10 +73,15 @@ def _command_spec(click: Any, cli_module: Any, command: Any) -> dict[str, Any] |
         if p.opts[0] in COMMON:
             continue
         entry: dict[str, Any] = {"name": p.name, "default": ctx.params[p.name]}
-        if p.is_flag:
-            given = ["X"] * len(required) + [p.opts[0]]
-            on = command.make_context(command.name, given, resilient_parsing=True).params[p.name]
-            if on is not True or ctx.params[p.name] is not False:
+        entry["required"] = p.required
+        if p.secondary_opts:  # --x/--no-x: True, False, or None when not given
+            off = p.secondary_opts[0]
+            if (given(p.opts[0]), given(off), ctx.params[p.name]) != (True, False, None):
+                return None
+            options[off] = entry | {"kind": "switch", "value": False}
+            entry |= {"kind": "switch", "value": True}
+        elif p.is_flag:
+            if given(p.opts[0]) is not True or ctx.params[p.name] is not False:
                 return None
             entry["kind"] = "flag"
         elif isinstance(p.type, cli_module._Choice):
@@ -106,6 +118,8 @@ def plan(args: list[str]) -> tuple[str, dict[str, Any], Any] | None:
     seen: set[str] = set()
     try:
         rest = _common(args, run, seen)
+        if rest[:1] == ["add"]:  # `add STEP`: the step's own command
+            rest = [" ".join(rest[:2]), *rest[2:]]
         if not rest or rest[0] not in spec:
             return None
         name = rest[0]
@@ -163,13 +177,13 @@ def _command(args: list[str], spec: dict[str, Any], run: Any, seen: set[str]) ->
             at = _shared(args, at, run, seen)
             continue
         option = options.get(name)
-        if option is None or name in seen:
+        if option is None or option["name"] in seen:
             raise _NotPlain
-        seen.add(name)
-        if option["kind"] == "flag":
+        seen.add(option["name"])
+        if option["kind"] in ("flag", "switch"):
             if equals:
                 raise _NotPlain
-            values[option["name"]] = True
+            values[option["name"]] = option.get("value", True)
             at += 1
             continue
         if not equals:
@@ -177,6 +191,8 @@ def _command(args: list[str], spec: dict[str, Any], run: Any, seen: set[str]) ->
             at += 1
         values[option["name"]] = _convert(option, value)
         at += 1
+    if any(o["required"] and values[o["name"]] is None for o in options.values()):
+        raise _NotPlain  # click says which option is missing
     arguments = spec["arguments"]
     if len(positional) > len(arguments):
         raise _NotPlain
@@ -220,7 +236,10 @@ def answer(name: str, values: dict[str, Any], run: Any) -> int:
     except Exception:  # noqa: BLE001 - as cli.main: start-up never leaks a traceback
         pass
     try:
-        _BODIES[name](everyday, run, values)
+        if name.startswith("add "):
+            _record(everyday, run, name[4:], dict(values))
+        else:
+            _BODIES[name](everyday, run, values)
     except (EOFError, KeyboardInterrupt):
         everyday.echo("", err=True)  # click closes the terminal's ^C echo, then aborts
         return everyday.EXIT_BAD_INPUT
@@ -237,6 +256,12 @@ def answer(name: str, values: dict[str, Any], run: Any) -> int:
     except Exception as exc:  # noqa: BLE001 - mapped as cli._main maps it
         return everyday.failed(run, exc)
     return everyday.EXIT_OK
+
+
+def _record(everyday: Any, run: Any, step: str, values: dict[str, Any]) -> None:
+    """`add STEP`, called as cli.py's step command calls it (`everyday.record`)."""
+    at, trade = values.pop("at"), values.pop("trade_id", None)
+    everyday.record(run, step, trade, at, tuple(values.pop("trade_ids", ())), values)
 
 
 def _money(everyday: Any, run: Any, v: dict[str, Any]) -> None:

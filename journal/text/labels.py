@@ -41,3 +41,10 @@ def label(group: str, ident: str | None, lang: str) -> str:
         text = render_in(lang, f"kind_{ident}")
         return ident if text == f"kind_{ident}" else text
     return _GROUPS[group].get(ident, ident)
+
+
+def step_name(step: str, platform: str, lang: str) -> str:
+    """A step's name on a platform: ヤフオク's sale is its winning bid (落札)."""
+    if step == "sold" and platform == "yahoo-auction":
+        return render_in(lang, "step_won")
+    return label("step", step, lang)

@@ -79,7 +79,7 @@ def next_deadline(
 def step_line(trade: Trade, types: list[str], seq, nxt, now: datetime, loc, past=False) -> str:
     """`T1 #2 ワンピース: 購入申請 → 購入申請 11/24(火) 08:30（あと1日23時間）`."""
     from journal.text.display import remaining, short_when
-    from journal.text.step_names import step_name
+    from journal.text.labels import step_name
 
     lang = loc.language
     head = render_for(loc, "add_line", trade=trade.id, seq=seq, title=clean(trade.title))

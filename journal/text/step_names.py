@@ -23,16 +23,6 @@ def aliases(commands: dict[str, Any]) -> dict[str, str]:
     return out | {word: step for word, step in ALIASES.items() if step in commands}
 
 
-def step_name(step: str, platform: str, lang: str) -> str:
-    """A step's name on a platform: ヤフオク's sale is its winning bid (落札)."""
-    from journal.text.labels import label
-    from journal.text.messages import render_in
-
-    if step == "sold" and platform == "yahoo-auction":
-        return render_in(lang, "step_won")
-    return label("step", step, lang)
-
-
 class StepGroup(Group):
     """The `add` group: a step by its id or by a Japanese name."""
 

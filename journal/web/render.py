@@ -10,9 +10,8 @@ from journal.text.i18n import Locale, translate
 def install(env: Any, loc: Locale) -> None:
     from journal.core.personal import is_forgotten
     from journal.text import display
-    from journal.text.labels import label
+    from journal.text.labels import label, step_name
     from journal.text.messages import render_for
-    from journal.text.step_names import step_name
 
     lang = loc.language
     env.globals.update(

@@ -1,0 +1,26 @@
+"""One notification, as the reminders make it and the notifiers deliver it. Kept apart from
+`notify.py` (which imports subprocess, threading, logging and signal to deliver), so that
+listing the reminders (`journal reminders`) loads none of that."""
+
+from dataclasses import dataclass
+
+URGENT_KINDS = frozenset({"delist"})
+
+
+URGENT_KINDS = frozenset({"delist"})
+
+
+@dataclass(frozen=True)
+class Note:
+    """One notification: what a person reads, and what a program forwarding it needs."""
+
+    title: str
+    message: str
+    trade: str
+    kind: str
+    due: str  # ISO 8601 in the user's timezone
+
+    @property
+    def urgent(self) -> bool:
+        """Shown as critical where the desktop allows: the item is about to sell twice."""
+        return self.kind in URGENT_KINDS
