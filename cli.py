@@ -504,7 +504,6 @@ def undo(yes: bool, reason: str | None) -> None:
     """
     from journal.core.errors import BadInput
     from journal.core.undo import last_step
-    from journal.settings import language
     from journal.text.labels import label
     from journal.text.messages import render
 
@@ -516,7 +515,7 @@ def undo(yes: bool, reason: str | None) -> None:
         "undo_what",
         seq=target.seq,
         trade=target.stream,
-        step=label("step", target.type, language()),
+        step=label("step", target.type, _app().locale.language),
         at=target.occurred_at,
     )
     if not yes:
@@ -707,7 +706,6 @@ def export(format_: str, output: str | None, year: int | None, raw: bool) -> Non
 def _export_csv(journal, target, year: int | None, raw_ids: bool = False) -> None:
     """`export --format csv`: UTF-8 with a BOM (Excel), the header in the reader's language."""
     from journal.files import write_new
-    from journal.settings import user_tz
     from journal.text.csv_export import COLUMNS, csv_text
     from journal.text.messages import reader, render
 
@@ -718,7 +716,7 @@ def _export_csv(journal, target, year: int | None, raw_ids: bool = False) -> Non
     header = [render(f"csv_{name}") for name in COLUMNS]
     trades, money = journal.all_trades(), journal.money_settings()
     lang = "en" if raw_ids else reader().language
-    text = csv_text(trades, journal.book, money, header, user_tz(), year, lang)
+    text = csv_text(trades, journal.book, money, header, _app().zone, year, lang)
     raw = getattr(sys.stdout, "buffer", None)  # none when stdout is a text-only stream
     if target is None and raw is None:
         sys.stdout.write(text)
@@ -749,12 +747,11 @@ def import_(file: str) -> None:
     from journal.paths import user_path
     from journal.safekeeping import import_file, source_size
     from journal.service import Journal
-    from journal.settings import user_tz
     from journal.text.messages import render
 
     source = user_path(file_path(file))
     size = source_size(source)
-    target = _app().location
+    target, _zone = _app().location, _app().zone  # a bad zone is refused before anything is written
     stderr = sys.stderr
 
     def restore(journal) -> tuple[int, str, int]:
@@ -763,7 +760,6 @@ def import_(file: str) -> None:
                 return import_file(journal, source, bar.update)
         return import_file(journal, source)
 
-    user_tz()  # a bad timezone is refused before anything is written, not after
     if isinstance(target, str) or target.exists():  # a server URL: always one transaction
         # An existing (empty) journal: the import is one transaction, all of it or nothing.
         journal = _journal()
@@ -1067,14 +1063,14 @@ def _in_effect(app) -> dict[str, Any]:
 
     from journal.core.deadlines import KIND_SPECS
     from journal.locations import shown_location
-    from journal.settings import config_path, language, user_tz
+    from journal.settings import config_path
     from journal.text.config_view import duration_text, other_settings, program_shown
     from scheduler.install import log_place, service_file
     from scheduler.lock import lock_path
     from scheduler.plan import lateness_from_config, warnings_from_config
     from scheduler.push import mask
 
-    db, config, zone = app.location, app.config, user_tz()
+    db, config, zone = app.location, app.config, app.zone
     warnings = warnings_from_config(config.reminders, KIND_SPECS, zone)
     cfg = config_path()
     on_file = isinstance(db, Path)
@@ -1087,7 +1083,7 @@ def _in_effect(app) -> dict[str, Any]:
         "service": str(service_file()),
         "log": log_place(),
         "timezone": str(zone),
-        "language": language(),
+        "language": app.locale.language,
         "notifier": config.notifier.get("kind") or "desktop",
         "lateness": duration_text(lateness_from_config(config.notifier)),
         "reminders": [duration_text(o) for o in warnings.default],
