@@ -21,6 +21,7 @@ from typing import Any, BinaryIO
 
 from journal import files
 from journal.core.errors import BadInput, JournalError
+from journal.core.events import loads
 from journal.core.rules import RuleBook
 from journal.core.validate import stored_event
 from journal.storage import key_export, queries, sent_export
@@ -229,7 +230,7 @@ _TYPES = tuple(int if c in _INTS else str for c in COLUMNS)
 def _parsed(line: bytes, number: int, source: Path) -> Any:
     """One export line's JSON value."""
     try:
-        return json.loads(line)
+        return loads(line)
     except (ValueError, RecursionError):
         raise BadInput(
             "import_damaged", path=str(source), line=number, why="not an event line"

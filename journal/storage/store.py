@@ -20,7 +20,7 @@ from typing import Any
 from journal import files
 from journal.core.clock import fmt_time, parse_time  # noqa: F401 - re-exported for adapters
 from journal.core.errors import BadInput
-from journal.core.events import Event, upgrade_payload
+from journal.core.events import Event, loads, upgrade_payload
 from journal.storage.engines import Connection
 from journal.storage.engines.sqlite import Engine, connector, online_backup, prepare, settle
 from journal.storage.personal import reveal, seal
@@ -86,7 +86,7 @@ def row_to_event(row: Any) -> Event:
     event.__dict__.update(
         type=type_,
         stream=stream,
-        payload=upgrade_payload(type_, schema_version, json.loads(payload)),
+        payload=upgrade_payload(type_, schema_version, loads(payload)),
         occurred_at=parse_time(occurred),
         seq=seq,
         version=version,
