@@ -48,6 +48,30 @@ class App:
         return rules.rulebook_from_config(self.config)
 
     @cached_property
+    def rule_stamp(self) -> int | None:
+        """The book's freshness hash (`journal.core.rules.book_hash`) without building the book.
+
+        Building and hashing the book took about 20 M instructions of every command, for a
+        hash that changes only with the packs, the code that compiles them or the settings
+        that change rules. It is kept in the cache folder under a name made of all of those
+        (`_stamp_key`): any change is another name, so a stale hash is never read (one that
+        cannot be read is computed again). None: the book is built and hashed as before."""
+        try:
+            key = _stamp_key(self.config)
+        except (OSError, TypeError, ValueError):
+            return None
+        path = user_dir("cache") / f"rulestamp-{key}"
+        try:
+            return int(path.read_text())
+        except (OSError, ValueError):
+            pass
+        from journal.core.rules import book_hash
+
+        found = book_hash(self.book)  # the book is checked here (a bad setting refuses)
+        _write_cache(path, str(found).encode(), "rulestamp-*")
+        return found
+
+    @cached_property
     def zone(self) -> tzinfo:
         """The display zone: JOURNAL_TZ, the config's, TZ, the system's."""
         return zone_of(self.config)
@@ -72,7 +96,10 @@ class App:
         from journal.service import Journal
 
         money = lambda: self.money  # noqa: E731 - read when money is first asked for
-        journal = Journal(self.location, self.book, create=create, money=money)
+        book = lambda: self.book  # noqa: E731 - built only when a command needs it
+        journal = Journal(
+            self.location, book, create=create, money=money, rule_stamp=self.rule_stamp
+        )
         if (self.config.raw.get("books") or {}).get("kobutsu"):  # 古物台帳 mode
             from journal.core.kobutsu import DEMANDS
 
@@ -172,14 +199,11 @@ def parsed_packs(folder: Path) -> dict[str, Any]:
     import marshal
     import sys
 
-    from journal.core.rules import PACK_NAMES, pack_sources, parse_packs
+    from journal.core.rules import PACK_NAMES, parse_packs
 
-    sources = pack_sources()
-    digest = hashlib.sha256()
-    for name, text in sources.items():
-        digest.update(f"{name}:{len(text)}:".encode() + text)
+    sources, digest = _packs_digest()
     version = f"{sys.implementation.cache_tag}-m{marshal.version}"
-    path = folder / f"rulepacks-{digest.hexdigest()[:32]}-{version}.marshal"
+    path = folder / f"rulepacks-{digest[:32]}-{version}.marshal"
     try:
         data = path.read_bytes()
         if hashlib.sha256(data[32:]).digest() == data[:32]:
@@ -194,13 +218,43 @@ def parsed_packs(folder: Path) -> dict[str, Any]:
     return parsed
 
 
-def _write_cache(path: Path, data: bytes) -> None:
+def _packs_digest() -> tuple[dict[str, bytes], str]:
+    """The built-in packs' sources and their SHA-256 (hex)."""
+    import hashlib
+
+    from journal.core.rules import pack_sources
+
+    sources = pack_sources()
+    digest = hashlib.sha256()
+    for name, text in sources.items():
+        digest.update(f"{name}:{len(text)}:".encode() + text)
+    return sources, digest.hexdigest()
+
+
+def _stamp_key(config: Config) -> str:
+    """What the rule book's hash depends on: the packs, the code that compiles and hashes
+    them (journal/core/rules.py and kinds.py, journal/storage/projections.py: size, time), and
+    the settings `rulebook_from_config` reads ([rules], [mercari])."""
+    import hashlib
+
+    package = Path(__file__).parent
+    code = [
+        _signature(package / "core" / "rules.py"),
+        _signature(package / "storage" / "projections.py"),
+    ]
+    if None in code:
+        raise ValueError("no source to sign")
+    text = repr((_packs_digest()[1], code, config.rules, config.raw.get("mercari")))
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def _write_cache(path: Path, data: bytes, pattern: str = "rulepacks-*.marshal") -> None:
     """Replace the cache file whole (a reader never sees half of it); stale ones go."""
     import os
 
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        for stale in path.parent.glob("rulepacks-*.marshal"):
+        for stale in path.parent.glob(pattern):
             stale.unlink(missing_ok=True)
         partial = path.with_name(f".{path.name}.{os.getpid()}")
         partial.write_bytes(data)

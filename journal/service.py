@@ -37,21 +37,21 @@ class Journal:
     def __init__(
         self,
         path: Path | str,
-        book: RuleBook | None = None,
+        book: RuleBook | Callable[[], RuleBook] | None = None,
         *,
         create: bool = True,
         money: Any = None,
+        rule_stamp: int | None = None,
     ) -> None:
         """`book` and `money` come from the composition root (`journal.app.App`); without
         them (a library, a test) the built-in packs and default money settings, never the config."""
         from journal.storage.engines import open_store
 
         self.store = open_store(path, create=create)
-        self._setup(book, money)
+        self._setup(book, money, rule_stamp)
 
-    def _setup(self, book: RuleBook | None, money: Any) -> None:
-        self.book = book or load_rulebook()
-        self._money = money
+    def _setup(self, book: Any, money: Any, rule_stamp: int | None = None) -> None:
+        self._book, self._rule_stamp, self._money = book, rule_stamp, money
         self.on_rebuilt: Callable[[str], None] | None = None  # see `_rebuilt`
         self.follows = False  # see `follow`
         self.demands: dict[str, tuple[str, ...]] = {}  # fields a step must carry (古物台帳)
@@ -72,6 +72,12 @@ class Journal:
 
     def close(self) -> None:
         self.store.dispose()
+
+    @property
+    def book(self) -> RuleBook:
+        if not isinstance(self._book, RuleBook):  # a callable: reads use `rule_stamp`, its hash
+            self._book, self._rule_stamp = self._book() if self._book else load_rulebook(), None
+        return self._book
 
     # -- the door for the journal's companions (the reminders, the daemon) ------------------
     @property
@@ -308,7 +314,7 @@ class Journal:
         book is as it started, the commands' may be newer; it follows what they built. A new
         `book` (the daemon's settings changed) is taken first, its read models rebuilt once."""
         if book is not None:
-            self.book, self._money, self.follows = book, money, False
+            self._book, self._rule_stamp, self._money, self.follows = book, None, money, False
             self._fresh()
         self.follows = True
 
@@ -317,7 +323,7 @@ class Journal:
         or rebuild them if they were built with another rule book or by another release."""
         rebuild = not self.follows
         with self.store.read() as conn:
-            behind = projections.behind(conn, self.store, self.book, rebuild)
+            behind = projections.behind(conn, self.store, self._rule_stamp or self.book, rebuild)
         if behind:
             with self.store.write() as conn:
                 rebuilt = projections.catch_up(conn, self.store, self.book, rebuild)

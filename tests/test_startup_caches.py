@@ -91,3 +91,26 @@ def test_user_dirs_are_platformdirs_own(kind, value, home, monkeypatch):
         monkeypatch.setenv(variable, value)
     expected = getattr(platformdirs, f"user_{kind}_dir")(settings.APP, appauthor=False)
     assert str(settings.user_dir(kind)) == expected
+
+
+def test_the_rule_books_hash_is_kept_and_read_without_the_book(tmp_path, monkeypatch):
+    """`App.rule_stamp`: the freshness hash of the book, cached under a key of everything it
+    depends on; a hit builds no book, another [rules] override is another key."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr(sys, "platform", "linux")
+    monkeypatch.delenv("ANDROID_DATA", raising=False)
+    first = app.App(settings.Config(), tmp_path / "j.sqlite")
+    assert first.rule_stamp == rules.book_hash(first.book)
+    assert len(list((tmp_path / settings.APP).glob("rulestamp-*"))) == 1
+
+    def no_book(_config):
+        raise AssertionError("built the book")
+
+    monkeypatch.setattr(rules, "rulebook_from_config", no_book)
+    assert app.App(settings.Config(), tmp_path / "j.sqlite").rule_stamp == first.rule_stamp
+    monkeypatch.undo()
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr(sys, "platform", "linux")
+    changed = settings.Config(rules={"mercari": {"message_window": {"days": 9}}})
+    other = app.App(changed, tmp_path / "j.sqlite")
+    assert other.rule_stamp == rules.book_hash(other.book) != first.rule_stamp

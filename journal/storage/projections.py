@@ -12,13 +12,12 @@ overrides and the settings that switch rules): `projection_state` keeps a stamp 
 (`catch_up`), so a config change or a new release never leaves stale deadlines behind.
 """
 
-import hashlib
 import re
 from collections.abc import Iterable
 from functools import cache
 
 from journal.core.deadlines import Deadline, compute
-from journal.core.rules import RuleBook
+from journal.core.rules import RuleBook, book_hash
 from journal.core.trade import Trade, fold, party_of, traded_at
 from journal.storage.engines import Connection
 from journal.storage.queries import projection_state, streams_since
@@ -109,8 +108,7 @@ def stamp(book: RuleBook) -> dict[str, int]:
 
 
 def _rules_hash(book: RuleBook) -> int:
-    text = repr([(name, pack.rules) for name, pack in book.packs.items()])
-    return int.from_bytes(hashlib.sha256(text.encode()).digest()[:4], "big", signed=True)
+    return book_hash(book)  # in journal.core.rules: the composition root caches it (App)
 
 
 @cache
@@ -122,11 +120,15 @@ def _packs_hash() -> int:
     return _rules_hash(load_rulebook())
 
 
-def stale(state: dict[str, int], book: RuleBook) -> str | None:
-    """Why read models with this `projection_state` must be rebuilt for `book`: "program"
-    (another derivation or other built-in packs, or built before read models were stamped),
-    "settings" (the config changed the rule book), or None."""
-    wanted = stamp(book)
+def stale(state: dict[str, int], book: RuleBook | int) -> str | None:
+    """Why read models with this `projection_state` must be rebuilt for `book` (or for a book
+    whose `book_hash` is this int): "program" (another derivation or other built-in packs, or
+    built before read models were stamped), "settings" (the config changed the rule book), or
+    None."""
+    if isinstance(book, RuleBook):
+        wanted = stamp(book)
+    else:
+        wanted = {"projection_version": PROJECTION_VERSION, "rule_book": book}
     if state.get("projection_version") != wanted["projection_version"]:
         return "program"
     if state.get("rule_book") != wanted["rule_book"]:
@@ -162,9 +164,9 @@ def refresh(conn: Connection, store: Store, streams: Iterable[str], book: RuleBo
     save(conn, items, book, store.last_seq(conn))
 
 
-def behind(conn: Connection, store: Store, book: RuleBook, rebuild: bool = True) -> bool:
+def behind(conn: Connection, store: Store, book: RuleBook | int, rebuild: bool = True) -> bool:
     """Whether `catch_up` has work: the read models lag the log, or (if `rebuild`) were built
-    with another derivation or rule book. One small read of `projection_state`."""
+    with another derivation or rule book (or its `book_hash`: see `stale`). One small read."""
     state = projection_state(conn)
     if stale(state, book) is not None:
         return rebuild
