@@ -21,7 +21,7 @@ from scheduler import notify, retention
 from scheduler.delivery import RECORD_RETRY, WORKERS, DeliveryThreads
 from scheduler.journal_file import FileFeed, JournalMoved
 from scheduler.lock import acquire_lock, lock_path
-from scheduler.notify import Notifier
+from scheduler.note import Notifier
 from scheduler.reminders import Reminders
 from scheduler.wakeups import RETRY, WakeUps, new_scheduler
 from scheduler.work import Outcome

@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from datetime import timedelta
 
-from scheduler.notify import Notifier
+from scheduler.note import Notifier
 from scheduler.reminders import Reminders
 from scheduler.work import Outcome, Work
 

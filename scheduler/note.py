@@ -3,9 +3,7 @@
 listing the reminders (`journal reminders`) loads none of that."""
 
 from dataclasses import dataclass
-
-URGENT_KINDS = frozenset({"delist"})
-
+from typing import Protocol
 
 URGENT_KINDS = frozenset({"delist"})
 
@@ -24,3 +22,12 @@ class Note:
     def urgent(self) -> bool:
         """Shown as critical where the desktop allows: the item is about to sell twice."""
         return self.kind in URGENT_KINDS
+
+
+class Notifier(Protocol):
+    """What delivers a `Note` (scheduler/notify.py, scheduler/push.py): True once it reached
+    a person."""
+
+    name: str
+
+    def send(self, note: Note) -> bool: ...

@@ -18,10 +18,10 @@ import time
 import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import IO, Any, Protocol
+from typing import IO, Any
 
 from journal.core.errors import BadInput
-from scheduler.note import URGENT_KINDS, Note  # noqa: F401 - re-exported (their home)
+from scheduler.note import Note, Notifier
 
 log = logging.getLogger("journal.daemon")
 COMMAND_TIMEOUT = 60.0  # per call; the process group is killed after it
@@ -109,12 +109,6 @@ def _drain(stream: IO[bytes], kept: bytearray) -> None:
     finally:
         with contextlib.suppress(OSError):
             stream.close()
-
-
-class Notifier(Protocol):
-    name: str
-
-    def send(self, note: Note) -> bool: ...
 
 
 class ConsoleNotifier:

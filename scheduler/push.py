@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from journal.core.errors import BadInput
-from scheduler.notify import Note, Notifier
+from scheduler.note import Note, Notifier
 
 log = logging.getLogger("journal.daemon")
 # apprise logs parts of the URLs it reads (users, token fragments): only our masked lines

@@ -35,7 +35,7 @@ from scheduler.sent import Outbox
 from scheduler.work import Outcome, Unrecorded, Work
 
 if TYPE_CHECKING:
-    from scheduler.notify import Notifier
+    from scheduler.note import Notifier
 
 # What only delivery needs (the notifiers, the notes of a pass, the thread pool) is
 # imported where it is used: `journal reminders` lists without any of it.

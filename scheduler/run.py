@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 
 from journal.service import Journal
 from journal.text.i18n import Locale
-from scheduler.notify import Notifier
+from scheduler.note import Notifier
 from scheduler.reminders import Reminders
 from scheduler.work import Outcome
 

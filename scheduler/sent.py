@@ -20,7 +20,7 @@ from scheduler.plan import Key, Reminder
 from scheduler.work import Unrecorded, Work
 
 if TYPE_CHECKING:
-    from scheduler.notify import Notifier
+    from scheduler.note import Notifier
 
 
 def log() -> Any:

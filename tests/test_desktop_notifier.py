@@ -16,7 +16,8 @@ import uuid
 import pytest
 from real_parts import need
 
-from scheduler.notify import DesktopNotifier, Note, server_reachable
+from scheduler.note import Note
+from scheduler.notify import DesktopNotifier, server_reachable
 
 NEEDED = ("dbus-daemon", "dbus-send", "Xvfb", "dunst", "dunstctl")
 

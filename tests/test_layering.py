@@ -337,8 +337,6 @@ LAZY_CIRCLES = {
     "journal.storage.projections",
     "journal.storage.rebuild",
     "journal.storage.store",
-    "scheduler.notify",
-    "scheduler.push",
 }
 
 

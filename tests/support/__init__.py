@@ -1,6 +1,6 @@
 """What many tests repeat: the recording notifier and the one-line refusal check."""
 
-from scheduler.notify import Note
+from scheduler.note import Note
 
 BAD = 2  # the documented exit status of bad input
 
