@@ -260,15 +260,6 @@ def due_after(
     return [Due(r[0], r[1], parse_time(r[2]), r[3]) for r in rows]
 
 
-def stored_read_models(conn: Any) -> tuple[Any, Any]:
-    """Cursors over the stored trades (by id) and deadlines (by trade, kind), on the driver's
-    own connection: verify compares millions of plain tuples with a fresh fold."""
-    raw = conn.connection.dbapi_connection
-    trades = raw.execute("SELECT * FROM trades ORDER BY id")
-    deadlines = raw.execute("SELECT * FROM deadlines ORDER BY trade, kind")
-    return trades, deadlines
-
-
 # -- the log's lookups ------------------------------------------------------------------------
 
 
