@@ -354,12 +354,12 @@ def test_a_far_future_hold_stored_earlier_does_not_break_add_show_or_list(journa
 
 
 def test_a_report_that_fails_after_the_commit_still_exits_0(journal, run, monkeypatch):
-    import cli
+    from journal.text import recorded
 
     def broken(*_args, **_kwargs):
         raise OverflowError("date value out of range")
 
-    monkeypatch.setattr(cli, "_report", broken)
+    monkeypatch.setattr(recorded, "report", broken)  # journal/commands/everyday.py `record`
     before = len(rows(journal))
     result = run("add", "note", "T1", "--note", "x")
     assert result.code == 0, result
