@@ -45,9 +45,9 @@ def journal_env(tmp_path, monkeypatch):
     return db
 
 
-@pytest.fixture
-def run(journal_env, capsys):
-    """Run `journal ARGS…` in-process (so freezegun applies); returns code, stdout, stderr."""
+def in_process(capsys):
+    """`journal ARGS…` run in-process (so freezegun applies) against whatever JOURNAL_DB the
+    caller's fixtures set; returns code, stdout, stderr."""
 
     def _run(*args: str) -> Result:
         capsys.readouterr()
@@ -56,6 +56,12 @@ def run(journal_env, capsys):
         return Result(code, captured.out, captured.err)
 
     return _run
+
+
+@pytest.fixture
+def run(journal_env, capsys):
+    """Run `journal ARGS…` in-process on a fresh journal file."""
+    return in_process(capsys)
 
 
 @pytest.fixture

@@ -316,16 +316,9 @@ def test_a_rule_switched_off_by_a_setting_says_which_in_both_languages(
 @pytest.fixture
 def erun(engine_journal, capsys):
     """`journal ARGS…` in-process on each engine (a file, then a PostgreSQL database)."""
-    import cli
-    from tests.conftest import Result
+    from tests.conftest import in_process
 
-    def _run(*args: str) -> Result:
-        capsys.readouterr()
-        code = cli.main([str(a) for a in args])
-        captured = capsys.readouterr()
-        return Result(code, captured.out, captured.err)
-
-    return _run
+    return in_process(capsys)
 
 
 def _sql(db, statement: str) -> str:
