@@ -92,11 +92,6 @@ def _bad_config(path: Path, exc: Exception) -> BadInput:
     return BadInput("bad_config", path=str(path), detail=detail)
 
 
-def privacy_rule() -> tuple[timedelta | None, bool]:
-    """The retention rule of the config file (`privacy_of`)."""
-    return privacy_of(load_config())
-
-
 def privacy_of(config: Config) -> tuple[timedelta | None, bool]:
     """`[privacy] forget_after` (default 90 days; "never": None) and whether a 古物台帳 is
     kept (`[books] kobutsu`, read defensively: a journal may not know that section yet)."""

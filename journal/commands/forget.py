@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from cli import _common, _confirm, _emit, _journal, _now
+from cli import _app, _common, _confirm, _emit, _journal, _now
 from journal.text.helptext import Command
 
 
@@ -51,10 +51,9 @@ def forget(trade_id: str | None, due: bool, yes: bool, force: bool) -> None:
 
 def _forget_due(journal: Any) -> None:
     from journal import forgetting
-    from journal.settings import privacy_rule
     from journal.text.messages import render
 
-    after, kobutsu = privacy_rule()
+    after, kobutsu = _app().privacy  # the daemon's pass applies the same (App.daemon_setup)
     done = forgetting.forget_due(journal, _now(), after, kobutsu)
     lines = [_said(item) for item in done] or [render("forget_none_due")]
     _emit({"forgotten": [item.as_dict() for item in done]}, "\n".join(lines))
