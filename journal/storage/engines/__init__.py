@@ -18,8 +18,11 @@ class Connection(Protocol):
     def exec_driver_sql(self, sql: str, params: Any = ...) -> Any: ...
 
 
-def open_store(location: str | Path, *, create: bool = True) -> Any:
-    """The store for this location: SQLite for a path, PostgreSQL for a URL."""
+def open_store(location: Any, *, create: bool = True) -> Any:
+    """The store for this location: SQLite for a path, PostgreSQL for a URL; a store
+    already open (`engines.memory.MemoryStore`, the fast tests' journal) is itself."""
+    if not isinstance(location, str | Path):
+        return location
     if is_url(location):
         from journal.storage.engines.postgres import PgStore
 
