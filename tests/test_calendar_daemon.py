@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import icalendar
+from support.daemon import daemon_env
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -45,13 +46,7 @@ def test_the_daemon_keeps_the_calendar_file_current(tmp_path) -> None:
     ics.parent.mkdir()
     config = tmp_path / "config.toml"
     config.write_text(f'[calendar]\npath = "{ics}"\n')
-    env = {
-        **os.environ,
-        "JOURNAL_DB": str(tmp_path / "j.sqlite"),
-        "JOURNAL_LANG": "en",
-        "JOURNAL_TZ": "Asia/Tokyo",
-        "JOURNAL_CONFIG": str(config),
-    }
+    env = daemon_env(tmp_path / "j.sqlite", config)
     journal(env, "add", "listed", "--platform", "mercari", "--title", "ニット", "--price", "900")
     journal(env, "add", "sold", "T1", "--buyer", "けん")
     daemon = subprocess.Popen(

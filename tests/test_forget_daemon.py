@@ -2,13 +2,13 @@
 a sale finished 100 days ago loses its buyer's name without anyone running `forget`."""
 
 import json
-import os
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
+from support.daemon import daemon_env
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -27,13 +27,7 @@ def journal(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
 
 @pytest.mark.slow
 def test_the_running_daemon_forgets_what_the_rule_reached(tmp_path) -> None:
-    env = {
-        **os.environ,
-        "JOURNAL_DB": str(tmp_path / "j.sqlite"),
-        "JOURNAL_LANG": "en",
-        "JOURNAL_TZ": "Asia/Tokyo",
-        "JOURNAL_CONFIG": str(tmp_path / "config.toml"),
-    }
+    env = daemon_env(tmp_path / "j.sqlite", tmp_path / "config.toml")
     add = ("add", "listed", "--platform", "rakuma", "--title", "ニット", "--price", "900")
     journal(env, *add, "--at", "-105d")
     journal(env, "add", "sold", "T1", "--buyer", "けん", "--paid", "--at", "-104d")

@@ -2,7 +2,6 @@
 listing is taken, every other open one must come down at once."""
 
 import itertools
-import os
 import subprocess
 import sys
 from datetime import datetime, timedelta
@@ -11,10 +10,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from freezegun import freeze_time
-from support import Recorder
+from support import Recorder, stores
+from support.daemon import daemon_env
+from support.stores import in_memory
 
 from journal.core import clock
-from journal.service import Journal
 from scheduler.reminders import Reminders
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -132,43 +132,34 @@ def test_a_bad_item_key_is_refused(run) -> None:
 
 
 @pytest.mark.parametrize(("sold_on", "also_on"), list(itertools.permutations(PLATFORMS, 2)))
-def test_the_daemon_tells_at_once_then_daily_and_urgently(ok, journal_env, sold_on, also_on):
+def test_the_daemon_tells_at_once_then_daily_and_urgently(sold_on, also_on):
+    """On a journal in memory (the fast middle layer): the door and the reminders only."""
     tokyo = ZoneInfo("Asia/Tokyo")
-    with freeze_time(NOW) as frozen:
-        first, second = listed(ok, sold_on), listed(ok, also_on)
-        ok("add", "sold", first, "--buyer", "けん")
-        journal = Journal(journal_env)
-        try:
-            reminders = Reminders(journal)
-            fake = Recorder()
-            reminders.deliver_due(fake, clock.now())
-            delist = [n for n in fake.notes if n.kind == "delist"]
-            assert [(n.trade, n.urgent) for n in delist] == [(second, True)]
-            fake.notes.clear()
-            reminders.deliver_due(fake, clock.now())
-            assert [n for n in fake.notes if n.kind == "delist"] == []  # told once
-            frozen.move_to(datetime(2026, 11, 23, 9, 0, tzinfo=tokyo))
-            reminders.deliver_due(fake, clock.now())
-            assert [(n.trade, n.kind) for n in fake.notes if n.kind == "delist"] == [
-                (second, "delist")
-            ]
-            ok("add", "delisted", second)
-            fake.notes.clear()
-            frozen.move_to(datetime(2026, 11, 24, 9, 0, tzinfo=tokyo))
-            reminders.deliver_due(fake, clock.now() + timedelta(seconds=1))
-            assert [n for n in fake.notes if n.kind == "delist"] == []
-        finally:
-            journal.close()
+    at = datetime.fromisoformat(NOW)
+    with freeze_time(NOW) as frozen, in_memory() as journal:
+        first = stores.listed(journal, at, sold_on, item="knit-01")
+        second = stores.listed(journal, at, also_on, item="knit-01")
+        journal.record("sold", first, at, {"buyer": "けん"}, now=at)
+        reminders = Reminders(journal)
+        fake = Recorder()
+        reminders.deliver_due(fake, clock.now())
+        delist = [n for n in fake.notes if n.kind == "delist"]
+        assert [(n.trade, n.urgent) for n in delist] == [(second, True)]
+        fake.notes.clear()
+        reminders.deliver_due(fake, clock.now())
+        assert [n for n in fake.notes if n.kind == "delist"] == []  # told once
+        frozen.move_to(datetime(2026, 11, 23, 9, 0, tzinfo=tokyo))
+        reminders.deliver_due(fake, clock.now())
+        assert [(n.trade, n.kind) for n in fake.notes if n.kind == "delist"] == [(second, "delist")]
+        journal.record("delisted", second, clock.now(), {}, now=clock.now())
+        fake.notes.clear()
+        frozen.move_to(datetime(2026, 11, 24, 9, 0, tzinfo=tokyo))
+        reminders.deliver_due(fake, clock.now() + timedelta(seconds=1))
+        assert [n for n in fake.notes if n.kind == "delist"] == []
 
 
 def test_a_real_daemon_says_delist(tmp_path) -> None:
-    env = {
-        **os.environ,
-        "JOURNAL_DB": str(tmp_path / "j.sqlite"),
-        "JOURNAL_LANG": "en",
-        "JOURNAL_TZ": "Asia/Tokyo",
-        "JOURNAL_CONFIG": str(tmp_path / "none.toml"),
-    }
+    env = daemon_env(tmp_path / "j.sqlite", tmp_path / "none.toml")
     base = [sys.executable, str(ROOT / "cli.py")]
     for args in (
         [

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import wcwidth
 from freezegun import freeze_time
+from support.daemon import daemon_env
 
 from journal.core.deadlines import KIND_SPECS
 from journal.text.labels import STATES
@@ -207,13 +208,7 @@ def test_json_keeps_english_ids_and_gives_the_effect_in_japanese(ja) -> None:
 
 
 def test_the_daemon_logs_in_japanese(tmp_path) -> None:
-    env = {
-        **os.environ,
-        "JOURNAL_DB": str(tmp_path / "j.sqlite"),
-        "JOURNAL_LANG": "ja",
-        "JOURNAL_TZ": "Asia/Tokyo",
-        "JOURNAL_CONFIG": str(tmp_path / "none.toml"),
-    }
+    env = daemon_env(tmp_path / "j.sqlite", tmp_path / "none.toml", JOURNAL_LANG="ja")
     base = [sys.executable, str(ROOT / "cli.py")]
     for args in (
         ["add", "listed", "--platform", "mercari", "--title", "ニット", "--price", "2500"]

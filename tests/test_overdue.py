@@ -2,7 +2,6 @@
 is overdue in `upcoming` (first, whatever the window), in `list`, in `show`, and the daemon
 tells it once a day at 09:00 (the user's zone) until it is resolved, however old."""
 
-import os
 import subprocess
 import sys
 from datetime import UTC, datetime, time, timedelta
@@ -11,11 +10,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from freezegun import freeze_time
-from support import Recorder
+from support import Recorder, stores
+from support.daemon import daemon_env
+from support.stores import in_memory
 
 from journal.core import clock
 from journal.core.errors import BadInput
-from journal.service import Journal
 from scheduler.plan import Warnings, daily_overdue, warnings_from_config
 from scheduler.reminders import Reminders
 
@@ -167,11 +167,13 @@ def _told(reminders: Reminders, fake: Recorder) -> list[tuple[str, str]]:
     return [(n.trade, n.kind) for n in fake.notes[before:]]
 
 
-def test_the_daemon_tells_an_overdue_deadline_daily_until_resolved(ok, journal_env) -> None:
-    _shipping_overdue(ok)
+def test_the_daemon_tells_an_overdue_deadline_daily_until_resolved() -> None:
+    """On a journal in memory (the fast middle layer): the door and the reminders only."""
     fake = Recorder()
-    journal = Journal(journal_env)
-    try:
+    with in_memory() as journal:
+        # as `_shipping_overdue`: T1 on Mercari, paid 2026-11-20 12:00 JST, ship by 11-22 12:00
+        assert stores.sold(journal, START) == "T1"
+        journal.record("paid", "T1", START, {}, now=START)
         reminders = Reminders(journal)
         with freeze_time(jst("2026-11-22T11:00")) as frozen:
             assert _told(reminders, fake) == [("T1", "ship")]  # the advance warning
@@ -186,21 +188,13 @@ def test_the_daemon_tells_an_overdue_deadline_daily_until_resolved(ok, journal_e
             assert _told(reminders, fake) == [("T1", "ship")]
             listing = reminders.listing(clock.now(), timedelta(days=2))
             assert [(p["kind"], p["before"]) for p in listing["planned"]] == [("ship", "+333h")]
-            ok("add", "shipped", "T1")
+            journal.record("shipped", "T1", clock.now(), {}, now=clock.now())
             frozen.move_to(jst("2026-12-06T09:00"))
             assert _told(reminders, fake) == []  # resolved: no more
-    finally:
-        journal.close()
 
 
 def test_a_real_daemon_reminds_of_a_deadline_missed_long_ago(tmp_path) -> None:
-    env = {
-        **os.environ,
-        "JOURNAL_DB": str(tmp_path / "j.sqlite"),
-        "JOURNAL_LANG": "en",
-        "JOURNAL_TZ": "Asia/Tokyo",
-        "JOURNAL_CONFIG": str(tmp_path / "none.toml"),
-    }
+    env = daemon_env(tmp_path / "j.sqlite", tmp_path / "none.toml")
     base = [sys.executable, str(ROOT / "cli.py")]
     for args in (
         ["add", "listed", "--platform", "mercari", "--title", "ニット", "--price", "2500"]

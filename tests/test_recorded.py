@@ -3,12 +3,12 @@ the command line and the web app both render (journal/text/recorded.py); a form'
 records once however often it is sent, and a form older than its trade is refused."""
 
 import json
-import sqlite3
 from collections import Counter
 from datetime import UTC, datetime
 
 import pytest
 from freezegun import freeze_time
+from support.stores import in_memory
 
 import journal.results
 import journal.service
@@ -96,46 +96,48 @@ def test_the_answer_is_the_add_json_and_its_lines(ok, run):
     assert line.startswith("T1 #5 Dress:")
 
 
-@freeze_time(NOW)
-def test_a_form_sent_twice_records_once(ok, journal_env):
-    _sale(ok)
-    with_journal = Journal(journal_env)
-    try:
-        first = with_journal.record("shipped", "T1", NOW, {}, now=NOW, command_id="form-abc12345")
-        again = with_journal.record("shipped", "T1", NOW, {}, now=NOW, command_id="form-abc12345")
-        assert not first.repeated and again.repeated
-        assert [e.seq for e in again.events] == [e.seq for e in first.events]
-        assert again.trade.state == first.trade.state == "shipped"
-    finally:
-        with_journal.close()
-    kinds = [row[0] for row in sqlite3.connect(journal_env).execute("SELECT type FROM events")]
+def _door_sale(door: Journal) -> None:
+    """`_sale` through the door (times in UTC: 10:00, 12:00, 12:30 in Tokyo)."""
+    day = datetime(2026, 11, 30, tzinfo=UTC)
+    listed = {"platform": "mercari", "title": "Dress", "price": 3000}
+    door.record("listed", None, day.replace(hour=1), listed, now=NOW)
+    door.record("sold", "T1", day.replace(hour=3), {"buyer": "hana"}, now=NOW)
+    door.record("paid", "T1", day.replace(hour=3, minute=30), {}, now=NOW)
+
+
+@pytest.fixture
+def door():
+    """A journal in memory (the fast middle layer) with T1 sold and paid."""
+    with in_memory() as journal:
+        _door_sale(journal)
+        yield journal
+
+
+def test_a_form_sent_twice_records_once(door):
+    first = door.record("shipped", "T1", NOW, {}, now=NOW, command_id="form-abc12345")
+    again = door.record("shipped", "T1", NOW, {}, now=NOW, command_id="form-abc12345")
+    assert not first.repeated and again.repeated
+    assert [e.seq for e in again.events] == [e.seq for e in first.events]
+    assert again.trade.state == first.trade.state == "shipped"
+    with door.store.read() as conn:
+        kinds = [row[0] for row in conn.exec_driver_sql("SELECT type FROM events")]
     assert kinds.count("shipped") == 1
 
 
-@freeze_time(NOW)
-def test_a_form_older_than_its_trade_is_refused_and_writes_nothing(ok, journal_env):
-    _sale(ok)
-    door = Journal(journal_env)
-    try:
-        shown = door.trade("T1")[0].seen  # the page is rendered
-        door.record("note", "T1", NOW, {"note": "meanwhile"}, now=NOW)  # another step lands
-        before = door.last_seq()
-        with pytest.raises(Refused) as refusal:
-            door.record("shipped", "T1", NOW, {}, now=NOW, expected=shown)
-        assert refusal.value.key == "changed_since"
-        assert door.last_seq() == before
-        fresh = door.trade("T1")[0].seen
-        assert (
-            door.record("shipped", "T1", NOW, {}, now=NOW, expected=fresh).trade.state == "shipped"
-        )
-    finally:
-        door.close()
+def test_a_form_older_than_its_trade_is_refused_and_writes_nothing(door):
+    shown = door.trade("T1")[0].seen  # the page is rendered
+    door.record("note", "T1", NOW, {"note": "meanwhile"}, now=NOW)  # another step lands
+    before = door.last_seq()
+    with pytest.raises(Refused) as refusal:
+        door.record("shipped", "T1", NOW, {}, now=NOW, expected=shown)
+    assert refusal.value.key == "changed_since"
+    assert door.last_seq() == before
+    fresh = door.trade("T1")[0].seen
+    assert door.record("shipped", "T1", NOW, {}, now=NOW, expected=fresh).trade.state == "shipped"
 
 
-def test_a_command_id_must_look_like_one(journal_env):
-    door = Journal(journal_env)
-    try:
+def test_a_command_id_must_look_like_one():
+    with in_memory() as door:
         with pytest.raises(BadInput):
             door.record("listed", None, NOW, {}, now=NOW, command_id="x; drop")
-    finally:
-        door.close()
+        assert door.last_seq() == 0

@@ -1,8 +1,10 @@
-"""Delivery as a function of time, on a real journal file, with freezegun on the one clock.
+"""Delivery as a function of time, with freezegun on the one clock.
 
 The daemon's threads are not involved: `Reminders.deliver_due` and `Daemon`'s planning
 steps are called directly at frozen instants, which is exactly what the running daemon
-does when a wake-up job fires or the log moves.
+does when a wake-up job fires or the log moves. Those tests run on a journal in memory
+(`door`, the fast middle layer: the same SQL as a file); the commands' own (`daemon --once`,
+`reminders`, the lock, the config) run the real `journal` on a real file (`frozen`).
 """
 
 import fcntl
@@ -12,6 +14,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from freezegun import freeze_time
 from support import Recorder
+from support.daemon import MemoryFeed
+from support.stores import approved, held, in_memory
 
 from journal.core import clock
 from journal.service import Journal
@@ -38,10 +42,23 @@ def frozen(ok):
 
 
 @pytest.fixture
-def reminders(frozen, journal_env):
-    journal = Journal(journal_env)
-    yield Reminders(journal)
-    journal.close()
+def moment():
+    """The one clock, frozen at APPROVED (and moved by the test)."""
+    with freeze_time(APPROVED) as ft:
+        yield ft
+
+
+@pytest.fixture
+def door(moment):
+    """A journal in memory with T1: a Rakuma request approved at APPROVED."""
+    with in_memory() as journal:
+        assert approved(journal, APPROVED) == "T1"
+        yield journal
+
+
+@pytest.fixture
+def reminders(door):
+    return Reminders(door)
 
 
 def deliver(reminders: Reminders, notifier: Recorder) -> list[tuple[str, str, bool]]:
@@ -56,7 +73,8 @@ def test_the_only_open_deadline_is_the_payment(ok, frozen):
     assert '"kind": "payment"' in rows and '"2026-11-22T23:59:00+09:00"' in rows
 
 
-def test_advance_warnings_at_the_right_minutes(frozen, reminders):
+def test_advance_warnings_at_the_right_minutes(moment, reminders):
+    frozen = moment
     fake = Recorder()
     frozen.move_to(PAYMENT_DUE - 24 * H - S)
     assert deliver(reminders, fake) == []
@@ -73,53 +91,54 @@ def test_advance_warnings_at_the_right_minutes(frozen, reminders):
     assert note.due == "2026-11-22T23:59:00+09:00"
 
 
-def test_late_delivery_after_downtime_and_no_repeat_after_a_restart(frozen, journal_env):
+def test_late_delivery_after_downtime_and_no_repeat_after_a_restart(moment, door):
+    frozen = moment
     fake = Recorder()
     frozen.move_to(PAYMENT_DUE - 1 * H)  # machine was off through both warnings
-    first = Reminders(Journal(journal_env))
+    first = Reminders(Journal(door.store))
     assert deliver(first, fake) == [("T1", "payment", True)]
     assert "late by 2 h 0 min" in fake.notes[0].message
-    first.journal.close()
-    restarted = Reminders(Journal(journal_env))  # a new process: only the file remembers
+    restarted = Reminders(Journal(door.store))  # a new process: only the store remembers
     assert deliver(restarted, fake) == []
     frozen.move_to(PAYMENT_DUE + 5 * H)
     assert deliver(restarted, fake) == []
     sent = restarted.listing(clock.now(), timedelta(days=7))["sent"]
     assert sorted((s["before"], s["how"]) for s in sent) == [("24h", "superseded"), ("3h", "late")]
-    restarted.journal.close()
 
 
-def test_very_old_reminders_fold_into_one_summary(ok, frozen, journal_env):
+def test_very_old_reminders_fold_into_one_summary(moment, door):
+    frozen = moment
     # with the daily overdue reminder off: otherwise today's one tells each deadline
     # (test_overdue_daily.py), and the old warnings are recorded as superseded by it
-    reminders = Reminders(Journal(journal_env), warnings=Warnings(overdue_at=None))
-    ok("add", "listed", "--platform", "mercari", "--title", "ニット", "--price", "2000")
-    ok("add", "hold", "T2", "--buyer", "はな", "--until", "2026-11-21T18:00")
+    reminders = Reminders(door, warnings=Warnings(overdue_at=None))
+    assert held(door, APPROVED, until=datetime(2026, 11, 21, 9, 0, tzinfo=UTC)) == "T2"
     fake = Recorder()
     frozen.move_to(PAYMENT_DUE + 30 * H)  # everything is more than 24 h late
     assert deliver(reminders, fake) == [("T1,T2", "summary", False)]
     assert "2 more deadline(s)" in fake.notes[0].message
     assert "T2 hold_expiry" in fake.notes[0].message and "T1 payment" in fake.notes[0].message
     assert deliver(reminders, fake) == []
-    reminders.journal.close()
 
 
-def test_lateness_is_configurable(frozen, journal_env):
+def test_lateness_is_configurable(moment, door):
     fake = Recorder()
-    frozen.move_to(PAYMENT_DUE - 1 * H)
-    strict = Reminders(Journal(journal_env), lateness=timedelta(minutes=30))
+    moment.move_to(PAYMENT_DUE - 1 * H)
+    strict = Reminders(door, lateness=timedelta(minutes=30))
     assert deliver(strict, fake) == [("T1", "summary", False)]  # 2 h late > 30 min
 
 
-def test_met_deadline_loses_its_pending_reminders_and_wake_ups(ok, frozen, reminders):
+def test_met_deadline_loses_its_pending_reminders_and_wake_ups(moment, door, reminders):
+    frozen = moment
     fake = Recorder()
     frozen.move_to(PAYMENT_DUE - 30 * H)
-    daemon = Daemon(reminders, fake)  # not started: jobs stay pending, no threads
+    daemon = Daemon(
+        reminders, fake, feed=MemoryFeed()
+    )  # not started: jobs stay pending, no threads
     daemon.last_seq = reminders.fresh()
     daemon.refresh()
     assert len(daemon.jobs["T1"]) == 2
     assert all("@payment@" in j for j in daemon.jobs["T1"])
-    ok("add", "paid", "T1")
+    door.record("paid", "T1", clock.now(), {}, now=clock.now())
     daemon.on_change()
     assert not any("@payment@" in j for j in daemon.jobs.get("T1", ()))
     assert [j.id for j in daemon.scheduler.get_jobs() if j.id.startswith("T1@payment@")] == []
@@ -129,20 +148,20 @@ def test_met_deadline_loses_its_pending_reminders_and_wake_ups(ok, frozen, remin
     assert [p for p in planned if p["kind"] == "payment"] == []
 
 
-def test_a_new_deadline_is_planned_when_the_log_moves(ok, frozen, reminders):
+def test_a_new_deadline_is_planned_when_the_log_moves(moment, door, reminders):
     fake = Recorder()
-    daemon = Daemon(reminders, fake)
+    daemon = Daemon(reminders, fake, feed=MemoryFeed())
     daemon.last_seq = reminders.fresh()
     daemon.refresh()
-    ok("add", "listed", "--platform", "mercari", "--title", "ニット", "--price", "2000")
-    ok("add", "hold", "T2", "--buyer", "はな", "--until", "+2d")
+    assert held(door, APPROVED, until=APPROVED + timedelta(days=2)) == "T2"
     daemon.on_change()
     # 24 h before falls in the 36 h horizon; 3 h before and the moment itself lie beyond it
     assert daemon.jobs["T2"] == {"T2@hold_expiry@20261121T030000"}
     assert daemon.jobs["T1"] == {"T1@payment@20261121T145900"}  # untouched: kept
 
 
-def test_a_failing_notifier_keeps_the_reminder_for_later(frozen, reminders):
+def test_a_failing_notifier_keeps_the_reminder_for_later(moment, reminders):
+    frozen = moment
     fake = Recorder()
     fake.failing = True
     frozen.move_to(PAYMENT_DUE - 3 * H)
@@ -153,9 +172,9 @@ def test_a_failing_notifier_keeps_the_reminder_for_later(frozen, reminders):
     assert deliver(reminders, fake) == [("T1", "payment", False)]
 
 
-def test_failing_store_does_not_stop_the_daemon(frozen, reminders, monkeypatch):
+def test_failing_store_does_not_stop_the_daemon(moment, reminders, monkeypatch):
     fake = Recorder()
-    daemon = Daemon(reminders, fake)
+    daemon = Daemon(reminders, fake, feed=MemoryFeed())
 
     def broken(*_args, **_kwargs):
         raise RuntimeError("disk gone")
@@ -185,11 +204,11 @@ def test_japanese_reminder_text(frozen, journal_env, monkeypatch):
     assert "あと3時間0分" in fake.notes[0].message
 
 
-def test_rebuild_keeps_sent_reminders(ok, frozen, reminders):
+def test_rebuild_keeps_sent_reminders(moment, door, reminders):
     fake = Recorder()
-    frozen.move_to(PAYMENT_DUE - 3 * H)
-    deliver(reminders, fake)
-    ok("rebuild")
+    moment.move_to(PAYMENT_DUE - 3 * H)
+    assert deliver(reminders, fake) == [("T1", "payment", False)]
+    door.rebuild()
     assert deliver(reminders, fake) == []
 
 
@@ -297,18 +316,19 @@ def test_daemon_install_writes_a_launchd_agent_on_macos(tmp_path, journal_env):
     assert enable.startswith("launchctl bootstrap gui/")
 
 
-def test_a_refresh_delivers_what_is_due_so_nothing_falls_between_plan_and_jobs(frozen, reminders):
+def test_a_refresh_delivers_what_is_due_so_nothing_falls_between_plan_and_jobs(moment, reminders):
     fake = Recorder()
-    frozen.move_to(PAYMENT_DUE - 3 * H)  # the daemon starts exactly at a warning's second
-    daemon = Daemon(reminders, fake)
+    moment.move_to(PAYMENT_DUE - 3 * H)  # the daemon starts exactly at a warning's second
+    daemon = Daemon(reminders, fake, feed=MemoryFeed())
     daemon.refresh()
     assert [(n.trade, n.kind) for n in fake.notes] == [("T1", "payment")]
     assert [j for j in daemon.jobs.get("T1", ()) if "@payment@" in j] == []  # at > now only
 
 
 def test_a_failed_record_is_remembered_as_delivered_and_only_the_record_is_retried(
-    frozen, reminders, monkeypatch
+    moment, reminders, monkeypatch
 ):
+    frozen = moment
     fake = Recorder()
     frozen.move_to(PAYMENT_DUE - 3 * H)
     real_record = reminders.record
@@ -334,19 +354,18 @@ def test_a_failed_record_is_remembered_as_delivered_and_only_the_record_is_retri
     assert {s["sent_at"] for s in sent} == {PAYMENT_DUE - 3 * H}  # when it was delivered
 
 
-def test_a_crash_between_delivery_and_record_repeats_rather_than_loses(frozen, journal_env):
+def test_a_crash_between_delivery_and_record_repeats_rather_than_loses(moment, door):
     fake = Recorder()
-    frozen.move_to(PAYMENT_DUE - 3 * H)
-    crashed = Reminders(Journal(journal_env))
+    moment.move_to(PAYMENT_DUE - 3 * H)
+    crashed = Reminders(Journal(door.store))
     crashed.record = lambda *_a, **_k: (_ for _ in ()).throw(OSError("power cut"))
     assert crashed.deliver_due(fake, clock.now()).unrecorded == 1
-    crashed.journal.close()  # the process dies with the record only in its memory
-    restarted = Reminders(Journal(journal_env))
-    frozen.tick(10)
+    del crashed  # the process dies with the record only in its memory
+    restarted = Reminders(Journal(door.store))
+    moment.tick(10)
     assert deliver(restarted, fake) == [("T1", "payment", False)]  # told again, not lost
     assert len(fake.notes) == 2
     assert deliver(restarted, fake) == []
-    restarted.journal.close()
 
 
 def test_due_times_show_in_the_users_zone_across_a_dst_change(monkeypatch):

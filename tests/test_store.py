@@ -1,4 +1,5 @@
-"""The event store on a real SQLite file: append-only guards, sequence numbers, migrations."""
+"""The event store on a real SQLite file: append-only guards, sequence numbers, migrations
+(the door's own rules on the log run on a journal in memory: `door`)."""
 
 import sqlite3
 import subprocess
@@ -8,6 +9,7 @@ from datetime import UTC, datetime
 from sqlite3 import IntegrityError
 
 import pytest
+from support.stores import in_memory
 
 from journal.core.errors import BadInput, Refused
 from journal.core.events import Event
@@ -22,6 +24,13 @@ def journal(tmp_path):
     j = Journal(tmp_path / "j.sqlite")
     yield j
     j.close()
+
+
+@pytest.fixture
+def door():
+    """A journal in memory (the fast middle layer): the same SQL, no file."""
+    with in_memory() as j:
+        yield j
 
 
 def listed(j: Journal, **extra) -> str:
@@ -62,15 +71,15 @@ def test_stream_versions_are_unique_in_the_database(journal):
         )
 
 
-def test_sequence_is_gapless_across_refusals_and_streams(journal):
-    a = listed(journal)
-    b = listed(journal)
+def test_sequence_is_gapless_across_refusals_and_streams(door):
+    a = listed(door)
+    b = listed(door)
     for _ in range(3):
         with pytest.raises(Refused):
-            journal.add("shipped", a, AT, {}, now=AT)
-    journal.add("sold", b, AT, {"buyer": "x"}, now=AT)
-    journal.add("note", a, AT, {"note": "n"}, now=AT)
-    with journal.store.read() as conn:
+            door.add("shipped", a, AT, {}, now=AT)
+    door.add("sold", b, AT, {"buyer": "x"}, now=AT)
+    door.add("note", a, AT, {"note": "n"}, now=AT)
+    with door.store.read() as conn:
         rows = list(conn.exec_driver_sql("SELECT seq, stream, version FROM events ORDER BY seq"))
     assert rows == [(1, a, 1), (2, b, 1), (3, b, 2), (4, a, 2)]
 
@@ -87,25 +96,25 @@ def test_every_event_links_to_the_previous_hash(journal):
         prev = row[10]
 
 
-def test_a_retried_command_is_not_appended_twice(journal):
-    t = listed(journal)
+def test_a_retried_command_is_not_appended_twice(door):
+    t = listed(door)
     pending = Event("note", t, {"note": "once"}, AT, event_id="fixed-id:0")
-    with journal.store.write() as conn:
-        journal.store.append(conn, [pending], AT)
-    with pytest.raises(IntegrityError), journal.store.write() as conn:
-        journal.store.append(conn, [pending], AT)
-    with journal.store.read() as conn:
-        assert journal.store.has_event_id(conn, "fixed-id:0")
+    with door.store.write() as conn:
+        door.store.append(conn, [pending], AT)
+    with pytest.raises(IntegrityError), door.store.write() as conn:
+        door.store.append(conn, [pending], AT)
+    with door.store.read() as conn:
+        assert door.store.has_event_id(conn, "fixed-id:0")
         assert conn.exec_driver_sql("SELECT count(*) FROM events").scalar_one() == 2
 
 
-def test_read_models_catch_up_when_the_checkpoint_lags(journal):
-    t = listed(journal)
+def test_read_models_catch_up_when_the_checkpoint_lags(door):
+    t = listed(door)
     # Another tool appends an event without projecting it (as a crash between the two would).
     pending = Event("sold", t, {"buyer": "b"}, AT, event_id="raw:0")
-    with journal.store.write() as conn:
-        journal.store.append(conn, [pending], AT)
-    trade, _events, deadlines = journal.trade(t)
+    with door.store.write() as conn:
+        door.store.append(conn, [pending], AT)
+    trade, _events, deadlines = door.trade(t)
     assert trade.state == "awaiting_payment"
     assert [d.kind for d in deadlines] == ["payment"]
 
@@ -136,9 +145,9 @@ def test_an_unknown_newer_schema_is_refused_and_left_alone(tmp_path, run, journa
 
 
 @pytest.mark.parametrize("bad", [{"ship_days": "soon"}, {"ship_days": "9-5"}, {"kind": "weird"}])
-def test_the_library_checks_listing_options_too(journal, bad):
+def test_the_library_checks_listing_options_too(door, bad):
     """The command line checks these with click; callers of the library must not bypass it."""
     with pytest.raises(BadInput):
-        listed(journal, **bad)
-    with journal.store.read() as conn:
-        assert journal.store.last_seq(conn) == 0
+        listed(door, **bad)
+    with door.store.read() as conn:
+        assert door.store.last_seq(conn) == 0

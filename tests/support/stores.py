@@ -41,3 +41,19 @@ def sold(journal: Journal, at: datetime, platform: str = "mercari", **fields: An
     trade = listed(journal, at, platform)
     journal.record("sold", trade, at, {"buyer": "buyer", **fields}, now=at)
     return trade
+
+
+def approved(journal: Journal, at: datetime, platform: str = "rakuma") -> str:
+    """A listing that needs a request, requested and approved at `at` (payment now due,
+    on Rakuma 翌々日 23:59 JST); its trade id."""
+    trade = listed(journal, at, platform, title="ボトムス", price=3000, request_required=True)
+    journal.record("request", trade, at, {"buyer": "さくら"}, now=at)
+    journal.record("approved", trade, at, {}, now=at)
+    return trade
+
+
+def held(journal: Journal, at: datetime, until: datetime, platform: str = "mercari") -> str:
+    """A listing held for a buyer from `at` until `until`; its trade id."""
+    trade = listed(journal, at, platform, price=2000)
+    journal.record("hold", trade, at, {"buyer": "はな", "until": until}, now=at)
+    return trade
