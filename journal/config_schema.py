@@ -4,10 +4,10 @@ Each value's check returns None when the value is fine, else (message key, param
 what was expected; a table's check names the offending key. Plain TOML types, no library.
 """
 
-from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from journal.core.datatypes import field, record
 from journal.core.errors import BadInput
 
 _Wrong = tuple[str, dict[str, Any]] | None
@@ -168,7 +168,7 @@ def _overdue_time(value: Any) -> _Wrong:
     return None if value == "off" else _time_of_day(value)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class _Table:
     """A TOML table: the keys it may hold (`keys`), or any of `names` each checked by `each`."""
 
@@ -269,7 +269,7 @@ def _refuse(where: tuple[str, ...], path: str, wrong: tuple[str, dict[str, Any]]
     raise BadInput("config_bad_value", name=_key(*where), path=path, expected=_Expected(*wrong))
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class _Expected:
     """What a value should have been, rendered only when the message is (in its language:
     choosing the language reads this same config, so it cannot be done while loading it)."""

@@ -11,11 +11,11 @@ a 古物台帳 kept (`[books] kobutsu = true`), a purchase (`bought`) is an entr
 kept at least 3 years from the purchase (古物営業法 第18条), whatever `after` says.
 """
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from journal.core.clock import fmt_time
+from journal.core.datatypes import record
 from journal.core.errors import BadInput
 from journal.core.trade import Trade, fold
 from journal.storage import personal, projections, queries
@@ -24,7 +24,7 @@ DEFAULT_AFTER = timedelta(days=90)
 KOBUTSU_KEEP = timedelta(days=3 * 365 + 1)  # 3 years, a leap day included
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Forgotten:
     """What `forget` did to one trade: `already` forgotten before; `plain` personal fields
     the log holds in plain text (recorded before sealing): hidden now, but still in the file."""

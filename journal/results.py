@@ -7,11 +7,11 @@ A `Recorded` is worked out inside the step's own write transaction, from the tra
 was decided on, so an `add` costs one transaction and one fold."""
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any, NamedTuple
 
+from journal.core.datatypes import record
 from journal.core.deadlines import Deadline
 from journal.core.events import Event
 from journal.core.steps import STEPS
@@ -20,7 +20,7 @@ from journal.storage import queries
 from journal.storage.store import parse_time
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Taken:
     """The double-listing alarm: `listing` must come down, because `by` took its item."""
 
@@ -29,7 +29,7 @@ class Taken:
     how: str  # sold, approved, bundled or hold
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Recorded:
     """One step, recorded (or found recorded: the same command or form sent again)."""
 
@@ -123,7 +123,7 @@ class NextDeadline(NamedTuple):
     overdue: bool
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Listed:
     """A trade as `list` shows it."""
 
@@ -151,7 +151,7 @@ def listed(conn, include_all: bool, now: datetime) -> list[Listed]:
     return out
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Dated:
     """One deadline on the agenda, with its trade's title; `effect` is the rule's key
     (`Rule.key`: `journal/text/rule_text.py` words it)."""
@@ -164,7 +164,7 @@ class Dated:
     title: str
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Agenda:
     """`upcoming`'s answer at `as_of`: the overdue deadlines first (however old, whatever
     the window), then the open ones due within `within` (None: all), soonest first."""
@@ -194,7 +194,7 @@ def agenda(conn, as_of: datetime, within: timedelta | None) -> Agenda:
     return Agenda(as_of, within, items)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class DaemonStatus:
     """`journal daemon status`'s answer (built by `scheduler.status.daemon_status`): the
     service file and what it runs, whether that program is there, and whether a daemon runs

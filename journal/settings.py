@@ -19,13 +19,13 @@ use.
 """
 
 import os
-from dataclasses import dataclass, field
 from datetime import timedelta, tzinfo
 from functools import cache
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from journal.core.datatypes import field, record
 from journal.core.errors import BadInput
 from journal.paths import _XDG, APP, config_path, user_dir  # noqa: F401 - re-exported
 from journal.text.i18n import Locale
@@ -36,7 +36,7 @@ def default_db_path() -> Path:
     return user_dir("data") / "journal.sqlite"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Config:
     timezone: str | None = None
     language: str | None = None

@@ -2,13 +2,14 @@
 `notify.py` (which imports subprocess, threading, logging and signal to deliver), so that
 listing the reminders (`journal reminders`) loads none of that."""
 
-from dataclasses import dataclass
 from typing import Protocol
+
+from journal.core.datatypes import record
 
 URGENT_KINDS = frozenset({"delist"})
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Note:
     """One notification: what a person reads, and what a program forwarding it needs."""
 

@@ -8,11 +8,11 @@ deadlines handed in.
 """
 
 from collections.abc import Collection, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from journal.core.clock import fmt_time
+from journal.core.datatypes import field, record
 from journal.core.deadlines import OVERDUE_KINDS
 from journal.core.errors import BadInput
 from journal.core.timeparse import parse_duration
@@ -42,7 +42,7 @@ DAILY_LOOKBACK = timedelta(days=2)
 Key = tuple[str, str, str, int]
 
 
-@dataclass(frozen=True, order=True, slots=True)
+@record(frozen=True, order=True)
 class Reminder:
     """One warning `offset` before one deadline; fires at `at`."""
 
@@ -61,7 +61,7 @@ class Reminder:
         return (self.trade, self.kind, self.due)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Warnings:
     """Advance warnings per deadline kind (config `[reminders]`), with a default for the rest."""
 
@@ -221,7 +221,7 @@ def due(
     return found
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Delivery:
     """A reminder to send now; `superseded` are its deadline's earlier, unsent warnings."""
 

@@ -5,11 +5,11 @@ The edge renders them (`journal/text/views.py` for JSON, `journal/text/status_te
 people)."""
 
 import sys
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from journal.core.datatypes import record
 from journal.results import DaemonStatus
 
 if TYPE_CHECKING:
@@ -45,7 +45,7 @@ def daemon_status(db: Path | str) -> DaemonStatus:
     )
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Preview:
     """`journal daemon --dry-run` / `--once --as-of WHEN`: what a delivery pass would send
     at `as_of`, sending and recording nothing. `works` in the order they would go;

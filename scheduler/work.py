@@ -1,13 +1,13 @@
 """What a delivery pass hands out (`Work`) and what it reports (`Outcome`)."""
 
-from dataclasses import dataclass, field
 from datetime import datetime
 
+from journal.core.datatypes import field, record
 from scheduler.note import Note
 from scheduler.plan import Reminder
 
 
-@dataclass
+@record
 class Outcome:
     """What one delivery pass did."""
 
@@ -17,7 +17,7 @@ class Outcome:
     unrecorded: int = 0  # delivered, but the record could not be written yet
 
 
-@dataclass
+@record
 class Work:
     """One notification to send, and the records it settles once sent."""
 
@@ -30,7 +30,7 @@ class Work:
         return self.items[0][0]
 
 
-@dataclass
+@record
 class Unrecorded:
     items: list[tuple[Reminder, str]]
     notifier: str

@@ -221,8 +221,7 @@ def _rule(key: str):
     ],
 )
 def test_describe_says_a_rule_s_value_in_both_languages(key, changes, english, japanese):
-    from dataclasses import replace
-
+    from journal.core.datatypes import replace
     from journal.text.rule_text import describe
 
     rule = replace(_rule(key), **changes)

@@ -3,7 +3,6 @@
 is exactly that rendering (its keys unchanged). On a real SQLite file, through the real
 command."""
 
-import dataclasses
 import json
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -11,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from freezegun import freeze_time
 
+from journal.core.datatypes import FrozenInstanceError
 from journal.results import Agenda, Dated, Listed, NextDeadline
 from journal.service import Journal
 from journal.text import views
@@ -61,7 +61,7 @@ def test_trades_are_listed_values_and_list_json_renders_them(ok, run, journal_en
         assert by_id[fresh].next_deadline is not None
         assert not by_id[fresh].next_deadline.overdue
         assert by_id[idle].next_deadline is None
-        with pytest.raises(dataclasses.FrozenInstanceError):
+        with pytest.raises(FrozenInstanceError):
             rows[0].title = "x"  # type: ignore[misc]
         shown = run("list", "--json").json()
         assert shown == _jsonable(views.list_json(rows))

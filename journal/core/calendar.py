@@ -7,9 +7,9 @@ by the trade's end stays listed for `CANCELLED_FOR` after that.
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from journal.core.datatypes import record
 from journal.core.deadlines import compute, is_closed
 from journal.core.errors import JournalError
 from journal.core.events import ANYTIME_TYPES, VOID_TYPE, Event
@@ -19,7 +19,7 @@ from journal.core.trade import Trade, apply, fold, new_trade
 CANCELLED_FOR = timedelta(days=7)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Entry:
     """One deadline of one trade, with its revision history summarized."""
 

@@ -6,10 +6,10 @@ deadlines again.
 """
 
 import calendar
-from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from journal.core.datatypes import record
 from journal.core.kinds import (  # noqa: F401 - re-exported; their home is kinds.py
     AWAITED_KINDS,
     BOTH,
@@ -29,7 +29,7 @@ _KINDS_BY_ROLE = {
 }
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Deadline:
     trade: str
     kind: str

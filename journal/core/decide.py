@@ -6,10 +6,10 @@ log, so what is accepted here always replays.
 """
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from journal.core.datatypes import field, record
 from journal.core.errors import BadInput, Refused
 from journal.core.events import CREATION_TYPES, VOID_TYPE, Event
 from journal.core.rules import NO_PURCHASE_REQUESTS
@@ -26,7 +26,7 @@ _PATH = ("approved", "paid", "shipped", "received")
 _ESCROW = frozenset({"mercari", "rakuma", "yahoo-flea"})
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Step:
     """One `journal add` command, already parsed and validated field by field."""
 

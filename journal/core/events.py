@@ -1,10 +1,10 @@
 """Events: immutable facts about a trade. The log of these is the only truth."""
 
 import json
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from journal.core.datatypes import record
 from journal.core.steps import CATALOGUE, ITEM_RELEASED, ITEM_TAKEN
 from journal.core.steps import VOID_TYPE as VOID_TYPE  # named in the catalogue
 
@@ -24,7 +24,7 @@ ITEM_TYPES = frozenset({ITEM_TAKEN, ITEM_RELEASED})
 ADDABLE_TYPES = tuple(s.name for s in CATALOGUE if s.addable)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Event:
     """One stored (or about to be stored) event of one trade stream."""
 

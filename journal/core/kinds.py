@@ -2,14 +2,13 @@
 on it itself. The rule packs give each kind its times per platform (`journal.core.rules`),
 `journal.core.deadlines` computes them."""
 
-from dataclasses import dataclass
-
+from journal.core.datatypes import record
 from journal.core.steps import Kind
 
 BOTH = ("seller", "buyer")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class KindSpec:
     """What a deadline kind means, the same on every platform: who has it, what meets it."""
 

@@ -12,10 +12,10 @@ plus what the config says was sold outside the journal.
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
+from journal.core.datatypes import record
 from journal.core.fees import fee_rule, is_premium, is_withdrawal, transfer_fee
 from journal.core.rules import Rule, RuleBook
 from journal.core.steps import State
@@ -26,7 +26,7 @@ PERIOD_START_DAY = 26  # Rakuma's sales periods run from the 26th to the 25th
 NO_SALE = frozenset({State.CANCELLED, State.DELISTED, State.BUNDLED})  # sold or not, no sale
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class MoneySettings:
     """`[money]` in the config."""
 
@@ -35,7 +35,7 @@ class MoneySettings:
     rakuma_outside_amount: int = 0
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Money:
     price: int | None
     fee: int | None
@@ -113,7 +113,7 @@ def fee_of(price: int, rate: float) -> int:
     return math.floor(price * rate / 100 + 1e-9)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Sale:
     """A completed sale, for Rakuma's tiers."""
 

@@ -2,10 +2,10 @@
 groups and the stock still listed. Pure: trades, rules, settings and the period come in."""
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from journal.core.datatypes import record
 from journal.core.errors import BadInput
 from journal.core.money import JST, MoneySettings, completed_at, money_of, sales_of
 from journal.core.rules import RuleBook
@@ -15,7 +15,7 @@ FIELDS = ("sales", "fees", "shipping", "cost", "profit")
 UNSOLD = frozenset({"listed", "requested"})
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Period:
     first: date  # both days included, Japan time
     last: date

@@ -10,10 +10,10 @@ katakana as hiragana), as `list --search` does.
 """
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from journal.core.datatypes import record
 from journal.core.events import VOID_TYPE, Event
 from journal.core.search import fold as fold_text
 from journal.core.trade import Trade, fold
@@ -47,7 +47,7 @@ SHOWN_FIELDS = (
 )
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Criteria:
     """`journal search`'s conditions, all of them at once (AND); None: any."""
 

@@ -3,12 +3,12 @@
 The packs are TOML files in `journal/rulepacks/`; code here only interprets them.
 """
 
-from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from journal.core.datatypes import field, fields, record, replace
 from journal.core.errors import BadInput
 from journal.core.kinds import KIND_SPECS
 
@@ -39,7 +39,7 @@ _OVERRIDABLE = {
 }
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Rule:
     """One version of one rule: how to compute a deadline of `kind`, from a given date on."""
 
@@ -85,7 +85,7 @@ class Rule:
         return datetime.combine(self.effective_from, self.effective_at or time(0), JST)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Pack:
     platform: str
     name: str
@@ -93,7 +93,7 @@ class Pack:
     info: tuple[dict[str, str], ...]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class RuleBook:
     packs: dict[str, Pack]
     # (platform, kind) -> the versions that apply; filled on first use. A rebuild asks

@@ -4,10 +4,10 @@ here only ids, keys and raw values (datetimes, yen, None for what the journal do
 """
 
 import unicodedata
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from journal.core.datatypes import record
 from journal.core.deadlines import Deadline
 from journal.core.events import Event
 from journal.core.personal import is_forgotten
@@ -18,7 +18,7 @@ S = State
 _BEFORE_SHIPPING = (S.LISTED, S.REQUESTED, S.AWAITING_PAYMENT, S.AWAITING_SHIPMENT)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Situation:
     """One kind of message: its id (English, the template's file name) and the names a
     person may type for it, the first Japanese one being how it is shown in Japanese."""

@@ -2,7 +2,7 @@
 kinds of listing and the usual ship-day choices. Pure, the standard library only (the
 `--help` path imports it through `journal.core.steps`, which re-exports these names)."""
 
-from dataclasses import dataclass
+from journal.core.datatypes import record
 
 
 class Kind:
@@ -43,7 +43,7 @@ class Check:
     THEN = "then"  # a flag that records a further step in the same command (`sold --paid`)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Field:
     """One field of a step's payload, typed as the option `--NAME` (`_` as `-`)."""
 
@@ -69,7 +69,7 @@ PERSONAL = Field(
 )
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Move:
     """What a step does on one side: the states it may follow, the state it leads to (None:
     the state stays), and the moment ("anchor") it marks. Deadline rules count from anchors

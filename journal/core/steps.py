@@ -9,10 +9,10 @@ Pure and light (the `--help` path imports it): the standard library only, no cli
 storage, no settings, no text for people but the English help (the catalog's ids).
 """
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from journal.core.datatypes import record
 from journal.core.step_fields import BANKS as BANKS
 from journal.core.step_fields import KINDS as KINDS  # named there, read here too
 from journal.core.step_fields import KOBUTSU_FIELDS, SAMPLES, Check, Field, Kind
@@ -46,7 +46,7 @@ UNFINISHED_STATES = frozenset(STATES) - FINISHED_STATES
 SIDES = ("seller", "buyer")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Step:
     """One step type. `guard(trade, event)` returns the key of a refusal or None;
     `evolve(trade, event)` changes what the move, `copies` and `clears` do not."""

@@ -5,10 +5,10 @@ copy; a refusal writes nothing) and replays history (rebuild), and the two canno
 """
 
 import copy
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from journal.core.datatypes import field, record
 from journal.core.errors import Refused
 from journal.core.events import VOID_TYPE, Event
 from journal.core.steps import FINISHED_STATES, SIDES, STEPS, Kind, Move, Step, as_time
@@ -27,7 +27,7 @@ _SELLER_STEPS = {s.name: (m.after, m.to) for s in STEPS.values() if (m := s.sell
 _BUYER_STEPS = {s.name: (m.after, m.to) for s in STEPS.values() if (m := s.buyer) and m.after}
 
 
-@dataclass
+@record
 class Trade:
     """The folded state of one trade. Plain data; times are aware UTC datetimes."""
 

@@ -11,15 +11,16 @@ import contextlib
 import gettext
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, tzinfo
 from functools import lru_cache
 from pathlib import Path
 
+from journal.core.datatypes import record
+
 DOMAIN = "trade-journal"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Locale:
     """The reader: their language ("ja" or "en") and timezone. Built once at the edge (the
     command line, the daemon) from the settings and passed down to every view, message and

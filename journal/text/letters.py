@@ -8,13 +8,13 @@ template naming a field the journal does not have, or with a stray `$`, is refus
 file and line. Only `journal message` imports this module.
 """
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from string import Template
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from journal.core.datatypes import record
 from journal.core.errors import BadInput
 from journal.core.situations import DAYS, FIELDS, MOMENTS, YEN
 from journal.text.labels import label
@@ -56,7 +56,7 @@ def field_names(keys: tuple[str, ...], lang: str) -> str:
     return ", ".join(_FIELD_NAMES_JA.get(k, k) if lang == "ja" else k for k in keys)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Letter:
     """A rendered message: its text, the fields left blank, the template it came from."""
 

@@ -2,10 +2,10 @@
 row, aligned by display width, names in the reader's language, cut to a terminal's width and
 coloured only when the edge says the output is a terminal that wants colour."""
 
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
 
+from journal.core.datatypes import record
 from journal.core.events import VOID_TYPE, Event
 from journal.core.personal import is_forgotten
 from journal.core.rules import RuleBook
@@ -50,7 +50,7 @@ COLUMNS: dict[str, tuple[str, str]] = {
 }
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Screen:
     """Where the text goes: the reader's language, the terminal's width (None when piped:
     nothing is cut), whether colour is wanted (a terminal, and no NO_COLOR) and the reader's

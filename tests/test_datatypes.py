@@ -1,0 +1,158 @@
+"""journal/core/datatypes.py makes classes as the standard `dataclasses` does (what the journal
+uses of it): each behaviour is checked side by side with a dataclass of the same shape, and the
+journal's commands import no `dataclasses` (nor `inspect`) to read."""
+
+import copy
+import dataclasses
+import subprocess
+import sys
+from datetime import datetime
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from journal.core import datatypes as dt
+
+
+def _pair(frozen: bool = True, order: bool = False):
+    """The same class, made by dataclasses and by datatypes."""
+
+    def body():
+        class Shape:
+            """A shape."""
+
+            name: str
+            size: int
+            when: datetime | None = None
+            tags: tuple[str, ...] = ()
+            notes: dict = dataclasses.field(default_factory=dict)
+            cache: dict = dataclasses.field(
+                default_factory=dict, init=False, repr=False, compare=False
+            )
+
+            @property
+            def big(self) -> bool:
+                return self.size > 10
+
+        return Shape
+
+    ours = body()
+    ours.notes = dt.field(default_factory=dict)
+    ours.cache = dt.field(default_factory=dict, init=False, repr=False, compare=False)
+    return (
+        dataclasses.dataclass(frozen=frozen, order=order)(body()),
+        dt.record(frozen=frozen, order=order)(ours),
+    )
+
+
+def _hashes(obj) -> bool:
+    try:
+        hash(obj)
+    except TypeError:
+        return False
+    return True
+
+
+values = st.tuples(st.text(max_size=5), st.integers(-5, 20), st.tuples(st.sampled_from("ab")))
+
+
+@given(values, values)
+def test_equality_hash_order_and_repr_are_those_of_a_dataclass(a, b) -> None:
+    theirs, ours = _pair(frozen=True, order=True)
+    (x, y), (p, q) = (
+        (theirs(a[0], a[1], tags=a[2]), theirs(b[0], b[1], tags=b[2])),
+        (
+            ours(a[0], a[1], tags=a[2]),
+            ours(b[0], b[1], tags=b[2]),
+        ),
+    )
+    assert (p == q) == (x == y)
+    assert (p < q, p <= q, p > q, p >= q) == (x < y, x <= y, x > y, x >= y)
+    assert _hashes(p) is _hashes(x)  # a dict field: unhashable in both
+    assert repr(p) == repr(x)
+    assert p != x and p.big == x.big
+    assert dt.replace(p, size=3) == ours(a[0], 3, tags=a[2])
+
+
+def test_defaults_factories_and_fields_are_those_of_a_dataclass() -> None:
+    theirs, ours = _pair(frozen=False)
+    x, p = theirs("a", 1), ours("a", 1)
+    assert (
+        vars(p)
+        == vars(x)
+        == {"name": "a", "size": 1, "when": None, "tags": (), "notes": {}, "cache": {}}
+    )
+    assert p.notes is not ours("b", 2).notes  # a new dict for each, from the factory
+    assert [f.name for f in dt.fields(ours)] == [f.name for f in dataclasses.fields(theirs)]
+    assert ours.__match_args__ == theirs.__match_args__
+    assert ours.tags == theirs.tags == ()  # a default stays a class attribute
+    assert "notes" not in vars(ours) and "notes" not in vars(theirs)
+    with pytest.raises(TypeError):
+        ours("a")  # a missing argument
+    with pytest.raises(TypeError):
+        ours("a", 1, cache={})  # init=False
+    with pytest.raises(ValueError):
+        dt.replace(p, cache={})
+    p.size = 4  # not frozen
+    assert p.size == 4 and ours.__hash__ is None is theirs.__hash__  # mutable: unhashable
+    assert copy.deepcopy(p) == p and copy.deepcopy(p) is not p
+
+
+def test_a_frozen_record_refuses_changes_as_a_dataclass_does() -> None:
+    theirs, ours = _pair(frozen=True)
+    x, p = theirs("a", 1), ours("a", 1)
+    for obj, error in ((x, dataclasses.FrozenInstanceError), (p, dt.FrozenInstanceError)):
+        with pytest.raises(error) as caught:
+            obj.size = 2
+        assert str(caught.value) == "cannot assign to field 'size'"
+        with pytest.raises(error, match="cannot delete field 'name'"):
+            del obj.name
+    assert issubclass(dt.FrozenInstanceError, AttributeError)
+
+
+@given(values, values)
+def test_a_frozen_record_of_hashable_fields_hashes_by_value(a, b) -> None:
+    @dt.record(frozen=True)
+    class Key:
+        name: str
+        size: int
+
+    p, q = Key(a[0], a[1]), Key(b[0], b[1])
+    assert (p == q) == (a[:2] == b[:2])
+    assert p != q or hash(p) == hash(q)
+    assert {p, Key(a[0], a[1])} == {p}
+
+
+def test_post_init_runs_and_a_default_before_a_required_field_is_refused() -> None:
+    @dt.record(frozen=True)
+    class Move:
+        after: frozenset
+        to: str | None = None
+
+        def __post_init__(self) -> None:
+            object.__setattr__(self, "after", frozenset(self.after))
+
+    assert Move(["a", "b"]).after == frozenset("ab")
+    with pytest.raises(TypeError, match="non-default argument 'b' follows default argument"):
+
+        @dt.record
+        class Bad:
+            a: int = 0
+            b: int
+
+    with pytest.raises(ValueError, match="mutable default"):
+
+        @dt.record
+        class Shared:
+            a: list = []  # noqa: RUF012
+
+
+def test_the_everyday_commands_import_no_dataclasses() -> None:
+    """The journal's own classes no longer bring `dataclasses` (and `inspect`) along."""
+    code = (
+        "import sys, journal.service, journal.results, journal.text.screens, journal.settings;"
+        " print(sorted({'dataclasses', 'inspect'} & set(sys.modules)))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.stdout.strip() == "[]", done.stderr
