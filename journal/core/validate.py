@@ -1,6 +1,5 @@
 """Checks on user-typed values, before anything is decided or written. Pure."""
 
-import json
 import re
 import unicodedata
 from datetime import datetime
@@ -8,11 +7,13 @@ from typing import Any
 
 from journal.core.argv import arguments  # noqa: F401 - checked here too, kept in argv.py
 from journal.core.errors import BadInput
+from journal.core.events import loads
 from journal.core.names import nfkc
 from journal.core.personal import is_sealed, personal_fields
 from journal.core.rules import PLATFORMS
 from journal.core.step_fields import KOBUTSU_FIELDS
 from journal.core.steps import BANKS, CATALOGUE, KINDS, SHIP_DAYS, Check
+from journal.core.timeparse import in_range
 
 MAX_PRICE = 99_999_999
 MAX_TITLE = 200
@@ -200,8 +201,7 @@ def _is_int(low: int, high: int):
 
 
 def _is_instant(value: Any) -> bool:
-    from journal.core.timeparse import in_range
-
+    # An import checks two per event: `in_range` is imported once, above, not per call.
     if type(value) is not str or len(value) > 40:
         return False
     try:
@@ -282,7 +282,7 @@ def _stored_problem(row: tuple) -> str | None:
     if not (_is_instant(occurred) and _is_instant(recorded)):
         return "bad timestamp"
     try:
-        fields = json.loads(payload)
+        fields = loads(payload)  # the scanner directly: `json.loads`'s wrapper costs more
     except (ValueError, RecursionError):
         return "bad payload"
     if type(fields) is not dict:

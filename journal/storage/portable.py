@@ -229,8 +229,10 @@ _TYPES = tuple(int if c in _INTS else str for c in COLUMNS)
 
 def _parsed(line: bytes, number: int, source: Path) -> Any:
     """One export line's JSON value."""
+    # Without its newline: `loads` reads a bare JSON value with the scanner directly, and
+    # anything around it (the newline too) through `json.loads`, parsing the line twice.
     try:
-        return loads(line)
+        return loads(line[:-1] if line[-1:] == b"\n" else line)
     except (ValueError, RecursionError):
         raise BadInput(
             "import_damaged", path=str(source), line=number, why="not an event line"
