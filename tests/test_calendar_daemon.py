@@ -8,7 +8,10 @@ import time
 from pathlib import Path
 
 import icalendar
+import pytest
 from support.daemon import daemon_env
+
+pytestmark = pytest.mark.slow  # a real daemon process
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -125,6 +125,7 @@ def observed(env: dict[str, str]) -> dict[str, list[str]]:
     return found
 
 
+@pytest.mark.slow
 def test_each_everyday_command_imports_only_what_its_list_allows(env):
     found = observed(env)
     if os.environ.get("UPDATE_IMPORT_LISTS"):

@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import xml.etree.ElementTree as ET
 
+import pytest
 from freezegun import freeze_time
 from real_parts import need
 
@@ -86,6 +87,7 @@ def _cells(fods: str) -> list[list[dict]]:
     return rows
 
 
+@pytest.mark.slow
 def test_libreoffice_reads_text_not_formulas(run, ok, tmp_path):
     soffice = shutil.which("soffice")
     if soffice is None:

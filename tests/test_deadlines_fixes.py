@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
 from freezegun import freeze_time
 
 from tests.conftest import journal_process
@@ -137,6 +138,7 @@ def test_a_completed_trade_keeps_its_message_window(run, ok) -> None:
         assert _confirmed(_calendar(run), "T1", "message_window")
 
 
+@pytest.mark.slow
 def test_the_real_daemon_reminds_nothing_of_a_cancelled_trade(tmp_path: Path) -> None:
     """`journal daemon --once` with the command notifier: the cancelled sale's payment is
     not reminded; a running trade's overdue ship-by still is (the daemon did deliver)."""

@@ -140,6 +140,7 @@ def _on_a_terminal(args: list[str], env: dict[str, str], answer: bytes) -> tuple
 
 
 @pytest.mark.parametrize(("answer", "voided"), [(b"y\n", True), (b"n\n", False)])
+@pytest.mark.slow
 def test_undo_on_a_terminal_shows_what_and_asks(tmp_path, answer, voided) -> None:
     env = {
         **os.environ,

@@ -162,6 +162,7 @@ def test_an_unchanged_config_rebuilds_nothing(run, config):
     verified(run)
 
 
+@pytest.mark.slow
 def test_processes_noticing_the_change_at_once_rebuild_it_once(engine_journal, config):
     """Each checks again under the write lock: one rebuilds and says so, the others find
     the read models current; nothing is torn."""

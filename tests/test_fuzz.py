@@ -212,6 +212,7 @@ def _finding(template: Path, folder: Path, finding) -> str | None:
     return None
 
 
+@pytest.mark.slow
 def test_every_finding_is_refused_cleanly_by_the_real_command(template, tmp_path):
     """Each line of the findings: exit 1 or 2, one line, the journal byte-identical. The
     cases are independent child processes, so they run two at a time."""
@@ -377,6 +378,7 @@ def _attack(template: Path, folder: Path, args: list[str], config: str | None = 
 @example(args=["void", str(2**63), "--reason", "r"])
 @example(args=["show", "bad\udcff"])
 @example(args=["verify", "--head", "0" * 16])
+@pytest.mark.slow
 def test_fuzz_command_lines(template, tmp_path, args):
     _attack(template, tmp_path / "case", args)
 
@@ -479,6 +481,7 @@ def _mutations():
     tail=st.sampled_from(["", "[" * 100_000, "x" * (2 << 20), "\x00\xff"]),
 )
 @example(change=lambda items, index: None, index=0, rechained=True, tail="[" * 100_000)
+@pytest.mark.slow
 def test_fuzz_import_files(template, tmp_path, change, index, rechained, tail):
     lines = (template / "export.jsonl").read_text(encoding="utf-8").splitlines()
     parsed = [json.loads(line) for line in lines[1:]]

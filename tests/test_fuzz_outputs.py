@@ -132,6 +132,7 @@ DEEP = "/".join("abcdefgh")  # deeper than the `..` of any path drawn (20 charac
 @example(kind="csv", path="-")
 @example(kind="chart", path="link")
 @example(kind="backup", path="~")
+@pytest.mark.slow
 def test_fuzz_output_paths(template, tmp_path, kind, path):
     folder = tmp_path / DEEP / "case"
     env, before = _case(template, folder)
@@ -147,6 +148,7 @@ def test_fuzz_output_paths(template, tmp_path, kind, path):
 @example(path="sub/")
 @example(path="fifo")
 @example(path="link")
+@pytest.mark.slow
 def test_fuzz_the_calendar_path_of_the_config(template, tmp_path, path):
     folder = tmp_path / DEEP / "case"
     config = f"[calendar]\npath = {json.dumps(path)}\n"

@@ -158,6 +158,7 @@ def test_the_daemon_tells_at_once_then_daily_and_urgently(sold_on, also_on):
         assert [n for n in fake.notes if n.kind == "delist"] == []
 
 
+@pytest.mark.slow
 def test_a_real_daemon_says_delist(tmp_path) -> None:
     env = daemon_env(tmp_path / "j.sqlite", tmp_path / "none.toml")
     base = [sys.executable, str(ROOT / "cli.py")]

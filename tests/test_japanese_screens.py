@@ -171,6 +171,7 @@ def _on_a_terminal(args: list[str], env: dict[str, str], columns: int) -> str:
     return b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
 
 
+@pytest.mark.slow
 def test_terminal_rows_are_cut_to_its_width_and_coloured(tmp_path) -> None:
     env = {
         "JOURNAL_DB": str(tmp_path / "j.sqlite"),
@@ -207,6 +208,7 @@ def test_json_keeps_english_ids_and_gives_the_effect_in_japanese(ja) -> None:
     assert all(re.search(r"[ぁ-んァ-ン一-龥]", d["effect"]) for d in shown["deadlines"])
 
 
+@pytest.mark.slow
 def test_the_daemon_logs_in_japanese(tmp_path) -> None:
     env = daemon_env(tmp_path / "j.sqlite", tmp_path / "none.toml", JOURNAL_LANG="ja")
     base = [sys.executable, str(ROOT / "cli.py")]

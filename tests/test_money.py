@@ -178,6 +178,7 @@ def test_money_text_is_a_table_and_a_bar_chart(run, ok, monkeypatch) -> None:
 
 
 @pytest.mark.parametrize("suffix", [".png", ".svg"])
+@pytest.mark.slow
 def test_the_chart_file_is_a_real_image_with_japanese_labels(
     run, ok, tmp_path, monkeypatch, suffix
 ):
@@ -224,6 +225,7 @@ def test_the_csv_export_opens_with_the_csv_module(run, ok, tmp_path, monkeypatch
     assert len(list(csv.reader(io.StringIO(earlier.read_text("utf-8-sig"))))) == 1
 
 
+@pytest.mark.slow
 def test_the_csv_opens_in_libreoffice_without_mojibake(run, ok, tmp_path, monkeypatch) -> None:
     soffice = shutil.which("soffice")
     if soffice is None:
@@ -270,6 +272,7 @@ FATES = st.sampled_from(["completed", "cancelled", "listed", "paid"])
         max_size=5,
     )
 )
+@pytest.mark.slow
 def test_totals_are_the_sum_of_the_trades(run, ok, journal_env, trades) -> None:
     for path in journal_env.parent.glob("journal.sqlite*"):
         path.unlink()

@@ -193,6 +193,7 @@ def test_the_daemon_tells_an_overdue_deadline_daily_until_resolved() -> None:
             assert _told(reminders, fake) == []  # resolved: no more
 
 
+@pytest.mark.slow
 def test_a_real_daemon_reminds_of_a_deadline_missed_long_ago(tmp_path) -> None:
     env = daemon_env(tmp_path / "j.sqlite", tmp_path / "none.toml")
     base = [sys.executable, str(ROOT / "cli.py")]

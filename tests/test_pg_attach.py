@@ -5,7 +5,10 @@ nothing is written. `copy --to` a file carries them beside the new file."""
 import hashlib
 import json
 
+import pytest
 from test_pg_store import LISTED, journal
+
+pytestmark = pytest.mark.slow  # a PostgreSQL server and the journal as child processes
 
 EXIT_BAD_INPUT, EXIT_DAMAGED = 2, 4
 

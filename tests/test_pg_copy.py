@@ -4,8 +4,11 @@ and hash identical (read back by each engine's own client), refused into a non-e
 import json
 import sqlite3
 
+import pytest
 from pg_server import psql
 from test_pg_store import LISTED, journal, ok
+
+pytestmark = pytest.mark.slow  # a PostgreSQL server and the journal as child processes
 
 COLUMNS = (
     "seq, event_id, stream, version, type, schema_version, payload, occurred_at,"

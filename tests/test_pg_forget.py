@@ -4,6 +4,8 @@ revision on SQLite and on a real PostgreSQL server."""
 import json
 import time
 
+import pytest
+
 NAME = "さくら山田"
 
 
@@ -22,6 +24,7 @@ def test_forget_on_each_engine(engine_journal, ok, run):
     assert refused.code == 2
 
 
+@pytest.mark.slow
 def test_forget_vacuums_the_old_row_versions_on_a_server(pg_url, tmp_path, monkeypatch):
     """On PostgreSQL the key's old row version is freed by a VACUUM right after forgetting."""
     from conftest import journal_process

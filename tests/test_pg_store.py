@@ -11,6 +11,8 @@ from pg_server import psql
 
 from journal.storage.store import HEAD_REVISION
 
+pytestmark = pytest.mark.slow  # a PostgreSQL server and the journal as child processes
+
 ENV = {"JOURNAL_TZ": "Asia/Tokyo", "JOURNAL_LANG": "en"}
 LISTED = ["add", "listed", "--platform", "mercari", "--title", "ニット", "--price", "2500"]
 

@@ -81,6 +81,7 @@ def journal(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow
 def test_a_reminder_reaches_the_endpoint(env, endpoint) -> None:
     done = journal(env, "daemon", "--once", "--notifier", "apprise", "--url", endpoint.url)
     assert done.returncode == 0, done.stderr
@@ -92,6 +93,7 @@ def test_a_reminder_reaches_the_endpoint(env, endpoint) -> None:
     assert again.returncode == 0 and len(endpoint.received) == 1  # recorded: not sent twice
 
 
+@pytest.mark.slow
 def test_a_failing_endpoint_leaves_the_reminder_pending_and_hides_secrets(env, endpoint) -> None:
     endpoint.status = 500
     secret_url = endpoint.url.replace("json://", "json://shop:s3cret-token@")

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
@@ -28,6 +30,7 @@ def test_the_usage_block_is_found() -> None:
     assert lines[0].startswith("journal add listed")
 
 
+@pytest.mark.slow
 def test_every_usage_line_runs_on_an_empty_journal(tmp_path: Path) -> None:
     bindir = tmp_path / "bin"
     bindir.mkdir()

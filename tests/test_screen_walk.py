@@ -188,6 +188,7 @@ def test_json_keeps_the_english_ids(week) -> None:
     assert {t["platform"] for t in trades} <= set(PLATFORMS)
 
 
+@pytest.mark.slow
 def test_the_daemon_and_the_console_notifier_speak_japanese(tmp_path) -> None:
     env = {
         **os.environ,

@@ -67,6 +67,7 @@ def test_status_uninstall_and_status_again(env):
     assert again.returncode == 0 and "no service was installed" in again.stdout
 
 
+@pytest.mark.slow
 def test_status_sees_a_running_daemon(env):
     journal(env, "add", "listed", "--platform", "mercari", "--title", "x", "--price", "900")
     daemon = subprocess.Popen(
@@ -126,6 +127,7 @@ def test_completion_of_an_unknown_shell_is_refused(env):
     assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1
 
 
+@pytest.mark.slow
 def test_trade_ids_complete_in_a_real_bash(env, tmp_path):
     if shutil.which("bash") is None:
         pytest.skip("no bash")

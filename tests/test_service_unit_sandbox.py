@@ -308,6 +308,7 @@ def _service_env(unit: str, env: dict[str, str]) -> dict[str, str]:
     return service
 
 
+@pytest.mark.slow
 def test_the_hardened_units_daemon_delivers_a_desktop_notification(session) -> None:
     base, bus_env = session
     token = uuid.uuid4().hex[:8]

@@ -241,6 +241,7 @@ def _undo_on_a_terminal(tmp_path, answer: bytes) -> tuple[int, str, list]:
 @pytest.mark.parametrize(
     ("answer", "voided"), [("はい\n", True), ("いいえ\n", False), ("ｙ\n", True), ("\n", False)]
 )
+@pytest.mark.slow
 def test_undo_takes_hai_and_iie(tmp_path, answer, voided) -> None:
     code, screen, log = _undo_on_a_terminal(tmp_path, answer.encode())
     assert code == 0, screen

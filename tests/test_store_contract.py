@@ -11,6 +11,7 @@ PostgreSQL one skips without a server here, and fails in CI: tests/real_parts.py
 import hashlib
 import json
 import threading
+from contextlib import closing
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -194,3 +195,33 @@ def test_sent_reminders_are_recorded_once_and_leave_the_unsent(journal):
         ]
         [(_, _, again, offsets)] = list(seen.unsent(*window))
     assert (again, offsets) == (due, {3600})
+
+
+# -- the in-memory store's own promises ---------------------------------------------------
+
+
+def test_each_store_in_memory_is_its_own_journal_and_writes_no_file(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # where a file named after `store.path` would appear
+    one, other = Journal(MemoryStore()), Journal(MemoryStore())
+    try:
+        listed(one, AT)
+        sold(one, AT)
+        one.rebuild()
+        assert (one.last_seq(), other.last_seq()) == (3, 0)
+        assert other.trades(True, AT) == []
+    finally:
+        one.close()
+        other.close()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_closed_store_in_memory_frees_its_database():
+    """Closing frees the memory: thousands of tests do not pile journals up."""
+    store = MemoryStore()
+    journal = Journal(store)
+    listed(journal, AT)
+    with store.read() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM events").scalar_one() == 1
+    journal.close()
+    with closing(store.engine.opener()) as reopened:  # the same name, now nothing there
+        assert reopened.execute("SELECT count(*) FROM sqlite_master").fetchone() == (0,)

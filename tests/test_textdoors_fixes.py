@@ -373,6 +373,7 @@ def test_json_names_the_event_a_void_cancels(ok, run, command) -> None:
     assert [e["seq"] for e in events if e["voided"]] == [2]
 
 
+@pytest.mark.slow
 def test_daemon_log_lines_are_in_the_readers_zone_with_the_offset(tmp_path) -> None:
     env = {
         "JOURNAL_DB": str(tmp_path / "j.sqlite"),
@@ -396,6 +397,7 @@ def test_daemon_log_lines_are_in_the_readers_zone_with_the_offset(tmp_path) -> N
     assert abs((tokyo - logged).total_seconds()) < 300
 
 
+@pytest.mark.slow
 def test_undo_on_a_terminal_asks_on_stderr_so_json_stays_json(tmp_path) -> None:
     env = {
         "JOURNAL_DB": str(tmp_path / "j.sqlite"),

@@ -90,6 +90,7 @@ def test_install_never_copies_a_database_password(env, place) -> None:
     assert unit_of(env).is_file()  # the unit was among the files searched
 
 
+@pytest.mark.slow
 def test_a_server_journals_password_is_nowhere_but_where_it_was_put(env, pg_url) -> None:
     """The test server trusts its loopback logins, so any password logs in: planted here,
     it must not come out of any command, log (`-v` included) or file."""
@@ -128,6 +129,7 @@ def sink() -> Iterator[HTTPServer]:
     server.server_close()
 
 
+@pytest.mark.slow
 def test_verbose_daemon_logs_no_push_token(env, sink) -> None:
     for args in (
         ["add", "listed", "--platform", "mercari", "--title", "knit", "--price", "900"]

@@ -13,6 +13,8 @@ import pytest
 from real_parts import need
 from web_server import TOKEN, serving
 
+pytestmark = pytest.mark.slow  # a real browser (Chromium) and the web server
+
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
     "--no-sandbox",

@@ -7,6 +7,7 @@ import json
 import re
 import xml.etree.ElementTree as ET
 
+import pytest
 from web_server import form_values, serving
 
 
@@ -20,6 +21,7 @@ def _sold_story(ok) -> None:
         ok("add", *step, "--at", "-5d")
 
 
+@pytest.mark.slow
 def test_the_money_page_shows_journal_moneys_numbers_and_chart(ok):
     _sold_story(ok)
     data = json.loads(ok("money", "--json"))
