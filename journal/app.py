@@ -53,22 +53,25 @@ class App:
 
         Building and hashing the book took about 20 M instructions of every command, for a
         hash that changes only with the packs, the code that compiles them or the settings
-        that change rules. It is kept in the cache folder under a name made of all of those
-        (`_stamp_key`): any change is another name, so a stale hash is never read (one that
-        cannot be read is computed again). None: the book is built and hashed as before."""
+        that change rules. It is kept in the cache folder beside the text of all of those
+        (`_stamp_key`), and read only when that text is the same now: any change is a
+        mismatch, so a stale hash is never read (one that cannot be read is computed again).
+        None: the book is built and hashed as before."""
         try:
             key = _stamp_key(self.config)
         except (OSError, TypeError, ValueError):
             return None
-        path = user_dir("cache") / f"rulestamp-{key}"
+        path = user_dir("cache") / "rulestamp.txt"
         try:
-            return int(path.read_text())
+            kept_key, _, kept = path.read_text("utf-8").partition("\n")
+            if kept_key == key:
+                return int(kept)
         except (OSError, ValueError):
             pass
         from journal.core.rules import book_hash
 
         found = book_hash(self.book)  # the book is checked here (a bad setting refuses)
-        _write_cache(path, str(found).encode(), "rulestamp-*")
+        _write_cache(path, f"{key}\n{found}".encode(), "rulestamp*")
         return found
 
     @cached_property
@@ -232,20 +235,21 @@ def _packs_digest() -> tuple[dict[str, bytes], str]:
 
 
 def _stamp_key(config: Config) -> str:
-    """What the rule book's hash depends on: the packs, the code that compiles and hashes
-    them (journal/core/rules.py and kinds.py, journal/storage/projections.py: size, time), and
-    the settings `rulebook_from_config` reads ([rules], [mercari])."""
-    import hashlib
+    """What the rule book's hash depends on, as one line of text: the packs and the code that
+    compiles and hashes them (journal/core/rules.py and kinds.py, journal/storage/
+    projections.py), each by its file's time, size and inode (an install writes new files),
+    and the settings `rulebook_from_config` reads ([rules], [mercari]). Compared whole, not
+    hashed: a read then loads no `hashlib` (OpenSSL: 11 M instructions a start)."""
+    from journal.core.rules import PACK_NAMES, PACKS_DIR
 
     package = Path(__file__).parent
-    code = [
-        _signature(package / "core" / "rules.py"),
-        _signature(package / "storage" / "projections.py"),
-    ]
-    if None in code:
-        raise ValueError("no source to sign")
-    text = repr((_packs_digest()[1], code, config.rules, config.raw.get("mercari")))
-    return hashlib.sha256(text.encode()).hexdigest()[:32]
+    files = [PACKS_DIR / f"{name}.toml" for name in PACK_NAMES]
+    files += [package / "core" / n for n in ("rules.py", "kinds.py")]
+    files.append(package / "storage" / "projections.py")
+    signed = [_signature(path) for path in files]
+    if None in signed:
+        raise ValueError("no file to sign")
+    return repr((signed, config.rules, config.raw.get("mercari")))
 
 
 def _write_cache(path: Path, data: bytes, pattern: str = "rulepacks-*.marshal") -> None:

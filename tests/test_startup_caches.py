@@ -3,6 +3,7 @@ folder (journal.app.parsed_packs), and the per-user folders are found without pl
 on Linux (journal.settings.user_dir) — the same folders platformdirs names."""
 
 import marshal
+import os
 import sys
 
 import pytest
@@ -101,7 +102,7 @@ def test_the_rule_books_hash_is_kept_and_read_without_the_book(tmp_path, monkeyp
     monkeypatch.delenv("ANDROID_DATA", raising=False)
     first = app.App(settings.Config(), tmp_path / "j.sqlite")
     assert first.rule_stamp == rules.book_hash(first.book)
-    assert len(list((tmp_path / settings.APP).glob("rulestamp-*"))) == 1
+    assert len(list((tmp_path / settings.APP).glob("rulestamp*"))) == 1
 
     def no_book(_config):
         raise AssertionError("built the book")
@@ -114,3 +115,30 @@ def test_the_rule_books_hash_is_kept_and_read_without_the_book(tmp_path, monkeyp
     changed = settings.Config(rules={"mercari": {"message_window": {"days": 9}}})
     other = app.App(changed, tmp_path / "j.sqlite")
     assert other.rule_stamp == rules.book_hash(other.book) != first.rule_stamp
+
+
+def test_a_kept_rule_stamp_is_read_only_under_the_same_key(tmp_path, monkeypatch):
+    """The stamp file holds its key's text beside the hash: another key (a pack, the code or
+    the [rules] settings changed) or a damaged file means the hash is computed again."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr(sys, "platform", "linux")
+    monkeypatch.delenv("ANDROID_DATA", raising=False)
+    real = rules.book_hash(app.App(settings.Config(), tmp_path / "j.sqlite").book)
+    path = tmp_path / settings.APP / "rulestamp.txt"
+    key = app._stamp_key(settings.Config())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for kept, expected in (
+        (f"{key}\n12345", 12345),  # the same key: read, whatever the book
+        (f"other{key}\n12345", real),
+        (f"{key}\nnot a number", real),
+        ("", real),
+    ):
+        path.write_text(kept)
+        assert app.App(settings.Config(), tmp_path / "j.sqlite").rule_stamp == expected
+    pack = rules.PACKS_DIR / "mercari.toml"
+    stat = pack.stat()
+    try:  # a pack rewritten (another time) is another key
+        os.utime(pack, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+        assert app._stamp_key(settings.Config()) != key
+    finally:
+        os.utime(pack, ns=(stat.st_atime_ns, stat.st_mtime_ns))

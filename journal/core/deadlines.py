@@ -5,7 +5,6 @@ dates), so when the rules change, recomputing from the log gives every trade its
 deadlines again.
 """
 
-import calendar
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -167,6 +166,8 @@ def add(anchor: datetime, rule: Rule) -> datetime:
 
 
 def _add_months(moment: datetime, months: int) -> datetime:
+    import calendar  # only a rule counted in months (with `locale`: 6 M instructions a start)
+
     total = moment.month - 1 + months
     year, month = moment.year + total // 12, total % 12 + 1
     day = min(moment.day, calendar.monthrange(year, month)[1])
