@@ -11,6 +11,7 @@ import stat
 import pytest
 from integrity_support import raw_sql
 from PIL import Image
+from support import given
 
 EXIT_BAD_INPUT, EXIT_DAMAGED = 2, 4
 
@@ -22,8 +23,7 @@ def sha(path) -> str:
 @pytest.fixture
 def trade(journal_env, ok, tmp_path):
     """T1 sold on Mercari, and two files to attach: a screenshot and a receipt."""
-    ok("add", "listed", "--platform", "mercari", "--title", "ニット", "--price", "2500")
-    ok("add", "sold", "T1", "--buyer", "さくら", "--paid")
+    given.knit_sold(ok, "--paid")
     shot = tmp_path / "取引画面.png"
     Image.new("RGB", (120, 80), (200, 40, 40)).save(shot)
     receipt = tmp_path / "receipt.pdf"

@@ -10,6 +10,7 @@ import sqlite3
 import pytest
 from freezegun import freeze_time
 from icalendar import Calendar
+from support import given
 
 from journal.core.rules import load_rulebook
 from journal.text.i18n import catalog
@@ -25,9 +26,7 @@ def words(key: str, lang: str) -> str:
 
 
 def sold(ok) -> str:
-    trade = ok("add", "listed", "--platform", "mercari", "--title", "ニット", "--price", "2500")
-    ok("add", "sold", trade, "--buyer", "さくら")
-    return trade
+    return given.knit_sold(ok)
 
 
 def stored(db) -> dict[str, str]:

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from freezegun import freeze_time
-from support import Recorder, stores
+from support import Recorder, given, stores
 from support.daemon import daemon_env
 from support.stores import in_memory
 
@@ -78,8 +78,7 @@ def test_a_bad_daily_time_in_the_config_file_is_one_line_and_exit_2(run, journal
 def _shipping_overdue(ok) -> None:
     """T1 on Mercari, paid 2026-11-20 12:00 JST with 1-2 ship days: ship by 11-22 12:00."""
     with freeze_time(START):
-        ok("add", "listed", "--platform", "mercari", "--title", "ニット", "--price", "2500")
-        ok("add", "sold", "T1", "--buyer", "けん")
+        given.knit_sold(ok, buyer="けん")
         ok("add", "paid", "T1")
 
 

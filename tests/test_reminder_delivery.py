@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from freezegun import freeze_time
-from support import Recorder
+from support import Recorder, given
 from support.daemon import MemoryFeed
 from support.stores import approved, held, in_memory
 
@@ -34,10 +34,7 @@ S = timedelta(seconds=1)
 def frozen(ok):
     """A journal with T1: a Rakuma request approved at APPROVED (payment deadline open)."""
     with freeze_time(APPROVED) as ft:
-        ok("add", "listed", "--platform", "rakuma", "--title", "ボトムス", "--price", "3000",
-           "--request-required")  # fmt: skip
-        ok("add", "request", "T1", "--buyer", "さくら")
-        ok("add", "approved", "T1")
+        given.approved_request(ok)
         yield ft
 
 

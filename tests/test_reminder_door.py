@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 
 import pytest
 from freezegun import freeze_time
+from support import given
 
 from journal.service import Journal
 
@@ -15,10 +16,7 @@ PAYMENT_DUE = datetime(2026, 11, 22, 14, 59, tzinfo=UTC)
 @pytest.fixture
 def journal(ok, journal_env):
     with freeze_time(APPROVED):
-        ok("add", "listed", "--platform", "rakuma", "--title", "ボトムス", "--price", "3000",
-           "--request-required")  # fmt: skip
-        ok("add", "request", "T1", "--buyer", "さくら")
-        ok("add", "approved", "T1")
+        given.approved_request(ok)
     opened = Journal(journal_env)
     yield opened
     opened.close()

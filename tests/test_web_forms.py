@@ -7,6 +7,7 @@ import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from support import given
 from web_server import csrf_of, form_values, serving
 
 TOKYO = ZoneInfo("Asia/Tokyo")  # the tests' reader (conftest: JOURNAL_TZ)
@@ -57,8 +58,7 @@ def test_a_one_tap_step_is_backdated_by_its_time_field(ok):
 
 
 def test_undo_asks_first_and_voids_once(ok):
-    ok("add", "listed", "--platform", "mercari", "--title", "ニット", "--price", "2500")
-    ok("add", "sold", "T1", "--buyer", "さくら")
+    given.knit_sold(ok)
     with serving() as server:
         cookie = server.login()
         assert 'href="/trades/T1/undo"' in server.page("/trades/T1", cookie).text
@@ -76,8 +76,7 @@ def test_undo_asks_first_and_voids_once(ok):
 
 
 def test_the_calendar_feed_is_journal_calendar_behind_its_own_secret(ok, tmp_path):
-    ok("add", "listed", "--platform", "mercari", "--title", "ニット", "--price", "2500")
-    ok("add", "sold", "T1", "--buyer", "さくら", "--paid")
+    given.knit_sold(ok, "--paid")
     with serving() as server:
         feed = server.request("GET", server.calendar_path)
         assert feed.headers["content-type"].startswith("text/calendar")

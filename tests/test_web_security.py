@@ -7,6 +7,7 @@ import json
 import os
 import stat
 
+from support import given
 from web_server import TOKEN, csrf_of, form_values, serving
 
 
@@ -15,8 +16,7 @@ def _events(ok) -> int:
 
 
 def _story(ok) -> None:
-    ok("add", "listed", "--platform", "mercari", "--title", "ニット", "--price", "2500")
-    ok("add", "sold", "T1", "--buyer", "さくら", "--paid")
+    given.knit_sold(ok, "--paid")
 
 
 def test_without_the_token_nothing_is_read_or_written(ok):

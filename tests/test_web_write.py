@@ -6,6 +6,7 @@ a form sent twice records once; a form older than its trade is refused."""
 import json
 
 import pytest
+from support import given
 from web_server import csrf_of, form_values, serving
 
 AT = "2026-12-01T10:00"
@@ -41,7 +42,7 @@ def test_each_recorded_step_answers_what_journal_add_json_says(ok, tmp_path):
 
 
 def test_refusals_are_409_or_422_and_write_nothing(ok, run):
-    ok("add", "listed", "--platform", "mercari", "--title", "ニット", "--price", "2500")
+    given.knit(ok)
     before = _events(ok)
     with serving() as server:
         cases = [
@@ -67,8 +68,7 @@ def test_refusals_are_409_or_422_and_write_nothing(ok, run):
 
 
 def test_a_form_sent_twice_records_once_and_a_stale_form_is_refused(ok):
-    ok("add", "listed", "--platform", "mercari", "--title", "ニット", "--price", "2500")
-    ok("add", "sold", "T1", "--buyer", "さくら", "--paid")
+    given.knit_sold(ok, "--paid")
     with serving() as server:
         cookie = server.login()
         page = server.page("/trades/T1", cookie).text
@@ -97,7 +97,7 @@ def test_a_form_sent_twice_records_once_and_a_stale_form_is_refused(ok):
 @pytest.mark.parametrize("lang", ["ja"])
 def test_a_refused_form_speaks_the_readers_language(ok, monkeypatch, lang):
     monkeypatch.setenv("JOURNAL_LANG", lang)
-    ok("add", "listed", "--platform", "mercari", "--title", "ニット", "--price", "2500")
+    given.knit(ok)
     with serving() as server:
         cookie = server.login()
         page = server.page("/trades/T1", cookie).text

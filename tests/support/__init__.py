@@ -1,4 +1,6 @@
-"""What many tests repeat: the recording notifier and the one-line refusal check."""
+"""What many tests repeat: the recording notifier and the one-line refusal check; beside
+them `stores` (journals in memory, set-ups through the door), `given` (set-ups through the
+real command) and `daemon` (the daemon's feed in memory, a real daemon's environment)."""
 
 from scheduler.note import Note
 
