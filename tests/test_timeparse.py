@@ -1,9 +1,14 @@
 """WHEN and DURATION parsing: pure, with `now` and the zone passed in."""
 
+import subprocess
+import sys
+import unicodedata
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from journal.core.errors import BadInput
 from journal.core.timeparse import parse_duration, parse_when
@@ -72,3 +77,37 @@ def test_durations(text, expected):
 def test_bad_durations(text):
     with pytest.raises(BadInput):
         parse_duration(text)
+
+
+@given(st.text(alphabet="0123456789-: /年月日時分半令和元午前後今朝夜晩昨abc", max_size=14))
+def test_the_rewrites_skipped_for_plain_ascii_are_those_that_cannot_match(text):
+    """`normalized` skips the rewrites on ASCII text without a dash: every one of them needs
+    a Japanese word or 12-04's dash, so the result is the same as applying them all."""
+    from journal.core import timeparse
+
+    raw = " ".join(unicodedata.normalize("NFKC", text).split()).lower()
+    for pattern, replace in timeparse._REWRITES:
+        raw = pattern.sub(replace, raw)
+    assert timeparse.normalized(text) == raw
+
+
+def test_importing_the_parser_compiles_no_pattern():
+    """The patterns are compiled when first used (a command uses one or two)."""
+    code = (
+        "from journal.core import timeparse as t;"
+        "print(sum(p._compiled is not None for p in"
+        " [v for v in vars(t).values() if isinstance(v, t._Pattern)]"
+        " + [p for p, _ in t._REWRITES]))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.stdout.strip() == "0", done.stderr
+
+
+@given(st.from_regex(r"\A[0-9]{4}-[0-9T:+\-. 年月日時分/zZ]{0,16}\Z"))
+def test_a_when_that_starts_as_an_iso_date_matches_none_of_the_other_forms(text):
+    """parse_when reads `2026-…` as ISO at once: none of the forms before it could match."""
+    from journal.core import timeparse as t
+
+    raw = t.normalized(text)
+    others = (t._RELATIVE, t._AGO, t._DAY_WORD_AT, t._CLOCK_ONLY, t._DAYS_AGO_AT, t._WEEKDAY)
+    assert not any(p.match(raw) for p in (*others, t._SLASHED))
