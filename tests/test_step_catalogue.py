@@ -317,6 +317,31 @@ def test_a_payload_built_from_the_command_line_is_one_an_import_accepts(step) ->
 
 
 @pytest.mark.parametrize("step", [s for s in CATALOGUE if s.addable], ids=lambda s: s.name)
+def test_an_import_takes_personal_fields_sealed_and_nothing_else_sealed(step) -> None:
+    """A stored personal field may be sealed (`{"sealed": …}`); any other field, or a
+    personal field holding some other object, is refused and named."""
+    from journal.core.personal import personal_fields
+
+    payload = build_payload(step.name, typed_fields(step))
+    if step.bundles:
+        payload |= {k: SAMPLE[k] for k in ("platform", "title", "from", "kind", "request_required")}
+    stamp = AT.isoformat()
+
+    def problem(fields: dict) -> str | None:
+        return validate.stored_event(
+            (1, "c:0", "T1", 1, step.name, 1, json.dumps(fields), stamp, stamp)
+        )
+
+    sealable = personal_fields(step.name, payload)
+    sealed = {"sealed": "QUJD"}
+    assert problem(payload | dict.fromkeys(sealable, sealed)) is None
+    for name in sealable:
+        assert problem(payload | {name: {"sealed": 1}}) == f"#1 T1 {step.name}: bad payload {name}"
+    for name in set(payload) - set(sealable):
+        assert problem(payload | {name: sealed}) == f"#1 T1 {step.name}: bad payload {name}"
+
+
+@pytest.mark.parametrize("step", [s for s in CATALOGUE if s.addable], ids=lambda s: s.name)
 def test_a_required_field_left_out_is_bad_input(step) -> None:
     for missing in [f for f in step.payload_fields if f.required]:
         fields = {k: v for k, v in typed_fields(step).items() if k != missing.name}

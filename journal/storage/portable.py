@@ -195,7 +195,9 @@ def _insert_all(
             if not line.strip():
                 continue
             item = _parsed(line, number, source)
-            if _beside_events(item, number, source, sent, keys):
+            if (type(item) is not dict or _SENT in item or _KEY in item) and _beside_events(
+                item, number, source, sent, keys
+            ):
                 continue
             batch.append(_row(item, number, source))
             numbers.append(number)
@@ -223,6 +225,8 @@ def _beside_events(
     return False
 
 
+# The keys of the lines that are not events (only such a line is handed to `_beside_events`)
+_SENT, _KEY = sent_export.KEY, key_export.KEY
 _PICK = operator.itemgetter(*COLUMNS)
 _TYPES = tuple(int if c in _INTS else str for c in COLUMNS)
 
@@ -281,7 +285,9 @@ def _open_source(source: Path) -> BinaryIO:
     try:
         if source.is_dir():
             raise BadInput("import_not_export", path=str(source))
-        return open(source, "rb")  # noqa: SIM115 - returned to a with-block
+        # A 1 MiB buffer: a million short lines read with the default 8 KiB one cost a
+        # second more in `readline` alone.
+        return open(source, "rb", buffering=1 << 20)  # noqa: SIM115 - returned to a with-block
     except OSError as exc:
         raise BadInput("file_unusable", path=str(source), detail=exc.strerror or str(exc)) from None
 
