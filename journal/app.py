@@ -192,46 +192,34 @@ def parsed_packs(folder: Path) -> dict[str, Any]:
 
     Parsing the packs' TOML (and importing tomllib) took about 9 ms of every command. The
     parse is kept with `marshal` (built in: nothing to import; the packs hold only strings,
-    numbers, booleans, lists and tables) under a name made of the packs' own SHA-256 and the
-    interpreter's marshal version: a changed pack or interpreter is a new name, so a stale
-    parse is never read. The file starts with the SHA-256 of the rest: a damaged or
-    truncated cache, or one that holds anything else, is parsed again and rewritten; one
-    that cannot be written is skipped (the command goes on).
+    numbers, booleans, lists and tables) beside the packs' sources it was made from, under a
+    name made of the interpreter's marshal version; it is read only when those sources are
+    the packs on disk now, byte for byte, so a stale parse is never read. The file starts
+    with the CRC-32 of the rest (zlib: hashlib would load OpenSSL, 11 M instructions): a
+    damaged or truncated cache, or one that holds anything else, is parsed again and
+    rewritten; one that cannot be written is skipped (the command goes on).
     """
-    import hashlib
     import marshal
     import sys
+    import zlib
 
-    from journal.core.rules import PACK_NAMES, parse_packs
+    from journal.core.rules import PACK_NAMES, pack_sources, parse_packs
 
-    sources, digest = _packs_digest()
+    sources = pack_sources()
     version = f"{sys.implementation.cache_tag}-m{marshal.version}"
-    path = folder / f"rulepacks-{digest[:32]}-{version}.marshal"
+    path = folder / f"rulepacks-{version}.marshal"
     try:
         data = path.read_bytes()
-        if hashlib.sha256(data[32:]).digest() == data[:32]:
-            parsed = marshal.loads(data[32:])
-            if isinstance(parsed, dict) and set(parsed) == set(PACK_NAMES):
+        if len(data) > 4 and zlib.crc32(data[4:]) == int.from_bytes(data[:4], "big"):
+            kept, parsed = marshal.loads(data[4:])
+            if kept == sources and isinstance(parsed, dict) and set(parsed) == set(PACK_NAMES):
                 return parsed
     except (OSError, ValueError, EOFError, TypeError):
         pass
     parsed = parse_packs(sources)
-    payload = marshal.dumps(parsed)
-    _write_cache(path, hashlib.sha256(payload).digest() + payload)
+    payload = marshal.dumps((sources, parsed))
+    _write_cache(path, zlib.crc32(payload).to_bytes(4, "big") + payload)
     return parsed
-
-
-def _packs_digest() -> tuple[dict[str, bytes], str]:
-    """The built-in packs' sources and their SHA-256 (hex)."""
-    import hashlib
-
-    from journal.core.rules import pack_sources
-
-    sources = pack_sources()
-    digest = hashlib.sha256()
-    for name, text in sources.items():
-        digest.update(f"{name}:{len(text)}:".encode() + text)
-    return sources, digest.hexdigest()
 
 
 def _stamp_key(config: Config) -> str:

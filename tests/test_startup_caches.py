@@ -17,7 +17,12 @@ def test_the_cached_parse_is_the_parse(tmp_path):
     assert app.parsed_packs(tmp_path) == fresh  # built and written
     [cached] = tmp_path.glob("rulepacks-*.marshal")
     assert app.parsed_packs(tmp_path) == fresh  # read back
-    assert marshal.loads(cached.read_bytes()[32:]) == fresh
+    assert _kept(cached) == (rules.pack_sources(), fresh)
+
+
+def _kept(path):
+    """What a cache file holds: the packs' sources and their parse (after its CRC-32)."""
+    return marshal.loads(path.read_bytes()[4:])
 
 
 def test_a_cached_parse_is_read_not_parsed(tmp_path, monkeypatch):
@@ -36,7 +41,7 @@ def test_a_cached_parse_is_read_not_parsed(tmp_path, monkeypatch):
         lambda b: b[: len(b) // 2],  # cut short
         lambda b: b[:100] + bytes([b[100] ^ 1]) + b[101:],  # one bit flipped
         lambda b: b"",
-        lambda b: b[:32] + marshal.dumps({"rakuma": {}}),  # well-formed, wrong content
+        lambda b: b[:4] + marshal.dumps((rules.pack_sources(), {"rakuma": {}})),  # other
     ],
     ids=["truncated", "bit-flip", "empty", "other-content"],
 )
@@ -45,18 +50,19 @@ def test_a_damaged_cache_is_ignored_and_rebuilt(tmp_path, damage):
     [cached] = tmp_path.glob("rulepacks-*.marshal")
     cached.write_bytes(damage(cached.read_bytes()))
     assert app.parsed_packs(tmp_path) == fresh
-    assert marshal.loads(cached.read_bytes()[32:]) == fresh  # rewritten whole
+    assert _kept(cached)[1] == fresh  # rewritten whole
 
 
-def test_a_changed_pack_is_a_new_cache(tmp_path, monkeypatch):
+def test_a_changed_pack_is_parsed_again(tmp_path, monkeypatch):
+    """The cache holds the sources it was parsed from: other packs on disk are not read
+    from it (a release's new packs), and the new parse replaces it."""
     app.parsed_packs(tmp_path)
-    [old] = tmp_path.glob("rulepacks-*.marshal")
     sources = rules.pack_sources()
     sources["custom"] = b'changed = "yes"\n' + sources["custom"]
     monkeypatch.setattr(rules, "pack_sources", lambda: sources)
     assert app.parsed_packs(tmp_path)["custom"]["changed"] == "yes"
     [new] = tmp_path.glob("rulepacks-*.marshal")
-    assert new != old
+    assert _kept(new)[0] == sources
 
 
 def test_an_unwritable_cache_folder_is_no_failure(tmp_path):
