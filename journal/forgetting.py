@@ -18,7 +18,7 @@ from journal.core.clock import fmt_time
 from journal.core.datatypes import record
 from journal.core.errors import BadInput
 from journal.core.trade import Trade, fold
-from journal.storage import personal, projections, queries
+from journal.storage import freshness, personal, projections, queries
 
 DEFAULT_AFTER = timedelta(days=90)
 KOBUTSU_KEEP = timedelta(days=3 * 365 + 1)  # 3 years, a leap day included
@@ -79,7 +79,7 @@ def _forget_all(journal: Any, ids: list[str], now: datetime) -> list[Forgotten]:
     store = journal.store
     done = []
     with store.write() as conn:
-        projections.catch_up(conn, store, journal.book, not journal.follows)
+        freshness.catch_up(conn, store, journal.book, not journal.follows)
         for trade_id in ids:
             already = personal.state(conn, trade_id) == "forgotten"
             plain = personal.plain_fields(conn, trade_id)

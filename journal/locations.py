@@ -7,7 +7,7 @@ from pathlib import Path
 def shown_location(location: Path | str) -> str:
     """A journal's place as a person may see it: its file, or its server URL with the
     password masked (the journal need not exist)."""
-    from journal.storage.engines import mask
+    from journal.core.urls import mask
 
     return str(location) if isinstance(location, Path) else mask(location)
 

@@ -19,10 +19,10 @@ from typing import Any
 
 from journal import evidence
 from journal.core.errors import BadInput, JournalError
+from journal.core.urls import is_url, mask
 from journal.service import Journal
 from journal.storage import portable
 from journal.storage.attachments import beside
-from journal.storage.engines import is_url, mask
 from journal.storage.integrity import Ahead, Damage, Report, check_log, check_read_models
 from journal.storage.projections import stale
 from journal.storage.queries import projection_state, seq_of_hash

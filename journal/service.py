@@ -16,7 +16,7 @@ from journal.core.errors import BadInput
 from journal.core.events import Event
 from journal.core.rules import RuleBook, load_rulebook
 from journal.core.trade import Trade, fold
-from journal.storage import projections, queries
+from journal.storage import freshness, projections, queries
 from journal.storage.engines.file_feed import DataVersion, before_connect
 from journal.storage.reminder_records import Records, changes
 from journal.storage.store import Store
@@ -45,7 +45,7 @@ class Journal:
     ) -> None:
         """`book` and `money` come from the composition root (`journal.app.App`); without
         them (a library, a test) the built-in packs and default money settings, never the config."""
-        from journal.storage.engines import open_store
+        from journal.storage.opening import open_store
 
         self.store = open_store(path, create=create)
         self._setup(book, money, rule_stamp)
@@ -270,7 +270,7 @@ class Journal:
         for attempt in range(_RETRIES):
             try:
                 with self.store.write() as conn:
-                    rebuilt = projections.catch_up(conn, self.store, self.book, not self.follows)
+                    rebuilt = freshness.catch_up(conn, self.store, self.book, not self.follows)
                     stored = self._append(conn, plan(conn), now)
                     answer = stored if after is None else after(conn, stored)
                 self._rebuilt(rebuilt)  # said once it is committed, not by a rolled-back try
@@ -323,10 +323,10 @@ class Journal:
         or rebuild them if they were built with another rule book or by another release."""
         rebuild = not self.follows
         with self.store.read() as conn:
-            behind = projections.behind(conn, self.store, self._rule_stamp or self.book, rebuild)
+            behind = freshness.behind(conn, self.store, self._rule_stamp or self.book, rebuild)
         if behind:
             with self.store.write() as conn:
-                rebuilt = projections.catch_up(conn, self.store, self.book, rebuild)
+                rebuilt = freshness.catch_up(conn, self.store, self.book, rebuild)
             self._rebuilt(rebuilt)
 
     def trade(self, trade_id: str) -> tuple[Trade, list[Event], list[Deadline]]:

@@ -106,8 +106,8 @@ def privacy_of(config: Config) -> tuple[timedelta | None, bool]:
 
 def resolve_db_path(option: str | None) -> Path | str:
     """A journal file's path, or a `postgresql://` URL kept as written (see
-    journal.storage.engines)."""
-    from journal.storage.engines import is_url
+    journal.storage.opening)."""
+    from journal.core.urls import is_url
 
     chosen = option or os.environ.get("JOURNAL_DB") or load_config().raw.get("database")
     if chosen and is_url(chosen):

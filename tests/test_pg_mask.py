@@ -2,7 +2,7 @@
 
 import pytest
 
-from journal.storage.engines import is_url, mask
+from journal.core.urls import is_url, mask
 
 
 @pytest.mark.parametrize(

@@ -25,9 +25,9 @@ from journal.core.events import loads
 from journal.core.rules import RuleBook
 from journal.core.validate import stored_event
 from journal.storage import key_export, queries, sent_export
-from journal.storage.engines import driver_sql
 from journal.storage.engines.sqlite import online_backup, sqlite_uri
 from journal.storage.integrity import ChainCheck, stored_rows
+from journal.storage.opening import driver_sql
 from journal.storage.rebuild import rebuild
 from journal.storage.store import EVENT_COLUMNS, Store
 

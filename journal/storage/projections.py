@@ -2,14 +2,14 @@
 never the truth.
 
 They are written in the same transaction as the events they reflect; `journal.storage.rebuild`
-recomputes them from zero; `catch_up` repairs them when the checkpoint lags the log (a crash,
-or a journal written by a tool that only appends events). Their reads are in
-`journal.storage.queries`.
+recomputes them from zero; `journal.storage.freshness.catch_up` repairs them when the
+checkpoint lags the log (a crash, or a journal written by a tool that only appends events).
+Their reads are in `journal.storage.queries`.
 
 They also depend on the code that derives them and on the rule book (the packs, the config's
 overrides and the settings that switch rules): `projection_state` keeps a stamp of both
 (`stamp`), and read models stamped otherwise are rebuilt by the next command that uses them
-(`catch_up`), so a config change or a new release never leaves stale deadlines behind.
+(`freshness.catch_up`), so a config change or a new release never leaves stale deadlines behind.
 """
 
 import re
@@ -20,7 +20,6 @@ from journal.core.deadlines import Deadline, compute
 from journal.core.rules import RuleBook, book_hash
 from journal.core.trade import Trade, fold, party_of, traded_at
 from journal.storage.engines import Connection
-from journal.storage.queries import projection_state, streams_since
 from journal.storage.store import Store, fmt_time
 
 _AUTO_ID = re.compile(r"^T(\d{1,12})$")
@@ -162,33 +161,3 @@ def refresh(conn: Connection, store: Store, streams: Iterable[str], book: RuleBo
         else:
             items.append((trade, events[0].seq))
     save(conn, items, book, store.last_seq(conn))
-
-
-def behind(conn: Connection, store: Store, book: RuleBook | int, rebuild: bool = True) -> bool:
-    """Whether `catch_up` has work: the read models lag the log, or (if `rebuild`) were built
-    with another derivation or rule book (or its `book_hash`: see `stale`). One small read."""
-    state = projection_state(conn)
-    if stale(state, book) is not None:
-        return rebuild
-    return state.get("checkpoint", 0) < store.last_seq(conn)
-
-
-def catch_up(conn: Connection, store: Store, book: RuleBook, rebuild: bool = True) -> str | None:
-    """Bring the read models up to the end of the log and to `book` (in a write transaction).
-
-    Read models built otherwise are rebuilt from zero; the reason ("program", "settings") is
-    returned when that recomputed trades, for the one line that says so. With `rebuild=False`
-    (a follower whose rule book may be older than the commands') they are left as they are.
-    """
-    state = projection_state(conn)
-    reason = stale(state, book)
-    if reason is not None:
-        if not rebuild:
-            return None
-        from journal.storage.rebuild import rebuild as rebuild_all  # rare: its machinery waits
-
-        return reason if rebuild_all(conn, store, book) else None
-    done = state.get("checkpoint", 0)
-    if done < store.last_seq(conn):
-        refresh(conn, store, streams_since(conn, done), book)
-    return None

@@ -20,7 +20,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError
 from sqlalchemy.pool import NullPool
 
 from journal.core.errors import BadInput
-from journal.storage.engines import mask, scrub
+from journal.core.urls import mask, scrub
 from journal.storage.store import HEAD_REVISION, KNOWN_REVISIONS, Store, upgrade_schema
 
 # One key for every journal writer on the server: pg_advisory_xact_lock(APPEND_LOCK).
