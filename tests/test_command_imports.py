@@ -93,8 +93,10 @@ def run(env: dict[str, str], *args: str) -> tuple[int, list[str], str]:
 
 @pytest.fixture(scope="module")
 def env(tmp_path_factory) -> dict[str, str]:
-    """A user with a journal of one trade in the default place, no config, English, Tokyo
-    time (the per-user folders point into a temporary one)."""
+    """A user with a journal in the default place, no config, English, Tokyo time (the
+    per-user folders point into a temporary one): T1 listed, and a set for a named buyer
+    (B1, of T2 and T3), whose buyer and 〇〇様専用 title are sealed: `money` folds it and
+    must not open them (its list has no `cryptography`)."""
     home = tmp_path_factory.mktemp("imports")
     env = {
         **os.environ,
@@ -107,9 +109,11 @@ def env(tmp_path_factory) -> dict[str, str]:
     }
     for name in ("JOURNAL_DB", "JOURNAL_CONFIG", "_JOURNAL_COMPLETE", "COMP_WORDS", "COMP_CWORD"):
         env.pop(name, None)
-    args = ("add", "listed", "--platform", "mercari", "--title", "ニット", "--price", "2500")
-    code, _, _ = run(env, *args)  # creates (migrates) the journal: not an everyday cost
-    assert code == 0
+    listed = ("add", "listed", "--platform", "mercari", "--title", "ニット", "--price", "2500")
+    bundle = ("add", "bundle", "T2", "T3", "--price", "4500", "--buyer", "はな", "--id", "B1")
+    for args in (listed, listed, listed, bundle):  # the first creates (migrates) the journal
+        code, _, _ = run(env, *args)
+        assert code == 0, args
     return env
 
 

@@ -16,7 +16,7 @@ hidden too, and new personal fields for it are refused.
 """
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from journal.core.errors import BadInput
@@ -44,17 +44,18 @@ def _run(conn: Any, sql: str, params: tuple = ()) -> Any:
     return run(sql, params) if run is not None else conn.execute(sql, params)
 
 
-def keys(conn: Any, streams: Iterable[str]) -> dict[str, bytes | None]:
-    """The keys of these trades that have a row: bytes, or None once forgotten."""
-    found: dict[str, bytes | None] = {}
-    names = sorted(set(streams))
+def _rows(conn: Any, sql: str, trades: Iterable[str]) -> Iterator[Any]:
+    """The rows of `sql` (its `{}` the marks of `IN (…)`) for these trades, in chunks."""
+    names = sorted(set(trades))
     for start in range(0, len(names), _CHUNK):
         part = tuple(names[start : start + _CHUNK])
-        marks = ",".join("?" * len(part))
-        sql = f"SELECT trade, key FROM personal_keys WHERE trade IN ({marks})"
-        for trade, key in _run(conn, sql, part):
-            found[trade] = None if key is None else bytes(key)
-    return found
+        yield from _run(conn, sql.format(",".join("?" * len(part))), part)
+
+
+def keys(conn: Any, streams: Iterable[str]) -> dict[str, bytes | None]:
+    """The keys of these trades that have a row: bytes, or None once forgotten."""
+    sql = "SELECT trade, key FROM personal_keys WHERE trade IN ({})"
+    return {t: None if k is None else bytes(k) for t, k in _rows(conn, sql, streams)}
 
 
 def _key_for(conn: Any, stream: str, recorded: str) -> bytes:
@@ -106,11 +107,10 @@ def _open(key: bytes, event: Event, name: str, value: dict[str, str]) -> str:
 
 def reveal(conn: Any, events: list[Event], names: bool = True) -> list[Event]:
     """Open the personal fields of events just read (in place): plain, or `FORGOTTEN`.
-    Without `names` (the books: money, the CSV) only what names the trade is opened (a
-    bundle's title); the other sealed fields read `FORGOTTEN`, and nothing is decrypted."""
+    Without `names` (the books: money, the CSV), see `_closed`: nothing is decrypted."""
     touched = [(e, found) for e in events if (found := personal_fields(e.type, e.payload))]
     if not names:
-        touched = [(e, title) for e, found in touched if (title := _closed(e, found))]
+        return _closed(conn, events, touched)
     if not touched:
         return events
     kept = keys(conn, {e.stream for e, _ in touched})
@@ -126,12 +126,21 @@ def reveal(conn: Any, events: list[Event], names: bool = True) -> list[Event]:
     return events
 
 
-def _closed(event: Event, fields: tuple[str, ...]) -> tuple[str, ...]:
-    """Mark the event's sealed fields but a title as not opened; the title (if any) is opened."""
-    for name in fields:
-        if name != "title" and is_sealed(event.payload[name]):
-            event.payload[name] = FORGOTTEN
-    return ("title",) if "title" in fields else ()
+def _closed(conn: Any, events: list[Event], touched: list[tuple[Event, tuple]]) -> list[Event]:
+    """The books' reveal: sealed fields read `FORGOTTEN`, but a bundle's title (the one
+    personal field the books show), which is the title of the trade it makes, as the read
+    model holds it (opened, or `FORGOTTEN`). The books read the trades the read model lists
+    (after catching it up), so each has its row; nothing is decrypted."""
+    titled = [e for e, fields in touched if "title" in fields]
+    sql = "SELECT id, title FROM trades WHERE id IN ({})"
+    found = dict(_rows(conn, sql, {e.stream for e in titled})) if titled else {}
+    for event, fields in touched:
+        for name in fields:
+            if name == "title":
+                event.payload[name] = found.get(event.stream, FORGOTTEN)
+            elif is_sealed(event.payload[name]):
+                event.payload[name] = FORGOTTEN
+    return events
 
 
 def state(conn: Any, stream: str) -> str:
