@@ -182,19 +182,19 @@ class Journal:
 
         return self._write(plan, moment)[0]
 
-    def all_trades(self) -> list[Trade]:
-        """Trades folded from the log (`money`, the CSV export), in creation order."""
+    def all_trades(self, keep: Callable[[str, str], bool] | None = None) -> list[Trade]:
+        """Trades folded from the log (money, the CSV), in creation order; `keep`: trade_ids."""
         self._fresh()
         with self.store.read() as conn:
-            ids = queries.trade_ids(conn)
+            ids = queries.trade_ids(conn, keep)
             found = {t.id: t for t in map(fold, queries.unnamed(conn, ids)) if t is not None}
         return [found[i] for i in ids if i in found]
 
     def money_report(self, span, by: str) -> dict[str, Any]:
         """`journal money`: the trades completed in `span`, grouped `by` month or platform."""
-        from journal.core.money_report import report
+        from journal.core.money_report import read, report
 
-        return report(self.all_trades(), self.book, self.money_settings(), span, by)
+        return report(self.all_trades(read), self.book, self.money_settings(), span, by)
 
     def money_settings(self):
         """The `[money]` settings; given as a function (`App.journal`), asked for on first

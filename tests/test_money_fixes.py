@@ -4,7 +4,7 @@ and Rakuma's tier of a purchase is the one of its calendar month (the month-end 
 
 import csv
 import io
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from freezegun import freeze_time
@@ -16,6 +16,7 @@ from journal.core.money import MoneySettings, Sale
 from journal.service import Journal
 
 NOW = "2027-03-01T03:00:00+00:00"  # every --at below is in the past
+LAST = date(2100, 12, 31)  # the last day a period may end (money_report.checked_year)
 
 
 def listed(ok, platform="mercari", price="2000", *extra: str, at="2026-11-01 12:00") -> str:
@@ -247,3 +248,24 @@ def test_money_and_the_csv_are_linear_in_the_sales(run, tmp_path, monkeypatch, c
     assert run("--db", str(db), *command).code == 0
     assert CountingSale.made > 100  # hundreds of completed sales, Rakuma's among them
     assert CountingSale.reads <= 4 * CountingSale.made
+
+
+def test_money_folds_only_the_trades_its_report_reads(tmp_path) -> None:
+    """`journal money` folds the trades `money_report.read` keeps (by the read model's role
+    and state), not all: on a generated journal with every kind of trade, its report is the
+    one made from every trade, for the year and for all years, by month and by app."""
+    from journal.core.money_report import Period, read, report
+
+    db = tmp_path / "generated.sqlite"
+    generate(db, 3_000, seed=11, now=datetime(2026, 11, 22, 3, tzinfo=UTC))
+    journal = Journal(db)
+    every = journal.all_trades()
+    skipped = {(t.role, t.state) for t in every if not read(t.role, t.state)}
+    assert {("seller", "cancelled"), ("seller", "shipped"), ("buyer", "cancelled")} <= skipped
+    for first, last in ((date(2026, 1, 1), date(2026, 12, 31)), (date(2000, 1, 1), LAST)):
+        for by in ("month", "platform"):
+            span = Period(first, last)
+            whole = report(every, journal.book, journal.money_settings(), span, by)
+            assert journal.money_report(span, by) == whole
+            assert whole["trades"] and whole["inventory"]["count"] and whole["purchases"]["count"]
+    journal.close()

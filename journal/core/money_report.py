@@ -15,6 +15,15 @@ FIELDS = ("sales", "fees", "shipping", "cost", "profit")
 UNSOLD = frozenset({"listed", "requested"})
 
 
+def read(role: str, state: str) -> bool:
+    """Whether `report` reads a trade of this role and state: a sale completed (its rows,
+    Rakuma's tiers) or unsold (the stock), a purchase not cancelled. The rest (a sale under
+    way, cancelled, delisted or bundled) it never looks at, and `journal money` folds none."""
+    if role == "seller":
+        return state == "completed" or state in UNSOLD
+    return role == "buyer" and state != "cancelled"
+
+
 @record(frozen=True)
 class Period:
     first: date  # both days included, Japan time

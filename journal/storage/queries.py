@@ -7,7 +7,7 @@ the rows typed where callers pick fields. Restricted to some trades when given, 
 (`_chunked`): SQLite caps the number of parameters of one statement.
 """
 
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from datetime import datetime, timedelta
 from itertools import groupby
 from typing import Any, NamedTuple
@@ -184,10 +184,10 @@ def projection_state(conn: Connection) -> dict[str, Any]:
     return dict(conn.exec_driver_sql("SELECT key, value FROM projection_state").all())
 
 
-def trade_ids(conn: Connection) -> list[str]:
-    """Every trade, in creation order."""
-    sql = "SELECT id FROM trades ORDER BY created_seq"
-    return [row[0] for row in conn.exec_driver_sql(sql)]
+def trade_ids(conn: Connection, keep: Callable[[str, str], bool] | None = None) -> list[str]:
+    """Every trade, in creation order; with `keep`, those it keeps by (role, state)."""
+    sql = "SELECT id, role, state FROM trades ORDER BY created_seq"
+    return [r[0] for r in conn.exec_driver_sql(sql) if keep is None or keep(r[1], r[2])]
 
 
 def deadlines_of(conn: Connection, trade_id: str) -> list[Deadline]:
