@@ -63,6 +63,14 @@ def test_personal_fields_are_sealed_and_open_with_the_trade_key(journal_env, ok)
     assert "T1" in ok("list", "--all", "--search", "さくら")  # found by the opened name
 
 
+def test_the_journal_seals_with_cryptography_s_own_aesgcm():
+    """personal.py takes the class from the library's binding (its public module's package
+    costs a start-up): the very class `cryptography.hazmat.primitives.ciphers.aead` gives."""
+    from journal.storage import personal
+
+    assert personal._aesgcm() is AESGCM
+
+
 def test_forget_destroys_the_key_keeps_money_and_the_chain(journal_env, ok, run, tmp_path):
     _completed_sale(ok)
     money = json.loads(ok("money", "--json"))

@@ -27,10 +27,24 @@ _NONCE = 12
 _CHUNK = 500
 
 
-def _aead(key: bytes) -> Any:
-    from cryptography.hazmat.primitives.ciphers.aead import AESGCM  # only when sealing
+def _aesgcm() -> Any:
+    """`cryptography`'s AESGCM (imported only to seal or open). Its public module
+    (`cryptography.hazmat.primitives.ciphers.aead`) re-exports the class of the library's Rust
+    binding, but importing it first runs its package, `ciphers` (the classic cipher classes:
+    about 12 M instructions that sealing never uses); the binding holds the very same class
+    (tests/test_forget.py checks). A release that moves it gets the public module."""
+    try:
+        from cryptography.hazmat.bindings._rust import openssl
 
-    return AESGCM(bytes(key))
+        return openssl.aead.AESGCM
+    except (ImportError, AttributeError):
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+        return AESGCM
+
+
+def _aead(key: bytes) -> Any:
+    return _aesgcm()(bytes(key))
 
 
 def _bound(event_id: str | None, field: str) -> bytes:
@@ -66,9 +80,7 @@ def _key_for(conn: Any, stream: str, recorded: str) -> bytes:
         if key is None:
             raise BadInput("trade_forgotten", trade=stream)
         return key
-    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
-    key = AESGCM.generate_key(bit_length=256)
+    key = _aesgcm().generate_key(bit_length=256)
     _run(
         conn,
         "INSERT INTO personal_keys (trade, key, created_at) VALUES (?, ?, ?)",
