@@ -1,5 +1,6 @@
 """The hash chain's canonical form must never change: the fast path equals json.dumps."""
 
+import hashlib
 import json
 
 from hypothesis import given
@@ -41,3 +42,17 @@ def test_a_known_event_keeps_its_known_hash():
     assert event_hash(GENESIS_HASH, row) == (
         "d0cdce83b202f5c3d727bc439967d9374f6d9613394de1538a69957d5a7b0a74"
     )
+
+
+@given(st.text(), st.tuples(number, text, text, number, text, number, text, text, text))
+def test_the_chain_link_is_hashlib_s_sha256(prev, row):
+    """`event_hash` uses CPython's own SHA-256 (journal/core/sha256.py); verify uses hashlib."""
+    expected = hashlib.sha256((prev + canonical_content(row)).encode()).hexdigest()
+    assert event_hash(prev, row) == expected
+
+
+@given(st.binary(max_size=5000))
+def test_the_journal_s_sha256_is_hashlib_s(data):
+    from journal.core.sha256 import sha256
+
+    assert sha256(data).digest() == hashlib.sha256(data).digest()

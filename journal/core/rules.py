@@ -198,10 +198,10 @@ def _builtin() -> dict[str, dict[str, Any]]:
 def book_hash(book: RuleBook) -> int:
     """The `rule_book` part of the read models' stamp (journal/storage/projections.py): a
     32-bit hash of the rules as used; the composition root keeps it in its cache (App)."""
-    import hashlib
+    from journal.core.sha256 import sha256  # no OpenSSL (see there)
 
     text = repr([(name, pack.rules) for name, pack in book.packs.items()])
-    return int.from_bytes(hashlib.sha256(text.encode()).digest()[:4], "big", signed=True)
+    return int.from_bytes(sha256(text.encode()).digest()[:4], "big", signed=True)
 
 
 def load_rulebook(overrides: dict[str, Any] | None = None) -> RuleBook:

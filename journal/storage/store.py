@@ -42,7 +42,7 @@ def event_hash(prev_hash: str, row: tuple) -> str:
     """The chain link: sha256 over the previous hash and the event's canonical content;
     `row` is (seq, event_id, stream, version, type, schema_version, payload_json,
     occurred_at, recorded_at) exactly as stored."""
-    from hashlib import sha256  # writing only: a read loads no OpenSSL (11 M instructions)
+    from journal.core.sha256 import sha256  # writing only; no OpenSSL (see there)
 
     return sha256((prev_hash + canonical_content(row)).encode("utf-8")).hexdigest()
 
