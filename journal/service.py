@@ -128,11 +128,10 @@ class Journal:
     ) -> Recorded:
         """Record one step and say what it means (journal/results.py); Refused or BadInput
         write nothing. A `command_id` sent twice records once; `expected` (a trade's `seen`)."""
-        import uuid
-
         from journal.core import validate
         from journal.core.decide import Step
         from journal.core.payloads import build_payload, then_flags
+        from journal.ids import new_command_id
         from journal.results import recorded
 
         if self.demands:  # `[books] kobutsu`: the register's fields
@@ -144,7 +143,7 @@ class Journal:
             trade=trade_id and validate.trade_id(trade_id),
             payload=build_payload(type_, fields),
             at=at,
-            command_id=validate.command_id(command_id) if command_id else uuid.uuid4().hex,
+            command_id=validate.command_id(command_id) if command_id else new_command_id(),
             sources=tuple(validate.trade_id(s) for s in sources),
             flags=then_flags(type_, fields),
             expected=expected,
@@ -163,15 +162,14 @@ class Journal:
         return self._write(plan, now, after)
 
     def void(self, seq: int, reason: str, *, now: datetime) -> Event:
-        import uuid
-
         from journal.core import validate
         from journal.core.decide import decide_void
+        from journal.ids import new_command_id
 
         seq = validate.seq(seq)
         reason = validate.text(reason, "reason")
         moment = now
-        cid = uuid.uuid4().hex
+        cid = new_command_id()
 
         def plan(conn):
             target = self.store.event_at(conn, seq)
