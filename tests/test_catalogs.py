@@ -80,6 +80,18 @@ def test_catalog_is_found_where_the_package_is() -> None:
     assert found is not None and found.endswith(".mo")
 
 
+@pytest.mark.parametrize("lang", ["en", "ja", "fr"])
+def test_the_journal_reads_the_catalog_gettext_finds(lang) -> None:
+    """journal/text/i18n.py opens the `.mo` itself (no `locale` import): the same catalog."""
+    from journal.text.i18n import _compiled
+
+    theirs = gettext.translation(DOMAIN, str(LOCALEDIR), languages=[lang], fallback=True)
+    ours = _compiled(lang)
+    assert type(ours) is type(theirs)
+    assert vars(ours).get("_catalog") == vars(theirs).get("_catalog")
+    assert (vars(ours).get("_catalog") is None) == (lang == "fr")  # a language not shipped
+
+
 ENGLISH_SENTENCE = re.compile(r"\b[a-z]{2,}(?:[ ,]+[a-z]{2,}){2,}")
 
 
