@@ -157,10 +157,11 @@ def test_lagging_read_models_are_repaired_on_next_use(journal_env, ok, run):
     assert run("verify").code == 0
 
 
-def test_ctrl_c_during_import_is_quiet_and_imports_nothing(big_export, tmp_path):
+@pytest.mark.parametrize("ahead", ["0", str(1 << 60)], ids=["read-ahead", "one-process"])
+def test_ctrl_c_during_import_is_quiet_and_imports_nothing(big_export, tmp_path, ahead):
     source, _count = big_export
     db = tmp_path / "restored.sqlite"
-    env = _env(tmp_path)
+    env = {**_env(tmp_path), "JOURNAL_IMPORT_AHEAD_BYTES": ahead}  # a helper process or none
     process = subprocess.Popen(
         [str(EXE), "import", str(source), "--db", str(db)],
         env=env,

@@ -11,7 +11,6 @@ nothing.
 """
 
 import json
-import operator
 import os
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -21,10 +20,8 @@ from typing import Any, BinaryIO
 
 from journal import files
 from journal.core.errors import BadInput, JournalError
-from journal.core.events import loads
 from journal.core.rules import RuleBook
-from journal.core.validate import stored_event
-from journal.storage import key_export, queries, sent_export
+from journal.storage import import_lines, key_export, queries, sent_export
 from journal.storage.engines.sqlite import online_backup, sqlite_uri
 from journal.storage.integrity import ChainCheck, stored_rows
 from journal.storage.opening import driver_sql
@@ -34,13 +31,9 @@ from journal.storage.store import EVENT_COLUMNS, Store
 FORMAT = "trade-journal-events"
 FORMAT_VERSION = 3  # 2: the sent-reminder records follow the events; 3: then the keys
 READABLE_VERSIONS = (1, 2, 3)  # version 1 (events only) still imports
-COLUMNS = tuple(c.strip() for c in EVENT_COLUMNS.split(","))
-_INTS = frozenset({"seq", "version", "schema_version"})
-_BATCH = 5000
+COLUMNS = import_lines.COLUMNS
+MAX_LINE = import_lines.MAX_LINE
 _IMPORT_CACHE_KIB = 64 * 1024  # the import's page cache: 64 MiB instead of SQLite's 2 MiB
-# The longest line an export can hold: an event is a few kilobytes at most (texts are
-# bounded); a longer line is not an event, and is not read whole (`import /dev/zero`).
-MAX_LINE = 1 << 20
 _INSERT = f"INSERT INTO events ({EVENT_COLUMNS}) VALUES ({','.join('?' * len(COLUMNS))})"
 
 
@@ -158,108 +151,37 @@ def _insert_all(
     sent: list[tuple] | None = None,
     keys: list[tuple] | None = None,
 ) -> ChainCheck:
-    """Check and insert the event lines in batches; the chain is checked as they stream.
-    `duplicate`: the store's exceptions for an event id seen before. Sent-reminder record
-    lines are checked and gathered into `sent` (None: the format has none)."""
+    """Insert the event lines in batches, checked (`import_lines.batches`, maybe in a second
+    process); the chain is checked as they stream. `duplicate`: the store's exceptions for
+    an event id seen before. Sent-reminder records and keys are gathered into `sent` and
+    `keys` (None: the format has none)."""
     state = ChainCheck()
     cursor = conn.connection.dbapi_connection.cursor()
     insert = driver_sql(conn, _INSERT)
-    batch: list[tuple] = []
-    numbers: list[int] = []
-    done = reported = 0
-
-    def flush() -> None:
-        nonlocal reported
-        sound, damage = state.feed_many(batch)
-        if damage is not None:
-            why = damage.problem + (f" ({damage.detail})" if damage.detail else "")
-            raise BadInput("import_damaged", path=str(source), line=numbers[sound], why=why)
-        try:
-            cursor.executemany(insert, batch)
-        except duplicate:  # a chain can be consistent and still repeat an id
-            raise BadInput(
-                "import_damaged", path=str(source), line=numbers[0], why="duplicate event id"
-            ) from None
-        batch.clear()
-        numbers.clear()
-        if progress:
-            progress(done - reported)
-            reported = done
-
-    lines = iter(lambda: handle.readline(MAX_LINE), b"")
+    reported = 0
     try:
-        for number, line in enumerate(lines, start=2):
-            if len(line) >= MAX_LINE and not line.endswith(b"\n"):
-                why = f"a line longer than {MAX_LINE} bytes"
-                raise BadInput("import_damaged", path=str(source), line=number, why=why)
-            if not line.strip():
-                continue
-            item = _parsed(line, number, source)
-            if (type(item) is not dict or _SENT in item or _KEY in item) and _beside_events(
-                item, number, source, sent, keys
-            ):
-                continue
-            batch.append(_row(item, number, source))
-            numbers.append(number)
-            if len(batch) >= _BATCH:
-                done = handle.tell()
-                flush()
-        done = handle.tell()
-        flush()
+        with closing(import_lines.batches(handle, source, sent, keys)) as checked:
+            for batch, numbers, done, altered in checked:
+                sound, damage = state.feed_many(batch, altered)
+                if damage is not None:
+                    why = damage.problem + (f" ({damage.detail})" if damage.detail else "")
+                    line = numbers[sound]
+                    raise BadInput("import_damaged", path=str(source), line=line, why=why)
+                try:
+                    cursor.executemany(insert, batch)
+                except duplicate:  # a chain can be consistent and still repeat an id
+                    raise BadInput(
+                        "import_damaged",
+                        path=str(source),
+                        line=numbers[0],
+                        why="duplicate event id",
+                    ) from None
+                if progress:
+                    progress(done - reported)
+                    reported = done
     finally:
         cursor.close()
     return state
-
-
-def _beside_events(
-    item: Any, number: int, source: Path, sent: list | None, keys: list | None
-) -> bool:
-    """A line that is not an event: a sent-reminder record or a personal-data key, checked
-    and gathered into its list (None: the format has none)."""
-    if sent is not None and sent_export.is_record(item):
-        sent.append(sent_export.record_row(item, number, str(source)))
-        return True
-    if keys is not None and key_export.is_record(item):
-        keys.append(key_export.record_row(item, number, str(source)))
-        return True
-    return False
-
-
-# The keys of the lines that are not events (only such a line is handed to `_beside_events`)
-_SENT, _KEY = sent_export.KEY, key_export.KEY
-_PICK = operator.itemgetter(*COLUMNS)
-_TYPES = tuple(int if c in _INTS else str for c in COLUMNS)
-
-
-def _parsed(line: bytes, number: int, source: Path) -> Any:
-    """One export line's JSON value."""
-    # Without its newline: `loads` reads a bare JSON value with the scanner directly, and
-    # anything around it (the newline too) through `json.loads`, parsing the line twice.
-    try:
-        return loads(line[:-1] if line[-1:] == b"\n" else line)
-    except (ValueError, RecursionError):
-        raise BadInput(
-            "import_damaged", path=str(source), line=number, why="not an event line"
-        ) from None
-
-
-def _row(item: Any, number: int, source: Path) -> tuple:
-    """One export line (parsed) as a stored row, its column types checked."""
-    try:
-        row = _PICK(item)
-    except (KeyError, TypeError):
-        raise BadInput(
-            "import_damaged", path=str(source), line=number, why="not an event line"
-        ) from None
-    if tuple(map(type, row)) == _TYPES:
-        why = stored_event(row)
-        if why is None:
-            return row
-        raise BadInput("import_damaged", path=str(source), line=number, why=why)
-    for name, value, wanted in zip(COLUMNS, row, _TYPES, strict=True):
-        if type(value) is not wanted:
-            raise BadInput("import_damaged", path=str(source), line=number, why=f"bad {name}")
-    raise AssertionError("unreachable")
 
 
 def _header(line: bytes, source: Path) -> dict[str, Any]:

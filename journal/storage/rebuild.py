@@ -171,6 +171,32 @@ def _project_parallel(
         helper.close()
 
 
+def spawn(module: str, task: tuple) -> subprocess.Popen | None:
+    """`python -m module` (of this source tree), `task` pickled on its stdin, its stdout a
+    pipe, its stderr discarded; None if it cannot be started."""
+    source = str(Path(__file__).resolve().parents[2])
+    paths = [source, *filter(None, [os.environ.get("PYTHONPATH")])]
+    try:
+        process = subprocess.Popen(
+            [sys.executable, "-m", module],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env={**os.environ, "PYTHONPATH": os.pathsep.join(paths)},
+        )
+    except OSError:
+        return None
+    try:
+        with process.stdin:
+            pickle.dump(task, process.stdin, pickle.HIGHEST_PROTOCOL)
+    except OSError:  # it ended at once
+        process.kill()
+        process.wait()
+        process.stdout.close()
+        return None
+    return process
+
+
 class Helper:
     """The second process and the thread unpickling its batches (reads release the GIL)."""
 
@@ -187,21 +213,8 @@ class Helper:
     ) -> "Helper | None":
         """The helper folding from `split` on: "rows" sends the rows back (rebuild),
         "compare" compares them with the stored read models (verify)."""
-        source = str(Path(__file__).resolve().parents[2])
-        paths = [source, *filter(None, [os.environ.get("PYTHONPATH")])]
-        try:
-            process = subprocess.Popen(
-                [sys.executable, "-m", HELPER_MODULE],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL,
-                env={**os.environ, "PYTHONPATH": os.pathsep.join(paths)},
-            )
-        except OSError:
-            return None
-        pickle.dump((path, split, book, last_seq, mode), process.stdin, pickle.HIGHEST_PROTOCOL)
-        process.stdin.close()
-        return cls(process)
+        process = spawn(HELPER_MODULE, (path, split, book, last_seq, mode))
+        return None if process is None else cls(process)
 
     def _receive(self) -> None:
         try:
