@@ -52,14 +52,14 @@ def _complete_ids(ctx: click.Context, param: click.Parameter, incomplete: str) -
     """Trade ids for Tab: those of the journal `--db` (or JOURNAL_DB, or the default) holds."""
     from click.shell_completion import CompletionItem
 
+    from journal.app import location_of
     from journal.locations import trades_to_complete
-    from journal.settings import resolve_db_path
     from journal.text.completion import titles, trade_ids
 
     obj = ctx.find_object(Ctx)
     db = obj.db if obj is not None else None
     try:
-        path = resolve_db_path(db)
+        path = location_of(db)
     except Exception:  # noqa: BLE001 - completion never fails loudly
         return []
     rows = trades_to_complete(path)
@@ -127,8 +127,14 @@ def _when(text: str | None, end: bool = False):
     return _opts().when(text, end)
 
 
-_screen = everyday.screen
-_locale = everyday.locale
+def _screen():
+    """Where this command's text goes (`everyday.screen`)."""
+    return everyday.screen(_opts())
+
+
+def _locale():
+    """This command's reader: language and display zone, from its App."""
+    return _opts().locale()
 
 
 def _emit(data: Any, human: str | None = None) -> None:
@@ -644,12 +650,12 @@ def copy_(to: str) -> None:
     Example:
       journal copy --to postgresql://me@server/journal
     """
+    from journal.app import location_of
     from journal.safekeeping import copy_journal, shown
-    from journal.settings import resolve_db_path
     from journal.text.messages import render
 
     source = _journal(must_exist=True)
-    target = resolve_db_path(to)
+    target = location_of(to)
     try:
         events, head, sent = copy_journal(source, target)
     finally:
@@ -809,7 +815,7 @@ def demo() -> None:
     """
     from journal.demo import run
 
-    click.echo(run(_now(), _screen()))
+    click.echo(run(_app(), _now(), _screen()))
 
 
 # --- reminders and the daemon -----------------------------------------------------------
@@ -1063,7 +1069,6 @@ def _in_effect(app) -> dict[str, Any]:
 
     from journal.core.deadlines import KIND_SPECS
     from journal.locations import shown_location
-    from journal.settings import config_path
     from journal.text.config_view import duration_text, other_settings, program_shown
     from scheduler.install import log_place, service_file
     from scheduler.lock import lock_path
@@ -1072,7 +1077,7 @@ def _in_effect(app) -> dict[str, Any]:
 
     db, config, zone = app.location, app.config, app.zone
     warnings = warnings_from_config(config.reminders, KIND_SPECS, zone)
-    cfg = config_path()
+    cfg = app.config_file
     on_file = isinstance(db, Path)
     return {
         "journal": str(db) if on_file else shown_location(db),
@@ -1154,11 +1159,10 @@ def message(trade_id, situation, lang, to_clipboard: bool, record: bool, edit) -
     """
     from journal.core.errors import BadInput
     from journal.core.situations import about
-    from journal.settings import config_path
     from journal.text import letters
     from journal.text.messages import render
 
-    lang, user_dir = lang or _locale().language, config_path().parent / "messages"
+    lang, user_dir = lang or _locale().language, _app().config_file.parent / "messages"
     if edit is not None:
         _edit_template(letters.situation_of(edit), lang, user_dir)
         return
@@ -1220,11 +1224,10 @@ def main(argv: list[str] | None = None) -> int:
     """Run the command; map every failure to one line on stderr and a documented status."""
     lang = "en"
     try:
-        from journal import settings
+        from journal.app import start_reader
         from journal.text import messages  # messages: errors say themselves in words
 
-        settings.reset()
-        reader = settings.reader()
+        reader = start_reader()
         messages.use(reader)
         lang = reader.language
     except Exception:  # noqa: BLE001 - never let start-up leak a traceback

@@ -13,6 +13,7 @@ from journal.settings import (
     language_of,
     load_config,
     privacy_of,
+    reader,
     reset,
     resolve_db_path,
     user_dir,
@@ -39,6 +40,12 @@ class App:
     def from_settings(cls, db_option: str | None) -> "App":
         """From the config file, the environment and `--db` (in that order of weight)."""
         return cls(load_config(), resolve_db_path(db_option))
+
+    @property
+    def config_file(self) -> Path:
+        """Where the config is read from (its folder also holds the user's message templates
+        and the web app's secrets)."""
+        return config_path()
 
     @cached_property
     def book(self) -> "RuleBook":
@@ -146,6 +153,20 @@ class App:
             location=self.location,
             notifier=dict(self.config.notifier),
         )
+
+
+def start_reader() -> Locale:
+    """The reader a process's messages are first said to, before a command is parsed: the
+    settings read afresh, a bad zone read as UTC and a bad config as none, so that the
+    command's own refusal of them can be said in the reader's language."""
+    reset()
+    return reader()
+
+
+def location_of(option: str | None) -> Path | str:
+    """The journal `option` names (a `--db`, a `copy --to`), or the settings' own: a file's
+    path, or a server URL as written."""
+    return resolve_db_path(option)
 
 
 class FollowedSettings:

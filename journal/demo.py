@@ -6,12 +6,13 @@ import tempfile
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from journal.core.money import MoneySettings
-from journal.core.rules import rulebook_from_config
 from journal.service import Journal
-from journal.settings import load_config
 from journal.text import screens
+
+if TYPE_CHECKING:
+    from journal.app import App
 
 Add = Callable[..., str]  # records one step; returns its trade
 
@@ -110,11 +111,10 @@ def _after_completion(add: Add) -> None:
     add("received", t7, 2)
 
 
-def run(now: datetime, screen: screens.Screen) -> str:
+def run(app: "App", now: datetime, screen: screens.Screen) -> str:
+    """The demo under `app`'s rules and money settings (the user's own)."""
     with tempfile.TemporaryDirectory(prefix="journal-demo-") as folder:
-        config = load_config()
-        book = rulebook_from_config(config)
-        journal = Journal(Path(folder) / "demo.sqlite", book, money=MoneySettings(**config.money))
+        journal = Journal(Path(folder) / "demo.sqlite", app.book, money=app.money)
         try:
             play(journal, now)
             rows = journal.trades(False, now)
@@ -127,6 +127,6 @@ def run(now: datetime, screen: screens.Screen) -> str:
             screens.list_screen(rows, now, screen),
             "",
             screen.say("demo_agenda", days=14),
-            screens.upcoming_screen(agenda, now, screen, book),
+            screens.upcoming_screen(agenda, now, screen, app.book),
         ]
     )

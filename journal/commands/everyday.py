@@ -33,9 +33,7 @@ class Run:
     def journal(self, must_exist: bool = False) -> Any:
         """Open the journal; `must_exist` for commands that only make sense on an existing one
         (verify, backup, export), so a mistyped --db is not silently a new, empty journal."""
-        from journal.settings import user_tz
-
-        user_tz()  # a bad timezone is refused before anything is written, not after
+        self.zone()  # a bad timezone is refused before anything is written, not after
         journal = self.application().journal(create=not must_exist)
         journal.on_rebuilt = say_rebuilt
         return journal
@@ -49,35 +47,34 @@ class Run:
             self.now = clock.now()
         return self.now
 
+    def zone(self) -> Any:
+        """The display zone, from this command's App: a bad one is refused when first asked."""
+        return self.application().zone
+
+    def locale(self) -> Any:
+        """The reader (language, display zone), from this command's App."""
+        return self.application().locale
+
     def when(self, text: str | None, end: bool = False) -> Any:
         from journal.core.timeparse import parse_when
-        from journal.settings import user_tz
 
         if text is None:
             return None
         span = "end" if end else "start"
-        return parse_when(text, now=self.moment(), tz=user_tz(), date_only=span)
+        return parse_when(text, now=self.moment(), tz=self.zone(), date_only=span)
 
     def emit(self, data: Any, human: str | None = None) -> None:
         if self.json:
             import json
 
-            from journal.settings import user_tz
             from journal.text.views import jsonable
 
-            echo(json.dumps(jsonable(data, user_tz()), ensure_ascii=False, indent=None))
+            echo(json.dumps(jsonable(data, self.zone()), ensure_ascii=False, indent=None))
         elif human is not None:
             echo(human)
 
 
-def locale() -> Any:
-    """The reader (language, timezone), from the settings: a bad timezone is refused here."""
-    from journal.settings import reader
-
-    return reader(strict=True)
-
-
-def screen() -> Any:
+def screen(run: Run) -> Any:
     """Where text output goes: a terminal gets rows cut to its width and colour (unless
     NO_COLOR is set); a pipe or file gets everything, uncoloured."""
     from journal.text.screens import Screen
@@ -88,7 +85,7 @@ def screen() -> Any:
         import shutil  # a terminal's width only (shutil imports bz2 and lzma)
 
         width = shutil.get_terminal_size().columns
-    loc = locale()
+    loc = run.locale()
     return Screen(loc.language, width, tty and not os.environ.get("NO_COLOR"), loc.zone)
 
 
@@ -154,9 +151,9 @@ def show(run: Run, trade_id: str) -> None:
     now = run.moment()
     journal = run.journal()
     trade, events, deadlines = journal.trade(journal.resolve_id(trade_id))
-    lang, money = locale().language, journal.money(trade)
+    lang, money = run.locale().language, journal.money(trade)
     data = views.trade_json(trade, events, deadlines, now, lang, money, book=journal.book)
-    run.emit(data, None if run.json else screens.trade_screen(data, events, now, screen()))
+    run.emit(data, None if run.json else screens.trade_screen(data, events, now, screen(run)))
 
 
 def list_(
@@ -168,12 +165,12 @@ def list_(
     journal = run.journal()
     rows = journal.trades(include_all, now)
     rows = journal.find(rows, platform=platform, state=state, search=search)
-    run.emit(views.list_json(rows), None if run.json else screens.list_screen(rows, now, screen()))
+    human = None if run.json else screens.list_screen(rows, now, screen(run))
+    run.emit(views.list_json(rows), human)
 
 
 def upcoming(run: Run, within: str, as_of: str | None) -> None:
     from journal.core.timeparse import parse_duration
-    from journal.settings import language
     from journal.text import screens, views
 
     window = parse_duration(within)
@@ -181,8 +178,8 @@ def upcoming(run: Run, within: str, as_of: str | None) -> None:
     journal = run.journal()
     rows = journal.upcoming(moment, window)
     run.emit(
-        views.upcoming_json(rows, language(), journal.book),
-        None if run.json else screens.upcoming_screen(rows, moment, screen(), journal.book),
+        views.upcoming_json(rows, run.locale().language, journal.book),
+        None if run.json else screens.upcoming_screen(rows, moment, screen(run), journal.book),
     )
 
 
@@ -191,7 +188,7 @@ def log(run: Run, trade_id: str | None) -> None:
 
     journal = run.journal()
     events = journal.log(None if trade_id is None else journal.resolve_id(trade_id))
-    human = None if run.json else screens.events_screen(events, screen())
+    human = None if run.json else screens.events_screen(events, screen(run))
     run.emit(views.events_json(events), human)
 
 
@@ -216,7 +213,7 @@ def money(
 def money_print(run: Run, data: dict[str, Any], by: str) -> None:
     from journal.text import screens
 
-    run.emit(data, None if run.json else screens.money_screen(data, by, screen()))
+    run.emit(data, None if run.json else screens.money_screen(data, by, screen(run)))
 
 
 def reminders(run: Run, within: str, as_of: str | None) -> None:
@@ -226,7 +223,7 @@ def reminders(run: Run, within: str, as_of: str | None) -> None:
     window = parse_duration(within)
     moment = run.when(as_of) or run.moment()
     data = run.application().reminders(run.journal()).listing(moment, window)
-    run.emit(data, None if run.json else screens.reminders_screen(data, moment, screen()))
+    run.emit(data, None if run.json else screens.reminders_screen(data, moment, screen(run)))
 
 
 def record(
@@ -251,7 +248,7 @@ def record(
     try:
         from journal.text.recorded import report
 
-        data, lines = report(rec, locale(), run.moment())
+        data, lines = report(rec, run.locale(), run.moment())
     except Exception:  # noqa: BLE001 - the step is recorded; say so plainly
         subject, seq = rec.subject, rec.event.seq
         data = {"id": subject} if rec.creates else {"id": subject, "seq": seq}

@@ -228,11 +228,10 @@ def answer(name: str, values: dict[str, Any], run: Any) -> int:
     from journal.commands import everyday
 
     try:
-        from journal import settings
+        from journal.app import start_reader
         from journal.text import messages
 
-        settings.reset()
-        messages.use(settings.reader())
+        messages.use(start_reader())
     except Exception:  # noqa: BLE001 - as cli.main: start-up never leaks a traceback
         pass
     try:

@@ -26,7 +26,6 @@ def kobutsu(year: int | None, as_csv: bool, output: str | None, pdf: str | None)
     """
     from journal.core.money import JST
     from journal.records import kobutsu as register
-    from journal.settings import user_tz
     from journal.text.messages import render
 
     if as_csv and _opts().json:
@@ -49,12 +48,12 @@ def kobutsu(year: int | None, as_csv: bool, output: str | None, pdf: str | None)
         from journal.files import write_new
         from journal.text.kobutsu_text import kobutsu_pdf
 
-        write_new(pdf_target, kobutsu_pdf(rows, chosen, render, user_tz()))
+        write_new(pdf_target, kobutsu_pdf(rows, chosen, render, _opts().zone()))
     if as_csv:
         from journal.commands.records import _write
         from journal.text.kobutsu_text import kobutsu_csv
 
-        _write(kobutsu_csv(rows, render, user_tz()), target)
+        _write(kobutsu_csv(rows, render, _opts().zone()), target)
         return
     from cli import _screen
     from journal.text.kobutsu_text import kobutsu_screen

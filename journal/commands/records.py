@@ -52,7 +52,6 @@ def search(first, last, low, high, party, platform, over_log, as_csv, output) ->
       journal search --party さくら --csv -o sakura.csv
     """
     from journal.records import search as find
-    from journal.settings import user_tz
     from journal.text.messages import render
     from journal.text.records_text import csv_header, search_csv, search_screen
 
@@ -72,7 +71,7 @@ def search(first, last, low, high, party, platform, over_log, as_csv, output) ->
 
         _emit(rows, None if _opts().json else search_screen(rows, over_log, _screen()))
         return
-    text = search_csv(rows, over_log, csv_header(over_log, render), user_tz())
+    text = search_csv(rows, over_log, csv_header(over_log, render), _opts().zone())
     _write(text, target)
 
 

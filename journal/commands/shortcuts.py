@@ -165,9 +165,9 @@ def _journal_location() -> "Path | str":
 
     if os.environ.get("JOURNAL_DB") is None and not config_path().exists():
         return user_dir("data") / "journal.sqlite"
-    from journal.settings import resolve_db_path
+    from journal.app import location_of
 
-    return resolve_db_path(None)
+    return location_of(None)
 
 
 def _format(shell: str, value: str, help_: str | None, several: bool = False) -> str:

@@ -17,7 +17,6 @@ def prepare(app, open_journal, locale, host, port, rotate_token=False, rotate_ca
     `host` and `port` None: the config's `[web]`, else loopback and 8765. `app` is the
     composition root, `open_journal()` opens its journal, `locale` is the reader."""
     from journal.core.errors import BadInput
-    from journal.settings import config_path
     from journal.text.messages import render
     from journal.web.secrets import access_token, calendar_secret
 
@@ -26,10 +25,10 @@ def prepare(app, open_journal, locale, host, port, rotate_token=False, rotate_ca
     port = settings.get("port", 8765) if port is None else port
     if not 0 <= port <= 65535:
         raise BadInput("web_bad_port", port=port)
-    token, source = access_token(config_path(), rotate=rotate_token)
+    token, source = access_token(app.config_file, rotate=rotate_token)
     if rotate_token:
         click.echo(render("web_token_rotated", path=source), err=True)
-    secret = calendar_secret(config_path(), rotate=rotate_calendar)
+    secret = calendar_secret(app.config_file, rotate=rotate_calendar)
     sock = _bind(host, port)
     port = sock.getsockname()[1]
     web = _web(app, open_journal(), locale, token, secret)
