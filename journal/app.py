@@ -2,10 +2,11 @@
 built once at the edge (the command line builds one per command) and handed down, so no
 lower layer loads the config for itself."""
 
+from __future__ import annotations
+
 from datetime import timedelta, tzinfo
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from journal.settings import (
     Config,
@@ -21,7 +22,10 @@ from journal.settings import (
 )
 from journal.text.i18n import Locale
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
+    from typing import Any
+
     from journal.core.money import MoneySettings
     from journal.core.rules import RuleBook
     from journal.service import Journal
@@ -37,7 +41,7 @@ class App:
         self.location = location
 
     @classmethod
-    def from_settings(cls, db_option: str | None) -> "App":
+    def from_settings(cls, db_option: str | None) -> App:
         """From the config file, the environment and `--db` (in that order of weight)."""
         return cls(load_config(), resolve_db_path(db_option))
 
@@ -48,7 +52,7 @@ class App:
         return config_path()
 
     @cached_property
-    def book(self) -> "RuleBook":
+    def book(self) -> RuleBook:
         from journal.core import rules
 
         rules.use_packs(parsed_packs(user_dir("cache")))
@@ -97,12 +101,12 @@ class App:
         return privacy_of(self.config)
 
     @cached_property
-    def money(self) -> "MoneySettings":
+    def money(self) -> MoneySettings:
         from journal.core.money import MoneySettings
 
         return MoneySettings(**self.config.money)
 
-    def journal(self, *, create: bool = True) -> "Journal":
+    def journal(self, *, create: bool = True) -> Journal:
         from journal.service import Journal
 
         money = lambda: self.money  # noqa: E731 - read when money is first asked for
@@ -131,13 +135,13 @@ class App:
 
         return user_path(configured)
 
-    def reminders(self, journal: "Journal") -> "Reminders":
+    def reminders(self, journal: Journal) -> Reminders:
         """The reminders of `journal` under this config: offsets, lateness, the zone."""
         from scheduler.reminders import Reminders
 
         return Reminders(journal, config=self.config, zone=self.zone, loc=self.locale)
 
-    def daemon_setup(self) -> "Setup":
+    def daemon_setup(self) -> Setup:
         """What a running daemon takes from the settings, each part checked now (a bad rule
         override or zone is refused here, before a running daemon lets go of its own)."""
         from scheduler.run import Setup, calendar_keeper
@@ -192,7 +196,7 @@ class FollowedSettings:
         self.seen, self.asked = found, False
         return True
 
-    def load(self) -> "Setup":
+    def load(self) -> Setup:
         """The settings as the file says now; refused (a `JournalError`) when they are bad."""
         reset()
         return App.from_settings(self.db_option).daemon_setup()

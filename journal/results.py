@@ -6,10 +6,12 @@ deadlines (`Agenda`), through `journal/text/views.py` (JSON) and `screens.py`.
 A `Recorded` is worked out inside the step's own write transaction, from the trade the step
 was decided on, so an `add` costs one transaction and one fold."""
 
+from __future__ import annotations
+
+from collections import namedtuple
 from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
 from functools import partial
-from typing import Any, NamedTuple
 
 from journal.core.datatypes import record
 from journal.core.deadlines import Deadline
@@ -18,6 +20,10 @@ from journal.core.steps import STEPS
 from journal.core.trade import Trade, apply, fold
 from journal.storage import queries
 from journal.storage.store import parse_time
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from typing import Any
 
 
 @record(frozen=True)
@@ -115,9 +121,12 @@ def _load(conn, store, subject: Trade, trade_id: str) -> Trade:
     return found
 
 
-class NextDeadline(NamedTuple):
-    """A listed trade's most pressing deadline: its oldest overdue one, else its soonest."""
+class NextDeadline(namedtuple("NextDeadline", ("kind", "due", "overdue"))):
+    """A listed trade's most pressing deadline: its oldest overdue one, else its soonest.
+    (A `collections.namedtuple`: `typing.NamedTuple` would import `typing`, ~15 M
+    instructions, into every command.)"""
 
+    __slots__ = ()
     kind: str
     due: datetime
     overdue: bool

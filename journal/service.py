@@ -9,7 +9,6 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from journal.core.deadlines import Deadline
 from journal.core.errors import BadInput
@@ -21,7 +20,10 @@ from journal.storage.engines.file_feed import DataVersion, before_connect
 from journal.storage.reminder_records import Records, changes
 from journal.storage.store import Store
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
+    from typing import Any
+
     from journal.core.decide import Step
     from journal.results import Agenda, Listed, Recorded
 

@@ -18,17 +18,22 @@ the key, before any command does anything, so nothing downstream meets a value i
 use.
 """
 
+from __future__ import annotations
+
 import os
 from datetime import timedelta, tzinfo
 from functools import cache
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from journal.core.datatypes import field, record
 from journal.core.errors import BadInput
 from journal.paths import _XDG, APP, config_path, user_dir  # noqa: F401 - re-exported
 from journal.text.i18n import Locale
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def default_db_path() -> Path:

@@ -1,10 +1,15 @@
 """`journal reminders`: the reminders planned ahead, and those sent lately."""
 
+from __future__ import annotations
+
 from datetime import datetime, timedelta
-from typing import Any
 
 from journal.core.clock import fmt_time, parse_time
 from scheduler.plan import DAILY_LOOKBACK, Warnings, daily_overdue, plan
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def listing(

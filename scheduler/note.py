@@ -2,9 +2,15 @@
 `notify.py` (which imports subprocess, threading, logging and signal to deliver), so that
 listing the reminders (`journal reminders`) loads none of that."""
 
-from typing import Protocol
+from __future__ import annotations
 
 from journal.core.datatypes import record
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from typing import Protocol
+else:  # the protocol is for type checkers: at run time a plain base, and no `typing` import
+    Protocol = object
 
 URGENT_KINDS = frozenset({"delist"})
 

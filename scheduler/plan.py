@@ -7,15 +7,20 @@ its finished trade) simply drops out of the plan because it is no longer among t
 deadlines handed in.
 """
 
+from __future__ import annotations
+
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from datetime import UTC, datetime, time, timedelta, tzinfo
-from typing import Any
 
 from journal.core.clock import fmt_time
 from journal.core.datatypes import field, record
 from journal.core.deadlines import OVERDUE_KINDS
 from journal.core.errors import BadInput
 from journal.core.timeparse import parse_duration
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from typing import Any
 
 # Ahead of every deadline; the user's own promises also at the moment itself.
 DEFAULT_WARNINGS: tuple[timedelta, ...] = (timedelta(hours=24), timedelta(hours=3))

@@ -13,7 +13,6 @@ import heapq
 import itertools
 from collections.abc import Collection
 from datetime import UTC, datetime, timedelta, tzinfo
-from typing import TYPE_CHECKING, Any
 
 from journal.core.deadlines import JST, KIND_SPECS
 from journal.service import Journal
@@ -34,7 +33,10 @@ from scheduler.plan import (
 from scheduler.sent import Outbox
 from scheduler.work import Outcome, Unrecorded, Work
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
+    from typing import Any
+
     from scheduler.note import Notifier
 
 # What only delivery needs (the notifiers, the notes of a pass, the thread pool) is

@@ -13,13 +13,15 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
 
 from journal.core import clock
 from scheduler.plan import Key, Reminder
 from scheduler.work import Unrecorded, Work
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
+    from typing import Any
+
     from scheduler.note import Notifier
 
 

@@ -371,3 +371,23 @@ def test_the_correction_history_says_forgotten(journal_env, ok):
     ok("forget", "T1", "--yes", "--force")
     shown = ok("history", "T1")
     assert "forgotten" in shown and "[forgotten]" not in shown and NAME not in shown
+
+
+def test_a_field_sealed_under_another_key_opens_as_forgotten_and_other_errors_surface():
+    """`_open` answers FORGOTTEN for a field that does not open with this key (the binding's
+    InvalidTag, caught without importing `cryptography.exceptions` until it happens) and for
+    a damaged value; an error of any other kind is not swallowed."""
+    from journal.core.events import Event
+    from journal.core.personal import FORGOTTEN, SEALED
+    from journal.storage import personal
+
+    event = Event(type="message", stream="T1", payload={}, occurred_at=T0, event_id="e1")
+    key, other = b"k" * 32, b"o" * 32
+    nonce = b"n" * 12
+    sealed = AESGCM(key).encrypt(nonce, "住所".encode(), b"e1|note")
+    value = {SEALED: base64.b64encode(nonce + sealed).decode("ascii")}
+    assert personal._open(key, event, "note", value) == "住所"
+    assert personal._open(other, event, "note", value) == FORGOTTEN
+    assert personal._open(b"short", event, "note", value) == FORGOTTEN  # ValueError: key size
+    with pytest.raises(TypeError):
+        personal._open(None, event, "note", value)  # type: ignore[arg-type]

@@ -5,9 +5,14 @@ so a seller's everyday command never pays for importing click. So is the mapping
 failure to one line on stderr and its exit status (`failed`), shared by both paths.
 """
 
+from __future__ import annotations
+
 import os
 import sys
-from typing import Any
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from typing import Any
 
 EXIT_OK, EXIT_REFUSED, EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_DAMAGED = 0, 1, 2, 3, 4
 

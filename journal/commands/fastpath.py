@@ -13,11 +13,16 @@ or no spec yet, and click reads it instead, so every refusal is click's, word fo
 The commands' bodies are `everyday.py`'s, the same ones cli.py's click commands call.
 """
 
+from __future__ import annotations
+
 import json
 import sys
-from typing import Any
 
 from journal.commands.shortcuts import cache, program_key, write
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from typing import Any
 
 COMMANDS = ("list", "upcoming", "show", "log", "reminders", "money")
 COMMON = {"--db": "db", "--json": "json"}  # on `journal` itself and on every command

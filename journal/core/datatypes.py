@@ -14,8 +14,13 @@ init=, repr=, compare=)`, `__post_init__`, `frozen` (with `FrozenInstanceError`,
 AttributeError), `order`, `fields()` and `replace()`.
 """
 
+from __future__ import annotations
+
 from operator import attrgetter
-from typing import Any
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["FrozenInstanceError", "Field", "field", "fields", "record", "replace"]
 

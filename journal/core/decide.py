@@ -5,9 +5,10 @@ event is tried on a copy of its trade with `trade.apply`, the same code that rep
 log, so what is accepted here always replays.
 """
 
+from __future__ import annotations
+
 from collections.abc import Mapping
 from datetime import datetime, timedelta
-from typing import Any
 
 from journal.core.datatypes import field, record
 from journal.core.errors import BadInput, Refused
@@ -16,6 +17,10 @@ from journal.core.rules import NO_PURCHASE_REQUESTS
 from journal.core.steps import BUNDLED_TYPE, STEPS, Kind
 from journal.core.trade import Trade, apply, fold, new_trade
 from journal.core.validate import MAX_PRICE
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from typing import Any
 
 # How far in the future an `--at` may be (clock skew between devices), not more.
 FUTURE_SLACK = timedelta(minutes=5)

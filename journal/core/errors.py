@@ -5,8 +5,13 @@ edge. `journal.text.messages` installs the renderer `str()` uses when it is load
 line loads it first thing), so the core never imports text.
 """
 
+from __future__ import annotations
+
 from collections.abc import Callable
-from typing import Any, ClassVar
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from typing import Any, ClassVar
 
 
 class JournalError(Exception):

@@ -1,12 +1,17 @@
 """Events: immutable facts about a trade. The log of these is the only truth."""
 
+from __future__ import annotations
+
 import json
 from datetime import datetime
-from typing import Any
 
 from journal.core.datatypes import record
 from journal.core.steps import CATALOGUE, ITEM_RELEASED, ITEM_TAKEN
 from journal.core.steps import VOID_TYPE as VOID_TYPE  # named in the catalogue
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from typing import Any
 
 # Current payload schema version. Bump it, and teach `upgrade_payload` the step,
 # whenever a payload's shape changes; old events are upgraded on read.

@@ -11,12 +11,17 @@ When a listing whose item is already sold elsewhere sells too, nothing is left t
 down: that is a double sale (二重販売), which `add` says as a warning (`double_sold`).
 """
 
+from __future__ import annotations
+
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
-from typing import Any
 
 from journal.core.events import ITEM_TYPES, Event
 from journal.core.trade import Trade, apply, fold, hold_active, new_trade
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from typing import Any
 
 OPEN_STATES = frozenset({"listed", "requested"})
 TAKEN_STATES = frozenset(

@@ -1,15 +1,20 @@
 """`journal money`: the completed trades of a period, their totals, monthly (or per app)
 groups and the stock still listed. Pure: trades, rules, settings and the period come in."""
 
+from __future__ import annotations
+
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
-from typing import Any
 
 from journal.core.datatypes import record
 from journal.core.errors import BadInput
 from journal.core.money import JST, MoneySettings, completed_at, money_of, sales_of
 from journal.core.rules import RuleBook
 from journal.core.trade import Trade
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from typing import Any
 
 FIELDS = ("sales", "fees", "shipping", "cost", "profit")
 UNSOLD = frozenset({"listed", "requested"})

@@ -3,13 +3,18 @@ the one form the log stores (absent options left out). Pure.
 
 Which fields a step has, and how each is checked, is its entry in journal/core/steps.py."""
 
+from __future__ import annotations
+
 from datetime import datetime
-from typing import Any
 
 from journal.core import validate
 from journal.core.clock import fmt_time
 from journal.core.errors import BadInput
 from journal.core.steps import STEPS, Check, Step
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def build_payload(type_: str, fields: dict[str, Any]) -> dict[str, Any]:

@@ -7,9 +7,13 @@ destroys the key: the log and its hash chain stay whole, and the field reads as 
 Money, dates and the trade's shape are never personal: the books keep them.
 """
 
-from typing import Any
+from __future__ import annotations
 
 from journal.core.steps import CATALOGUE
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from typing import Any
 
 # What a forgotten field reads as, everywhere (JSON too); the screens show 「削除済み」.
 FORGOTTEN = "[forgotten]"

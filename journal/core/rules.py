@@ -3,14 +3,19 @@
 The packs are TOML files in `journal/rulepacks/`; code here only interprets them.
 """
 
+from __future__ import annotations
+
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from journal.core.datatypes import field, fields, record, replace
 from journal.core.errors import BadInput
 from journal.core.kinds import KIND_SPECS
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from typing import Any
 
 PACK_NAMES = ("rakuma", "mercari", "yahoo-auction", "yahoo-flea", "custom")
 PLATFORMS = PACK_NAMES[:4]

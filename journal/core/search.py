@@ -5,28 +5,31 @@ Both sides are NFKC-normalised and case-folded, and katakana is read as hiragana
 `ｻｸﾗ`, `サクラ` and `さくら` find each other, as do `KNIT` and `knit`.
 """
 
+from __future__ import annotations
+
 import json
 import unicodedata
 from collections.abc import Callable, Iterable
-from typing import Any, Protocol, TypeVar
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:  # the types `keep` is checked with; at run time, no `typing` import
+    from typing import Any, Protocol, TypeVar
+
+    class Row(Protocol):
+        """What `keep` reads of a listed trade (`journal.results.Listed`)."""
+
+        @property
+        def id(self) -> str: ...
+        @property
+        def platform(self) -> str: ...
+        @property
+        def state(self) -> str: ...
+        @property
+        def title(self) -> str: ...
+
+    R = TypeVar("R", bound=Row)
 
 _KATAKANA = {code: code - 0x60 for code in range(0x30A1, 0x30F7)}
-
-
-class Row(Protocol):
-    """What `keep` reads of a listed trade (`journal.results.Listed`)."""
-
-    @property
-    def id(self) -> str: ...
-    @property
-    def platform(self) -> str: ...
-    @property
-    def state(self) -> str: ...
-    @property
-    def title(self) -> str: ...
-
-
-R = TypeVar("R", bound=Row)
 
 
 def fold(text: str) -> str:

@@ -7,8 +7,13 @@ appends, the rule book's stamp), without OpenSSL.
 speed per byte. Verify and import, which hash every event, keep `hashlib`.
 """
 
+from __future__ import annotations
+
 from collections.abc import Callable
-from typing import Any
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from typing import Any
 
 _made: Callable[[bytes], Any] | None = None
 

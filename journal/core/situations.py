@@ -3,9 +3,10 @@ about it may name. Pure: the words are templates rendered at the edge (journal/t
 here only ids, keys and raw values (datetimes, yen, None for what the journal does not know).
 """
 
+from __future__ import annotations
+
 import unicodedata
 from datetime import datetime, timedelta
-from typing import Any
 
 from journal.core.datatypes import record
 from journal.core.deadlines import Deadline
@@ -13,6 +14,10 @@ from journal.core.events import Event
 from journal.core.personal import is_forgotten
 from journal.core.steps import State, hold_active
 from journal.core.trade import Trade
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from typing import Any
 
 S = State
 _BEFORE_SHIPPING = (S.LISTED, S.REQUESTED, S.AWAITING_PAYMENT, S.AWAITING_SHIPMENT)

@@ -1,16 +1,13 @@
-"""The catalogue of steps: what each step type means, in one place.
-
-One `Step` per type: the `journal add` command that records it (help, fields and their
-checks), the states it may follow on each side, the state it leads to and the moment
-("anchor") it marks, and a guard and an evolve function where it needs them. `trade.apply`,
+"""The catalogue of steps, in one place: per step type, the `journal add` command that records
+it (help, fields, checks), the states it may follow on each side, the state and moment
+("anchor") it leads to, and a guard and an evolve function where needed. `trade.apply`,
 `payloads.build_payload`, `validate.stored_event` and `journal add` all read it from here.
+Pure and light (the `--help` path imports it): the standard library only, no click, storage,
+settings or text for people but the English help (the catalog's ids)."""
 
-Pure and light (the `--help` path imports it): the standard library only, no click, no
-storage, no settings, no text for people but the English help (the catalog's ids).
-"""
+from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
 
 from journal.core.datatypes import record
 from journal.core.step_fields import BANKS as BANKS
@@ -20,7 +17,10 @@ from journal.core.step_fields import PERSONAL as PERSONAL  # `note --personal`
 from journal.core.step_fields import SHIP_DAYS as SHIP_DAYS
 from journal.core.step_fields import Move as Move  # a step's move on one side
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
+    from typing import Any
+
     from journal.core.events import Event
     from journal.core.trade import Trade
 
@@ -105,23 +105,23 @@ class Step:
 # --- guards: the key of a refusal, or None ---------------------------------------------
 
 
-def _needs_request_option(trade: "Trade", event: "Event") -> str | None:
+def _needs_request_option(trade: Trade, event: Event) -> str | None:
     return None if trade.request_required else "no_request_option"
 
 
-def _not_with_request_option(trade: "Trade", event: "Event") -> str | None:
+def _not_with_request_option(trade: Trade, event: Event) -> str | None:
     return "request_required" if trade.request_required else None
 
 
-def _hold_in_future(trade: "Trade", event: "Event") -> str | None:
+def _hold_in_future(trade: Trade, event: Event) -> str | None:
     return "hold_in_past" if as_time(event.payload["until"]) <= event.occurred_at else None
 
 
-def _hold_active(trade: "Trade", event: "Event") -> str | None:
+def _hold_active(trade: Trade, event: Event) -> str | None:
     return None if hold_active(trade) else "no_hold"
 
 
-def _offer_open(trade: "Trade", event: "Event") -> str | None:
+def _offer_open(trade: Trade, event: Event) -> str | None:
     return None if trade.offer else "no_offer"
 
 
@@ -135,47 +135,47 @@ def _listed_payload(payload: dict[str, Any]) -> str | None:
 # --- evolve: what a step changes besides the state and its anchor ----------------------
 
 
-def _rated(trade: "Trade", event: "Event") -> None:
+def _rated(trade: Trade, event: Event) -> None:
     trade.mark("completion", event.occurred_at)  # both rated: the app completes it
 
 
-def _cancelled(trade: "Trade", event: "Event") -> None:
+def _cancelled(trade: Trade, event: Event) -> None:
     trade.cancel_reason = event.payload.get("reason")
 
 
-def _hold(trade: "Trade", event: "Event") -> None:
+def _hold(trade: Trade, event: Event) -> None:
     p = event.payload
     trade.hold = {"buyer": p.get("buyer"), "until": as_time(p["until"]), "active": True}
 
 
-def _offer(trade: "Trade", event: "Event") -> None:
+def _offer(trade: Trade, event: Event) -> None:
     p = event.payload
     trade.offer = {"buyer": p.get("buyer"), "price": p["price"], "at": event.occurred_at}
 
 
-def _offer_accepted(trade: "Trade", event: "Event") -> None:
+def _offer_accepted(trade: Trade, event: Event) -> None:
     trade.price = trade.offer["price"]  # type: ignore[index]
 
 
-def _defect(trade: "Trade", event: "Event") -> None:
+def _defect(trade: Trade, event: Event) -> None:
     trade.defects += 1
 
 
-def _return(trade: "Trade", event: "Event") -> None:
+def _return(trade: Trade, event: Event) -> None:
     trade.return_requested = True
 
 
-def _cost(trade: "Trade", event: "Event") -> None:
+def _cost(trade: Trade, event: Event) -> None:
     """The cost of goods and extra costs, recorded or corrected at any time."""
     trade.cost = event.payload.get("cost", trade.cost)
     trade.extra_cost = event.payload.get("extra", trade.extra_cost)
 
 
-def _bundled(trade: "Trade", event: "Event") -> None:
+def _bundled(trade: Trade, event: Event) -> None:
     trade.bundled_into = event.payload["into"]
 
 
-def _item_alarm(trade: "Trade", event: "Event") -> None:
+def _item_alarm(trade: Trade, event: Event) -> None:
     """Another listing of this item was taken (the delist alarm counts from the first that
     still is) or is free again."""
     if event.type == ITEM_TAKEN:
@@ -188,7 +188,7 @@ def _item_alarm(trade: "Trade", event: "Event") -> None:
         trade.unmark("item_taken")
 
 
-def _withdrawn(trade: "Trade", event: "Event") -> None:
+def _withdrawn(trade: Trade, event: Event) -> None:
     """A withdrawal of the balance took this sale's proceeds: its proceeds deadline is met
     (by the first withdrawal after the sale completed)."""
     done, moment = trade.anchors.get("completion"), trade.anchors.get("withdrawal")
@@ -199,20 +199,20 @@ def _withdrawn(trade: "Trade", event: "Event") -> None:
 # --- then: the steps a step brings in the same command (paid at once) ------------------
 
 
-def _sold_then(trade: "Trade", flags: frozenset[str]) -> tuple[str, ...]:
+def _sold_then(trade: Trade, flags: frozenset[str]) -> tuple[str, ...]:
     """Yahoo!フリマ has no 支払い待ち: its buyer pays on purchase; elsewhere `--paid`."""
     return ("paid",) if trade.platform == "yahoo-flea" or "paid" in flags else ()
 
 
-def _bought_then(trade: "Trade", flags: frozenset[str]) -> tuple[str, ...]:
+def _bought_then(trade: Trade, flags: frozenset[str]) -> tuple[str, ...]:
     return () if "unpaid" in flags else ("paid",)  # you pay when you buy, unless told
 
 
-def hold_active(trade: "Trade") -> bool:
+def hold_active(trade: Trade) -> bool:
     return bool(trade.hold and trade.hold["active"])
 
 
-def end_hold(trade: "Trade", event: "Event") -> None:
+def end_hold(trade: Trade, event: Event) -> None:
     if hold_active(trade):
         trade.mark("hold_end", event.occurred_at)
         trade.hold["active"] = False  # type: ignore[index]

@@ -1,11 +1,16 @@
 """Parsing of WHEN and DURATION arguments. Pure: `now` and the user's zone are passed in."""
 
+from __future__ import annotations
+
 import re
 import unicodedata
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from typing import Any, Literal
 
 from journal.core.errors import BadInput
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from typing import Any, Literal
 
 # The dates this program supports (README, "Dates"): every WHEN from outside (command line,
 # config, import file) must fall on one of these days, so no arithmetic ever overflows.

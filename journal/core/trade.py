@@ -4,9 +4,10 @@
 copy; a refusal writes nothing) and replays history (rebuild), and the two cannot drift.
 """
 
+from __future__ import annotations
+
 import copy
 from datetime import datetime
-from typing import Any
 
 from journal.core.datatypes import field, record
 from journal.core.errors import Refused
@@ -15,6 +16,10 @@ from journal.core.steps import FINISHED_STATES, SIDES, STEPS, Kind, Move, Step, 
 from journal.core.steps import KINDS as KINDS  # named in the catalogue; read here too
 from journal.core.steps import SHIP_DAYS as SHIP_DAYS
 from journal.core.steps import hold_active as hold_active
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from typing import Any
 
 WITHDRAWAL_STEP, WITHDRAWAL_TITLE = "withdrawal", "振込申請"  # a withdrawal's stream, as listed
 # Read from the catalogue (journal/core/steps.py) for those who ask by side: the anchor each
@@ -83,7 +88,7 @@ class Trade:
         self.anchors.pop(anchor, None)
         self.marked.pop(anchor, None)
 
-    def copy(self) -> "Trade":
+    def copy(self) -> Trade:
         return copy.deepcopy(self)
 
 

@@ -1,9 +1,10 @@
 """Checks on user-typed values, before anything is decided or written. Pure."""
 
+from __future__ import annotations
+
 import re
 import unicodedata
 from datetime import datetime
-from typing import Any
 
 from journal.core.argv import arguments  # noqa: F401 - checked here too, kept in argv.py
 from journal.core.errors import BadInput
@@ -14,6 +15,10 @@ from journal.core.rules import PLATFORMS
 from journal.core.step_fields import KOBUTSU_FIELDS
 from journal.core.steps import BANKS, CATALOGUE, KINDS, SHIP_DAYS, Check
 from journal.core.timeparse import in_range
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from typing import Any
 
 MAX_PRICE = 99_999_999
 MAX_TITLE = 200

@@ -4,10 +4,15 @@ Apart from `journal.storage.engines` because it imports every engine, and every 
 imports the engines' `Connection`: here the choice imports them without a circle.
 """
 
+from __future__ import annotations
+
 from pathlib import Path
-from typing import Any
 
 from journal.core.urls import is_url
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def open_store(location: Any, *, create: bool = True) -> Any:

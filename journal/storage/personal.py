@@ -15,13 +15,18 @@ A trade forgotten keeps a row (key NULL, when): its plain fields from before sea
 hidden too, and new personal fields for it are refused.
 """
 
+from __future__ import annotations
+
 import os
 from collections.abc import Iterable, Iterator
-from typing import Any
 
 from journal.core.errors import BadInput
 from journal.core.events import Event
 from journal.core.personal import FORGOTTEN, SEALED, is_sealed, personal_fields
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from typing import Any
 
 _NONCE = 12
 _CHUNK = 500
@@ -108,13 +113,19 @@ def seal(conn: Any, event: Event, recorded: str) -> dict[str, Any]:
 def _open(key: bytes, event: Event, name: str, value: dict[str, str]) -> str:
     import base64
 
-    from cryptography.exceptions import InvalidTag
-
     raw = base64.b64decode(value[SEALED])
     try:
         return _aead(key).decrypt(raw[:_NONCE], raw[_NONCE:], _bound(event.event_id, name)).decode()
-    except (InvalidTag, ValueError):
-        return FORGOTTEN  # not this trade's key (a copy without it): unreadable, as forgotten
+    except ValueError:
+        return FORGOTTEN
+    except Exception as exc:
+        # `cryptography.exceptions` (and the `typing` it imports, ~15 M instructions) is
+        # loaded only when a field does not open: the binding raises its InvalidTag then.
+        from cryptography.exceptions import InvalidTag
+
+        if isinstance(exc, InvalidTag):
+            return FORGOTTEN  # not this trade's key (a copy without it): unreadable, as forgotten
+        raise
 
 
 def reveal(conn: Any, events: list[Event], names: bool = True) -> list[Event]:

@@ -7,10 +7,12 @@ the rows typed where callers pick fields. Restricted to some trades when given, 
 (`_chunked`): SQLite caps the number of parameters of one statement.
 """
 
+from __future__ import annotations
+
+from collections import namedtuple
 from collections.abc import Callable, Collection, Iterable, Iterator
 from datetime import datetime, timedelta
 from itertools import groupby
-from typing import Any, NamedTuple
 
 from journal.core.deadlines import AWAITED_KINDS, OVERDUE_KINDS, Deadline
 from journal.core.events import Event
@@ -18,19 +20,26 @@ from journal.storage.engines import Connection
 from journal.storage.personal import reveal
 from journal.storage.store import EVENT_COLUMNS, dump_payload, fmt_time, parse_time, row_to_event
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from typing import Any
 
-class Due(NamedTuple):
-    """An open deadline as `upcoming`, the list and the reminders read it."""
 
+class Due(namedtuple("Due", ("trade", "kind", "due", "effect"))):
+    """An open deadline as `upcoming`, the list and the reminders read it. (Named tuples
+    from `collections`: `typing.NamedTuple` would import `typing` into every command.)"""
+
+    __slots__ = ()
     trade: str
     kind: str
     due: datetime
     effect: str
 
 
-class Listed(NamedTuple):
+class Listed(namedtuple("Listed", ("id", "platform", "title", "state", "next", "created_seq"))):
     """A trade as `list` shows it; `next` is the soonest open deadline as "kind|due"."""
 
+    __slots__ = ()
     id: str
     platform: str
     title: str

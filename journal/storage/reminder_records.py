@@ -5,15 +5,20 @@ The daemon, `journal daemon --once` and `journal reminders` read through one `Sn
 SQL lives outside storage and the reminder side never holds a connection of its own.
 """
 
+from __future__ import annotations
+
 from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Any
 
 from journal.core.trade import Trade, fold
 from journal.storage import queries
 from journal.storage.engines import Connection
 from journal.storage.store import fmt_time, parse_time
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from typing import Any
 
 _BATCH = 5000
 _INSERT = (

@@ -1,10 +1,9 @@
-"""The SQLite event store: opening, migrating, appending, reading.
+"""The SQLite event store: opening, migrating, appending, reading. Writes run in `BEGIN
+IMMEDIATE` transactions with a busy timeout, so concurrent processes queue up instead of
+failing; sequence numbers and stream versions are assigned inside that transaction (gapless,
+never reused). UPDATE and DELETE on events are refused by triggers in the database itself."""
 
-Writes run in `BEGIN IMMEDIATE` transactions with a busy timeout, so concurrent processes
-queue up instead of failing; sequence numbers and stream versions are assigned inside that
-transaction, so they are gapless and never reused. UPDATE and DELETE on events are refused
-by triggers in the database itself.
-"""
+from __future__ import annotations
 
 import json
 import os
@@ -14,7 +13,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from journal import files
 from journal.core.clock import fmt_time, parse_time  # noqa: F401 - re-exported for adapters
@@ -23,6 +21,10 @@ from journal.core.events import Event, loads, upgrade_payload
 from journal.storage.engines import Connection
 from journal.storage.engines.sqlite import Engine, connector, online_backup, prepare, settle
 from journal.storage.personal import reveal, seal
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from typing import Any
 
 HEAD_REVISION = "0005"
 KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005")
@@ -51,11 +53,9 @@ _quote = json.encoder.encode_basestring  # JSON string quoting, as json.dumps(en
 
 
 def canonical_content(row: tuple) -> str:
-    """`json.dumps(list(row), ensure_ascii=False, separators=(",", ":"))`, built faster.
-
-    Verify and import hash every event, so this is their inner loop; rows of the usual
-    types are formatted directly (same bytes), anything else goes through json.dumps.
-    """
+    """`json.dumps(list(row), ensure_ascii=False, separators=(",", ":"))`, built faster:
+    verify and import hash every event, so this is their inner loop; rows of the usual types
+    are formatted directly (same bytes), anything else goes through json.dumps."""
     if len(row) != 9:
         return json.dumps(list(row), ensure_ascii=False, separators=(",", ":"))
     seq, event_id, stream, version, type_, schema, payload, occurred, recorded = row
@@ -139,7 +139,7 @@ class Store:
 
     @classmethod
     @contextmanager
-    def new(cls, path: Path) -> "Iterator[Store]":
+    def new(cls, path: Path) -> Iterator[Store]:
         """A new journal for `path`, built under a hidden name beside it, published at `path`
         only when the block ends without an error, and never over anything already there.
 

@@ -3,9 +3,13 @@
 step can be recorded on, and their titles (bash shows them too, beside the ids, when there
 is more than one to choose from)."""
 
-from typing import Any
+from __future__ import annotations
 
 from journal.text.table import clean
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def trade_ids(

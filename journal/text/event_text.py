@@ -6,13 +6,18 @@ step's name, a list of trades, a flag's word); a key this module does not know i
 `key=value`, so nothing recorded is hidden.
 """
 
+from __future__ import annotations
+
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
 
 from journal.text.display import when
 from journal.text.i18n import Locale
 from journal.text.labels import label
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from typing import Any
 
 # The word before a value, (English, Japanese); "" shows the value alone.
 _WORDS: dict[str, tuple[str, str]] = {

@@ -7,11 +7,16 @@ A new key goes into the English `.po`; `python -m journal_tools.catalogs` carrie
 Japanese one (the tests fail until it is translated) and compiles both.
 """
 
+from __future__ import annotations
+
 from datetime import datetime
-from typing import Any
 
 from journal.core.errors import JournalError
 from journal.text.i18n import Locale, catalog
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from typing import Any
 
 _reader = Locale()
 

@@ -2,8 +2,9 @@
 command line prints after `journal add` and what the web app shows and answers after a form
 or an API call — one rendering, so the two faces cannot say different things."""
 
+from __future__ import annotations
+
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
 
 from journal.core.deadlines import Deadline, is_overdue
 from journal.core.trade import Trade, warnings
@@ -11,11 +12,14 @@ from journal.text.labels import label
 from journal.text.messages import render_for
 from journal.text.table import clean
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
+    from typing import Any
+
     from journal.results import Recorded
 
 
-def report(rec: "Recorded", loc: Any, now: datetime) -> tuple[dict[str, Any], list[str]]:
+def report(rec: Recorded, loc: Any, now: datetime) -> tuple[dict[str, Any], list[str]]:
     """(the `add --json` object, lines for people). Warnings are in `data["warnings"]`, each
     with its message, for the caller to show apart (the command line: on stderr)."""
     subject = rec.subject
@@ -115,7 +119,7 @@ def _message_hint(trade: Trade, step: str, data: dict[str, Any], loc: Any) -> li
     return [render_for(loc, "message_suggest", trade=trade.id, name=name)]
 
 
-def _item_notices(rec: "Recorded", loc: Any) -> list[dict[str, Any]]:
+def _item_notices(rec: Recorded, loc: Any) -> list[dict[str, Any]]:
     """The double-listing alarm (journal/core/items.py): which listing to take down on which
     app, and where the item went; or which alarms are withdrawn."""
     lang = loc.language
@@ -141,7 +145,7 @@ def _item_notices(rec: "Recorded", loc: Any) -> list[dict[str, Any]]:
     return out
 
 
-def _double_sales(rec: "Recorded", loc: Any) -> list[dict[str, Any]]:
+def _double_sales(rec: Recorded, loc: Any) -> list[dict[str, Any]]:
     """二重販売: the step sold a listing whose item another listing had already sold."""
     lang = loc.language
     out = []

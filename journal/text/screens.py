@@ -2,8 +2,9 @@
 row, aligned by display width, names in the reader's language, cut to a terminal's width and
 coloured only when the edge says the output is a terminal that wants colour."""
 
+from __future__ import annotations
+
 from datetime import UTC, datetime, timedelta, tzinfo
-from typing import TYPE_CHECKING, Any
 
 from journal.core.datatypes import record
 from journal.core.events import VOID_TYPE, Event
@@ -17,7 +18,10 @@ from journal.text.labels import label
 from journal.text.messages import render_for
 from journal.text.rule_text import effect_of
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
+    from typing import Any
+
     from journal.results import Agenda, Listed
 
 SOON = timedelta(hours=24)
@@ -52,9 +56,8 @@ COLUMNS: dict[str, tuple[str, str]] = {
 
 @record(frozen=True)
 class Screen:
-    """Where the text goes: the reader's language, the terminal's width (None when piped:
-    nothing is cut), whether colour is wanted (a terminal, and no NO_COLOR) and the reader's
-    timezone."""
+    """Where the text goes: the reader's language and timezone, the terminal's width (None
+    when piped: nothing is cut), whether colour is wanted (a terminal, and no NO_COLOR)."""
 
     lang: str = "en"
     width: int | None = None
@@ -127,7 +130,7 @@ def _late(screen: Screen, overdue: bool) -> str:
     return " " + (label("status", "overdue", "ja") if screen.lang == "ja" else "OVERDUE")
 
 
-def list_screen(rows: list["Listed"], now: datetime, screen: Screen) -> str:
+def list_screen(rows: list[Listed], now: datetime, screen: Screen) -> str:
     if not rows:
         return screen.say("no_trades")
     out, colours = [], []
@@ -153,7 +156,7 @@ def list_screen(rows: list["Listed"], now: datetime, screen: Screen) -> str:
     return screen.table(names, out, "title", colours, wrap=("next",))
 
 
-def upcoming_screen(agenda: "Agenda", now: datetime, screen: Screen, book: RuleBook | None) -> str:
+def upcoming_screen(agenda: Agenda, now: datetime, screen: Screen, book: RuleBook | None) -> str:
     """`upcoming`; each effect worded from its rule's key (the user's words from `book`)."""
     if not agenda:
         return screen.say("nothing_upcoming")
@@ -260,8 +263,7 @@ def _kind_before(r: dict[str, Any], screen: Screen) -> list[str]:
 
 
 def _reminder_status(r: dict[str, Any], now: datetime, screen: Screen) -> str:
-    """予定 ahead; a reminder whose time has come and that is not sent yet is 未送信, and
-    期限超過 is said only when the deadline itself has passed."""
+    """予定 ahead; due and not sent yet: 未送信; 期限超過 only once the deadline has passed."""
     if r["status"] != "overdue":
         return label("status", r["status"], screen.lang)
     unsent = label("status", "unsent", screen.lang)
@@ -359,8 +361,7 @@ MONEY_COLUMNS = ("count", "sales", "fees", "shipping", "cost", "profit")
 
 
 def money_screen(data: dict[str, Any], by: str, screen: Screen, bar_width: int = 30) -> str:
-    """`journal money`: a table of the groups and their totals, then a bar chart of sales
-    and profit per group, aligned for Japanese labels."""
+    """`journal money`: the groups and their totals, then a bar chart of sales and profit."""
     if not data["trades"]:
         return screen.say("money_none", first=data["from"], last=data["to"])
 

@@ -1,8 +1,9 @@
 """Turning results into JSON-ready data and into text for a terminal."""
 
+from __future__ import annotations
+
 from collections.abc import Iterable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
 
 from journal.core.deadlines import Deadline, is_overdue
 from journal.core.events import VOID_TYPE, Event
@@ -10,7 +11,10 @@ from journal.core.rules import RuleBook
 from journal.core.trade import Trade
 from journal.text.rule_text import describe, effect_of, info_of, note_of
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
+    from typing import Any
+
     from journal.results import DaemonStatus, Dated, Listed
     from scheduler.status import Preview
 
@@ -137,7 +141,7 @@ def _info_json(platform: str, number: int, info: dict[str, str]) -> dict[str, st
     return data | {k: v for k, v in info.items() if k != "source"}
 
 
-def list_json(rows: Iterable["Listed"]) -> list[dict[str, Any]]:
+def list_json(rows: Iterable[Listed]) -> list[dict[str, Any]]:
     """`list --json` (and the web's `GET /api/v1/trades`): each trade and its most pressing
     deadline."""
     return [
@@ -152,7 +156,7 @@ def list_json(rows: Iterable["Listed"]) -> list[dict[str, Any]]:
     ]
 
 
-def upcoming_json(agenda: Iterable["Dated"], lang: str, book: RuleBook | None) -> list[dict]:
+def upcoming_json(agenda: Iterable[Dated], lang: str, book: RuleBook | None) -> list[dict]:
     """`upcoming --json` (and the web's `GET /api/v1/upcoming`): each open or overdue
     deadline of the `Agenda`, its effect in the reader's language."""
     return [
@@ -180,7 +184,7 @@ def jsonable(value: Any, zone: Any) -> Any:
     return value
 
 
-def daemon_status_json(status: "DaemonStatus") -> dict[str, Any]:
+def daemon_status_json(status: DaemonStatus) -> dict[str, Any]:
     """`journal daemon status --json`: `systemd` only where it was asked (Linux, a service
     file)."""
     data = {
@@ -196,7 +200,7 @@ def daemon_status_json(status: "DaemonStatus") -> dict[str, Any]:
     return data | ({"systemd": status.systemd} if status.systemd is not None else {})
 
 
-def preview_json(preview: "Preview") -> dict[str, Any]:
+def preview_json(preview: Preview) -> dict[str, Any]:
     """`journal daemon --dry-run --json` (and `--once --as-of WHEN --json`)."""
     would_send = [
         {

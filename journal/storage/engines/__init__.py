@@ -4,7 +4,13 @@ and what their SQL runs on (`Connection`). Which one a location names is chosen 
 `journal.storage.opening`, so that this package imports none of them.
 """
 
-from typing import Any, Protocol
+from __future__ import annotations
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from typing import Any, Protocol
+else:  # the protocol is for type checkers: at run time a plain base, and no `typing` import
+    Protocol = object
 
 
 class Connection(Protocol):

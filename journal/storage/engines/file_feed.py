@@ -5,12 +5,17 @@ connection commits to the file: the follower (the daemon) keeps one connection o
 for it and asks it every poll. The PostgreSQL feed is LISTEN/NOTIFY (`pg_feed.py`).
 """
 
+from __future__ import annotations
+
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from journal.storage.engines.sqlite import sqlite_uri
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class DataVersion:

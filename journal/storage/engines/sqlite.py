@@ -9,12 +9,17 @@ SQLite commands no longer import it; Alembic (and with it SQLAlchemy) is importe
 a journal's schema must be created or upgraded.
 """
 
+from __future__ import annotations
+
 import os
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing, contextmanager
 from pathlib import Path
-from typing import Any
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from typing import Any
 
 BUSY_TIMEOUT_MS = 30_000
 
