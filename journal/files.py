@@ -20,7 +20,6 @@ Refusals are `BadInput` (one line, exit status 2).
 
 import errno
 import os
-import re
 import stat
 import time
 from collections.abc import Iterator
@@ -28,12 +27,13 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from journal.core.errors import BadInput
+from journal.core.patterns import LazyPattern
 
 STALE_AFTER = 3600.0  # seconds without a change after which a partial file is abandoned
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 # `.NAME.partial-PID-TOKEN`, and the side files SQLite keeps beside it.
-_PARTIAL = re.compile(r"^\..+\.partial-(?P<pid>\d+)(?:-[0-9a-f]{8})?(?:-wal|-shm|-journal)?$")
+_PARTIAL = LazyPattern(r"^\..+\.partial-(?P<pid>\d+)(?:-[0-9a-f]{8})?(?:-wal|-shm|-journal)?$")
 _SIDES = ("-wal", "-shm", "-journal")
 
 

@@ -95,8 +95,10 @@ def test_importing_the_parser_compiles_no_pattern():
     """The patterns are compiled when first used (a command uses one or two)."""
     code = (
         "from journal.core import timeparse as t;"
-        "print(sum(p._compiled is not None for p in"
-        " [v for v in vars(t).values() if isinstance(v, t._Pattern)]"
+        "from journal.core.patterns import LazyPattern as L;"
+        "from tests.test_patterns import compiled;"
+        "print(sum(compiled(p) for p in"
+        " [v for v in vars(t).values() if isinstance(v, L)]"
         " + [p for p, _ in t._REWRITES]))"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

@@ -9,6 +9,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+from journal.core.patterns import LazyPattern
 from journal.core.rules import PLATFORMS
 
 
@@ -69,7 +70,7 @@ def choice(text: str | None, choices: Iterable[str]) -> str:
     return named if named in options else typed
 
 
-_GENERATED = re.compile(r"[Tt]([0-9]+)")
+_GENERATED = LazyPattern(r"[Tt]([0-9]+)")
 
 
 def trade_id(text: str | None) -> str:

@@ -7,10 +7,11 @@ import unicodedata
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from journal.core.errors import BadInput
+from journal.core.patterns import LazyPattern  # sixteen here; a command reads one or two
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
-    from typing import Any, Literal
+    from typing import Literal
 
 # The dates this program supports (README, "Dates"): every WHEN from outside (command line,
 # config, import file) must fall on one of these days, so no arithmetic ever overflows.
@@ -21,23 +22,6 @@ EARLIEST_INSTANT = datetime(1999, 12, 31, 10, 0, tzinfo=UTC)
 LATEST_INSTANT = datetime(2101, 1, 1, 12, 0, tzinfo=UTC)
 # The longest offset or duration: the whole supported range.
 MAX_SPAN = timedelta(days=(LATEST - EARLIEST).days + 1)
-
-
-class _Pattern:
-    """A regular expression compiled when first used. This module has sixteen and a command
-    reads one or two of them; compiling them all at import took about 14 M instructions of
-    every command that parses a WHEN or a DURATION (`upcoming`, `reminders`, `add`)."""
-
-    __slots__ = ("_args", "_compiled")
-
-    def __init__(self, *args: Any) -> None:
-        self._args = args
-        self._compiled: re.Pattern[str] | None = None
-
-    def __getattr__(self, name: str) -> Any:
-        if self._compiled is None:
-            self._compiled = re.compile(*self._args)
-        return getattr(self._compiled, name)
 
 
 _UNITS = {"w": "weeks", "d": "days", "h": "hours", "m": "minutes", "s": "seconds"}
@@ -53,10 +37,10 @@ _JA_UNITS = {
     "秒": "s",
 }
 _UNIT = r"(w|d|h|m|s|週間|週|日間|日|時間|分間|分|秒)"
-_DURATION = _Pattern(rf"^\s*(\d{{1,6}})\s*{_UNIT}\s*$", re.ASCII)
-_ISO = _Pattern(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})?")
-_RELATIVE = _Pattern(rf"^\s*([+-])\s*(\d{{1,6}})\s*{_UNIT}\s*$", re.ASCII)
-_AGO = _Pattern(r"^(\d{1,6})\s*(週間|週|日|時間|分|秒)\s*(前|後)$", re.ASCII)  # 3日前, 2時間後
+_DURATION = LazyPattern(rf"^\s*(\d{{1,6}})\s*{_UNIT}\s*$", re.ASCII)
+_ISO = LazyPattern(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})?")
+_RELATIVE = LazyPattern(rf"^\s*([+-])\s*(\d{{1,6}})\s*{_UNIT}\s*$", re.ASCII)
+_AGO = LazyPattern(r"^(\d{1,6})\s*(週間|週|日|時間|分|秒)\s*(前|後)$", re.ASCII)  # 3日前, 2時間後
 # Days named by a word; alone they keep the time of day (like `date -d yesterday`).
 _DAY_WORDS = {
     "today": 0,
@@ -75,26 +59,26 @@ _DAY_WORDS = {
     "あす": 1,
 }
 _CLOCK = r"(\d{1,2})(?::(\d{2})(?::(\d{2}))?|時(?:(\d{1,2})分)?)"  # 18:00, 18:00:30, 18時, 18時5分
-_DAY_WORD_AT = _Pattern(rf"^({'|'.join(_DAY_WORDS)})\s*{_CLOCK}$", re.ASCII)
-_CLOCK_ONLY = _Pattern(rf"^{_CLOCK}$", re.ASCII)
+_DAY_WORD_AT = LazyPattern(rf"^({'|'.join(_DAY_WORDS)})\s*{_CLOCK}$", re.ASCII)
+_CLOCK_ONLY = LazyPattern(rf"^{_CLOCK}$", re.ASCII)
 # 2026/11/21, 11/21, 2026年11月21日, 11月21日; each with an optional time of day.
-_SLASHED = _Pattern(
+_SLASHED = LazyPattern(
     rf"^(?:(\d{{4}})/)?(\d{{1,2}})/(\d{{1,2}})(?:\s+{_CLOCK})?$"
     rf"|^(?:(\d{{4}})年)?(\d{{1,2}})月(\d{{1,2}})日\s*(?:{_CLOCK})?$",
     re.ASCII,
 )
 
 
-_DAYS_AGO_AT = _Pattern(rf"^(\d{{1,3}})日前\s*{_CLOCK}$", re.ASCII)  # 2日前 18:00
-_WEEKDAY = _Pattern(rf"^([月火水木金土日])曜日?\s*(?:{_CLOCK})?$", re.ASCII)  # 金曜 18:00
+_DAYS_AGO_AT = LazyPattern(rf"^(\d{{1,3}})日前\s*{_CLOCK}$", re.ASCII)  # 2日前 18:00
+_WEEKDAY = LazyPattern(rf"^([月火水木金土日])曜日?\s*(?:{_CLOCK})?$", re.ASCII)  # 金曜 18:00
 _MINUSES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2212", "-"))
-_DASHED = _Pattern(r"^(\d{1,2})-(\d{1,2})(?=\s|$)")  # 12-04; the other rewrites need Japanese
+_DASHED = LazyPattern(r"^(\d{1,2})-(\d{1,2})(?=\s|$)")  # 12-04; the other rewrites need Japanese
 _REWRITES = (  # the other ways of saying the forms below, after NFKC
-    (_Pattern(r"令和(元|\d{1,2})年"), lambda m: f"{2018 + int(m[1].replace('元', '1'))}年"),
-    (_Pattern(r"(午前|午後)\s*(\d{1,2})(?=[:時])"), lambda m: _half_day(m[1], int(m[2]))),
-    (_Pattern(r"時半"), lambda m: "時30分"),
-    (_Pattern(r"^(今朝|今夜|今晩)(?=\s*\d)"), lambda m: "今日"),
-    (_Pattern(r"^(昨夜|昨晩)(?=\s*\d)"), lambda m: "昨日"),
+    (LazyPattern(r"令和(元|\d{1,2})年"), lambda m: f"{2018 + int(m[1].replace('元', '1'))}年"),
+    (LazyPattern(r"(午前|午後)\s*(\d{1,2})(?=[:時])"), lambda m: _half_day(m[1], int(m[2]))),
+    (LazyPattern(r"時半"), lambda m: "時30分"),
+    (LazyPattern(r"^(今朝|今夜|今晩)(?=\s*\d)"), lambda m: "今日"),
+    (LazyPattern(r"^(昨夜|昨晩)(?=\s*\d)"), lambda m: "昨日"),
     (_DASHED, lambda m: f"{m[1]}/{m[2]}"),
 )
 

@@ -4,7 +4,9 @@ of every message (pure string work, shared by storage, the daemon and the servic
 import re
 from pathlib import Path
 
-_URL = re.compile(r"^postgres(ql)?(\+psycopg)?://", re.IGNORECASE)
+from journal.core.patterns import LazyPattern
+
+_URL = LazyPattern(r"^postgres(ql)?(\+psycopg)?://", re.IGNORECASE)
 
 
 def is_url(location: str | Path) -> bool:
@@ -16,8 +18,8 @@ def is_url(location: str | Path) -> bool:
 # itself hold an unescaped `@`, `/`, `?` or `#` (the driver cuts it at some of them, which
 # is no reason to show the rest). A query holding `@` after a bare `host:port` is masked
 # too: showing too little is harmless, showing a piece of a password is not.
-_USERINFO = re.compile(r"^([^:/]+://[^:/@]*):(.*)@", re.DOTALL)
-_QUERY_PASSWORD = re.compile(r"([?&](?:ssl)?password=)([^&]*)", re.IGNORECASE)
+_USERINFO = LazyPattern(r"^([^:/]+://[^:/@]*):(.*)@", re.DOTALL)
+_QUERY_PASSWORD = LazyPattern(r"([?&](?:ssl)?password=)([^&]*)", re.IGNORECASE)
 
 
 def mask(url: str) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from datetime import datetime
 
@@ -10,6 +9,7 @@ from journal.core.argv import arguments  # noqa: F401 - checked here too, kept i
 from journal.core.errors import BadInput
 from journal.core.events import loads
 from journal.core.names import nfkc
+from journal.core.patterns import LazyPattern
 from journal.core.personal import is_sealed, personal_fields
 from journal.core.rules import PLATFORMS
 from journal.core.step_fields import KOBUTSU_FIELDS
@@ -27,8 +27,8 @@ MAX_TEXT = 4000
 MAX_ITEM = 100
 MAX_SEQ = 2**63 - 1  # SQLite's largest integer
 MAX_FILE_NAME = 255  # an attachment's original name, as file systems bound it
-_MEDIA_TYPE = re.compile(r"^[a-z0-9][a-z0-9.+-]{0,40}/[a-z0-9][a-z0-9.+-]{0,80}$")
-_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
+_MEDIA_TYPE = LazyPattern(r"^[a-z0-9][a-z0-9.+-]{0,40}/[a-z0-9][a-z0-9.+-]{0,80}$")
+_ID = LazyPattern(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
 
 
 def trade_id(value: str) -> str:
@@ -95,7 +95,7 @@ def choice(value: str, option: str, choices: tuple[str, ...]) -> str:
 # ヤフオク is said to offer 3-7 and 8-14 days too (no stored source confirms it), so any range
 # N-M of whole days is taken as typed; the ship deadline counts to its end, M days, to the minute.
 MAX_SHIP_DAYS = 30
-_SHIP_RANGE = re.compile(r"([0-9]{1,2})-([0-9]{1,2})")
+_SHIP_RANGE = LazyPattern(r"([0-9]{1,2})-([0-9]{1,2})")
 
 
 def ship_days_ok(value: object) -> bool:
@@ -157,8 +157,8 @@ def seq(value: int) -> int:
     return value
 
 
-_HASH = re.compile(r"^[0-9a-f]{64}$")
-_COMMAND_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")
+_HASH = LazyPattern(r"^[0-9a-f]{64}$")
+_COMMAND_ID = LazyPattern(r"[A-Za-z0-9_-]{8,64}")
 
 
 def command_id(value: str) -> str:

@@ -12,17 +12,17 @@ overrides and the settings that switch rules): `projection_state` keeps a stamp 
 (`freshness.catch_up`), so a config change or a new release never leaves stale deadlines behind.
 """
 
-import re
 from collections.abc import Iterable
 from functools import cache
 
 from journal.core.deadlines import Deadline, compute
+from journal.core.patterns import LazyPattern
 from journal.core.rules import RuleBook, book_hash
 from journal.core.trade import Trade, fold, party_of, traded_at
 from journal.storage.engines import Connection
 from journal.storage.store import Store, fmt_time
 
-_AUTO_ID = re.compile(r"^T(\d{1,12})$")
+_AUTO_ID = LazyPattern(r"^T(\d{1,12})$")
 _BATCH = 5000
 
 # The read models' derivation: bump when what they hold for the same log and the same rule
