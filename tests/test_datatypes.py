@@ -156,3 +156,33 @@ def test_the_everyday_commands_import_no_dataclasses() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.stdout.strip() == "[]", done.stderr
+
+
+def test_init_is_compiled_by_the_first_instance_and_argument_errors_are_unchanged() -> None:
+    """The real `__init__` is compiled when the first instance is made (a command defines
+    many records and makes few), then it is the class's own; a wrong call is refused with
+    dataclasses' words, first call or not, and a subclass made first compiles its parent's."""
+    made_by_dataclasses, ours = _pair()
+    stub = ours.__init__
+    for cls in (made_by_dataclasses, ours):
+        with pytest.raises(TypeError, match=r"missing 1 required positional argument: 'size'"):
+            cls("x")
+        with pytest.raises(TypeError, match="unexpected keyword argument 'colour'"):
+            cls("x", 1, colour="red")
+    assert ours.__init__ is not stub  # the failed calls compiled it already
+    assert ours("x", 1) == ours(name="x", size=1)
+
+    @dt.record
+    class Parent:
+        a: int
+        b: str = "b"
+
+    class Child(Parent):
+        pass
+
+    stub = Parent.__init__
+    assert Child(1).b == "b" and Parent.__init__ is not stub
+    assert "__init__" not in Child.__dict__
+    assert Parent(2, "c") == Parent(a=2, b="c") and Parent.__init__.__qualname__.endswith(
+        "Parent.__init__"
+    )
