@@ -4,9 +4,9 @@ lower layer loads the config for itself."""
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta, tzinfo
 from functools import cached_property
-from pathlib import Path
 
 from journal.settings import (
     Config,
@@ -16,14 +16,16 @@ from journal.settings import (
     privacy_of,
     reader,
     reset,
+    resolve_db,
     resolve_db_path,
-    user_dir,
+    user_folder,
     zone_of,
 )
 from journal.text.i18n import Locale
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
+    from pathlib import Path
     from typing import Any
 
     from journal.core.money import MoneySettings
@@ -38,12 +40,26 @@ class App:
 
     def __init__(self, config: Config, location: Path | str) -> None:
         self.config = config
-        self.location = location
+        # The journal as text, what the commands open: a file's path (as `str(Path)` writes
+        # it) or a server's URL as written; `is_url` tells them apart. The `Path` of a file,
+        # `location`, is made only when another part asks for it (no pathlib on a command).
+        self.where = os.fspath(location)
 
     @classmethod
     def from_settings(cls, db_option: str | None) -> App:
         """From the config file, the environment and `--db` (in that order of weight)."""
-        return cls(load_config(), resolve_db_path(db_option))
+        return cls(load_config(), resolve_db(db_option))
+
+    @cached_property
+    def location(self) -> Path | str:
+        """The journal: a file's `Path`, or a server's URL as written."""
+        from journal.core.urls import is_url
+
+        if is_url(self.where):
+            return self.where
+        from pathlib import Path
+
+        return Path(self.where)
 
     @property
     def config_file(self) -> Path:
@@ -55,7 +71,7 @@ class App:
     def book(self) -> RuleBook:
         from journal.core import rules
 
-        rules.use_packs(parsed_packs(user_dir("cache")))
+        rules.use_packs(parsed_packs(user_folder("cache")))
         return rules.rulebook_from_config(self.config)
 
     @cached_property
@@ -72,9 +88,10 @@ class App:
             key = _stamp_key(self.config)
         except (OSError, TypeError, ValueError):
             return None
-        path = user_dir("cache") / "rulestamp.txt"
+        path = os.path.join(user_folder("cache"), "rulestamp.txt")
         try:
-            kept_key, _, kept = path.read_text("utf-8").partition("\n")
+            with open(path, encoding="utf-8") as file:
+                kept_key, _, kept = file.read().partition("\n")
             if kept_key == key:
                 return int(kept)
         except (OSError, ValueError):
@@ -82,7 +99,7 @@ class App:
         from journal.core.rules import book_hash
 
         found = book_hash(self.book)  # the book is checked here (a bad setting refuses)
-        _write_cache(path, f"{key}\n{found}".encode(), "rulestamp*")
+        _write_cache(path, f"{key}\n{found}".encode(), ("rulestamp", ""))
         return found
 
     @cached_property
@@ -111,9 +128,7 @@ class App:
 
         money = lambda: self.money  # noqa: E731 - read when money is first asked for
         book = lambda: self.book  # noqa: E731 - built only when a command needs it
-        journal = Journal(
-            self.location, book, create=create, money=money, rule_stamp=self.rule_stamp
-        )
+        journal = Journal(self.where, book, create=create, money=money, rule_stamp=self.rule_stamp)
         if (self.config.raw.get("books") or {}).get("kobutsu"):  # 古物台帳 mode
             from journal.core.kobutsu import DEMANDS
 
@@ -202,9 +217,7 @@ class FollowedSettings:
         return App.from_settings(self.db_option).daemon_setup()
 
 
-def _signature(path: Path) -> tuple[int, int, int] | None:
-    import os
-
+def _signature(path: str | os.PathLike[str]) -> tuple[int, int, int] | None:
     try:
         found = os.stat(path)
     except OSError:
@@ -212,7 +225,7 @@ def _signature(path: Path) -> tuple[int, int, int] | None:
     return found.st_mtime_ns, found.st_size, found.st_ino
 
 
-def parsed_packs(folder: Path) -> dict[str, Any]:
+def parsed_packs(folder: str | os.PathLike[str]) -> dict[str, Any]:
     """The built-in rule packs parsed, from a cache in `folder` when it holds them.
 
     Parsing the packs' TOML (and importing tomllib) took about 9 ms of every command. The
@@ -232,9 +245,10 @@ def parsed_packs(folder: Path) -> dict[str, Any]:
 
     sources = pack_sources()
     version = f"{sys.implementation.cache_tag}-m{marshal.version}"
-    path = folder / f"rulepacks-{version}.marshal"
+    path = os.path.join(folder, f"rulepacks-{version}.marshal")
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as file:
+            data = file.read()
         if len(data) > 4 and zlib.crc32(data[4:]) == int.from_bytes(data[:4], "big"):
             kept, parsed = marshal.loads(data[4:])
             if kept == sources and isinstance(parsed, dict) and set(parsed) == set(PACK_NAMES):
@@ -253,28 +267,38 @@ def _stamp_key(config: Config) -> str:
     projections.py), each by its file's time, size and inode (an install writes new files),
     and the settings `rulebook_from_config` reads ([rules], [mercari]). Compared whole, not
     hashed: a read then loads no `hashlib` (OpenSSL: 11 M instructions a start)."""
-    from journal.core.rules import PACK_NAMES, PACKS_DIR
+    from journal.core.rules import PACK_NAMES, pack_file
 
-    package = Path(__file__).parent
-    files = [PACKS_DIR / f"{name}.toml" for name in PACK_NAMES]
-    files += [package / "core" / n for n in ("rules.py", "kinds.py")]
-    files.append(package / "storage" / "projections.py")
+    package = os.path.dirname(__file__)
+    files = [pack_file(name) for name in PACK_NAMES]
+    files += [os.path.join(package, "core", n) for n in ("rules.py", "kinds.py")]
+    files.append(os.path.join(package, "storage", "projections.py"))
     signed = [_signature(path) for path in files]
     if None in signed:
         raise ValueError("no file to sign")
     return repr((signed, config.rules, config.raw.get("mercari")))
 
 
-def _write_cache(path: Path, data: bytes, pattern: str = "rulepacks-*.marshal") -> None:
-    """Replace the cache file whole (a reader never sees half of it); stale ones go."""
-    import os
-
+def _write_cache(
+    path: str, data: bytes, stale: tuple[str, str] = ("rulepacks-", ".marshal")
+) -> None:
+    """Replace the cache file whole (a reader never sees half of it); stale ones go: those
+    whose names start and end as `stale` says."""
+    folder, name = os.path.split(path)
+    folder = folder or "."
+    start, end = stale
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        for stale in path.parent.glob(pattern):
-            stale.unlink(missing_ok=True)
-        partial = path.with_name(f".{path.name}.{os.getpid()}")
-        partial.write_bytes(data)
+        os.makedirs(folder, exist_ok=True)
+        for found in os.listdir(folder):
+            if not found.startswith(start) or not found.endswith(end):
+                continue
+            try:
+                os.unlink(os.path.join(folder, found))
+            except FileNotFoundError:
+                continue  # removed by another process meanwhile
+        partial = os.path.join(folder, f".{name}.{os.getpid()}")
+        with open(partial, "wb") as file:
+            file.write(data)
         os.replace(partial, path)
     except OSError:
         pass  # a read-only or full disk: the next command parses again

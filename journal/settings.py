@@ -23,22 +23,36 @@ from __future__ import annotations
 import os
 from datetime import timedelta, tzinfo
 from functools import cache
-from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from journal.core.datatypes import field, record
 from journal.core.errors import BadInput
-from journal.paths import _XDG, APP, config_path, user_dir  # noqa: F401 - re-exported
+from journal.paths import (  # noqa: F401 - re-exported
+    _XDG,
+    APP,
+    config_file,
+    config_path,
+    user_dir,
+    user_folder,
+)
 from journal.text.i18n import Locale
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
+    from pathlib import Path
     from typing import Any
 
 
 def default_db_path() -> Path:
     """The journal file in the user's data directory (per-OS convention)."""
-    return user_dir("data") / "journal.sqlite"
+    from pathlib import Path
+
+    return Path(default_db_file())
+
+
+def default_db_file() -> str:
+    """`str(default_db_path())`, without pathlib."""
+    return os.path.join(user_folder("data"), "journal.sqlite")
 
 
 @record(frozen=True)
@@ -59,7 +73,7 @@ MAX_CONFIG_BYTES = 1_000_000
 
 @cache
 def load_config() -> Config:
-    path = config_path()
+    path = config_file()
     try:
         with open(path, "rb") as handle:
             raw = handle.read(MAX_CONFIG_BYTES + 1)
@@ -92,7 +106,7 @@ def load_config() -> Config:
     )
 
 
-def _bad_config(path: Path, exc: Exception) -> BadInput:
+def _bad_config(path: str, exc: Exception) -> BadInput:
     detail = (str(exc).splitlines() or [type(exc).__name__])[0]
     return BadInput("bad_config", path=str(path), detail=detail)
 
@@ -114,14 +128,27 @@ def resolve_db_path(option: str | None) -> Path | str:
     journal.storage.opening)."""
     from journal.core.urls import is_url
 
+    found = resolve_db(option)
+    if is_url(found):
+        return found
+    from pathlib import Path
+
+    return Path(found)
+
+
+def resolve_db(option: str | None) -> str:
+    """`resolve_db_path` as text, without pathlib: a file's path as `str(Path)` writes it
+    (never read as a URL: `is_url` tells the two apart), or the URL as written."""
+    from journal.core.urls import is_url
+
     chosen = option or os.environ.get("JOURNAL_DB") or load_config().raw.get("database")
     if chosen and is_url(chosen):
         return chosen
     if not chosen:
-        return default_db_path()
-    from journal.paths import user_path
+        return default_db_file()
+    from journal.paths import user_file
 
-    return user_path(chosen)
+    return user_file(chosen)
 
 
 @cache
@@ -145,15 +172,15 @@ def zone_of(config: Config) -> tzinfo:
 
 
 def _system_tz() -> tzinfo:
-    localtime = Path("/etc/localtime")
     try:
-        target = str(localtime.resolve())
+        target = os.path.realpath("/etc/localtime")
         if "zoneinfo/" in target:
             return ZoneInfo(target.split("zoneinfo/", 1)[1])
     except (OSError, ZoneInfoNotFoundError, ValueError):
         pass
     try:
-        key = Path("/etc/timezone").read_text().strip()
+        with open("/etc/timezone") as file:
+            key = file.read().strip()
         if key:
             return ZoneInfo(key)
     except (OSError, ZoneInfoNotFoundError, ValueError):

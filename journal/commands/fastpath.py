@@ -16,9 +16,10 @@ The commands' bodies are `everyday.py`'s, the same ones cli.py's click commands 
 from __future__ import annotations
 
 import json
+import os
 import sys
 
-from journal.commands.shortcuts import cache, program_key, write
+from journal.commands.shortcuts import in_cache, program_key, read, remove_stale, write
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
@@ -28,8 +29,8 @@ COMMANDS = ("list", "upcoming", "show", "log", "reminders", "money")
 COMMON = {"--db": "db", "--json": "json"}  # on `journal` itself and on every command
 
 
-def _spec_file() -> Any:
-    return cache() / f"spec-{program_key()}.json"
+def _spec_file() -> str:
+    return in_cache(f"spec-{program_key()}.json")
 
 
 # -- learning from click ----------------------------------------------------------------------
@@ -39,7 +40,7 @@ def learn(cli_module: Any) -> None:
     """Keep the spec of the everyday commands, read from click's own command tree (called
     after click ran a command, when no spec for this program is kept)."""
     path = _spec_file()
-    if path.exists():
+    if os.path.exists(path):
         return
     import click
 
@@ -50,8 +51,7 @@ def learn(cli_module: Any) -> None:
         learned = _command_spec(click, cli_module, command) if command is not None else None
         if learned is not None:
             spec[name] = learned
-    for stale in path.parent.glob("spec-*.json"):
-        stale.unlink(missing_ok=True)
+    remove_stale(os.path.dirname(path), "spec-", ".json")
     write(path, json.dumps(spec, ensure_ascii=False))
 
 
@@ -116,7 +116,7 @@ def plan(args: list[str]) -> tuple[str, dict[str, Any], Any] | None:
     from journal.commands.everyday import Run
 
     try:
-        spec = json.loads(_spec_file().read_text("utf-8"))
+        spec = json.loads(read(_spec_file()))
     except (OSError, ValueError):
         return None
     run = Run()

@@ -22,7 +22,15 @@ the journal each time:
 import os
 import sys
 
-from journal.commands.shortcuts import cache, complete_ids, program_key, width, write
+from journal.commands.shortcuts import (
+    complete_ids,
+    in_cache,
+    program_key,
+    read,
+    remove_stale,
+    width,
+    write,
+)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -76,9 +84,9 @@ def _answer(args: list[str]) -> int | None:
 
 
 def _help(args: list[str]) -> int:
-    path = cache() / f"help-{program_key(str(width()))}.txt"
+    path = in_cache(f"help-{program_key(str(width()))}.txt")
     try:
-        kept = path.read_text("utf-8")
+        kept = read(path)
     except (OSError, UnicodeDecodeError):
         kept = None
     if kept is not None:  # written outside the try: a closed pipe is not a missing text
@@ -96,7 +104,6 @@ def _help(args: list[str]) -> int:
     text = buffer.getvalue()
     sys.stdout.write(text)
     if code == 0 and "\x1b" not in text:  # no colours: the same text on any output
-        for stale in path.parent.glob("help-*.txt"):
-            stale.unlink(missing_ok=True)
+        remove_stale(os.path.dirname(path), "help-", ".txt")
         write(path, text)
     return code

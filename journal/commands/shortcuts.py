@@ -4,9 +4,12 @@ import of `cli` or click here (`cli._complete_ids` calls `learn_ids_context`).""
 
 import os
 import sys
-from pathlib import Path
 
-PACKAGE = Path(__file__).resolve().parent.parent  # journal/
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from pathlib import Path
+
+PACKAGE = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))  # journal/ (no pathlib)
 SHELLS = {"bash_complete": "bash", "zsh_complete": "zsh", "fish_complete": "fish"}
 # What the help text and the completed words depend on, besides the language settings.
 CODE = (
@@ -31,43 +34,83 @@ def program_key(*extra: str) -> str:
 
     parts = [sys.version, *extra]
     for name in CODE:
-        parts.append(_stamp(PACKAGE.parent / name))
-    for folder in (PACKAGE / "commands", *sorted((PACKAGE / "locale").glob("*/LC_MESSAGES"))):
+        parts.append(_stamp(os.path.join(os.path.dirname(PACKAGE), name)))
+    for folder in (os.path.join(PACKAGE, "commands"), *_catalog_folders()):
         for entry in sorted(os.scandir(folder), key=lambda e: e.name):
             if entry.name.endswith((".py", ".mo")):
-                parts.append(f"{entry.name}:{_stamp(Path(entry.path))}")
+                parts.append(f"{entry.name}:{_stamp(entry.path)}")
     parts += [f"{name}={os.environ.get(name, '')}" for name in LANGUAGE]
     parts.append(_stamp(_config_file()))
     text = "\0".join(parts).encode("utf-8", "surrogateescape")
     return f"{zlib.crc32(text):08x}{zlib.adler32(text):08x}"
 
 
-def _stamp(path: Path) -> str:
+def _catalog_folders() -> list[str]:
+    """journal/locale/*/LC_MESSAGES, in order."""
+    locale = os.path.join(PACKAGE, "locale")
     try:
-        found = path.stat()
+        names = sorted(os.listdir(locale))
+    except OSError:
+        return []
+    found = [os.path.join(locale, name, "LC_MESSAGES") for name in names]
+    return [folder for folder in found if os.path.isdir(folder)]
+
+
+def _stamp(path: str) -> str:
+    try:
+        found = os.stat(path)
     except OSError:
         return "-"
     return f"{found.st_size}:{found.st_mtime_ns}"
 
 
-def _config_file() -> Path:
-    from journal.paths import config_path
+def _config_file() -> str:
+    from journal.paths import config_file
 
-    return config_path()
-
-
-def cache() -> Path:
-    from journal.paths import user_dir
-
-    return user_dir("cache")
+    return config_file()
 
 
-def write(path: Path, text: str) -> None:
-    """Replace the file whole, or not at all (a read-only cache is no failure)."""
+def cache() -> str:
+    """The per-user cache folder (a path as text: nothing here imports pathlib)."""
+    from journal.paths import user_folder
+
+    return user_folder("cache")
+
+
+def in_cache(name: str) -> str:
+    """The file `name` in the cache folder."""
+    return os.path.join(cache(), name)
+
+
+def read(path: str) -> str:
+    """A file's text (UTF-8); OSError or UnicodeDecodeError as reading raises them."""
+    with open(path, encoding="utf-8") as file:
+        return file.read()
+
+
+def remove_stale(folder: str, start: str, end: str) -> None:
+    """Remove the files in `folder` whose names start with `start` and end with `end`."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(f".{path.name}.{os.getpid()}")
-        partial.write_text(text, "utf-8")
+        names = os.listdir(folder)
+    except FileNotFoundError:
+        return
+    for name in names:
+        if not name.startswith(start) or not name.endswith(end) or len(name) < len(start + end):
+            continue
+        try:
+            os.unlink(os.path.join(folder, name))
+        except FileNotFoundError:
+            continue  # removed by another process meanwhile
+
+
+def write(path: str, text: str) -> None:
+    """Replace the file whole, or not at all (a read-only cache is no failure)."""
+    folder, name = os.path.split(path)
+    try:
+        os.makedirs(folder, exist_ok=True)
+        partial = os.path.join(folder, f".{name}.{os.getpid()}")
+        with open(partial, "w", encoding="utf-8") as file:
+            file.write(text)
         os.replace(partial, path)
     except OSError:
         pass
@@ -112,8 +155,8 @@ def tab_request() -> tuple[str, list[str], str] | None:
     return shell, args, incomplete
 
 
-def _ids_file() -> Path:
-    return cache() / f"tab-ids-{program_key()}.txt"
+def _ids_file() -> str:
+    return in_cache(f"tab-ids-{program_key()}.txt")
 
 
 def learn_ids_context() -> None:
@@ -123,10 +166,9 @@ def learn_ids_context() -> None:
         return
     path = _ids_file()
     try:
-        known = set(path.read_text("utf-8").splitlines())
+        known = set(read(path).splitlines())
     except (OSError, UnicodeDecodeError):
-        for stale in path.parent.glob("tab-ids-*.txt"):
-            stale.unlink(missing_ok=True)
+        remove_stale(os.path.dirname(path), "tab-ids-", ".txt")
         known = set()
     context = "\x1f".join(request[1])
     if context not in known:
@@ -139,7 +181,7 @@ def complete_ids() -> int | None:
         return None
     shell, args, incomplete = request
     try:
-        known = set(_ids_file().read_text("utf-8").splitlines())
+        known = set(read(_ids_file()).splitlines())
     except (OSError, UnicodeDecodeError):
         return None
     if "\x1f".join(args) not in known:

@@ -5,8 +5,8 @@ The packs are TOML files in `journal/rulepacks/`; code here only interprets them
 
 from __future__ import annotations
 
+import os
 from datetime import date, datetime, time
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from journal.core.datatypes import field, fields, record, replace
@@ -141,12 +141,33 @@ class RuleBook:
         return chosen if chosen.enabled else None
 
 
-PACKS_DIR = Path(__file__).resolve().parent.parent / "rulepacks"
+# The packs' folder as text: pathlib is not imported for it (`PACKS_DIR`, its `Path`, is
+# made when another module asks for it).
+PACKS_FOLDER = os.path.join(
+    os.path.dirname(os.path.dirname(os.path.realpath(__file__))), "rulepacks"
+)
+
+
+def __getattr__(name: str) -> object:
+    if name == "PACKS_DIR":
+        from pathlib import Path
+
+        return Path(PACKS_FOLDER)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def pack_file(name: str) -> str:
+    """The built-in pack `name`'s file."""
+    return os.path.join(PACKS_FOLDER, f"{name}.toml")
 
 
 def pack_sources() -> dict[str, bytes]:
     """The built-in packs as they are on disk (what a cache of their parsed form is keyed by)."""
-    return {name: (PACKS_DIR / f"{name}.toml").read_bytes() for name in PACK_NAMES}
+    sources = {}
+    for name in PACK_NAMES:
+        with open(pack_file(name), "rb") as file:
+            sources[name] = file.read()
+    return sources
 
 
 def parse_packs(sources: dict[str, bytes]) -> dict[str, dict[str, Any]]:

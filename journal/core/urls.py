@@ -1,10 +1,15 @@
 """Journal locations as text: a file path or a PostgreSQL URL, and a URL's password kept out
 of every message (pure string work, shared by storage, the daemon and the service unit)."""
 
+from __future__ import annotations
+
 import re
-from pathlib import Path
 
 from journal.core.patterns import LazyPattern
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from pathlib import Path
 
 _URL = LazyPattern(r"^postgres(ql)?(\+psycopg)?://", re.IGNORECASE)
 

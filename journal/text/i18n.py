@@ -13,7 +13,6 @@ import os
 from collections.abc import Iterator
 from datetime import UTC, tzinfo
 from functools import lru_cache
-from pathlib import Path
 
 from journal.core.datatypes import record
 
@@ -30,7 +29,17 @@ class Locale:
     zone: tzinfo = UTC
 
 
-LOCALEDIR = Path(__file__).resolve().parent.parent / "locale"
+# The catalogs' folder as text: pathlib is not imported for it (`LOCALEDIR`, its `Path`,
+# is made when another module asks for it).
+LOCALE_FOLDER = os.path.join(os.path.dirname(os.path.dirname(os.path.realpath(__file__))), "locale")
+
+
+def __getattr__(name: str) -> object:
+    if name == "LOCALEDIR":
+        from pathlib import Path
+
+        return Path(LOCALE_FOLDER)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @lru_cache(maxsize=4)
@@ -45,12 +54,12 @@ def catalog(lang: str) -> gettext.NullTranslations:
 
 
 def _compiled(lang: str) -> gettext.NullTranslations:
-    """`gettext.translation(DOMAIN, LOCALEDIR, [lang], fallback=True)`: the package's `.mo`
+    """`gettext.translation(DOMAIN, LOCALE_FOLDER, [lang], fallback=True)`: the package's `.mo`
     of `lang`, or an empty catalog. gettext's search first expands the name through the
     `locale` module's alias table (`en` to `en_US.ISO8859-1`, …), importing it: about 6 M
-    instructions for folders the package does not ship; it ends at `LOCALEDIR/lang` too."""
+    instructions for folders the package does not ship; it ends at `LOCALE_FOLDER/lang` too."""
     try:
-        with open(LOCALEDIR / lang / "LC_MESSAGES" / f"{DOMAIN}.mo", "rb") as file:
+        with open(os.path.join(LOCALE_FOLDER, lang, "LC_MESSAGES", f"{DOMAIN}.mo"), "rb") as file:
             return gettext.GNUTranslations(file)
     except FileNotFoundError:
         return gettext.NullTranslations()
@@ -73,7 +82,7 @@ def for_click(lang: str) -> Iterator[None]:
         return
     before_domain = gettext.textdomain()
     before_language = os.environ.get("LANGUAGE")
-    gettext.bindtextdomain(DOMAIN, str(LOCALEDIR))
+    gettext.bindtextdomain(DOMAIN, LOCALE_FOLDER)
     gettext.textdomain(DOMAIN)
     os.environ["LANGUAGE"] = lang
     try:
