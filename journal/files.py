@@ -18,16 +18,21 @@ other file made beside the journal (the daemon's lock, a calendar file):
 Refusals are `BadInput` (one line, exit status 2).
 """
 
+from __future__ import annotations
+
 import errno
 import os
 import stat
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
-from pathlib import Path
 
 from journal.core.errors import BadInput
 from journal.core.patterns import LazyPattern
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from pathlib import Path
 
 STALE_AFTER = 3600.0  # seconds without a change after which a partial file is abandoned
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)

@@ -8,7 +8,6 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from functools import partial
-from pathlib import Path
 
 from journal.core.deadlines import Deadline
 from journal.core.errors import BadInput
@@ -22,6 +21,7 @@ from journal.storage.store import Store
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
+    from pathlib import Path
     from typing import Any
 
     from journal.core.decide import Step

@@ -6,7 +6,7 @@ imports the engines' `Connection`: here the choice imports them without a circle
 
 from __future__ import annotations
 
-from pathlib import Path
+import os
 
 from journal.core.urls import is_url
 
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 def open_store(location: Any, *, create: bool = True) -> Any:
     """The store for this location: SQLite for a path, PostgreSQL for a URL; a store
     already open (`engines.memory.MemoryStore`, the fast tests' journal) is itself."""
-    if not isinstance(location, str | Path):
+    if not isinstance(location, str | os.PathLike):
         return location
     if is_url(location):
         from journal.storage.engines.postgres import PgStore
@@ -26,7 +26,7 @@ def open_store(location: Any, *, create: bool = True) -> Any:
         return PgStore(str(location), create=create)
     from journal.storage.store import Store
 
-    return Store(Path(location), create=create)
+    return Store(location, create=create)
 
 
 def driver_sql(conn: Any, sql: str) -> str:

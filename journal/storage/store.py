@@ -8,22 +8,23 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from pathlib import Path
 
 from journal import files
 from journal.core.clock import fmt_time, parse_time  # noqa: F401 - re-exported for adapters
 from journal.core.errors import BadInput
 from journal.core.events import Event, loads, upgrade_payload
+from journal.paths import file_text
 from journal.storage.engines import Connection
 from journal.storage.engines.sqlite import Engine, connector, online_backup, prepare, settle
+from journal.storage.file_checks import creation_target, existing
 from journal.storage.personal import reveal, seal
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
+    from pathlib import Path
     from typing import Any
 
 HEAD_REVISION = "0005"
@@ -115,6 +116,19 @@ def _translate(exc: BaseException, path: Path) -> BadInput:
     return BadInput("db_unusable", path=str(path), detail=text)
 
 
+class _FilePath:
+    """`Store.path`: the `Path` of the store's `file`, made when asked, so that a command that
+    never asks imports no pathlib. A subclass's own `path` (set on the instance: a server's
+    masked URL, a journal in memory's name) comes first."""
+
+    def __get__(self, store: Any, owner: Any = None) -> Any:
+        if store is None:
+            return self
+        from pathlib import Path
+
+        return Path(store.file)
+
+
 class Store:
     """One journal file. Cheap to open; migrates on first use.
 
@@ -124,14 +138,15 @@ class Store:
 
     #: Built under a hidden name (`Store.new`), published only whole: an import may commit twice
     unpublished = False
+    path = _FilePath()
 
-    def __init__(self, path: Path, *, create: bool = True) -> None:
-        self.path = path
-        if not _existing(path, create):
+    def __init__(self, path: Path | str, *, create: bool = True) -> None:
+        self.file = file_text(path)  # the journal file, as `str(Path)` writes it
+        if not existing(self.file, create):
             if not create:
-                raise BadInput("no_journal", path=str(path))
+                raise BadInput("no_journal", path=self.file)
             try:
-                with Store.new(path):
+                with Store.new(self.file):
                     pass
             except FileExistsError:
                 pass  # another command created it meanwhile: that one is used
@@ -139,7 +154,7 @@ class Store:
 
     @classmethod
     @contextmanager
-    def new(cls, path: Path) -> Iterator[Store]:
+    def new(cls, path: Path | str) -> Iterator[Store]:
         """A new journal for `path`, built under a hidden name beside it, published at `path`
         only when the block ends without an error, and never over anything already there.
 
@@ -149,7 +164,10 @@ class Store:
         error, or if the process is killed, nothing is left at `path` (a killed process may
         leave its hidden file, which the next creation in that folder removes).
         """
-        final = _creation_target(path)
+        from pathlib import Path  # creating a journal: no everyday command
+
+        path = file_text(path)
+        final = Path(creation_target(path))
         try:
             files.private_dirs(final.parent)
             files.remove_stale_partials(final.parent)
@@ -158,7 +176,7 @@ class Store:
         except OSError as exc:
             raise BadInput("db_unusable", path=str(path), detail=exc.strerror or str(exc)) from None
         store = cls.__new__(cls)
-        store.path = temp
+        store.file = str(temp)
         store.engine = None
         store.unpublished = True
         try:
@@ -178,7 +196,7 @@ class Store:
             if store.engine is not None:
                 store.dispose()
             files.remove_own(temp)
-        store.path = path
+        store.file = path
         store._open(created=False)
 
     #: The exceptions for a broken UNIQUE constraint (an event id seen before), whether the
@@ -186,7 +204,7 @@ class Store:
     duplicate: tuple[type[Exception], ...] = (sqlite3.IntegrityError,)
 
     def _open(self, created: bool) -> None:
-        self.engine = Engine(connector(self.path, "rw"), KNOWN_REVISIONS)
+        self.engine = Engine(connector(self.file, "rw"), KNOWN_REVISIONS)
         self._ensure_schema(created)
 
     # -- transactions -------------------------------------------------------------------
@@ -333,6 +351,7 @@ def upgrade_schema(conn: Connection) -> None:
 def migrations_dir() -> Path:
     """Where the Alembic scripts are: the installed `journal_migrations`, or ./alembic."""
     import importlib.util
+    from pathlib import Path
 
     spec = importlib.util.find_spec("journal_migrations")
     if spec and spec.submodule_search_locations:
@@ -351,49 +370,3 @@ def _revision(conn: Connection) -> str | None:
 
 def _has_foreign_tables(conn: Connection) -> bool:
     return conn.exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar_one() > 0
-
-
-def _creation_target(path: Path) -> Path:
-    """Where a new journal for `path` is created: the path, or a dangling symlink's target."""
-    if path.is_symlink():
-        return Path(os.path.realpath(path))
-    return path
-
-
-def _existing(path: Path, create: bool = True) -> bool:
-    """Check the journal path before SQLite touches it. True if a journal file is there;
-    False if nothing is (the folders above are then checked to be usable, if `create`)."""
-    try:
-        if path.is_dir():
-            raise BadInput("db_is_directory", path=str(path))
-        if path.exists():
-            info = path.stat()
-            if not stat.S_ISREG(info.st_mode):
-                raise BadInput("db_unusable", path=str(path), detail="not a regular file")
-            if not os.access(path, os.R_OK):
-                raise BadInput("db_unusable", path=str(path), detail="permission denied")
-            if info.st_size == 0 and not _fills_soon(path):
-                raise BadInput("empty_file", path=str(path))
-            return True
-        if not create:
-            return False
-        for parent in _creation_target(path).parents:
-            if parent.exists() or parent.is_symlink():
-                if not parent.is_dir():
-                    raise BadInput("db_unusable", path=str(path), detail=f"{parent} is a file")
-                break
-        return False
-    except OSError as exc:
-        raise BadInput("db_unusable", path=str(path), detail=exc.strerror or str(exc)) from None
-
-
-def _fills_soon(path: Path, wait: float = 2.0) -> bool:
-    """An empty file may be a journal another process is creating right now: wait a little."""
-    import time
-
-    deadline = time.monotonic() + wait
-    while time.monotonic() < deadline:
-        time.sleep(0.05)
-        if path.stat().st_size > 0:
-            return True
-    return False
