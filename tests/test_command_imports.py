@@ -20,6 +20,7 @@ import json
 import os
 import subprocess
 import sys
+import sysconfig
 from pathlib import Path
 
 import pytest
@@ -178,3 +179,46 @@ def test_the_check_sees_typing_imported(env):
     )
     line = [x for x in done.stderr.splitlines() if x.startswith("MODULES ")][-1]
     assert "typing" in loaded(json.loads(line.removeprefix("MODULES "))["modules"])
+
+
+# The standard library's pathlib imports `urllib.parse` (and with it `ipaddress`), `fnmatch`
+# and `ntpath`: about 17 M instructions of a 260 M command. The everyday commands keep paths
+# as text (`journal.paths.file_text`); a `Path` is made only for the other commands.
+NOT_LOADED = ("pathlib", "urllib.parse")
+
+# The child runs without `site` (-S): the development install's editable hook, a `.pth` file,
+# imports pathlib before anything runs. Its path is the repository and the venv's packages.
+BARE = """
+import sys
+sys.path[:0] = {paths!r}
+sys.argv[0] = "journal"
+from journal.commands.launch import main
+try:
+    code = main(sys.argv[1:])
+except SystemExit as exc:
+    code = exc.code
+loaded = [name for name in {names!r} if name in sys.modules]
+sys.stderr.write("\\nLOADED " + " ".join([str(code), *loaded]) + "\\n")
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", [n for n in COMMANDS if n not in ("--help", "tab completion")])
+def test_no_everyday_command_loads_pathlib(env, name):
+    args, extra = COMMANDS[name]
+    paths = [str(ROOT), sysconfig.get_paths()["purelib"]]
+    child = BARE.format(paths=paths, names=NOT_LOADED)
+    for run_ in ("first", "second"):  # the second with the caches the first one made
+        done = subprocess.run(
+            [sys.executable, "-S", "-c", child, *args],
+            env={**env, **extra},
+            capture_output=True,
+            text=True,
+            timeout=120,
+            cwd=ROOT,
+        )
+        lines = [x for x in done.stderr.splitlines() if x.startswith("LOADED ")]
+        assert lines, done.stderr[-2000:]
+        code, *loaded = lines[-1].split()[1:]
+        assert code == "0", (name, run_, done.stderr[-2000:])
+        assert loaded == [], f"`journal {name}` ({run_} run) imports {loaded}"
