@@ -7,7 +7,7 @@ import sys
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
-    from pathlib import Path
+    pass
 
 PACKAGE = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))  # journal/ (no pathlib)
 SHELLS = {"bash_complete": "bash", "zsh_complete": "zsh", "fish_complete": "fish"}
@@ -186,10 +186,10 @@ def complete_ids() -> int | None:
         return None
     if "\x1f".join(args) not in known:
         return None
-    from journal.locations import trades_to_complete
+    from journal.locations import trades_in_file
     from journal.text.completion import titles, trade_ids
 
-    rows = trades_to_complete(_journal_location())
+    rows = trades_in_file(_journal_file())
     step = args[1] if len(args) > 1 and args[0] == "add" else None
     found = trade_ids(rows, incomplete, step)[:200]
     names = titles(rows, found)
@@ -200,16 +200,18 @@ def complete_ids() -> int | None:
     return 0
 
 
-def _journal_location() -> "Path | str":
-    """The journal a command without --db opens: the default file, unless $JOURNAL_DB or
-    the config names another (then the settings decide, as they do for every command)."""
-    from journal.paths import config_path, user_dir
+def _journal_file() -> str | None:
+    """The journal file a command without --db opens (None for a server): the default file,
+    unless $JOURNAL_DB or the config names another (then the settings decide, as they do
+    for every command). As text: Tab imports no pathlib (with `re` and `urllib.parse`)."""
+    from journal.paths import config_file, user_folder
 
-    if os.environ.get("JOURNAL_DB") is None and not config_path().exists():
-        return user_dir("data") / "journal.sqlite"
+    if os.environ.get("JOURNAL_DB") is None and not os.path.exists(config_file()):
+        return os.path.join(user_folder("data"), "journal.sqlite")
     from journal.app import location_of
 
-    return location_of(None)
+    found = location_of(None)
+    return None if isinstance(found, str) else os.fspath(found)  # a server URL is text
 
 
 def _format(shell: str, value: str, help_: str | None, several: bool = False) -> str:

@@ -2,16 +2,19 @@
 library's sqlite3, read-only, so pressing Tab costs no more than starting Python. A journal
 that cannot be read (or one on a server) gives nothing: completion never prints an error."""
 
+import os
 import sqlite3
-from pathlib import Path
+
+from journal.storage.engines.sqlite import sqlite_uri
 
 
-def trades(db: Path | str) -> list[tuple[str, str, str]]:
-    """(id, title, state) of every trade, in the order they were created."""
-    if not isinstance(db, Path) or not db.exists():  # a server: no completion from it
+def trades(file: str) -> list[tuple[str, str, str]]:
+    """(id, title, state) of every trade of the journal file `file`, in the order they were
+    created (a server gives none: the caller does not ask)."""
+    if not os.path.exists(file):
         return []
     try:
-        uri = f"{db.resolve().as_uri()}?mode=ro"
+        uri = sqlite_uri(os.path.realpath(file), "ro")  # as Path.resolve().as_uri() + ?mode=ro
         with sqlite3.connect(uri, uri=True, timeout=0.5) as conn:
             sql = "SELECT id, title, state FROM trades ORDER BY created_seq"
             rows = conn.execute(sql).fetchall()
