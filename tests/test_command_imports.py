@@ -84,19 +84,37 @@ def loaded(modules: list[str]) -> list[str]:
     return sorted(kept)
 
 
-def run(env: dict[str, str], *args: str) -> tuple[int, list[str], str]:
-    done = subprocess.run(
-        [sys.executable, "-c", CHILD, *args],
+def spawn(child: str, env: dict[str, str], *args: str, bare: bool = False):
+    """`child` run with `args` in a fresh interpreter (`bare`: without `site`, see BARE)."""
+    flags = ["-S"] if bare else []
+    return subprocess.run(
+        [sys.executable, *flags, "-c", child, *args],
         env=env,
         capture_output=True,
         text=True,
         timeout=120,
         cwd=ROOT,
     )
-    lines = [x for x in done.stderr.splitlines() if x.startswith("MODULES ")]
+
+
+def reported(done: subprocess.CompletedProcess, mark: str) -> str:
+    """What the child wrote on its last `mark` line of stderr."""
+    lines = [x for x in done.stderr.splitlines() if x.startswith(mark + " ")]
     assert lines, done.stderr[-2000:]
-    found = json.loads(lines[-1].removeprefix("MODULES "))
+    return lines[-1].removeprefix(mark + " ")
+
+
+def run(env: dict[str, str], *args: str) -> tuple[int, list[str], str]:
+    done = spawn(CHILD, env, *args)
+    found = json.loads(reported(done, "MODULES"))
     return found["code"], loaded(found["modules"]), done.stdout
+
+
+def probe_list(env: dict[str, str], before: str) -> list[str]:
+    """What `journal list` loads when `before` runs first (as a new import on its path would)."""
+    entry = "from journal.commands.launch import main"
+    done = spawn(CHILD.replace(entry, before + "\n" + entry, 1), env, "list")
+    return loaded(json.loads(reported(done, "MODULES"))["modules"])
 
 
 @pytest.fixture(scope="module")
@@ -158,13 +176,7 @@ def test_the_check_sees_a_new_import(env):
     before the command runs, as a new module-level import on its path would be."""
     expected = set(json.loads(LISTS.read_text())["list"])
     assert "journal.text.csv_export" not in expected
-    entry = "from journal.commands.launch import main"
-    probe = CHILD.replace(entry, "import journal.text.csv_export\n" + entry, 1)
-    done = subprocess.run(
-        [sys.executable, "-c", probe, "list"], env=env, capture_output=True, text=True, cwd=ROOT
-    )
-    line = [x for x in done.stderr.splitlines() if x.startswith("MODULES ")][-1]
-    modules = set(loaded(json.loads(line.removeprefix("MODULES "))["modules"]))
+    modules = set(probe_list(env, "import journal.text.csv_export"))
     assert "journal.text.csv_export" in modules - expected  # (with what it imports)
 
 
@@ -172,13 +184,7 @@ def test_the_check_sees_typing_imported(env):
     """`typing` is watched though it is standard library: a module on the path that imports
     it at run time (say `from typing import NamedTuple`) shows in the comparison."""
     assert all("typing" not in names for names in json.loads(LISTS.read_text()).values())
-    entry = "from journal.commands.launch import main"
-    probe = CHILD.replace(entry, "import typing\n" + entry, 1)
-    done = subprocess.run(
-        [sys.executable, "-c", probe, "list"], env=env, capture_output=True, text=True, cwd=ROOT
-    )
-    line = [x for x in done.stderr.splitlines() if x.startswith("MODULES ")][-1]
-    assert "typing" in loaded(json.loads(line.removeprefix("MODULES "))["modules"])
+    assert "typing" in probe_list(env, "import typing")
 
 
 # The standard library's pathlib imports `urllib.parse` (and with it `ipaddress`), `fnmatch`
@@ -210,17 +216,8 @@ def test_no_everyday_command_loads_pathlib(env, name):
     paths = [str(ROOT), sysconfig.get_paths()["purelib"]]
     child = BARE.format(paths=paths, names=NOT_LOADED)
     for run_ in ("first", "second"):  # the second with the caches the first one made
-        done = subprocess.run(
-            [sys.executable, "-S", "-c", child, *args],
-            env={**env, **extra},
-            capture_output=True,
-            text=True,
-            timeout=120,
-            cwd=ROOT,
-        )
-        lines = [x for x in done.stderr.splitlines() if x.startswith("LOADED ")]
-        assert lines, done.stderr[-2000:]
-        code, *loaded = lines[-1].split()[1:]
+        done = spawn(child, {**env, **extra}, *args, bare=True)
+        code, *loaded = reported(done, "LOADED").split()
         assert code == "0", (name, run_, done.stderr[-2000:])
         if name == "tab completion":
             assert "T1" in done.stdout  # the real completion ran and found the trade
