@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from journal.core.clock import fmt_time, parse_time
-from scheduler.plan import DAILY_LOOKBACK, Warnings, daily_overdue, plan
+from scheduler.plan import DAILY_LOOKBACK, SOONEST, Warnings, daily_overdue, reminders_of
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
@@ -39,7 +39,7 @@ def listing(
         now + min(within, timedelta(days=1)),  # the next one of each, not a week of them
     )
     planned = []
-    for r in sorted({*plan(rows, warnings, now, within), *daily}):
+    for r in sorted({*reminders_of(rows, warnings, now + within), *daily}, key=SOONEST):
         if r.key in sent or now - r.at > lateness:
             continue
         planned.append(

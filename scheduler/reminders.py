@@ -21,6 +21,7 @@ from scheduler.listing import listing
 from scheduler.plan import (
     DAILY_LOOKBACK,
     LOOKBACK,
+    SOONEST,
     Reminder,
     Warnings,
     daily_overdue,
@@ -114,7 +115,9 @@ class Reminders:
             # would crowd the plan with reminders that are almost never sent
             daily_overdue(late, self.warnings, now, until or now + DAILY_LOOKBACK),
         )
-        return heapq.nsmallest(limit, found) if limit is not None else sorted(found)
+        if limit is not None:
+            return heapq.nsmallest(limit, found, key=SOONEST)
+        return sorted(found, key=SOONEST)
 
     def listing(self, now: datetime, within: timedelta) -> dict[str, list[dict[str, Any]]]:
         """`journal reminders`: unsent reminders up to `now + within`, and those sent lately."""

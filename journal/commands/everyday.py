@@ -223,12 +223,12 @@ def money_print(run: Run, data: dict[str, Any], by: str) -> None:
 
 def reminders(run: Run, within: str, as_of: str | None) -> None:
     from journal.core.timeparse import parse_duration
-    from journal.text import screens
+    from journal.text.reminders_screen import reminders_screen
 
     window = parse_duration(within)
     moment = run.when(as_of) or run.moment()
     data = run.application().reminders(run.journal()).listing(moment, window)
-    run.emit(data, None if run.json else screens.reminders_screen(data, moment, screen(run)))
+    run.emit(data, None if run.json else reminders_screen(data, moment, screen(run)))
 
 
 def record(

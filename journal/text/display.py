@@ -2,6 +2,7 @@
 passes in), ISO 8601 for machines."""
 
 from datetime import UTC, datetime, timedelta, tzinfo
+from functools import lru_cache
 
 from journal.text.i18n import Locale
 
@@ -68,6 +69,7 @@ def remaining(due: datetime, now: datetime, lang: str) -> str:
     return f"{span(now - due, lang)}前" if ja else f"{span(now - due, lang)} ago"
 
 
+@lru_cache(maxsize=256)  # a few offsets, shown on every row of `journal reminders`
 def offset_words(offset: str, lang: str) -> str:
     """A reminder's offset from its deadline for a person: `24h` → `1日前`, `+541m` (a daily
     reminder of an overdue deadline, after it) → `9時間1分後`; `1 d before`, `9 h 1 min after`.

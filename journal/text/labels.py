@@ -5,6 +5,8 @@ English screens show the ids themselves, which are English words already and are
 reader of the JSON and the README sees. Deadline kinds are named in `journal.text.messages`.
 """
 
+from functools import lru_cache
+
 from journal.text.idnames import (  # noqa: F401 - named here for the screens
     ANCHORS,
     CONFIDENCE,
@@ -38,9 +40,14 @@ def label(group: str, ident: str | None, lang: str) -> str:
     if lang != "ja":
         return ident
     if group == "kind":
-        text = render_in(lang, f"kind_{ident}")
-        return ident if text == f"kind_{ident}" else text
+        return _kind_name(ident, lang)
     return _GROUPS[group].get(ident, ident)
+
+
+@lru_cache(maxsize=256)  # named on every row of `journal reminders` and `upcoming`
+def _kind_name(ident: str, lang: str) -> str:
+    text = render_in(lang, f"kind_{ident}")
+    return ident if text == f"kind_{ident}" else text
 
 
 def step_name(step: str, platform: str, lang: str) -> str:

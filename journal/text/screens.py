@@ -5,13 +5,14 @@ coloured only when the edge says the output is a terminal that wants colour."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, tzinfo
+from functools import cached_property
 
 from journal.core.datatypes import record
 from journal.core.events import VOID_TYPE, Event
 from journal.core.personal import is_forgotten
 from journal.core.rules import RuleBook
 from journal.text import table
-from journal.text.display import compact_when, offset_words, remaining, when
+from journal.text.display import compact_when, remaining, when
 from journal.text.event_text import event_text
 from journal.text.i18n import Locale
 from journal.text.labels import label
@@ -64,12 +65,21 @@ class Screen:
     colour: bool = False
     zone: tzinfo = UTC
 
-    @property
+    @cached_property  # a screen of reminders asks it thousands of times
     def locale(self) -> Locale:
         return Locale(self.lang, self.zone)
 
+    @cached_property
+    def _times(self) -> dict[tuple[datetime, datetime | None], str]:
+        """Times already written: a deadline's due time is shown on each of its reminders."""
+        return {}
+
     def when(self, moment: datetime) -> str:
-        return when(moment, self.locale)
+        try:
+            return self._times[moment, None]
+        except KeyError:
+            text = self._times[moment, None] = when(moment, self.locale)
+            return text
 
     def left(self, due: datetime, now: datetime) -> str:
         return remaining(due, now, self.lang)
@@ -89,7 +99,13 @@ class Screen:
 
     def moment(self, moment: datetime, now: datetime) -> str:
         """A time in a table: `2026-12-03(木) 23:00`, or `12/3(木)23:00` on a narrow terminal."""
-        return compact_when(moment, now, self.locale) if self.narrow else self.when(moment)
+        if not self.narrow:
+            return self.when(moment)
+        try:
+            return self._times[moment, now]
+        except KeyError:
+            text = self._times[moment, now] = compact_when(moment, now, self.locale)
+            return text
 
     def table(
         self,
@@ -123,7 +139,7 @@ def urgency(due: datetime, now: datetime, overdue: bool) -> str | None:
     return "yellow" if due - now <= SOON else None
 
 
-def _late(screen: Screen, overdue: bool) -> str:
+def late_mark(screen: Screen, overdue: bool) -> str:
     """The mark of an overdue deadline: 期限超過, or OVERDUE (capitals: it must be seen)."""
     if not overdue:
         return ""
@@ -139,7 +155,7 @@ def list_screen(rows: list[Listed], now: datetime, screen: Screen) -> str:
         if nxt:
             due = (
                 f"{label('kind', nxt.kind, screen.lang)} {screen.moment(nxt.due, now)}"
-                f"{screen.breaks} ({screen.left(nxt.due, now)}){_late(screen, nxt.overdue)}"
+                f"{screen.breaks} ({screen.left(nxt.due, now)}){late_mark(screen, nxt.overdue)}"
             )
             colour = urgency(nxt.due, now, nxt.overdue)
         out.append(
@@ -165,7 +181,7 @@ def upcoming_screen(agenda: Agenda, now: datetime, screen: Screen, book: RuleBoo
         out.append(
             [
                 screen.moment(r.due, now),
-                screen.left(r.due, now) + screen.breaks + _late(screen, r.overdue),
+                screen.left(r.due, now) + screen.breaks + late_mark(screen, r.overdue),
                 r.trade,
                 label("kind", r.kind, screen.lang),
                 # on a narrow terminal the effect is left to `show`: the title comes first
@@ -214,63 +230,6 @@ def events_screen(events: list[Event], screen: Screen, show_trade: bool = True) 
         out.append(row + [step, details])
     names = ("seq", "at") + (("id",) if show_trade else ()) + ("step", "details")
     return screen.table(names, out, "details", wrap=("details",))
-
-
-def reminders_screen(data: dict[str, list[dict[str, Any]]], now: datetime, screen: Screen) -> str:
-    """`journal reminders`: what will be said, and what was said."""
-    if not data["planned"] and not data["sent"]:
-        return screen.say("no_reminders")
-    lines = []
-    if data["planned"]:
-        lines.append(screen.say("reminders_planned"))
-        rows = [
-            [
-                screen.moment(r["at"], now),
-                r["trade"],
-                *_kind_before(r, screen),
-                _reminder_status(r, now, screen),
-                f"{r['title']}{screen.breaks or ' '}"
-                + screen.say(
-                    "reminder_due",
-                    due=screen.moment(r["due"], now),
-                    left=screen.left(r["due"], now),
-                ),
-            ]
-            for r in data["planned"]
-        ]
-        names = ("at", "id", "kind", "before", "status", "title")
-        if screen.narrow:  # the kind and the offset share a column: the title keeps room
-            names = ("at", "id", "kind", "status", "title")
-        lines.append(screen.table(names, rows, "title", wrap=("kind", "status", "title")))
-    if data["sent"]:
-        lines.append(screen.say("reminders_sent"))
-        rows = [
-            [screen.moment(r["sent_at"], now), r["trade"], label("kind", r["kind"], screen.lang)]
-            + [offset_words(r["before"], screen.lang), label("how", r["how"], screen.lang)]
-            + [r["notifier"], r["title"]]
-            for r in data["sent"]
-        ]
-        names = ("at", "id", "kind", "before", "how", "notifier", "title")
-        lines.append(screen.table(names, rows, "title"))
-    return "\n".join(lines)
-
-
-def _kind_before(r: dict[str, Any], screen: Screen) -> list[str]:
-    """The deadline kind and the offset from it: two cells, or one of two lines (narrow)."""
-    kind = label("kind", r["kind"], screen.lang)
-    before = offset_words(r["before"], screen.lang)
-    return [f"{kind}\n{before}"] if screen.narrow else [kind, before]
-
-
-def _reminder_status(r: dict[str, Any], now: datetime, screen: Screen) -> str:
-    """予定 ahead; due and not sent yet: 未送信; 期限超過 only once the deadline has passed."""
-    if r["status"] != "overdue":
-        return label("status", r["status"], screen.lang)
-    unsent = label("status", "unsent", screen.lang)
-    if r["due"] > now:
-        return unsent
-    joint = screen.breaks or ("・" if screen.lang == "ja" else ", ")
-    return unsent + joint + _late(screen, True).strip()
 
 
 def _person(screen: Screen, name: str | None) -> str:

@@ -55,6 +55,12 @@ def clean(text: str) -> str:
 def width(text: str) -> int:
     if text.isascii() and text.isprintable():  # most cells: one cell per character
         return len(text)
+    return _wide_width(text)
+
+
+@lru_cache(maxsize=4096)
+def _wide_width(text: str) -> int:
+    """A title is measured once however many rows show it (a trade's reminders, its steps)."""
     return sum(map(char_width, text))
 
 
@@ -94,10 +100,10 @@ def render(
     name its own line breaks with `\\n`); only then is anything cut with `…`, so no row
     wraps on the terminal. Without it (piped), nothing is cut."""
     cols = len(header)
-    table = [list(map(clean, header))] + [
-        [_cell(c, i in wrap) for i, c in enumerate(r)] for r in rows
-    ]
-    widths = [max(_cell_width(r[i]) for r in table) for i in range(cols)]
+    wrapped = [i in wrap for i in range(cols)]
+    table = [[_measured(h, False) for h in header]]  # each cell: (text, cells), measured once
+    table += [[_measured(c, w) for c, w in zip(r, wrapped, strict=True)] for r in rows]
+    widths = [max(row[i][1] for row in table) for i in range(cols)]
     if max_width is not None:
         at = cols if shrink is None else shrink
         floors = {i: min(widths[i], max(WRAP_MIN, _longest_word(table, i))) for i in wrap}
@@ -107,37 +113,61 @@ def render(
         colour = None if n == 0 or row_colours is None else row_colours[n - 1]
         if n == 0 and row_colours is not None:
             colour = "bold"
-        cells = [
-            wrap_text(row[i], widths[i]) if i in wrap else [cut(row[i], widths[i])]
-            for i in range(cols)
-        ]
-        for k in range(max(map(len, cells))):
-            parts = [c[k] if k < len(c) else "" for c in cells]
-            line = indent + GAP.join(pad(c, widths[i]) for i, c in enumerate(parts[:-1]))
-            line = (line + (GAP if cols > 1 else "") + parts[-1]).rstrip()
+        if all(
+            used <= room and "\n" not in text
+            for (text, used), room in zip(row, widths, strict=True)
+        ):
+            rows_lines = [row]  # most rows: every cell fits on one line as it is
+        else:
+            cells = [
+                _fitted(text, used, room, w)
+                for (text, used), room, w in zip(row, widths, wrapped, strict=True)
+            ]
+            rows_lines = [
+                [c[k] if k < len(c) else ("", 0) for c in cells]
+                for k in range(max(map(len, cells)))
+            ]
+        for parts in rows_lines:
+            padded = [
+                text + " " * (room - used)
+                for (text, used), room in zip(parts[:-1], widths, strict=False)
+            ]
+            padded.append(parts[-1][0])
+            line = (indent + GAP.join(padded)).rstrip()
             lines.append(f"{COLOURS[colour]}{line}{RESET}" if colour else line)
     return "\n".join(lines)
 
 
-def _cell(value: object, lines: bool) -> str:
-    """A cell cleaned for the screen; a wrapped column's cell keeps its own line breaks."""
-    if lines:
-        return "\n".join(clean(part) for part in str(value).split("\n"))
-    return clean(str(value))
+def _measured(value: object, lines: bool) -> tuple[str, int]:
+    """A cell cleaned for the screen, with the cells it takes (its widest line); a wrapped
+    column's cell keeps its own line breaks."""
+    text = str(value)
+    if text.isascii() and text.isprintable():  # most cells: nothing to clean, one cell each
+        return text, len(text)
+    if lines and "\n" in text:
+        parts = [clean(part) for part in text.split("\n")]
+        return "\n".join(parts), max(map(width, parts))
+    text = clean(text)
+    return text, width(text)
 
 
-def _cell_width(text: str) -> int:
-    return max(map(width, text.split("\n"))) if "\n" in text else width(text)
+def _fitted(text: str, used: int, cells: int, wrapped: bool) -> list[tuple[str, int]]:
+    """A cell as its lines in `cells` cells, each with its width: as it is when it fits,
+    else wrapped (a `wrap` column) or cut."""
+    if used <= cells and "\n" not in text:
+        return [(text, used)]
+    lines = wrap_text(text, cells) if wrapped else [cut(text, cells)]
+    return [(line, width(line)) for line in lines]
 
 
 KEEP = 20  # cells the shrink column (a title) keeps before other columns give room
 WRAP_MIN = 10  # cells a wrapped column keeps
 
 
-def _longest_word(table: list[list[str]], column: int) -> int:
+def _longest_word(table: list[list[tuple[str, int]]], column: int) -> int:
     """The widest space-separated word of a column: where wrapping it costs nothing; in a
     column whose cells name their own line breaks, the widest of those lines."""
-    cells = [row[column] for row in table[1:]]
+    cells = [row[column][0] for row in table[1:]]
     if any("\n" in c for c in cells):
         return max(width(line) for c in cells for line in c.split("\n"))
     return max((width(w) for c in cells for w in c.split()), default=0)
