@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import lru_cache
+from operator import attrgetter
 
-from journal.core.clock import fmt_time, parse_time
+from journal.core.clock import parse_time
 from scheduler.plan import DAILY_LOOKBACK, SOONEST, Warnings, daily_overdue, reminders_of
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
@@ -31,7 +33,12 @@ def listing(
         titles = snap.titles({r[0] for r in rows} | {r[0] for r in sent_rows})
         late = snap.overdue(now)
         titles.update(snap.titles({t for t, _, _, _ in late}))
-    sent.update((t, k, fmt_time(due), offset) for t, k, due, offsets in late for offset in offsets)
+    # what was told, keyed as a reminder's (trade, kind, due, offset) fields are: each of a
+    # week's reminders is looked up by its fields, not by its key's text
+    told = {(t, k, parse_time(due), timedelta(seconds=off)) for t, k, due, off in sent}
+    told.update(
+        (t, k, due, timedelta(seconds=off)) for t, k, due, offsets in late for off in offsets
+    )
     daily = daily_overdue(
         [(t, k, due) for t, k, due, _ in late],
         warnings,
@@ -40,7 +47,7 @@ def listing(
     )
     planned = []
     for r in sorted({*reminders_of(rows, warnings, now + within), *daily}, key=SOONEST):
-        if r.key in sent or now - r.at > lateness:
+        if _told(r) in told or now - r.at > lateness:
             continue
         planned.append(
             {
@@ -69,6 +76,10 @@ def listing(
     return {"planned": planned, "sent": sent_out}
 
 
+_told = attrgetter("trade", "kind", "due", "offset")
+
+
+@lru_cache(maxsize=256)  # a few offsets, on each of a week's reminders
 def _offset_text(offset: timedelta) -> str:
     """`24h` before the deadline; a daily overdue reminder, after it, as `+15h`."""
     if offset < timedelta(0):

@@ -237,12 +237,20 @@ def listed(conn: Connection, include_all: bool, now: datetime) -> list[Listed]:
     return [Listed._make(row) for row in conn.exec_driver_sql(sql, params)]
 
 
+# The deadlines of running trades, read from the trades: a large journal holds a hundred
+# thousand unmet deadlines of closed trades (a rating never given) and a few hundred running
+# trades. CROSS JOIN keeps SQLite's order (1.1 ms against 2.6 ms at 1M events, where it began
+# from the deadlines' kind index); a server's planner is free to choose either way. (The
+# join's condition is in the WHERE: PostgreSQL's CROSS JOIN takes no ON.)
+_RUNNING_TRADES_DEADLINES = "trades t CROSS JOIN deadlines d"  # joined by d.trade = t.id
+
+
 def overdue(conn: Connection, now: datetime) -> list[Due]:
     """Overdue deadlines of running trades, oldest first."""
     kinds = sorted(OVERDUE_KINDS)
     sql = (
-        "SELECT d.trade, d.kind, d.due, d.effect FROM deadlines d JOIN trades t ON t.id = d.trade"
-        f" WHERE t.active = 1 AND d.met_at IS NULL AND d.due <= ? AND d.kind IN"
+        f"SELECT d.trade, d.kind, d.due, d.effect FROM {_RUNNING_TRADES_DEADLINES}"
+        " WHERE d.trade = t.id AND t.active = 1 AND d.met_at IS NULL AND d.due <= ? AND d.kind IN"
         f" ({','.join('?' * len(kinds))}) ORDER BY d.due, d.trade, d.kind"
     )
     rows = conn.exec_driver_sql(sql, (fmt_time(now), *kinds))
@@ -308,11 +316,10 @@ def overdue_deadlines(
     (the daily reminders have negative offsets: they come after the due time)."""
     kinds = sorted(OVERDUE_KINDS)
     sql = (
-        "SELECT d.trade, d.kind, d.due, group_concat(s.offset_s) FROM deadlines d"
-        " JOIN trades t ON t.id = d.trade"
+        f"SELECT d.trade, d.kind, d.due, group_concat(s.offset_s) FROM {_RUNNING_TRADES_DEADLINES}"
         " LEFT JOIN reminders_sent s"
         " ON s.trade = d.trade AND s.kind = d.kind AND s.due = d.due"
-        f" WHERE t.active = 1 AND d.met_at IS NULL AND d.due <= ?"
+        " WHERE d.trade = t.id AND t.active = 1 AND d.met_at IS NULL AND d.due <= ?"
         f" AND d.kind IN ({','.join('?' * len(kinds))})"
     )
     rows = _chunked(

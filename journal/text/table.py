@@ -101,27 +101,37 @@ def render(
     wraps on the terminal. Without it (piped), nothing is cut."""
     cols = len(header)
     wrapped = [i in wrap for i in range(cols)]
-    table = [[_measured(h, False) for h in header]]  # each cell: (text, cells), measured once
-    table += [[_measured(c, w) for c, w in zip(r, wrapped, strict=True)] for r in rows]
-    widths = [max(row[i][1] for row in table) for i in range(cols)]
+    # column by column (the header first): each cell's text for the screen and its cells
+    columns = zip(header, *rows, strict=True)
+    measured = [_column(c, w) for c, w in zip(columns, wrapped, strict=True)]
+    texts, used = [m[0] for m in measured], [m[1] for m in measured]
+    natural = [max(u) for u in used]
+    widths = natural
     if max_width is not None:
         at = cols if shrink is None else shrink
-        floors = {i: min(widths[i], max(WRAP_MIN, _longest_word(table, i))) for i in wrap}
-        widths = _fit(widths, max_width - width(indent), at, floors)
+        floors = {i: min(natural[i], max(WRAP_MIN, _longest_word(texts[i]))) for i in wrap}
+        widths = _fit(natural, max_width - width(indent), at, floors)
+    colours = None if row_colours is None else ["bold", *row_colours]
+    if widths == natural and not any("\n" in "".join(texts[i]) for i in wrap):
+        # every cell fits on one line as it is (always, when piped): padded column by column
+        padded = [
+            [text + " " * (room - cells) for text, cells in zip(t, u, strict=True)]
+            for t, u, room in zip(texts[:-1], used[:-1], widths, strict=False)
+        ]
+        padded.append(texts[-1])
+        lines = [(indent + GAP.join(parts)).rstrip() for parts in zip(*padded, strict=True)]
+        if colours is not None:
+            lines = [_coloured(line, c) for line, c in zip(lines, colours, strict=True)]
+        return "\n".join(lines)
     lines = []
-    for n, row in enumerate(table):
-        colour = None if n == 0 or row_colours is None else row_colours[n - 1]
-        if n == 0 and row_colours is not None:
-            colour = "bold"
-        if all(
-            used <= room and "\n" not in text
-            for (text, used), room in zip(row, widths, strict=True)
-        ):
-            rows_lines = [row]  # most rows: every cell fits on one line as it is
+    for n in range(len(texts[0])):
+        row = [(texts[i][n], used[i][n]) for i in range(cols)]
+        if all(u <= room and "\n" not in t for (t, u), room in zip(row, widths, strict=True)):
+            rows_lines = [row]  # this row's cells fit on one line as they are
         else:
             cells = [
-                _fitted(text, used, room, w)
-                for (text, used), room, w in zip(row, widths, wrapped, strict=True)
+                _fitted(text, cells, room, w)
+                for (text, cells), room, w in zip(row, widths, wrapped, strict=True)
             ]
             rows_lines = [
                 [c[k] if k < len(c) else ("", 0) for c in cells]
@@ -129,13 +139,28 @@ def render(
             ]
         for parts in rows_lines:
             padded = [
-                text + " " * (room - used)
-                for (text, used), room in zip(parts[:-1], widths, strict=False)
+                text + " " * (room - cells)
+                for (text, cells), room in zip(parts[:-1], widths, strict=False)
             ]
             padded.append(parts[-1][0])
             line = (indent + GAP.join(padded)).rstrip()
-            lines.append(f"{COLOURS[colour]}{line}{RESET}" if colour else line)
+            lines.append(line if colours is None else _coloured(line, colours[n]))
     return "\n".join(lines)
+
+
+def _coloured(line: str, colour: str | None) -> str:
+    return f"{COLOURS[colour]}{line}{RESET}" if colour else line
+
+
+def _column(cells: Sequence[object], lines: bool) -> tuple[list[str], list[int]]:
+    """A column's cells (its header first) cleaned and measured: at once when all of them are
+    printable ASCII (ids, times, prices), else one by one."""
+    texts = list(map(str, cells))
+    joined = "".join(texts)
+    if joined.isascii() and joined.isprintable():
+        return texts, list(map(len, texts))
+    measured = [_measured(texts[0], False)] + [_measured(t, lines) for t in texts[1:]]
+    return [m[0] for m in measured], [m[1] for m in measured]
 
 
 def _measured(value: object, lines: bool) -> tuple[str, int]:
@@ -164,10 +189,11 @@ KEEP = 20  # cells the shrink column (a title) keeps before other columns give r
 WRAP_MIN = 10  # cells a wrapped column keeps
 
 
-def _longest_word(table: list[list[tuple[str, int]]], column: int) -> int:
-    """The widest space-separated word of a column: where wrapping it costs nothing; in a
-    column whose cells name their own line breaks, the widest of those lines."""
-    cells = [row[column][0] for row in table[1:]]
+def _longest_word(texts: Sequence[str]) -> int:
+    """The widest space-separated word of a column (its header first, not counted): where
+    wrapping it costs nothing; in a column whose cells name their own line breaks, the
+    widest of those lines."""
+    cells = texts[1:]
     if any("\n" in c for c in cells):
         return max(width(line) for c in cells for line in c.split("\n"))
     return max((width(w) for c in cells for w in c.split()), default=0)
