@@ -8,6 +8,7 @@ import os
 from datetime import timedelta, tzinfo
 from functools import cached_property
 
+from journal import kept
 from journal.settings import (
     Config,
     config_path,
@@ -91,15 +92,15 @@ class App:
         path = os.path.join(user_folder("cache"), "rulestamp.txt")
         try:
             with open(path, encoding="utf-8") as file:
-                kept_key, _, kept = file.read().partition("\n")
+                kept_key, _, stamp = file.read().partition("\n")
             if kept_key == key:
-                return int(kept)
+                return int(stamp)
         except (OSError, ValueError):
             pass
         from journal.core.rules import book_hash
 
         found = book_hash(self.book)  # the book is checked here (a bad setting refuses)
-        _write_cache(path, f"{key}\n{found}".encode(), ("rulestamp", ""))
+        kept.keep(path, f"{key}\n{found}".encode(), ("rulestamp", ""))
         return found
 
     @cached_property
@@ -239,25 +240,26 @@ def parsed_packs(folder: str | os.PathLike[str]) -> dict[str, Any]:
     """
     import marshal
     import sys
-    import zlib
 
     from journal.core.rules import PACK_NAMES, pack_sources, parse_packs
 
     sources = pack_sources()
     version = f"{sys.implementation.cache_tag}-m{marshal.version}"
     path = os.path.join(folder, f"rulepacks-{version}.marshal")
+    payload = kept.opened(path)
     try:
-        with open(path, "rb") as file:
-            data = file.read()
-        if len(data) > 4 and zlib.crc32(data[4:]) == int.from_bytes(data[:4], "big"):
-            kept, parsed = marshal.loads(data[4:])
-            if kept == sources and isinstance(parsed, dict) and set(parsed) == set(PACK_NAMES):
+        if payload is not None:
+            kept_sources, parsed = marshal.loads(payload)
+            if (
+                kept_sources == sources
+                and isinstance(parsed, dict)
+                and set(parsed) == {*PACK_NAMES}
+            ):
                 return parsed
-    except (OSError, ValueError, EOFError, TypeError):
+    except (ValueError, EOFError, TypeError):
         pass
     parsed = parse_packs(sources)
-    payload = marshal.dumps((sources, parsed))
-    _write_cache(path, zlib.crc32(payload).to_bytes(4, "big") + payload)
+    kept.keep(path, kept.sealed(marshal.dumps((sources, parsed))), ("rulepacks-", ".marshal"))
     return parsed
 
 
@@ -277,28 +279,3 @@ def _stamp_key(config: Config) -> str:
     if None in signed:
         raise ValueError("no file to sign")
     return repr((signed, config.rules, config.raw.get("mercari")))
-
-
-def _write_cache(
-    path: str, data: bytes, stale: tuple[str, str] = ("rulepacks-", ".marshal")
-) -> None:
-    """Replace the cache file whole (a reader never sees half of it); stale ones go: those
-    whose names start and end as `stale` says."""
-    folder, name = os.path.split(path)
-    folder = folder or "."
-    start, end = stale
-    try:
-        os.makedirs(folder, exist_ok=True)
-        for found in os.listdir(folder):
-            if not found.startswith(start) or not found.endswith(end):
-                continue
-            try:
-                os.unlink(os.path.join(folder, found))
-            except FileNotFoundError:
-                continue  # removed by another process meanwhile
-        partial = os.path.join(folder, f".{name}.{os.getpid()}")
-        with open(partial, "wb") as file:
-            file.write(data)
-        os.replace(partial, path)
-    except OSError:
-        pass  # a read-only or full disk: the next command parses again

@@ -13,6 +13,7 @@ import heapq
 import itertools
 from collections.abc import Collection
 from datetime import UTC, datetime, timedelta, tzinfo
+from functools import cached_property
 
 from journal.core.deadlines import JST, KIND_SPECS
 from journal.service import Journal
@@ -31,16 +32,16 @@ from scheduler.plan import (
     reminders_of,
     warnings_from_config,
 )
-from scheduler.sent import Outbox
-from scheduler.work import Outcome, Unrecorded, Work
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
     from typing import Any
 
     from scheduler.note import Notifier
+    from scheduler.sent import Outbox
+    from scheduler.work import Outcome, Unrecorded, Work
 
-# What only delivery needs (the notifiers, the notes of a pass, the thread pool) is
+# What only delivery needs (the outbox, the notifiers, the notes of a pass, the thread pool) is
 # imported where it is used: `journal reminders` lists without any of it.
 
 
@@ -73,9 +74,14 @@ class Reminders:
         notifier = config.notifier if config is not None else {}
         self.lateness = lateness if lateness is not None else lateness_from_config(notifier)
         self.lookback = max(LOOKBACK, self.lateness)
-        self.outbox = Outbox(lambda *sent: self.record(*sent))  # late: tests replace `record`
 
     # -- the outbox: what is in flight, delivered, recorded --------------------------------
+    @cached_property  # made by the first delivery pass: `journal reminders` only lists
+    def outbox(self) -> Outbox:
+        from scheduler.sent import Outbox
+
+        return Outbox(lambda *sent: self.record(*sent))  # late: tests replace `record`
+
     @property
     def unrecorded(self) -> list[Unrecorded]:
         return self.outbox.unrecorded
@@ -134,6 +140,8 @@ class Reminders:
         full: bool = False,
     ) -> Outcome:
         """Deliver every reminder whose time has come (of some trades, or all), and wait."""
+        from scheduler.work import Outcome
+
         works = self.due_work(now, trades, full=full)
         outcome = Outcome()
         if parallel > 1 and len(works) > 1:

@@ -180,6 +180,7 @@ ROWS = (
     ("journal.storage", "storage"),
     ("journal.files", "files"),
     ("journal.paths", "files"),
+    ("journal.kept", "files"),
     ("journal.service", "door"),
     ("journal.results", "door"),
     ("journal.safekeeping", "door"),
