@@ -186,3 +186,47 @@ def test_init_is_compiled_by_the_first_instance_and_argument_errors_are_unchange
     assert Parent(2, "c") == Parent(a=2, b="c") and Parent.__init__.__qualname__.endswith(
         "Parent.__init__"
     )
+
+
+def test_a_frozen_records_fields_are_stored_as_object_setattr_stores_them() -> None:
+    """Written straight into `__dict__` (quicker), unless that would skip something
+    `object.__setattr__` does: a slot, a data descriptor's `__set__`."""
+
+    @dt.record(frozen=True)
+    class Plain:
+        a: int
+        b: str = "x"
+
+    plain = Plain(1)
+    assert vars(plain) == {"a": 1, "b": "x"}
+    with pytest.raises(dt.FrozenInstanceError):
+        plain.a = 2
+
+    class Slotted:
+        __slots__ = ("a",)
+
+    @dt.record(frozen=True)
+    class OnSlots(Slotted):
+        a: int
+
+    assert OnSlots(3).a == 3 and "a" not in vars(OnSlots(3))  # in the slot
+
+    seen = []
+
+    class Guarded:
+        def __get__(self, obj, owner):
+            return self if obj is None else obj.__dict__["_a"]
+
+        def __set__(self, obj, value):
+            seen.append(value)
+            obj.__dict__["_a"] = value * 10
+
+    class Base:
+        a = Guarded()
+
+    @dt.record(frozen=True)
+    class Described(Base):
+        a: int
+
+    described = Described(4)
+    assert seen == [4] and described.a == 40  # its __set__ ran, as for a dataclass
