@@ -367,17 +367,6 @@ def unsent_rows(
     )
 
 
-def sent_since(conn: Connection, since: datetime) -> list[Any]:
-    """The records of reminders sent after `since`, oldest first."""
-    return list(
-        conn.exec_driver_sql(
-            "SELECT trade, kind, due, offset_s, sent_at, how, notifier FROM reminders_sent"
-            " WHERE sent_at > ? ORDER BY sent_at, trade, kind, offset_s DESC",
-            (fmt_time(since),),
-        )
-    )
-
-
 def sent_records(conn: Connection) -> list[tuple]:
     """Every sent-reminder record (for an export), sorted in Python by its key: the same
     order on every engine (a server's collation may sort text differently from SQLite)."""

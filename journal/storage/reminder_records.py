@@ -69,7 +69,13 @@ class Snapshot:
         return (t for t in map(fold, queries.streams(self._conn, sorted(ids))) if t)
 
     def sent_since(self, since: datetime) -> list[Any]:
-        return queries.sent_since(self._conn, since)
+        """The records of reminders sent after `since`, oldest first."""
+        rows = self._conn.exec_driver_sql(
+            "SELECT trade, kind, due, offset_s, sent_at, how, notifier FROM reminders_sent"
+            " WHERE sent_at > ? ORDER BY sent_at, trade, kind, offset_s DESC",
+            (fmt_time(since),),
+        )
+        return list(rows)
 
     def sent_keys(self, since: datetime) -> set[tuple[str, str, str, int]]:
         return queries.sent_keys(self._conn, since)

@@ -126,26 +126,34 @@ def render(
     lines = []
     for n in range(len(texts[0])):
         row = [(texts[i][n], used[i][n]) for i in range(cols)]
-        if all(u <= room and "\n" not in t for (t, u), room in zip(row, widths, strict=True)):
-            rows_lines = [row]  # this row's cells fit on one line as they are
-        else:
-            cells = [
-                _fitted(text, cells, room, w)
-                for (text, cells), room, w in zip(row, widths, wrapped, strict=True)
-            ]
-            rows_lines = [
-                [c[k] if k < len(c) else ("", 0) for c in cells]
-                for k in range(max(map(len, cells)))
-            ]
-        for parts in rows_lines:
-            padded = [
-                text + " " * (room - cells)
-                for (text, cells), room in zip(parts[:-1], widths, strict=False)
-            ]
-            padded.append(parts[-1][0])
-            line = (indent + GAP.join(padded)).rstrip()
+        for line in _row_lines(row, widths, wrapped, indent):
             lines.append(line if colours is None else _coloured(line, colours[n]))
     return "\n".join(lines)
+
+
+def _row_lines(
+    row: list[tuple[str, int]], widths: list[int], wrapped: list[bool], indent: str
+) -> list[str]:
+    """One row as its lines: its cells cut or wrapped to `widths` where they do not fit."""
+    if all(u <= room and "\n" not in t for (t, u), room in zip(row, widths, strict=True)):
+        parts_of_lines = [row]  # this row's cells fit on one line as they are
+    else:
+        cells = [
+            _fitted(text, cells, room, w)
+            for (text, cells), room, w in zip(row, widths, wrapped, strict=True)
+        ]
+        parts_of_lines = [
+            [c[k] if k < len(c) else ("", 0) for c in cells] for k in range(max(map(len, cells)))
+        ]
+    lines = []
+    for parts in parts_of_lines:
+        padded = [
+            text + " " * (room - cells)
+            for (text, cells), room in zip(parts[:-1], widths, strict=False)
+        ]
+        padded.append(parts[-1][0])
+        lines.append((indent + GAP.join(padded)).rstrip())
+    return lines
 
 
 def _coloured(line: str, colour: str | None) -> str:
