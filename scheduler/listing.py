@@ -27,12 +27,14 @@ def listing(
     since = now - within
     with records.snapshot() as snap:
         end = now + within + warnings.longest
-        rows = [d[:3] for d in snap.due_after(now - lookback, end)]
+        titled = snap.due_titled(now - lookback, end)
+        titles = {trade: title for trade, _, _, title in titled}
         sent_rows = snap.sent_since(since)
         sent = snap.sent_keys(now - lookback)
-        titles = snap.titles({r[0] for r in rows} | {r[0] for r in sent_rows})
         late = snap.overdue(now)
-        titles.update(snap.titles({t for t, _, _, _ in late}))
+        untitled = {r[0] for r in sent_rows} | {t for t, _, _, _ in late}
+        titles.update(snap.titles(untitled - titles.keys()))
+    rows = [d[:3] for d in titled]
     # what was told, keyed as a reminder's (trade, kind, due, offset) fields are: each of a
     # week's reminders is looked up by its fields, not by its key's text
     told = {(t, k, parse_time(due), timedelta(seconds=off)) for t, k, due, off in sent}
@@ -46,7 +48,9 @@ def listing(
         now + min(within, timedelta(days=1)),  # the next one of each, not a week of them
     )
     planned = []
-    for r in sorted({*reminders_of(rows, warnings, now + within), *daily}, key=SOONEST):
+    # no two are alike: one per (deadline, offset), the daily ones after their deadline
+    # (negative offsets), the others before it or at it
+    for r in sorted([*reminders_of(rows, warnings, now + within), *daily], key=SOONEST):
         if _told(r) in told or now - r.at > lateness:
             continue
         planned.append(

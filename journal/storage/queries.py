@@ -52,7 +52,7 @@ _CHUNK = 500  # SQLite caps the number of parameters of one statement
 # Not closed (`journal.core.deadlines.is_closed`): a finished trade waits for no step, so
 # its unmet deadlines of those kinds are neither open nor reminded; its windows stay. The
 # kinds are the code's own ids, written into the statement. `d` is deadlines, `t` trades.
-_NOT_CLOSED = "(t.active = 1 OR d.kind NOT IN ({}))".format(
+NOT_CLOSED = "(t.active = 1 OR d.kind NOT IN ({}))".format(
     ",".join(f"'{kind}'" for kind in sorted(AWAITED_KINDS))
 )
 
@@ -217,7 +217,7 @@ def listed(conn: Connection, include_all: bool, now: datetime) -> list[Listed]:
     moment = fmt_time(now)
     next_due = (
         "(SELECT kind || '|' || due FROM deadlines d WHERE d.trade = t.id"
-        f" AND d.met_at IS NULL AND d.due > ? AND {_NOT_CLOSED} ORDER BY due LIMIT 1)"
+        f" AND d.met_at IS NULL AND d.due > ? AND {NOT_CLOSED} ORDER BY due LIMIT 1)"
     )
     cols = (
         f"t.id AS id, t.platform AS platform, t.title AS title, t.state AS state,"
@@ -267,7 +267,7 @@ def due_after(
     some trades only; soonest first (within each chunk of trades, when some are given)."""
     sql = (
         "SELECT trade, kind, due, effect FROM deadlines d JOIN trades t ON t.id = d.trade"
-        f" WHERE d.met_at IS NULL AND d.due > ? AND {_NOT_CLOSED}"
+        f" WHERE d.met_at IS NULL AND d.due > ? AND {NOT_CLOSED}"
     )
     params: tuple = (fmt_time(now),)
     if until is not None:
@@ -360,7 +360,7 @@ def unsent_rows(
         " JOIN trades t ON t.id = d.trade"
         " LEFT JOIN reminders_sent s"
         " ON s.trade = d.trade AND s.kind = d.kind AND s.due = d.due"
-        f" WHERE d.met_at IS NULL AND d.due > ? AND d.due <= ? AND {_NOT_CLOSED}"
+        f" WHERE d.met_at IS NULL AND d.due > ? AND d.due <= ? AND {NOT_CLOSED}"
     )
     return _chunked(
         conn, sql, window, trades, column="d.trade", tail=" GROUP BY d.trade, d.kind, d.due"

@@ -55,6 +55,18 @@ class Snapshot:
     ) -> list[Any]:
         return queries.due_after(self._conn, start, end, trades)
 
+    def due_titled(self, start: datetime, end: datetime) -> list[tuple[str, str, datetime, str]]:
+        """Open deadlines due in (`start`, `end`] with their trade's title, in no order: what
+        `journal reminders` lists, each trade read once for both (on a large journal, a
+        second read of hundreds of titles took as long as the deadlines' own)."""
+        sql = (
+            "SELECT d.trade, d.kind, d.due, t.title"
+            " FROM deadlines d JOIN trades t ON t.id = d.trade"
+            f" WHERE d.met_at IS NULL AND d.due > ? AND d.due <= ? AND {queries.NOT_CLOSED}"
+        )
+        rows = self._conn.exec_driver_sql(sql, (fmt_time(start), fmt_time(end)))
+        return [(trade, kind, parse_time(due), title) for trade, kind, due, title in rows]
+
     def recorded(self, ids: Iterable[str]) -> dict[str, datetime]:
         return queries.recorded(self._conn, ids)
 
