@@ -44,25 +44,27 @@ def reminders_screen(data: dict[str, list[dict[str, Any]]], now: datetime, scree
 
 
 def _planned_rows(planned: list[dict[str, Any]], now: datetime, screen: Screen) -> list[list[str]]:
-    joint = screen.breaks or " "
-    due_words: dict[datetime, str] = {}  # `due 12/3 23:00 (in 2 d 3 h)`, once per due time
+    """One row per reminder; what rows share is written once: a deadline's due words (`due
+    12/3 23:00 (in 2 d 3 h)`), a kind with its offset, a status."""
+    joint, shown = screen.breaks or " ", screen.moment
+    due_words: dict[datetime, str] = {}
+    kinds: dict[tuple[str, str], list[str]] = {}
+    statuses: dict[tuple[str, bool], str] = {}
     rows = []
     for r in planned:
         due = r["due"]
         words = due_words.get(due)
         if words is None:
             words = due_words[due] = screen.say(
-                "reminder_due", due=screen.moment(due, now), left=screen.left(due, now)
+                "reminder_due", due=shown(due, now), left=screen.left(due, now)
             )
-        rows.append(
-            [
-                screen.moment(r["at"], now),
-                r["trade"],
-                *_kind_before(r, screen),
-                _reminder_status(r, now, screen),
-                f"{r['title']}{joint}{words}",
-            ]
-        )
+        kind = kinds.get((r["kind"], r["before"]))
+        if kind is None:
+            kind = kinds[r["kind"], r["before"]] = _kind_before(r, screen)
+        status = statuses.get((r["status"], due > now))
+        if status is None:
+            status = statuses[r["status"], due > now] = _reminder_status(r, now, screen)
+        rows.append([shown(r["at"], now), r["trade"], *kind, status, f"{r['title']}{joint}{words}"])
     return rows
 
 

@@ -69,17 +69,8 @@ class Screen:
     def locale(self) -> Locale:
         return Locale(self.lang, self.zone)
 
-    @cached_property
-    def _times(self) -> dict[tuple[datetime, datetime | None], str]:
-        """Times already written: a deadline's due time is shown on each of its reminders."""
-        return {}
-
     def when(self, moment: datetime) -> str:
-        try:
-            return self._times[moment, None]
-        except KeyError:
-            text = self._times[moment, None] = when(moment, self.locale)
-            return text
+        return when(moment, self.locale)
 
     def left(self, due: datetime, now: datetime) -> str:
         return remaining(due, now, self.lang)
@@ -99,13 +90,7 @@ class Screen:
 
     def moment(self, moment: datetime, now: datetime) -> str:
         """A time in a table: `2026-12-03(木) 23:00`, or `12/3(木)23:00` on a narrow terminal."""
-        if not self.narrow:
-            return self.when(moment)
-        try:
-            return self._times[moment, now]
-        except KeyError:
-            text = self._times[moment, now] = compact_when(moment, now, self.locale)
-            return text
+        return compact_when(moment, now, self.locale) if self.narrow else when(moment, self.locale)
 
     def table(
         self,
