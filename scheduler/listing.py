@@ -64,7 +64,12 @@ def listing(
                 "status": "overdue" if r.at <= now else "planned",
             }
         )
-    sent_out = [
+    return {"planned": planned, "sent": _sent_out(sent_rows, titles)}
+
+
+def _sent_out(sent_rows: list[Any], titles: dict[str, str]) -> list[dict[str, Any]]:
+    """The records of reminders sent lately, as the listing shows them."""
+    return [
         {
             "trade": t,
             "title": titles.get(t, ""),
@@ -77,7 +82,6 @@ def listing(
         }
         for t, k, due, off, at, how, notifier in sent_rows
     ]
-    return {"planned": planned, "sent": sent_out}
 
 
 _told = attrgetter("trade", "kind", "due", "offset")
