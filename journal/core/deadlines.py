@@ -71,10 +71,8 @@ def compute(trade: Trade, book: RuleBook) -> list[Deadline]:
     """Every deadline the trade has now, met or not. Ordered by due time."""
     found: dict[str, Deadline] = {}
     ended_at = _ended_at(trade)
-    for kind, spec in _KINDS_BY_ROLE.get(trade.role, ()):
-        if spec.trade_kind and trade.kind != spec.trade_kind:
-            continue
-        deadline = _one(trade, book, kind, spec, found)
+    for kind, spec, versions in _plan(book, trade):
+        deadline = _one(trade, book, kind, spec, versions, found)
         if deadline is None:
             continue
         if ended_at is not None and deadline.met_at is None and deadline.due >= ended_at:
@@ -82,26 +80,58 @@ def compute(trade: Trade, book: RuleBook) -> list[Deadline]:
         # One due before the end stays (what `show` tells), closed on the finished trade:
         # `is_closed` there, `queries._NOT_CLOSED` in the read models' reads.
         found[kind] = deadline
-    return sorted(found.values(), key=lambda d: (d.due, d.kind))
+    if len(found) < 2:
+        return list(found.values())
+    return sorted(found.values(), key=_soonest)
+
+
+def _soonest(deadline: Deadline) -> tuple[datetime, str]:
+    return deadline.due, deadline.kind
+
+
+def _plan(book: RuleBook, trade: Trade) -> tuple[tuple[str, KindSpec, tuple[Rule, ...]], ...]:
+    """The kinds that may apply to this trade's platform, role and listing kind, in
+    `_ORDER`, each with its rule's versions: those whose latest version is switched off
+    (or that the book lacks) never give a deadline. Kept with the book: a rebuild asks it
+    for every trade."""
+    key = ("deadlines", trade.platform, trade.role, trade.kind)
+    plan = book.memo.get(key)
+    if plan is None:
+        plan = tuple(
+            (kind, spec, versions)
+            for kind, spec in _KINDS_BY_ROLE.get(trade.role, ())
+            if not spec.trade_kind or trade.kind == spec.trade_kind
+            if (versions := book.versions(trade.platform, kind)) and versions[-1].enabled
+        )
+        book.memo[key] = plan
+    return plan
 
 
 def _one(
-    trade: Trade, book: RuleBook, kind: str, spec: KindSpec, found: dict[str, Deadline]
+    trade: Trade,
+    book: RuleBook,
+    kind: str,
+    spec: KindSpec,
+    versions: tuple[Rule, ...],
+    found: dict[str, Deadline],
 ) -> Deadline | None:
-    versions = book.versions(trade.platform, kind)
-    # The latest version says what the deadline counts from (and whether it is on at all).
-    if not versions or not versions[-1].enabled:
-        return None
-    counted = next((n for n in versions[-1].counted_from if n in trade.anchors), None)
-    anchor = trade.anchors[counted] if counted is not None else None
-    cap = found.get(versions[-1].before) if versions[-1].before else None
-    if anchor is None and cap is not None:
+    # The latest version says what the deadline counts from.
+    latest = versions[-1]
+    anchors = trade.anchors
+    counted = None
+    for name in latest.counted_from:
+        if name in anchors:
+            counted = name
+            break
+    if counted is None:
+        cap = found.get(latest.before) if latest.before else None
+        if cap is None:
+            return None
         # Not counted yet (the parcel has not arrived): the cap alone is the deadline.
-        return Deadline(trade.id, kind, cap.due, versions[-1].key, _met(spec, trade, None))
-    if anchor is None:
-        return None
+        return Deadline(trade.id, kind, cap.due, latest.key, _met(spec, trade, None))
+    anchor = anchors[counted]
     if len(versions) == 1:
-        rule: Rule | None = versions[0]  # in force on every date: skip the date arithmetic
+        rule: Rule | None = latest  # in force on every date: skip the date arithmetic
     else:
         rule = book.rule_for(trade.platform, kind, anchor.astimezone(JST).date())
     if rule is None:

@@ -106,6 +106,9 @@ class RuleBook:
     _versions: dict[tuple[str, str], tuple[Rule, ...]] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
+    # What is derived from the rules alone, kept with them for the same reason, e.g. which
+    # deadline kinds apply to a platform, role and listing kind (journal/core/deadlines.py).
+    memo: dict[tuple, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def versions(self, platform: str, kind: str) -> tuple[Rule, ...]:
         """Every version of the rule, oldest first (platform pack first, then custom)."""
