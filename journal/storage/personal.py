@@ -110,12 +110,16 @@ def seal(conn: Any, event: Event, recorded: str) -> dict[str, Any]:
     return sealed
 
 
-def _open(key: bytes, event: Event, name: str, value: dict[str, str]) -> str:
+def _open(key: bytes, event: Event, name: str, value: dict[str, str], cipher: Any = None) -> str:
+    """The field's plain text, or FORGOTTEN when this key does not open it. `cipher`: the
+    key's AESGCM, when the caller has it already."""
     import base64
 
     raw = base64.b64decode(value[SEALED])
     try:
-        return _aead(key).decrypt(raw[:_NONCE], raw[_NONCE:], _bound(event.event_id, name)).decode()
+        if cipher is None:
+            cipher = _aead(key)
+        return cipher.decrypt(raw[:_NONCE], raw[_NONCE:], _bound(event.event_id, name)).decode()
     except ValueError:
         return FORGOTTEN
     except Exception as exc:
@@ -137,16 +141,34 @@ def reveal(conn: Any, events: list[Event], names: bool = True) -> list[Event]:
     if not touched:
         return events
     kept = keys(conn, {e.stream for e, _ in touched})
+    # One cipher per trade, not one per field: making it (the key schedule) cost twice the
+    # decryption, and a rebuild opens every sealed field of the log.
+    ciphers: dict[str, Any] = {}
     for event, fields in touched:
-        known = event.stream in kept
-        key = kept.get(event.stream)
+        stream = event.stream
+        known = stream in kept
+        key = kept.get(stream)
         for name in fields:
             value = event.payload[name]
             if is_sealed(value):
-                event.payload[name] = _open(key, event, name, value) if key else FORGOTTEN
+                if not key:
+                    event.payload[name] = FORGOTTEN
+                    continue
+                cipher = ciphers.get(stream)
+                if cipher is None:
+                    cipher = ciphers[stream] = _cipher(key)
+                event.payload[name] = _open(key, event, name, value, cipher)
             elif known and key is None:
                 event.payload[name] = FORGOTTEN  # plain from before sealing: hidden, not gone
     return events
+
+
+def _cipher(key: bytes) -> Any:
+    """The key's AESGCM, or None if it makes none (`_open` then answers as for one field)."""
+    try:
+        return _aead(key)
+    except ValueError:
+        return None
 
 
 def _closed(conn: Any, events: list[Event], touched: list[tuple[Event, tuple]]) -> list[Event]:
