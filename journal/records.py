@@ -3,13 +3,18 @@ over the trades or the log) and `history` (every correction and deletion). Each 
 journal (the door) and drives storage's reads (`journal.storage.records`) and the pure core
 (`journal.core.records`); they return data, never words."""
 
+from __future__ import annotations
+
 from datetime import date
-from typing import Any
 
 from journal.core.errors import BadInput
 from journal.core.records import Criteria, corrections, keep_events
 from journal.service import Journal
 from journal.storage import records
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def search(journal: Journal, wanted: Criteria, log: bool = False) -> list[dict[str, Any]]:

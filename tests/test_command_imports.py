@@ -56,6 +56,7 @@ COMMANDS: dict[str, tuple[tuple[str, ...], dict[str, str]]] = {
     "log": (("log", "T1"), {}),
     "money": (("money",), {}),
     "reminders": (("reminders",), {}),
+    "search": (("search", "--from", "2026-01-01", "--min", "1000"), {}),
     "--help": (("--help",), {}),
     "tab completion": ((), TAB),
 }

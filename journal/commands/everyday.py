@@ -231,6 +231,45 @@ def reminders(run: Run, within: str, as_of: str | None) -> None:
     run.emit(data, None if run.json else reminders_screen(data, moment, screen(run)))
 
 
+def criteria(
+    run: Run,
+    first: str | None,
+    last: str | None,
+    low: str | None = None,
+    high: str | None = None,
+    party: str | None = None,
+    platform: str | None = None,
+) -> Any:
+    """`search`'s and `history`'s conditions as typed: `--to` includes its minute (a day
+    alone: the whole day); amounts as people type them (`3,000`, `３０００`, `3000円`)."""
+    from datetime import timedelta
+
+    from journal.core.errors import BadInput
+    from journal.core.records import Criteria
+    from journal.core.validate import yen
+
+    low_yen = None if low is None else yen(low, "--min", allow_zero=True)
+    high_yen = None if high is None else yen(high, "--max", allow_zero=True)
+    start = run.when(first)
+    end = run.when(last, end=True)
+    if end is not None:
+        end += timedelta(minutes=1)
+    if start is not None and end is not None and end <= start:
+        raise BadInput("search_from_to")
+    if low_yen is not None and high_yen is not None and high_yen < low_yen:
+        raise BadInput("search_min_max")
+    return Criteria(start, end, low_yen, high_yen, party, platform)
+
+
+def search(run: Run, wanted: Any, over_log: bool) -> None:
+    """`journal search` on the screen or as JSON (its CSV is cli's: `commands/records.py`)."""
+    from journal.records import search as find
+    from journal.text.records_text import search_screen
+
+    rows = find(run.journal(must_exist=True), wanted, log=over_log)
+    run.emit(rows, None if run.json else search_screen(rows, over_log, screen(run)))
+
+
 def record(
     run: Run,
     type_: str,

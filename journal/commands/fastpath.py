@@ -2,15 +2,16 @@
 
 Importing click and building its command tree costs about as much as the command itself.
 The command line of `list`, `upcoming`, `show`, `log`, `reminders`, `money` (without
-`--chart`) and `add STEP` (the step's name as the catalogue spells it) is read here with a
-spec learned from click: each time click runs (`cli.main`) and finds no spec kept for this
-program (`shortcuts.program_key`), it writes one: each command's options and arguments,
-flags, switches, defaults (as click resolves them), required options and choices. A
-command line is answered here only when every word of it is plainly understood: an unknown
-option, a value click would refuse, a missing required option, `--help`, `--`, a short
-option, a word that starts with a dash where a value is due, a missing or extra argument,
-or no spec yet, and click reads it instead, so every refusal is click's, word for word.
-The commands' bodies are `everyday.py`'s, the same ones cli.py's click commands call.
+`--chart`), `search` (without `--csv` and `--output`) and `add STEP` (the step's name as
+the catalogue spells it) is read here with a spec learned from click: each time click runs
+(`cli.main`) and finds no spec kept for this program (`shortcuts.program_key`), it writes
+one: each command's options and arguments, flags, switches, defaults (as click resolves
+them), required options and choices. A command line is answered here only when every word
+of it is plainly understood: an unknown option, a value click would refuse, a missing
+required option, `--help`, `--`, a short option, a word that starts with a dash where a
+value is due, a missing or extra argument, or no spec yet, and click reads it instead, so
+every refusal is click's, word for word. The commands' bodies are `everyday.py`'s, the
+same ones cli.py's click commands call.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
     from typing import Any
 
-COMMANDS = ("list", "upcoming", "show", "log", "reminders", "money")
+COMMANDS = ("list", "upcoming", "show", "log", "reminders", "money", "search")
 COMMON = {"--db": "db", "--json": "json"}  # on `journal` itself and on every command
 
 
@@ -45,7 +46,8 @@ def learn(cli_module: Any) -> None:
     import click
 
     spec: dict[str, Any] = {}
-    commands = [(name, cli_module.cli.commands.get(name)) for name in COMMANDS]
+    # `get_command` loads a command kept in a module of its own (`cli.LAZY_COMMANDS`).
+    commands = [(name, cli_module.cli.get_command(None, name)) for name in COMMANDS]
     commands += [(f"add {name}", c) for name, c in cli_module.add.commands.items()]
     for name, command in commands:
         learned = _command_spec(click, cli_module, command) if command is not None else None
@@ -73,20 +75,24 @@ def _command_spec(click: Any, cli_module: Any, command: Any) -> dict[str, Any] |
         if isinstance(p, click.Argument):
             arguments.append({"name": p.name, "required": p.required})
             continue
-        if not isinstance(p, click.Option) or len(p.opts) != 1 or not p.opts[0].startswith("--"):
+        # An option's one long name (a short one, `-o`, is never read plainly: click's).
+        long = [o for o in getattr(p, "opts", ()) if o.startswith("--")]
+        if not isinstance(p, click.Option) or len(long) != 1:
             return None
-        if p.opts[0] in COMMON:
+        if long[0] in COMMON:
             continue
         entry: dict[str, Any] = {"name": p.name, "default": ctx.params[p.name]}
         entry["required"] = p.required
         if p.secondary_opts:  # --x/--no-x: True, False, or None when not given
             off = p.secondary_opts[0]
-            if (given(p.opts[0]), given(off), ctx.params[p.name]) != (True, False, None):
+            if not off.startswith("--"):
+                return None
+            if (given(long[0]), given(off), ctx.params[p.name]) != (True, False, None):
                 return None
             options[off] = entry | {"kind": "switch", "value": False}
             entry |= {"kind": "switch", "value": True}
         elif p.is_flag:
-            if given(p.opts[0]) is not True or ctx.params[p.name] is not False:
+            if given(long[0]) is not True or ctx.params[p.name] is not False:
                 return None
             entry["kind"] = "flag"
         elif isinstance(p.type, cli_module._Choice):
@@ -99,7 +105,7 @@ def _command_spec(click: Any, cli_module: Any, command: Any) -> dict[str, Any] |
             entry["kind"] = "text"
         else:
             return None
-        options[p.opts[0]] = entry
+        options[long[0]] = entry
     return {"options": options, "arguments": arguments}
 
 
@@ -273,6 +279,11 @@ def _money(everyday: Any, run: Any, v: dict[str, Any]) -> None:
     everyday.money_print(run, data, v["by"])
 
 
+def _search(everyday: Any, run: Any, v: dict[str, Any]) -> None:
+    names = ("first", "last", "low", "high", "party", "platform")
+    everyday.search(run, everyday.criteria(run, *(v[n] for n in names)), v["over_log"])
+
+
 _BODIES = {
     "list": lambda e, run, v: e.list_(
         run, v["include_all"], v["platform"], v["state"], v["search"]
@@ -282,9 +293,13 @@ _BODIES = {
     "log": lambda e, run, v: e.log(run, v["trade_id"]),
     "reminders": lambda e, run, v: e.reminders(run, v["within"], v["as_of"]),
     "money": _money,
+    "search": _search,
 }
 
 
 def runnable(name: str, values: dict[str, Any]) -> bool:
-    """`money --chart` draws with matplotlib: cli.py's, not here."""
+    """`money --chart` draws with matplotlib, `search --csv` and `--output` write a file or
+    are refused with --json: cli.py's, not here."""
+    if name == "search":
+        return not values["as_csv"] and values["output"] is None
     return not (name == "money" and values.get("chart") is not None)

@@ -3,32 +3,16 @@ print or download (検索要件, 訂正削除の履歴). They parse and print; t
 (`journal.records`) find the rows."""
 
 import sys
-from datetime import timedelta
 
 import click
 
-from cli import PLATFORM_CHOICES, _Choice, _common, _complete_ids, _emit, _journal, _opts, _when
+from cli import PLATFORM_CHOICES, _Choice, _common, _complete_ids, _emit, _journal, _opts
+from journal.commands import everyday
 from journal.text.helptext import Command
 
 
 def _criteria(first, last, low=None, high=None, party=None, platform=None):
-    """The conditions as typed: `--to` includes its minute (a day alone: the whole day)."""
-    from journal.core.errors import BadInput
-    from journal.core.records import Criteria
-    from journal.core.validate import yen
-
-    # amounts as people type them (`3,000`, `３０００`, `3000円`)
-    low = None if low is None else yen(low, "--min", allow_zero=True)
-    high = None if high is None else yen(high, "--max", allow_zero=True)
-    start = _when(first)
-    end = _when(last, end=True)
-    if end is not None:
-        end += timedelta(minutes=1)
-    if start is not None and end is not None and end <= start:
-        raise BadInput("search_from_to")
-    if low is not None and high is not None and high < low:
-        raise BadInput("search_min_max")
-    return Criteria(start, end, low, high, party, platform)
+    return everyday.criteria(_opts(), first, last, low, high, party, platform)
 
 
 @click.command(cls=Command)
@@ -53,7 +37,7 @@ def search(first, last, low, high, party, platform, over_log, as_csv, output) ->
     """
     from journal.records import search as find
     from journal.text.messages import render
-    from journal.text.records_text import csv_header, search_csv, search_screen
+    from journal.text.records_text import csv_header, search_csv
 
     if (as_csv or output) and _opts().json:
         raise click.UsageError(render("search_one_format"))
@@ -65,12 +49,10 @@ def search(first, last, low, high, party, platform, over_log, as_csv, output) ->
         from journal.paths import output_target
 
         target = output_target(output)
-    rows = find(_journal(must_exist=True), wanted, log=over_log)
     if not as_csv:
-        from cli import _screen
-
-        _emit(rows, None if _opts().json else search_screen(rows, over_log, _screen()))
+        everyday.search(_opts(), wanted, over_log)
         return
+    rows = find(_journal(must_exist=True), wanted, log=over_log)
     text = search_csv(rows, over_log, csv_header(over_log, render), _opts().zone())
     _write(text, target)
 

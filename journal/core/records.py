@@ -9,9 +9,10 @@ purchase in 古物台帳 mode, the seller's). Names are matched after folding (N
 katakana as hiragana), as `list --search` does.
 """
 
+from __future__ import annotations
+
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any
 
 from journal.core.datatypes import record
 from journal.core.events import VOID_TYPE, Event
@@ -19,6 +20,10 @@ from journal.core.search import fold as fold_text
 from journal.core.trade import Trade, fold
 from journal.core.trade import party_of as party_of  # the trade's, kept in the read model
 from journal.core.trade import traded_at as traded_at
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from typing import Any
 
 # The trade's fields a correction may change, as `history` shows them (the fold's own
 # bookkeeping, anchors and counters, is left out).

@@ -2,10 +2,12 @@
 the trade's date (index `trades_traded_at`) and price, a range of the log by event time
 (index `events_time`), and the corrections (`voided` events) of a period."""
 
+from __future__ import annotations
+
 import json
+from collections import namedtuple
 from collections.abc import Iterator
 from datetime import datetime
-from typing import NamedTuple
 
 from journal.core.events import VOID_TYPE, Event
 from journal.core.records import Criteria
@@ -13,10 +15,14 @@ from journal.storage.engines import Connection
 from journal.storage.personal import reveal
 from journal.storage.store import EVENT_COLUMNS, fmt_time, parse_time, row_to_event
 
+_FIELDS = ("id", "platform", "role", "title", "price", "state", "traded_at", "party")
 
-class Found(NamedTuple):
-    """A trade as `search` lists it."""
 
+class Found(namedtuple("Found", _FIELDS)):
+    """A trade as `search` lists it. (A named tuple from `collections`, as `queries.Due`:
+    `typing.NamedTuple` would import `typing` into the command.)"""
+
+    __slots__ = ()
     id: str
     platform: str
     role: str

@@ -2,13 +2,18 @@
 tax office may ask to download (ダウンロードの求め): a fixed column order, UTF-8 with a
 byte-order mark and formulas made inert, like `export --format csv`."""
 
+from __future__ import annotations
+
 import io
 from collections.abc import Sequence
-from typing import Any
 
 from journal.text import table
 from journal.text.labels import label
 from journal.text.screens import Screen, yen
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from typing import Any
 
 # The CSV's columns, in this order (documented in the README): the trades, or the log.
 TRADE_COLUMNS = ("id", "traded_at", "platform", "role", "party", "title", "price", "state")
