@@ -266,6 +266,12 @@ def test_every_case_was_checked_against_a_story_with_output(env):
     """The matrix compares real answers: the journal holds the story's trades."""
     out = run(env, ["list", "--all", "--json"], CLICK)[0]
     assert {row["id"] for row in json.loads(out)} == {"T1", "T2", "T3", "T4"}
+    # and the search lines find trades: an empty answer on both paths would also be equal
+    for program in (CLICK, ENTRY):
+        found = json.loads(run(env, ["search", "--min", "3,000", "--json"], program)[0])
+        assert {row["id"] for row in found} == {"T2", "T4"}
+        found = json.loads(run(env, ["search", "--party", "けん", "--json"], program)[0])
+        assert [row["id"] for row in found] == ["T1"]
 
 
 ADD: list[tuple[list[str], bool]] = [

@@ -47,7 +47,8 @@ def learn(cli_module: Any) -> None:
 
     spec: dict[str, Any] = {}
     # `get_command` loads a command kept in a module of its own (`cli.LAZY_COMMANDS`).
-    commands = [(name, cli_module.cli.get_command(None, name)) for name in COMMANDS]
+    ctx = click.Context(cli_module.cli)
+    commands = [(name, cli_module.cli.get_command(ctx, name)) for name in COMMANDS]
     commands += [(f"add {name}", c) for name, c in cli_module.add.commands.items()]
     for name, command in commands:
         learned = _command_spec(click, cli_module, command) if command is not None else None

@@ -11,10 +11,6 @@ from journal.commands import everyday
 from journal.text.helptext import Command
 
 
-def _criteria(first, last, low=None, high=None, party=None, platform=None):
-    return everyday.criteria(_opts(), first, last, low, high, party, platform)
-
-
 @click.command(cls=Command)
 @click.option("--from", "first", metavar="WHEN", help="From this day or time (as for --at).")
 @click.option("--to", "last", metavar="WHEN", help="To this day (included) or minute.")
@@ -43,7 +39,7 @@ def search(first, last, low, high, party, platform, over_log, as_csv, output) ->
         raise click.UsageError(render("search_one_format"))
     if output is not None and not as_csv:
         raise click.UsageError(render("search_output_needs_csv"))
-    wanted = _criteria(first, last, low, high, party, platform)
+    wanted = everyday.criteria(_opts(), first, last, low, high, party, platform)
     target = None
     if output is not None:
         from journal.paths import output_target
@@ -91,7 +87,7 @@ def history(trade_id: str | None, first: str | None, last: str | None, pdf: str 
     from journal.records import history as corrections
     from journal.text.records_text import history_screen
 
-    wanted = _criteria(first, last)
+    wanted = everyday.criteria(_opts(), first, last)
     target = None
     if pdf is not None:
         from journal.paths import output_file
